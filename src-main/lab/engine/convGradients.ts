@@ -1,0 +1,268 @@
+/**
+ * Convolution gradients written with fast forward kernels (XNNPACK convolutions, matMul, slices).
+ *
+ * The wasm backend of tfjs 4.22 has no `Conv2DBackpropFilter` and no depthwise backprop kernels,
+ * and its `Conv2DBackpropInput` is a plain scalar loop. Both gradients of a convolution are
+ * themselves convolutions, so they can run on the SIMD forward kernel:
+ *  - input gradient: a stride-1 convolution of the upstream gradient (zero-dilated by the forward
+ *    stride) with the spatially flipped filter whose in/out channels are swapped;
+ *  - filter gradient: a convolution whose "batch" is the input channels and whose "filter" is the
+ *    upstream gradient, with the forward stride turned into a dilation (the classic
+ *    weight-gradient-as-correlation identity), or equivalently im2col followed by one matMul.
+ * Shapes are NHWC, filters HWIO, like everywhere in tfjs.
+ */
+import * as tf from '@tensorflow/tfjs-core'
+
+export type Pad = 'same' | 'valid' | number
+
+export interface ConvGeometry {
+  batch: number
+  inHeight: number
+  inWidth: number
+  inChannels: number
+  outHeight: number
+  outWidth: number
+  outChannels: number
+  filterHeight: number
+  filterWidth: number
+  strideHeight: number
+  strideWidth: number
+  padTop: number
+  padBottom: number
+  padLeft: number
+  padRight: number
+}
+
+/** The same output size and padding split as tfjs (and TensorFlow) use for a forward conv. */
+export function convGeometry(
+  inShape: readonly number[],
+  filterShape: readonly number[],
+  strides: number | [number, number],
+  pad: Pad,
+  dimRoundingMode?: 'floor' | 'round' | 'ceil'
+): ConvGeometry {
+  const info = tf.backend_util.computeConv2DInfo(
+    inShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    strides,
+    1,
+    pad,
+    dimRoundingMode
+  )
+  return {
+    batch: info.batchSize,
+    inHeight: info.inHeight,
+    inWidth: info.inWidth,
+    inChannels: info.inChannels,
+    outHeight: info.outHeight,
+    outWidth: info.outWidth,
+    outChannels: filterShape[3],
+    filterHeight: info.filterHeight,
+    filterWidth: info.filterWidth,
+    strideHeight: info.strideHeight,
+    strideWidth: info.strideWidth,
+    padTop: info.padInfo.top,
+    padBottom: info.padInfo.bottom,
+    padLeft: info.padInfo.left,
+    padRight: info.padInfo.right
+  }
+}
+
+/**
+ * Inserts stride−1 zeros between the rows and columns of dy (the transpose of a strided
+ * subsampling) by padding a 6-D view and folding it back: no scatter kernel needed.
+ * The result has (out−1)·s + s rows; the trailing s−1 zero rows are accounted for by the caller.
+ */
+function dilateRowsCols(dy: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
+  if (sh === 1 && sw === 1) return dy
+  const [n, h, w, c] = dy.shape
+  const six = tf.reshape(dy, [n, h, 1, w, 1, c])
+  const padded = tf.pad(six, [
+    [0, 0],
+    [0, 0],
+    [0, sh - 1],
+    [0, 0],
+    [0, sw - 1],
+    [0, 0]
+  ])
+  return tf.reshape(padded, [n, h * sh, w * sw, c])
+}
+
+/** Conv padding for a "full" correlation of the dilated dy that lands exactly on the input size. */
+function inputGradPadding(g: ConvGeometry): { dyd: (dy: tf.Tensor4D) => tf.Tensor4D; pads: [[number, number], [number, number], [number, number], [number, number]] } {
+  const top = g.filterHeight - 1 - g.padTop
+  const left = g.filterWidth - 1 - g.padLeft
+  // Rows of the dilated dy including the s−1 trailing zeros that dilateRowsCols appends.
+  const dilatedH = g.outHeight * g.strideHeight
+  const dilatedW = g.outWidth * g.strideWidth
+  // Output rows = dilated + top + bottom − KH + 1 must equal the input height.
+  let bottom = g.inHeight - dilatedH - top + g.filterHeight - 1
+  let right = g.inWidth - dilatedW - left + g.filterWidth - 1
+  let cropH = dilatedH
+  let cropW = dilatedW
+  if (bottom < 0) {
+    cropH += bottom
+    bottom = 0
+  }
+  if (right < 0) {
+    cropW += right
+    right = 0
+  }
+  const needsCrop = cropH !== dilatedH || cropW !== dilatedW
+  return {
+    dyd: (dy) => {
+      const d = dilateRowsCols(dy, g.strideHeight, g.strideWidth)
+      return needsCrop ? tf.slice(d, [0, 0, 0, 0], [-1, cropH, cropW, -1]) : d
+    },
+    pads: [
+      [0, 0],
+      [top, bottom],
+      [left, right],
+      [0, 0]
+    ]
+  }
+}
+
+/** dL/dx of a conv2d, as a stride-1 conv of the (dilated) upstream gradient with the flipped filter. */
+export function conv2dInputGradient(
+  inShape: readonly number[],
+  dy: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  strides: number | [number, number],
+  pad: Pad,
+  dimRoundingMode?: 'floor' | 'round' | 'ceil'
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const g = convGeometry(inShape, filter.shape, strides, pad, dimRoundingMode)
+    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D
+    const { dyd, pads } = inputGradPadding(g)
+    if (g.filterHeight === 1 && g.filterWidth === 1 && g.padTop === 0 && g.padLeft === 0) {
+      // 1×1 conv: a matMul on the strided pixels, then scatter back by dilation + padding.
+      const dx = tf.conv2d(dy, flipped, 1, 'valid')
+      const d = dyd(dx)
+      const [, dh, dw] = d.shape
+      return tf.pad(d, [
+        [0, 0],
+        [0, g.inHeight - dh],
+        [0, g.inWidth - dw],
+        [0, 0]
+      ])
+    }
+    return tf.conv2d(dyd(dy), flipped, 1, pads)
+  })
+}
+
+/**
+ * dL/dfilter of a conv2d. The input's channels become the batch and the real batch becomes the
+ * channel axis, so one XNNPACK convolution with dy as its filter (dilated by the forward stride)
+ * sums over batch and output pixels in a single GEMM-like pass.
+ */
+export function conv2dFilterGradient(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  filterShape: readonly number[],
+  strides: number | [number, number],
+  pad: Pad,
+  dimRoundingMode?: 'floor' | 'round' | 'ceil'
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const g = convGeometry(x.shape, filterShape, strides, pad, dimRoundingMode)
+    if (g.filterHeight === 1 && g.filterWidth === 1) return filterGradientByMatMul(x, dy, g)
+    return filterGradientByConv(x, dy, g)
+  })
+}
+
+function paddedInput(x: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
+  // Rows beyond the last one the conv reads are never used; crop them so sizes line up.
+  const usedH = (g.outHeight - 1) * g.strideHeight + g.filterHeight
+  const usedW = (g.outWidth - 1) * g.strideWidth + g.filterWidth
+  const bottom = usedH - g.inHeight - g.padTop
+  const right = usedW - g.inWidth - g.padLeft
+  let t = x
+  if (g.padTop || g.padLeft || bottom > 0 || right > 0) {
+    t = tf.pad(t, [
+      [0, 0],
+      [g.padTop, Math.max(bottom, 0)],
+      [g.padLeft, Math.max(right, 0)],
+      [0, 0]
+    ])
+  }
+  if (bottom < 0 || right < 0) t = tf.slice(t, [0, 0, 0, 0], [-1, usedH, usedW, -1])
+  return t
+}
+
+export function filterGradientByConv(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
+  const xp = paddedInput(x, g)
+  const xt = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D // [CI, H, W, N]
+  const dyt = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D // [OH, OW, N, CO] used as a filter
+  const r = tf.conv2d(xt, dyt, 1, 'valid', 'NHWC', [g.strideHeight, g.strideWidth]) // [CI, KH, KW, CO]
+  return tf.transpose(r, [1, 2, 0, 3]) as tf.Tensor4D
+}
+
+/** im2col with strided slices, then one matMul: [KH·KW·CI, N·OH·OW] × [N·OH·OW, CO]. */
+export function filterGradientByMatMul(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
+  const xp = paddedInput(x, g)
+  const m = g.batch * g.outHeight * g.outWidth
+  const cols: tf.Tensor4D[] = []
+  for (let kh = 0; kh < g.filterHeight; kh++) {
+    for (let kw = 0; kw < g.filterWidth; kw++) {
+      const end = [g.batch, kh + (g.outHeight - 1) * g.strideHeight + 1, kw + (g.outWidth - 1) * g.strideWidth + 1, g.inChannels]
+      cols.push(
+        g.strideHeight === 1 && g.strideWidth === 1
+          ? tf.slice(xp, [0, kh, kw, 0], [g.batch, g.outHeight, g.outWidth, g.inChannels])
+          : (tf.stridedSlice(xp, [0, kh, kw, 0], end, [1, g.strideHeight, g.strideWidth, 1]) as tf.Tensor4D)
+      )
+    }
+  }
+  const patches = cols.length === 1 ? cols[0] : tf.concat(cols, 3)
+  const dw = tf.matMul(tf.reshape(patches, [m, -1]), tf.reshape(dy, [m, g.outChannels]), true, false)
+  return tf.reshape(dw, [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels])
+}
+
+/** dL/dx of a depthwise conv (filter [KH, KW, C, M]): a depthwise conv of dy with the flipped filter. */
+export function depthwiseInputGradient(
+  inShape: readonly number[],
+  dy: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  strides: number | [number, number],
+  pad: Pad,
+  dimRoundingMode?: 'floor' | 'round' | 'ceil'
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [kh, kw, c, mult] = filter.shape
+    const g = convGeometry(inShape, [kh, kw, c, c * mult], strides, pad, dimRoundingMode)
+    const flipped = tf.reshape(tf.reverse(filter, [0, 1]), [kh, kw, c * mult, 1]) as tf.Tensor4D
+    const { dyd, pads } = inputGradPadding(g)
+    const perOut = tf.depthwiseConv2d(dyd(dy), flipped, 1, pads) // [N, H, W, C·M]
+    if (mult === 1) return perOut
+    const [n, h, w] = perOut.shape
+    return tf.sum(tf.reshape(perOut, [n, h, w, c, mult]), 4) as tf.Tensor4D
+  })
+}
+
+/** dL/dfilter of a depthwise conv: one multiply-and-reduce per filter tap. */
+export function depthwiseFilterGradient(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  filterShape: readonly number[],
+  strides: number | [number, number],
+  pad: Pad,
+  dimRoundingMode?: 'floor' | 'round' | 'ceil'
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [kh, kw, c, mult] = filterShape
+    const g = convGeometry(x.shape, [kh, kw, c, c * mult], strides, pad, dimRoundingMode)
+    const xp = paddedInput(x, g)
+    const m = g.batch * g.outHeight * g.outWidth
+    const dyr = tf.reshape(dy, [m, c, mult])
+    const taps: tf.Tensor[] = []
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const end = [g.batch, i + (g.outHeight - 1) * g.strideHeight + 1, j + (g.outWidth - 1) * g.strideWidth + 1, c]
+        const xs = tf.stridedSlice(xp, [0, i, j, 0], end, [1, g.strideHeight, g.strideWidth, 1])
+        taps.push(tf.sum(tf.mul(tf.reshape(xs, [m, c, 1]), dyr), 0))
+      }
+    }
+    return tf.reshape(tf.stack(taps), [kh, kw, c, mult]) as tf.Tensor4D
+  })
+}
