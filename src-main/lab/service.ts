@@ -1,0 +1,77 @@
+/**
+ * The lab service: owns the experiment log and answers every request of the contract.
+ * It has no idea which transport a request came through; both call `handle`.
+ */
+import { describeZodError, LabError, type ApiError } from '../api/errors'
+import { isRequestName, requests } from '../api/contract'
+import type { Response } from '../api/wire'
+import type { BackendInfo } from '../api/status'
+import { openLog, type OpenOptions } from './store/open'
+import { EventHub, type EventListener } from './events'
+import { handlers, type Handler } from './handlers'
+import type { LabContext } from './context'
+import { selectBackend } from './engine/backend'
+import { logEvent } from './store/events'
+
+export interface LabOptions extends OpenOptions {
+  dataDir: string
+  electronVersion?: string | null
+}
+
+export class LabService {
+  readonly ctx: LabContext
+  private backendInfo: Promise<BackendInfo> | undefined
+  private closed = false
+
+  constructor(options: LabOptions) {
+    const log = openLog(options.dataDir, options)
+    this.ctx = {
+      db: log.db,
+      dataDir: options.dataDir,
+      logPath: log.path,
+      setAside: log.setAside,
+      events: new EventHub(),
+      backend: () => (this.backendInfo ??= selectBackend()),
+      electronVersion: options.electronVersion ?? null
+    }
+    if (log.setAside) {
+      logEvent(log.db, null, 'warn', `The previous log could not be used (${log.setAside.reason}); it was set aside at ${log.setAside.path} and a fresh log was started.`)
+    }
+  }
+
+  /** Validates, dispatches and answers one request. Never throws. */
+  async handle(method: unknown, params: unknown): Promise<Response> {
+    if (this.closed) return fail({ code: 'unavailable', message: 'The lab service is shutting down; try again in a moment.' })
+    if (!isRequestName(method))
+      return fail({ code: 'unknown_method', message: `There is no request named "${String(method)}".` })
+    const parsed = requests[method].params.safeParse(params ?? {})
+    if (!parsed.success) return fail(describeZodError(parsed.error, `Invalid request ${method}`))
+    try {
+      const handler = handlers[method] as Handler<typeof method>
+      const result = await handler(parsed.data as never, this.ctx)
+      return { ok: true, result }
+    } catch (error) {
+      if (error instanceof LabError) return fail(error.toApiError())
+      // A bug, not a user error: keep the details in the log, show the user one sentence.
+      const message = (error as Error)?.message ?? String(error)
+      try {
+        logEvent(this.ctx.db, null, 'error', `Request ${method} failed: ${message}`, { stack: (error as Error)?.stack })
+      } catch {
+        // The log itself failed; the response still tells the user.
+      }
+      return fail({ code: 'internal', message: `AdvLab could not complete ${method}: ${message}` })
+    }
+  }
+
+  subscribe(listener: EventListener): () => void {
+    return this.ctx.events.subscribe(listener)
+  }
+
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    this.ctx.db.close()
+  }
+}
+
+const fail = (error: ApiError): Response => ({ ok: false, error })

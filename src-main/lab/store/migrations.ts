@@ -1,0 +1,95 @@
+/**
+ * Versioned schema of the experiment log. Append new migrations; never edit a shipped one.
+ * `PRAGMA user_version` holds the number of migrations applied.
+ */
+export const migrations: readonly string[] = [
+  // 1 — the foundation tables.
+  `
+  CREATE TABLE projects (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+  );
+
+  CREATE TABLE datasets (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    format       TEXT NOT NULL,
+    source_path  TEXT NOT NULL,
+    content_hash TEXT NOT NULL UNIQUE,
+    info_json    TEXT NOT NULL,          -- splits, shape, classes, mean/std: see lab/data
+    created_at   TEXT NOT NULL
+  );
+
+  CREATE TABLE runs (
+    id            INTEGER PRIMARY KEY,
+    project_id    INTEGER REFERENCES projects(id) ON DELETE SET NULL,
+    dataset_id    INTEGER REFERENCES datasets(id) ON DELETE SET NULL,
+    name          TEXT NOT NULL,
+    kind          TEXT NOT NULL,          -- train, distill, attack, eval, ...
+    status        TEXT NOT NULL CHECK (status IN ('queued','running','completed','failed','cancelled','interrupted')),
+    config_json   TEXT NOT NULL,
+    config_hash   TEXT NOT NULL,
+    seed          INTEGER NOT NULL,
+    backend       TEXT,                   -- engine backend the run ran on
+    error         TEXT,
+    created_at    TEXT NOT NULL,
+    started_at    TEXT,
+    finished_at   TEXT,
+    updated_at    TEXT NOT NULL
+  );
+  CREATE INDEX runs_project ON runs(project_id);
+  CREATE INDEX runs_config_hash ON runs(config_hash);
+  CREATE INDEX runs_status ON runs(status);
+
+  CREATE TABLE metrics (
+    run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    name    TEXT NOT NULL,
+    step    INTEGER NOT NULL,
+    value   REAL NOT NULL,
+    time    REAL NOT NULL                 -- unix epoch seconds, fractional
+  );
+  CREATE INDEX metrics_run_name_step ON metrics(run_id, name, step);
+
+  CREATE TABLE events (
+    id      INTEGER PRIMARY KEY,
+    run_id  INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+    level   TEXT NOT NULL CHECK (level IN ('debug','info','warn','error')),
+    message TEXT NOT NULL,
+    data_json TEXT,
+    time    REAL NOT NULL
+  );
+  CREATE INDEX events_run ON events(run_id, id);
+
+  CREATE TABLE eval_results (
+    id          INTEGER PRIMARY KEY,
+    run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    attack      TEXT NOT NULL,
+    norm        TEXT NOT NULL,
+    epsilon     REAL NOT NULL,
+    n           INTEGER NOT NULL,
+    accuracy    REAL NOT NULL,
+    params_json TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+  );
+  CREATE INDEX eval_results_run ON eval_results(run_id);
+
+  CREATE TABLE artifacts (
+    id         INTEGER PRIMARY KEY,
+    run_id     INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+    dataset_id INTEGER REFERENCES datasets(id) ON DELETE CASCADE,
+    kind       TEXT NOT NULL,             -- checkpoint, gallery, preview, weights, ...
+    path       TEXT NOT NULL,             -- relative to the data directory
+    sha256     TEXT NOT NULL,
+    bytes      INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX artifacts_run ON artifacts(run_id);
+
+  CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `
+]

@@ -1,0 +1,47 @@
+/**
+ * `npm run serve` / `lab serve`: the same renderer and lab service as the desktop app, reachable
+ * from any Chromium on this machine.
+ */
+import path from 'node:path'
+import fs from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { parseArgs, UsageError } from '../cli/args'
+import { defaultDataDir } from '../cli/main'
+import { startServer } from './server'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+export const DEFAULT_RENDERER_DIR = path.resolve(here, '../../out/renderer')
+
+export async function serveMain(argv: string[]): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs(argv, { values: ['port', 'data-dir', 'renderer-dir'] })
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`serve: ${error.message}\nusage: npm run serve -- [--port N] [--data-dir DIR]\n`)
+      return 2
+    }
+    throw error
+  }
+  const { options } = parsed
+  const port = options.port === undefined ? 0 : Number(options.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`serve: --port must be a whole number from 0 to 65535 (got "${options.port}").\n`)
+    return 2
+  }
+  const dataDir = path.resolve(String(options['data-dir'] ?? defaultDataDir()))
+  const rendererDir = path.resolve(String(options['renderer-dir'] ?? DEFAULT_RENDERER_DIR))
+  if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
+    process.stderr.write(`serve: the renderer is not built (no ${path.join(rendererDir, 'index.html')}). Run "npm run build" first.\n`)
+    return 1
+  }
+  const server = await startServer({ dataDir, rendererDir, port })
+  process.stdout.write(`AdvLab is serving on ${server.url}\n  data directory: ${dataDir}\n  log: ${server.lab.ctx.logPath}\nOpen the address above in Chromium. Press Ctrl+C to stop.\n`)
+  const stop = async () => {
+    await server.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  return new Promise<number>(() => {})
+}
