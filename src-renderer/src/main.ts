@@ -1,0 +1,62 @@
+import { createApp, watch } from 'vue'
+import { createPinia } from 'pinia'
+import App from './App.vue'
+import { chooseTransport } from './api/chooseTransport'
+import { installApi } from './api'
+import { apiErrorOf } from './api/errors'
+import { createAppI18n } from './i18n'
+import { createAppRouter } from './router'
+import { registerCharts } from './charts/echarts'
+import { useLanguageStore } from './stores/language'
+import { useThemeStore } from './stores/theme'
+import { useConnectionStore } from './stores/connection'
+import { useNoticesStore } from './stores/notices'
+import { keepStoresLive } from './stores/live'
+import './styles/theme.css'
+import './styles/base.css'
+
+const chosen = chooseTransport(window)
+installApi(chosen.transport)
+
+const app = createApp(App)
+const pinia = createPinia()
+app.use(pinia)
+
+const language = useLanguageStore()
+const theme = useThemeStore()
+const i18n = createAppI18n(language.language)
+app.use(i18n)
+app.use(createAppRouter())
+registerCharts(app)
+
+watch(
+  () => language.language,
+  (next) => {
+    i18n.global.locale.value = next
+    document.documentElement.lang = next
+  },
+  { immediate: true }
+)
+watch(
+  () => theme.theme,
+  (next) => {
+    document.documentElement.dataset.theme = next
+    document.documentElement.style.colorScheme = next
+  },
+  { immediate: true }
+)
+
+useConnectionStore().kind = chosen.kind
+keepStoresLive(chosen)
+
+// A bug in a screen still ends as one readable notice, never as a silent blank or a stack trace.
+const notices = useNoticesStore()
+app.config.errorHandler = (error) => {
+  console.error(error)
+  notices.reportFailure(undefined, apiErrorOf(error))
+}
+window.addEventListener('unhandledrejection', (event) => {
+  notices.reportFailure(undefined, apiErrorOf(event.reason))
+})
+
+app.mount('#app')
