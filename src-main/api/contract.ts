@@ -10,14 +10,17 @@ import { z } from 'zod'
 import { projectEvents, projectRequests } from './projects'
 import { statusRequests } from './status'
 import { jobEvents } from './jobs'
+import { datasetEvents, datasetRequests } from './datasets'
 
 export const requests = {
   ...statusRequests,
-  ...projectRequests
+  ...projectRequests,
+  ...datasetRequests
 } as const
 
 export const events = {
   ...projectEvents,
+  ...datasetEvents,
   ...jobEvents
 } as const
 

@@ -3,6 +3,7 @@ import type { RequestName, Requests, Result } from '../api/contract'
 import type { LabContext } from './context'
 import { projectHandlers } from './projects'
 import { statusHandlers } from './status'
+import { datasetHandlers } from './datasets'
 
 export type Handler<N extends RequestName> = (
   params: z.output<Requests[N]['params']>,
@@ -14,5 +15,6 @@ export type Handlers<N extends RequestName = RequestName> = { [K in N]: Handler<
 /** Every request in the contract has exactly one handler; the type checker enforces it. */
 export const handlers: Handlers = {
   ...statusHandlers,
-  ...projectHandlers
+  ...projectHandlers,
+  ...datasetHandlers
 }

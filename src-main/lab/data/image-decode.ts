@@ -1,0 +1,84 @@
+/**
+ * Decoding one image file into 8-bit HWC pixels of a given shape, with sharp (libvips) for
+ * PNG/JPEG/WebP and bmp-ts for BMP, which libvips does not read. Alpha is dropped (as PIL's
+ * convert('RGB') does); grayscale and colour are converted to the dataset's channel count.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import sharp, { type Sharp } from 'sharp'
+import { decode as decodeBmp } from 'bmp-ts'
+import type { ImageShape } from './source'
+import { badFile, fileSystemError } from './errors'
+
+export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.bmp', '.webp']
+const TODO = 'Replace or delete the file, then register the folder again.'
+
+export interface ImageProbe {
+  width: number
+  height: number
+  colour: boolean
+}
+
+async function readBytes(file: string): Promise<Buffer> {
+  try {
+    return await fs.promises.readFile(file)
+  } catch (error) {
+    throw fileSystemError(error, file)
+  }
+}
+
+const isBmp = (file: string) => path.extname(file).toLowerCase() === '.bmp'
+
+/** A sharp pipeline on the file's pixels; BMP is decoded first and handed over as raw RGB. */
+async function openImage(file: string): Promise<{ image: Sharp; probe: ImageProbe }> {
+  const bytes = await readBytes(file)
+  try {
+    if (isBmp(file)) {
+      const bmp = decodeBmp(bytes, { toRGBA: true })
+      const { width, height } = bmp
+      if (!(width > 0 && height > 0)) throw new Error(`image size ${width}×${height}`)
+      // bmp-ts reports 24-bit images with alpha 0: keep RGB only.
+      const rgb = Buffer.allocUnsafe(width * height * 3)
+      let colour = false
+      for (let p = 0; p < width * height; p++) {
+        const r = bmp.data[4 * p], g = bmp.data[4 * p + 1], b = bmp.data[4 * p + 2]
+        rgb[3 * p] = r
+        rgb[3 * p + 1] = g
+        rgb[3 * p + 2] = b
+        if (r !== g || g !== b) colour = true
+      }
+      return { image: sharp(rgb, { raw: { width, height, channels: 3 } }), probe: { width, height, colour } }
+    }
+    const image = sharp(bytes, { failOn: 'warning' })
+    const meta = await image.metadata()
+    if (!meta.width || !meta.height) throw new Error('no image size in the header')
+    return { image, probe: { width: meta.width, height: meta.height, colour: (meta.channels ?? 3) >= 3 && meta.space !== 'b-w' } }
+  } catch (error) {
+    throw undecodable(file, error)
+  }
+}
+
+function undecodable(file: string, error: unknown): Error {
+  const reason = ((error as Error)?.message ?? String(error)).split('\n')[0]
+  return badFile(file, `cannot be decoded as an image (${reason})`, TODO)
+}
+
+export async function probeImage(file: string): Promise<ImageProbe> {
+  return (await openImage(file)).probe
+}
+
+/** Pixels of `file` as height×width×channels bytes; other sizes are centre-cropped and resized. */
+export async function decodeImage(file: string, shape: ImageShape): Promise<Uint8Array> {
+  const { image, probe } = await openImage(file)
+  try {
+    let pipeline = image.removeAlpha()
+    if (probe.width !== shape.width || probe.height !== shape.height) pipeline = pipeline.resize(shape.width, shape.height, { fit: 'cover' })
+    pipeline = pipeline.toColourspace(shape.channels === 1 ? 'b-w' : 'srgb')
+    const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true })
+    if (info.channels !== shape.channels || info.width !== shape.width || info.height !== shape.height)
+      throw new Error(`decoded to ${info.height}×${info.width}×${info.channels}, expected ${shape.height}×${shape.width}×${shape.channels}`)
+    return data
+  } catch (error) {
+    throw undecodable(file, error)
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The loader the engine uses: a registered dataset, one split, as float32 [0, 1] NHWC images and
+ * int32 labels — optionally a seeded stratified subset, optionally with a held-out validation part
+ * of the train split. The source files are streamed straight into the float32 array, so memory
+ * stays close to the size of the result.
+ */
+import fs from 'node:fs'
+import type Database from 'better-sqlite3'
+import type { DatasetRef } from '../../api/datasets'
+import { LabError } from '../../api/errors'
+import type { LabContext } from '../context'
+import { getDatasetRecord, type DatasetRecord } from '../store/datasets'
+import { openDataset } from './detect'
+import { complement, deriveSeed, stratifiedPick } from './subsets'
+import { count } from './errors'
+
+export type LoadSplit = 'train' | 'validation' | 'test'
+
+export interface LoadOptions {
+  /** `validation` needs the `validation` option: it is carved out of the train split. */
+  split?: LoadSplit
+  /** Stratified subset of this many images of the chosen split (after validation is held out). */
+  subset?: number
+  /** Seed of every random choice here (validation hold-out and subset); default 0. */
+  seed?: number
+  /** Hold out this many train images (≥ 1) or this fraction of them (0 < v < 1) as validation. */
+  validation?: number
+}
+
+export interface LoadedDataset {
+  datasetId: number
+  name: string
+  contentHash: string
+  split: LoadSplit
+  /** n × height × width × channels, values in [0, 1]. */
+  images: Float32Array
+  labels: Int32Array
+  /** Position of each image in its source split (train or test), ascending. */
+  indices: Int32Array
+  n: number
+  height: number
+  width: number
+  channels: number
+  classes: string[]
+}
+
+const TO_UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255)
+
+export async function loadDataset(from: LabContext | Database.Database, ref: DatasetRef, options: LoadOptions = {}): Promise<LoadedDataset> {
+  const db = 'db' in from ? from.db : from
+  return loadDatasetRecord(getDatasetRecord(db, ref), options)
+}
+
+/** For a worker thread that was handed the record instead of a database. */
+export async function loadDatasetRecord(record: DatasetRecord, options: LoadOptions = {}): Promise<LoadedDataset> {
+  const split = options.split ?? 'train'
+  const seed = options.seed ?? 0
+  checkFilesUnchanged(record)
+  const source = await openDataset(record.sourcePath, record.format, { shape: record.info.shape })
+  const sourceSplit = source.splits.find((s) => s.name === (split === 'test' ? 'test' : 'train'))
+  if (!sourceSplit)
+    throw new LabError('bad_input', `Dataset "${record.name}" has no test split. Hold out part of the train split instead (option validation, e.g. 0.1).`, 'split')
+  if (sourceSplit.count !== record.info.splits[sourceSplit.name]) throw changedSince(record, `its ${sourceSplit.name} split now has ${count(sourceSplit.count)} images, not ${count(record.info.splits[sourceSplit.name])}`)
+
+  const total = sourceSplit.count
+  let chosen: Int32Array | null = null
+  if (options.validation !== undefined || split === 'validation' || options.subset !== undefined) {
+    const labels = await sourceSplit.readLabels()
+    let candidates: Int32Array = Int32Array.from({ length: total }, (_, i) => i)
+    if (split !== 'test' && options.validation !== undefined) {
+      const held = stratifiedPick(labels, candidates, validationCount(options.validation, total, record.name), deriveSeed(seed, 'validation'))
+      candidates = split === 'validation' ? held : complement(total, held)
+    } else if (split === 'validation') {
+      throw new LabError('bad_input', `Loading the validation split of "${record.name}" needs the validation option (a count, or a fraction of the train split).`, 'validation')
+    }
+    if (options.subset !== undefined) {
+      if (!Number.isInteger(options.subset) || options.subset < 1)
+        throw new LabError('bad_input', `The subset size must be a whole number of images ≥ 1 (got ${options.subset}).`, 'subset')
+      candidates = stratifiedPick(labels, candidates, options.subset, deriveSeed(seed, 'subset'))
+    }
+    chosen = candidates
+  }
+
+  const { height, width, channels } = record.info.shape
+  const imageSize = height * width * channels
+  const n = chosen ? chosen.length : total
+  const images = new Float32Array(n * imageSize)
+  const labels = new Int32Array(n)
+  const indices = chosen ?? Int32Array.from({ length: total }, (_, i) => i)
+  // slot[i] = where source image i goes in the result, or -1 when it is not chosen.
+  let slot: Int32Array | null = null
+  let wanted: Uint8Array | undefined
+  if (chosen) {
+    slot = new Int32Array(total).fill(-1)
+    wanted = new Uint8Array(total)
+    chosen.forEach((index, position) => {
+      slot![index] = position
+      wanted![index] = 1
+    })
+  }
+  let seen = 0
+  await sourceSplit.readImages((chunk) => {
+    const pixels = chunk.pixels
+    for (let i = 0; i < chunk.count; i++) {
+      const position = slot ? slot[chunk.start + i] : chunk.start + i
+      if (position < 0) continue
+      labels[position] = chunk.labels[i]
+      const from = i * imageSize
+      const to = position * imageSize
+      for (let p = 0; p < imageSize; p++) images[to + p] = TO_UNIT[pixels[from + p]]
+      seen++
+    }
+  }, wanted)
+  if (seen !== n) throw changedSince(record, `${count(seen)} of ${count(n)} images could be read`)
+  return { datasetId: record.id, name: record.name, contentHash: record.contentHash, split, images, labels, indices, n, height, width, channels, classes: record.info.classes }
+}
+
+function validationCount(value: number, total: number, name: string): number {
+  const n = value > 0 && value < 1 ? Math.round(value * total) : value
+  if (!Number.isInteger(n) || n < 1 || n >= total)
+    throw new LabError('bad_input', `The validation hold-out of "${name}" must be a fraction between 0 and 1 or a whole number between 1 and ${count(total - 1)} (got ${value}).`, 'validation')
+  return n
+}
+
+/** Size and modification time of every source file, compared with what registration saw. */
+function checkFilesUnchanged(record: DatasetRecord): void {
+  for (const file of record.info.files) {
+    let stats: fs.Stats
+    try {
+      stats = fs.statSync(file.path)
+    } catch {
+      throw changedSince(record, `${file.path} is missing`)
+    }
+    if (stats.size !== file.bytes || Math.abs(stats.mtimeMs - file.mtimeMs) > 1)
+      throw changedSince(record, `${file.path} was modified`)
+  }
+}
+
+function changedSince(record: DatasetRecord, what: string): LabError {
+  return new LabError(
+    'bad_input',
+    `The files of dataset "${record.name}" changed since it was registered (${what}). Remove it and register ${record.sourcePath} again, so results stay reproducible.`
+  )
+}

@@ -1,0 +1,162 @@
+/**
+ * Registering a dataset: open (checks every header), survey (reads every byte once: hash, mean/std,
+ * class counts, preview samples), then write the preview PNG under a temporary name and, in one
+ * transaction, insert the dataset and its artifact and rename the PNG into place. Any failure leaves
+ * neither a row nor a file behind. The same content registered again is found by its hash.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { createHash, randomBytes } from 'node:crypto'
+import type Database from 'better-sqlite3'
+import type { DatasetFormat, DatasetPreview, DatasetRef } from '../../api/datasets'
+import { LabError } from '../../api/errors'
+import {
+  datasetArtifacts,
+  datasetNameTaken,
+  deleteDataset,
+  findDatasetByHash,
+  getDatasetRecord,
+  insertDataset,
+  insertDatasetArtifact,
+  type DatasetInfo,
+  type DatasetRecord,
+  type SourceFile
+} from '../store/datasets'
+import { openDataset } from './detect'
+import { surveyDataset, PREVIEW_SAMPLES_PER_CLASS } from './survey'
+import { renderPreviewGrid } from './preview'
+import type { DatasetSource } from './source'
+
+export interface RegistryContext {
+  db: Database.Database
+  dataDir: string
+}
+
+export interface RegisterRequest {
+  path: string
+  name?: string
+  format?: DatasetFormat
+  /** Set for the built-in datasets. */
+  builtin?: string
+}
+
+export const PREVIEW_KIND = 'preview'
+
+export async function registerDataset(ctx: RegistryContext, request: RegisterRequest): Promise<{ record: DatasetRecord; created: boolean }> {
+  const source = await openDataset(request.path, request.format)
+  const survey = await surveyDataset(source)
+  const existing = findDatasetByHash(ctx.db, survey.contentHash)
+  if (existing) return { record: existing, created: false }
+  if (request.name !== undefined && datasetNameTaken(ctx.db, request.name))
+    throw new LabError('conflict', `A dataset named "${request.name}" already exists; choose another name.`, 'name')
+
+  const { png, layout } = await renderPreviewGrid(survey.previewSamples, source.shape, PREVIEW_SAMPLES_PER_CLASS)
+  const relPath = path.join('datasets', survey.contentHash.slice(0, 16), 'preview.png')
+  const finalPath = path.join(ctx.dataDir, relPath)
+  const tempPath = `${finalPath}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`
+  const info: DatasetInfo = {
+    splits: survey.splits,
+    shape: source.shape,
+    classes: source.classes,
+    ...(source.coarseClasses ? { coarseClasses: source.coarseClasses } : {}),
+    classCounts: survey.classCounts,
+    mean: survey.mean,
+    std: survey.std,
+    builtin: request.builtin ?? null,
+    notes: source.notes,
+    files: sourceFiles(source),
+    preview: layout
+  }
+
+  fs.mkdirSync(path.dirname(finalPath), { recursive: true })
+  fs.writeFileSync(tempPath, png)
+  let renamed = false
+  try {
+    const outcome = ctx.db.transaction(() => {
+      // Checked again inside the transaction: a concurrent registration of the same data may have won.
+      const winner = findDatasetByHash(ctx.db, survey.contentHash)
+      if (winner) return { id: winner.id, created: false }
+      const name = request.name ?? freeName(ctx.db, source.suggestedName)
+      const id = insertDataset(ctx.db, { name, format: source.format, sourcePath: source.root, contentHash: survey.contentHash, info })
+      insertDatasetArtifact(ctx.db, id, PREVIEW_KIND, relPath, sha256(png), png.length)
+      fs.renameSync(tempPath, finalPath)
+      renamed = true
+      return { id, created: true }
+    })()
+    return { record: getDatasetRecord(ctx.db, outcome.id), created: outcome.created }
+  } catch (error) {
+    if (renamed) fs.rmSync(finalPath, { force: true })
+    throw error
+  } finally {
+    fs.rmSync(tempPath, { force: true })
+    removeEmptyFolder(path.dirname(finalPath))
+  }
+}
+
+/** Removes the dataset from the registry and deletes its preview files; the source files stay. */
+export function removeDataset(ctx: RegistryContext, ref: DatasetRef): DatasetRecord {
+  const record = getDatasetRecord(ctx.db, ref)
+  const artifacts = datasetArtifacts(ctx.db, record.id)
+  ctx.db.transaction(() => deleteDataset(ctx.db, record.id))()
+  for (const artifact of artifacts) {
+    const file = path.join(ctx.dataDir, artifact.path)
+    fs.rmSync(file, { force: true })
+    removeEmptyFolder(path.dirname(file))
+  }
+  return record
+}
+
+export function readPreview(ctx: RegistryContext, ref: DatasetRef): DatasetPreview {
+  const record = getDatasetRecord(ctx.db, ref)
+  const artifact = datasetArtifacts(ctx.db, record.id, PREVIEW_KIND)[0]
+  const layout = record.info.preview
+  if (!artifact || !layout) throw new LabError('not_found', `Dataset "${record.name}" has no preview; remove it and register it again to make one.`, 'dataset')
+  const file = path.join(ctx.dataDir, artifact.path)
+  let png: Buffer
+  try {
+    png = fs.readFileSync(file)
+  } catch {
+    throw new LabError('unavailable', `The preview of dataset "${record.name}" is missing (${file}); remove the dataset and register it again to make a new one.`)
+  }
+  if (sha256(png) !== artifact.sha256)
+    throw new LabError('unavailable', `The preview of dataset "${record.name}" (${file}) was changed on disk; remove the dataset and register it again to make a new one.`)
+  return {
+    datasetId: record.id,
+    dataUrl: `data:image/png;base64,${png.toString('base64')}`,
+    width: layout.width,
+    height: layout.height,
+    cellWidth: layout.cellWidth,
+    cellHeight: layout.cellHeight,
+    gap: layout.gap,
+    samplesPerClass: layout.samplesPerClass,
+    rows: record.info.classes,
+    sha256: artifact.sha256
+  }
+}
+
+/** "CIFAR-10", then "CIFAR-10 (2)", … when a dataset with other content has the name. */
+function freeName(db: Database.Database, suggested: string): string {
+  const base = suggested.trim().slice(0, 110) || 'dataset'
+  if (!datasetNameTaken(db, base)) return base
+  for (let i = 2; ; i++) if (!datasetNameTaken(db, `${base} (${i})`)) return `${base} (${i})`
+}
+
+/** Size and time of the files read, so a load notices changes. ImageFolder is checked by its counts instead. */
+function sourceFiles(source: DatasetSource): SourceFile[] {
+  if (source.format === 'imagefolder') return []
+  const files = [...new Set(source.splits.flatMap((s) => s.files))]
+  return files.map((file) => {
+    const stats = fs.statSync(file)
+    return { path: file, bytes: stats.size, mtimeMs: stats.mtimeMs }
+  })
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
+
+function removeEmptyFolder(dir: string): void {
+  try {
+    fs.rmdirSync(dir)
+  } catch {
+    // Not empty (another dataset's preview) or already gone: both fine.
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The one full pass over a dataset at registration: it proves every file reads to the end, and
+ * computes what the registry keeps — the content hash, per-channel mean/std of the train split,
+ * images per class, and the first few images of each class for the preview grid.
+ */
+import { createHash } from 'node:crypto'
+import type { DatasetSource } from './source'
+
+export const PREVIEW_SAMPLES_PER_CLASS = 8
+
+export interface DatasetSurvey {
+  contentHash: string
+  splits: Record<string, number>
+  classCounts: Record<string, number[]>
+  mean: number[]
+  std: number[]
+  /** For each class, up to PREVIEW_SAMPLES_PER_CLASS train images (HWC bytes). */
+  previewSamples: Uint8Array[][]
+}
+
+/**
+ * The hash covers what a model would see — shape, class names, and every split's labels and
+ * HWC pixels — so the same data read from IDX or gzip, or from CIFAR binary or pickles, hashes
+ * the same, and any changed pixel or label does not.
+ */
+export async function surveyDataset(source: DatasetSource): Promise<DatasetSurvey> {
+  const { height, width, channels } = source.shape
+  const imageBytes = height * width * channels
+  const hash = createHash('sha256')
+  hash.update(JSON.stringify({ v: 1, shape: [height, width, channels], classes: source.classes, splits: source.splits.map((s) => [s.name, s.count]) }))
+  const sums = new Float64Array(channels)
+  const squares = new Float64Array(channels)
+  const previewSamples: Uint8Array[][] = source.classes.map(() => [])
+  const classCounts: Record<string, number[]> = {}
+  const splits: Record<string, number> = {}
+
+  for (const split of source.splits) {
+    const counts = new Array<number>(source.classes.length).fill(0)
+    const isTrain = split.name === 'train'
+    const labelHash = createHash('sha256')
+    const pixelHash = createHash('sha256')
+    await split.readImages((chunk) => {
+      const labelBytes = new Uint8Array(chunk.labels.buffer, chunk.labels.byteOffset, chunk.labels.byteLength)
+      labelHash.update(labelBytes)
+      pixelHash.update(chunk.pixels)
+      for (let i = 0; i < chunk.count; i++) {
+        const label = chunk.labels[i]
+        counts[label]++
+        if (isTrain && previewSamples[label].length < PREVIEW_SAMPLES_PER_CLASS)
+          previewSamples[label].push(chunk.pixels.slice(i * imageBytes, (i + 1) * imageBytes))
+      }
+      if (isTrain) accumulateChannels(chunk.pixels, channels, sums, squares)
+    })
+    hash.update(split.name).update(labelHash.digest()).update(pixelHash.digest())
+    classCounts[split.name] = counts
+    splits[split.name] = split.count
+  }
+
+  const pixelsPerChannel = (splits.train ?? 0) * height * width
+  const mean = Array.from(sums, (s) => s / pixelsPerChannel / 255)
+  const std = Array.from(squares, (q, c) => Math.sqrt(Math.max(0, q / pixelsPerChannel / (255 * 255) - mean[c] * mean[c])))
+  return { contentHash: hash.digest('hex'), splits, classCounts, mean, std, previewSamples }
+}
+
+/** Sums and sums of squares per channel, in exact integer arithmetic (fits a double up to 2^53). */
+function accumulateChannels(pixels: Uint8Array, channels: number, sums: Float64Array, squares: Float64Array): void {
+  if (channels === 1) {
+    let s = 0
+    let q = 0
+    for (let i = 0; i < pixels.length; i++) {
+      const v = pixels[i]
+      s += v
+      q += v * v
+    }
+    sums[0] += s
+    squares[0] += q
+    return
+  }
+  for (let c = 0; c < channels; c++) {
+    let s = 0
+    let q = 0
+    for (let i = c; i < pixels.length; i += channels) {
+      const v = pixels[i]
+      s += v
+      q += v * v
+    }
+    sums[c] += s
+    squares[c] += q
+  }
+}
