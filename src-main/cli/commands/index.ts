@@ -1,6 +1,7 @@
 import type { Command } from '../command'
 import { projectCreateCommand, projectListCommand } from './project'
 import { statusCommand } from './status'
+import { datasetAddCommand, datasetListCommand, datasetShowCommand } from './dataset'
 
 /** Every `lab` command. Add a command by importing it here. */
-export const commands: readonly Command[] = [statusCommand, projectListCommand, projectCreateCommand]
+export const commands: readonly Command[] = [statusCommand, projectListCommand, projectCreateCommand, datasetAddCommand, datasetListCommand, datasetShowCommand]
