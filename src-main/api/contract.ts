@@ -11,17 +11,22 @@ import { projectEvents, projectRequests } from './projects'
 import { statusRequests } from './status'
 import { jobEvents } from './jobs'
 import { datasetEvents, datasetRequests } from './datasets'
+import { runEvents, runRequests } from './runs'
+import { trainRequests } from './train'
 
 export const requests = {
   ...statusRequests,
   ...projectRequests,
-  ...datasetRequests
+  ...datasetRequests,
+  ...runRequests,
+  ...trainRequests
 } as const
 
 export const events = {
   ...projectEvents,
   ...datasetEvents,
-  ...jobEvents
+  ...jobEvents,
+  ...runEvents
 } as const
 
 export type Requests = typeof requests

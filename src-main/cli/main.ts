@@ -56,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     err(`lab: ${(error as Error)?.message ?? String(error)}`)
     return 1
   } finally {
-    lab?.close()
+    await lab?.close()
   }
 }
 

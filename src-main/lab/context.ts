@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { BackendInfo } from '../api/status'
 import type { EventHub } from './events'
+import type { JobQueue } from './jobs/queue'
 
 /** What every request handler may use. Handlers hold no state of their own. */
 export interface LabContext {
@@ -11,4 +12,7 @@ export interface LabContext {
   events: EventHub
   backend: () => Promise<BackendInfo>
   electronVersion: string | null
+  jobs: JobQueue
+  /** Queues the job of an existing run; resolves when the job has ended. */
+  startJob(runId: number, kind: string, config: Record<string, unknown>, seed: number, options?: { resume?: boolean; priority?: number }): Promise<void>
 }

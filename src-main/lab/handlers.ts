@@ -4,6 +4,8 @@ import type { LabContext } from './context'
 import { projectHandlers } from './projects'
 import { statusHandlers } from './status'
 import { datasetHandlers } from './datasets'
+import { runHandlers } from './runs'
+import { trainingHandlers } from './training'
 
 export type Handler<N extends RequestName> = (
   params: z.output<Requests[N]['params']>,
@@ -16,5 +18,7 @@ export type Handlers<N extends RequestName = RequestName> = { [K in N]: Handler<
 export const handlers: Handlers = {
   ...statusHandlers,
   ...projectHandlers,
-  ...datasetHandlers
+  ...datasetHandlers,
+  ...runHandlers,
+  ...trainingHandlers
 }

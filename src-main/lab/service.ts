@@ -12,10 +12,15 @@ import { handlers, type Handler } from './handlers'
 import type { LabContext } from './context'
 import { selectBackend } from './engine/backend'
 import { logEvent } from './store/events'
+import { JobQueue } from './jobs/queue'
+import { resolveJobInputs } from './jobs/inputs'
+import { markInterruptedRuns, setRunStatus } from './store/runs'
 
 export interface LabOptions extends OpenOptions {
   dataDir: string
   electronVersion?: string | null
+  /** How many jobs may run at once (each in its own worker thread). */
+  concurrency?: number
 }
 
 export class LabService {
@@ -25,14 +30,35 @@ export class LabService {
 
   constructor(options: LabOptions) {
     const log = openLog(options.dataDir, options)
+    const events = new EventHub()
+    const jobs = new JobQueue(log.db, events, options.concurrency ?? 1)
     this.ctx = {
       db: log.db,
       dataDir: options.dataDir,
       logPath: log.path,
       setAside: log.setAside,
-      events: new EventHub(),
+      events,
       backend: () => (this.backendInfo ??= selectBackend()),
-      electronVersion: options.electronVersion ?? null
+      electronVersion: options.electronVersion ?? null,
+      jobs,
+      startJob: async (runId, kind, config, seed, opts = {}) => {
+        let spec
+        try {
+          const backend = await this.ctx.backend()
+          spec = { runId, kind, config, seed, dataDir: options.dataDir, resume: opts.resume ?? false, backend: backend.name, inputs: resolveJobInputs(this.ctx, runId, config) }
+        } catch (error) {
+          // The run exists in the log; it must not stay "queued" forever.
+          const message = (error as Error).message
+          setRunStatus(log.db, runId, 'failed', { error: message })
+          logEvent(log.db, runId, 'error', `Could not start: ${message}`)
+          events.emit('runs.changed', { id: runId, status: 'failed' })
+          return
+        }
+        await jobs.enqueue(spec, opts.priority).done
+      }
+    }
+    for (const id of markInterruptedRuns(log.db)) {
+      logEvent(log.db, id, 'warn', 'AdvLab stopped while this run was in progress; it is marked interrupted and can be resumed from its last checkpoint.')
     }
     if (log.setAside) {
       logEvent(log.db, null, 'warn', `The previous log could not be used (${log.setAside.reason}); it was set aside at ${log.setAside.path} and a fresh log was started.`)
@@ -67,9 +93,10 @@ export class LabService {
     return this.ctx.events.subscribe(listener)
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
+    await this.ctx.jobs.close()
     this.ctx.db.close()
   }
 }

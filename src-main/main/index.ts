@@ -41,8 +41,7 @@ async function start(): Promise<void> {
   await window.loadFile(rendererIndex)
 
   app.on('window-all-closed', () => {
-    lab.close()
-    app.quit()
+    void lab.close().finally(() => app.quit())
   })
 }
 

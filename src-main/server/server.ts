@@ -72,7 +72,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       for (const client of wss.clients) client.terminate()
       await new Promise<void>((resolve) => wss.close(() => resolve()))
       await new Promise<void>((resolve) => server.close(() => resolve()))
-      lab.close()
+      await lab.close()
     }
   }
 }

@@ -1,7 +1,8 @@
 import type { Command } from '../command'
 import { projectCreateCommand, projectListCommand } from './project'
 import { statusCommand } from './status'
+import { distillCommand, resumeCommand, runsCommand, trainCommand } from './train'
 import { datasetAddCommand, datasetListCommand, datasetShowCommand } from './dataset'
 
 /** Every `lab` command. Add a command by importing it here. */
-export const commands: readonly Command[] = [statusCommand, projectListCommand, projectCreateCommand, datasetAddCommand, datasetListCommand, datasetShowCommand]
+export const commands: readonly Command[] = [statusCommand, projectListCommand, projectCreateCommand, datasetAddCommand, datasetListCommand, datasetShowCommand, trainCommand, distillCommand, resumeCommand, runsCommand]

@@ -91,5 +91,10 @@ export const migrations: readonly string[] = [
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
   );
+  `,
+  // 2 — which process runs a run, so that only runs whose process is gone are marked interrupted
+  // (the CLI and serve mode may share one log).
+  `
+  ALTER TABLE runs ADD COLUMN runner_pid INTEGER;
   `
 ]

@@ -48,7 +48,7 @@ describe('serve mode killed with SIGKILL mid-write', () => {
     expect(lab.ctx.setAside).toBeNull()
     const list = await lab.handle('projects.list', {})
     expect(list.ok && (list.result as unknown[]).length).toBe(stored)
-    lab.close()
+    await lab.close()
     cleanup()
   })
 })

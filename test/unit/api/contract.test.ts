@@ -22,7 +22,7 @@ const transports: Record<string, () => Promise<Setup>> = {
       client: createApiClient(transport),
       teardown: async () => {
         transport.close()
-        lab.close()
+        await lab.close()
         cleanup()
       }
     }
@@ -119,7 +119,7 @@ describe('the desktop transport', () => {
     const lab = new LabService({ dataDir: dir })
     const transport = desktopTransport(lab, 'https://example.com/')
     await expect(transport.request('projects.list', {})).resolves.toMatchObject({ ok: false, error: { code: 'unauthorized' } })
-    lab.close()
+    await lab.close()
     cleanup()
   })
 })

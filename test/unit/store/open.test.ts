@@ -107,6 +107,6 @@ describe('openLog', () => {
     expect(response.ok && response.result).toMatchObject({ setAside: { reason: expect.stringContaining('cannot be read as SQLite') } })
     const event = lab.ctx.db.prepare("SELECT level, message FROM events WHERE level = 'warn'").get() as { message: string }
     expect(event.message).toContain('set aside at')
-    lab.close()
+    await lab.close()
   })
 })

@@ -1,0 +1,92 @@
+import { z } from 'zod'
+
+export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const
+export const RunStatusSchema = z.enum(RUN_STATUSES)
+export type RunStatus = z.infer<typeof RunStatusSchema>
+
+export const RunIdSchema = z.number().int().positive()
+
+export const RunProgressSchema = z.object({
+  phase: z.string(),
+  step: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  etaSeconds: z.number().nonnegative().nullable()
+})
+
+export const RunSummarySchema = z.object({
+  id: z.number().int(),
+  projectId: z.number().int().nullable(),
+  datasetId: z.number().int().nullable(),
+  name: z.string(),
+  kind: z.string(),
+  status: RunStatusSchema,
+  seed: z.number().int(),
+  backend: z.string().nullable(),
+  configHash: z.string(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  /** Live progress while queued or running; null otherwise. */
+  progress: RunProgressSchema.nullable()
+})
+export type RunSummary = z.infer<typeof RunSummarySchema>
+
+export const RunSchema = RunSummarySchema.extend({ config: z.unknown() })
+export type Run = z.infer<typeof RunSchema>
+
+export const MetricSeriesSchema = z.object({
+  name: z.string(),
+  steps: z.array(z.number()),
+  values: z.array(z.number())
+})
+export type MetricSeries = z.infer<typeof MetricSeriesSchema>
+
+export const RunEventSchema = z.object({
+  id: z.number().int(),
+  level: z.enum(['debug', 'info', 'warn', 'error']),
+  message: z.string(),
+  time: z.number()
+})
+
+export const runRequests = {
+  'runs.list': {
+    params: z
+      .object({
+        projectId: z.number().int().positive().optional(),
+        status: RunStatusSchema.optional(),
+        kind: z.string().optional(),
+        limit: z.number().int().positive().max(10_000).default(500)
+      })
+      .strict(),
+    result: z.array(RunSummarySchema)
+  },
+  'runs.get': { params: z.object({ id: RunIdSchema }).strict(), result: RunSchema },
+  'runs.cancel': { params: z.object({ id: RunIdSchema }).strict(), result: RunSummarySchema },
+  'runs.resume': { params: z.object({ id: RunIdSchema }).strict(), result: RunSummarySchema },
+  'runs.metrics': {
+    params: z
+      .object({
+        id: RunIdSchema,
+        names: z.array(z.string()).optional(),
+        /** Downsample each series to at most this many points (min/max-preserving buckets). */
+        maxPoints: z.number().int().min(10).max(1_000_000).optional()
+      })
+      .strict(),
+    result: z.array(MetricSeriesSchema)
+  },
+  'runs.events': {
+    params: z.object({ id: RunIdSchema, afterId: z.number().int().nonnegative().default(0) }).strict(),
+    result: z.array(RunEventSchema)
+  }
+} as const
+
+export const runEvents = {
+  /** A run's status or summary changed. */
+  'runs.changed': z.object({ id: z.number().int(), status: RunStatusSchema }),
+  /** New metric points of a running run, as they are logged. */
+  'runs.metrics': z.object({
+    runId: z.number().int(),
+    points: z.array(z.object({ name: z.string(), step: z.number(), value: z.number() }))
+  })
+} as const

@@ -1,0 +1,109 @@
+import { z } from 'zod'
+import { RunSummarySchema } from './runs'
+
+export const ARCHITECTURES = ['mlp', 'cnn-small', 'resnet18'] as const
+
+export const ModelConfigSchema = z
+  .object({
+    arch: z.enum(ARCHITECTURES),
+    /** Channel/width multiplier (1 = the standard size). */
+    width: z.number().positive().max(8).default(1)
+  })
+  .strict()
+
+export const OptimizerSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('sgd'),
+      lr: z.number().positive().max(10),
+      momentum: z.number().min(0).max(0.999).default(0.9),
+      nesterov: z.boolean().default(false),
+      weightDecay: z.number().min(0).max(1).default(5e-4)
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('adam'),
+      lr: z.number().positive().max(10),
+      beta1: z.number().min(0).max(0.9999).default(0.9),
+      beta2: z.number().min(0).max(0.99999).default(0.999),
+      weightDecay: z.number().min(0).max(1).default(0)
+    })
+    .strict()
+])
+
+export const ScheduleSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('constant') }).strict(),
+  z.object({ kind: z.literal('step'), everyEpochs: z.number().int().positive(), gamma: z.number().positive().max(1).default(0.1) }).strict(),
+  /** The seed study's "lr 0.1 / cosine decay": lr · ½(1 + cos(π · step / totalSteps)). */
+  z.object({ kind: z.literal('cosine') }).strict()
+])
+
+export const AugmentationSchema = z
+  .object({
+    /** Random crop after zero padding by this many pixels (0 = off). CIFAR uses 4. */
+    cropPadding: z.number().int().min(0).max(16).default(0),
+    horizontalFlip: z.boolean().default(false)
+  })
+  .strict()
+
+export const SubsetSchema = z
+  .object({
+    /** Stratified, seeded subset sizes; omitted = the whole split. */
+    train: z.number().int().positive().optional(),
+    test: z.number().int().positive().optional()
+  })
+  .strict()
+
+export const TrainConfigSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    projectId: z.number().int().positive().optional(),
+    /** Registered dataset, by name. */
+    dataset: z.string().min(1),
+    subset: SubsetSchema.default({}),
+    model: ModelConfigSchema,
+    optimizer: OptimizerSchema.default({ kind: 'sgd', lr: 0.1, momentum: 0.9, nesterov: false, weightDecay: 5e-4 }),
+    schedule: ScheduleSchema.default({ kind: 'cosine' }),
+    epochs: z.number().int().positive().max(10_000),
+    batchSize: z.number().int().positive().max(4096).default(128),
+    augmentation: AugmentationSchema.default({ cropPadding: 0, horizontalFlip: false }),
+    labelSmoothing: z.number().min(0).max(0.5).default(0),
+    /**
+     * Softmax temperature the model is trained at (logits / T). 1 for ordinary training; a
+     * distillation teacher is trained at T (Papernot et al. 2016) and deployed at T = 1.
+     */
+    temperature: z.number().positive().max(1000).default(1),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    /** Evaluate on the test split after every epoch (clean accuracy). */
+    evalEveryEpoch: z.boolean().default(true)
+  })
+  .strict()
+export type TrainConfig = z.output<typeof TrainConfigSchema>
+
+export const DistillConfigSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    projectId: z.number().int().positive().optional(),
+    /** An existing completed training run to use as teacher; omitted = train one in this job. */
+    teacherRunId: z.number().int().positive().optional(),
+    /** How to train the teacher when teacherRunId is omitted (its temperature is set to T). */
+    teacher: TrainConfigSchema.omit({ name: true, projectId: true }).optional(),
+    /** The student: trained on the teacher's soft labels at the same T. */
+    student: TrainConfigSchema.omit({ name: true, projectId: true, temperature: true }),
+    /** Distillation temperature T; the seed study found 15–25 best. */
+    temperature: z.number().positive().max(1000).default(20),
+    /** Weight α of the soft (KL) term; 1 − α weighs the hard-label CE term. */
+    alpha: z.number().min(0).max(1).default(0.7)
+  })
+  .strict()
+  .refine((c) => c.teacherRunId !== undefined || c.teacher !== undefined, {
+    message: 'give either teacherRunId (an existing run) or teacher (a config to train one)',
+    path: ['teacherRunId']
+  })
+export type DistillConfig = z.output<typeof DistillConfigSchema>
+
+export const trainRequests = {
+  'train.start': { params: TrainConfigSchema, result: RunSummarySchema },
+  'distill.start': { params: DistillConfigSchema, result: RunSummarySchema }
+} as const

@@ -1,0 +1,26 @@
+/**
+ * What a job reads from the log, looked up by the main thread before the job starts, so worker
+ * threads never open the log themselves.
+ */
+import path from 'node:path'
+import type { LabContext } from '../context'
+import type { JobInputs } from './messages'
+import { getDatasetRecord } from '../store/datasets'
+import { getRun } from '../store/runs'
+import { LabError } from '../../api/errors'
+
+export function resolveJobInputs(ctx: Pick<LabContext, 'db' | 'dataDir'>, runId: number, config: Record<string, unknown>): JobInputs {
+  const run = getRun(ctx.db, runId)
+  const inputs: JobInputs = {}
+  if (run.datasetId !== null) inputs.dataset = getDatasetRecord(ctx.db, run.datasetId)
+  const teacherRunId = config.teacherRunId as number | undefined
+  if (teacherRunId !== undefined) {
+    const teacher = getRun(ctx.db, teacherRunId)
+    const weights = ctx.db
+      .prepare("SELECT path FROM artifacts WHERE run_id = ? AND kind = 'weights' ORDER BY id DESC LIMIT 1")
+      .get(teacherRunId) as { path: string } | undefined
+    if (!weights) throw new LabError('bad_input', `Run ${teacherRunId} has no final weights in the log; it cannot be a teacher.`, 'teacherRunId')
+    inputs.teacher = { runId: teacherRunId, config: teacher.config as Record<string, unknown>, weightsFile: path.join(ctx.dataDir, weights.path) }
+  }
+  return inputs
+}

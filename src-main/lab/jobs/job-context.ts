@@ -1,0 +1,39 @@
+import type { BackendInfo } from '../../api/status'
+import type { MetricPoint } from '../store/metric-writer'
+import type { EventLevel } from '../store/events'
+import type { JobSpec } from './messages'
+
+/** What a job function sees, inside its worker thread. */
+export interface JobContext {
+  spec: JobSpec
+  backend: BackendInfo
+  progress(p: { phase: string; step: number; total: number; etaSeconds?: number | null; message?: string }): void
+  metrics(points: MetricPoint[]): void
+  /** Says that a phase (epoch, attack, …) ended, so its points are flushed to the log now. */
+  phaseEnd(): void
+  log(level: EventLevel, message: string, data?: unknown): void
+  /** Records a file under the data directory as an artifact of the run. */
+  artifact(kind: string, absolutePath: string): Promise<void>
+  resumed(fromStep: number): void
+  /** True once the user asked to cancel; jobs check it between steps. */
+  cancelled(): boolean
+}
+
+/** Thrown by a job that noticed cancellation, to unwind cleanly. */
+export class JobCancelled extends Error {
+  constructor() {
+    super('cancelled')
+  }
+}
+
+/** A failure with a precise user-facing reason (e.g. NaN loss at step N). */
+export class JobFailure extends Error {
+  constructor(
+    message: string,
+    readonly step?: number
+  ) {
+    super(message)
+  }
+}
+
+export type JobFunction = (ctx: JobContext) => Promise<Record<string, unknown> | void>

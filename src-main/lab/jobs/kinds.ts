@@ -1,0 +1,10 @@
+import type { JobFunction } from './job-context'
+
+/**
+ * Every kind of job a worker can run. Each is loaded lazily so a worker only pays for the code
+ * of the job it runs.
+ */
+export const jobKinds: Record<string, JobFunction> = {
+  train: async (ctx) => (await import('../train/train-job')).trainJob(ctx),
+  distill: async (ctx) => (await import('../train/distill-job')).distillJob(ctx)
+}

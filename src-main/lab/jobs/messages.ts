@@ -1,0 +1,40 @@
+/** What a job's worker thread and the main thread say to each other. */
+import type { BackendInfo } from '../../api/status'
+import type { MetricPoint } from '../store/metric-writer'
+import type { EventLevel } from '../store/events'
+import type { DatasetRecord } from '../store/datasets'
+
+export interface JobSpec {
+  runId: number
+  kind: string
+  config: Record<string, unknown>
+  seed: number
+  dataDir: string
+  /** Continue from the run's last checkpoint instead of starting over. */
+  resume: boolean
+  /** Engine backend to use (already chosen by the service). */
+  backend: string
+  /** What the job reads from the log, resolved by the main thread (workers never open the log). */
+  inputs: JobInputs
+}
+
+export interface JobInputs {
+  dataset?: DatasetRecord
+  /** Distillation from an existing run: its config and its final weights. */
+  teacher?: { runId: number; config: Record<string, unknown>; weightsFile: string }
+}
+
+export type WorkerMessage =
+  | { type: 'started'; backend: BackendInfo }
+  | { type: 'progress'; phase: string; step: number; total: number; etaSeconds: number | null; message?: string }
+  | { type: 'metrics'; points: MetricPoint[] }
+  | { type: 'phase-end' }
+  | { type: 'event'; level: EventLevel; message: string; data?: unknown }
+  | { type: 'artifact'; kind: string; path: string; sha256: string; bytes: number }
+  /** The job continues from a checkpoint taken at this step: later points are recomputed. */
+  | { type: 'resumed'; fromStep: number }
+  | { type: 'done'; summary?: Record<string, unknown> }
+  | { type: 'failed'; error: string; step?: number }
+  | { type: 'cancelled' }
+
+export type MainMessage = { type: 'cancel' }

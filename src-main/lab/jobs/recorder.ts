@@ -1,0 +1,82 @@
+/**
+ * Turns what a job's worker reports into rows of the log and events for every client. The main
+ * thread is the only writer of the log, so the workers never contend for it.
+ */
+import type Database from 'better-sqlite3'
+import type { EventHub } from '../events'
+import type { WorkerMessage } from './messages'
+import { MetricWriter } from '../store/metric-writer'
+import { logEvent } from '../store/events'
+import { setRunStatus } from '../store/runs'
+import type { RunSummary } from '../../api/runs'
+
+export class RunRecorder {
+  progress: RunSummary['progress'] = null
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly events: EventHub,
+    private readonly metrics: MetricWriter,
+    readonly runId: number,
+    private readonly jobId: number
+  ) {}
+
+  apply(message: WorkerMessage): void {
+    const { db, runId } = this
+    switch (message.type) {
+      case 'started':
+        setRunStatus(db, runId, 'running', { backend: message.backend.name })
+        logEvent(db, runId, 'info', `Started on the ${message.backend.name} backend (${message.backend.device}).`)
+        this.events.emit('runs.changed', { id: runId, status: 'running' })
+        break
+      case 'progress':
+        this.progress = { phase: message.phase, step: message.step, total: message.total, etaSeconds: message.etaSeconds }
+        this.events.emit('job.progress', { jobId: this.jobId, runId, ...this.progress, message: message.message })
+        break
+      case 'metrics':
+        this.metrics.add(runId, message.points)
+        this.events.emit('runs.metrics', { runId, points: message.points.map(({ name, step, value }) => ({ name, step, value })) })
+        break
+      case 'phase-end':
+        this.metrics.flush()
+        break
+      case 'event':
+        logEvent(db, runId, message.level, message.message, message.data)
+        break
+      case 'artifact':
+        db.prepare('INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+          runId,
+          message.kind,
+          message.path,
+          message.sha256,
+          message.bytes,
+          new Date().toISOString()
+        )
+        break
+      case 'resumed':
+        // Points logged after the checkpoint are recomputed by the resumed job: drop them so the
+        // run shows one continuous series of steps.
+        this.metrics.flush()
+        db.prepare('DELETE FROM metrics WHERE run_id = ? AND step > ?').run(runId, message.fromStep)
+        logEvent(db, runId, 'info', `Resumed from the checkpoint at step ${message.fromStep}.`)
+        break
+      case 'done':
+        this.finish('completed', null, message.summary ? `Completed: ${JSON.stringify(message.summary)}` : 'Completed.')
+        break
+      case 'failed':
+        this.finish('failed', message.error, `Failed${message.step !== undefined ? ` at step ${message.step}` : ''}: ${message.error}`)
+        break
+      case 'cancelled':
+        this.finish('cancelled', null, 'Cancelled by the user.')
+        break
+    }
+  }
+
+  finish(status: 'completed' | 'failed' | 'cancelled' | 'interrupted', error: string | null, message: string): void {
+    this.metrics.flush()
+    setRunStatus(this.db, this.runId, status, { error })
+    logEvent(this.db, this.runId, status === 'failed' ? 'error' : 'info', message)
+    this.progress = null
+    this.events.emit('runs.changed', { id: this.runId, status })
+  }
+}

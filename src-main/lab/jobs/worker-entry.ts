@@ -1,0 +1,52 @@
+/**
+ * The body of every job worker thread: selects the engine backend, runs one job function and
+ * reports everything it does to the main thread, which owns the log.
+ */
+import { parentPort, workerData } from 'node:worker_threads'
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import type { JobSpec, MainMessage, WorkerMessage } from './messages'
+import { JobCancelled, JobFailure, type JobContext } from './job-context'
+import { jobKinds } from './kinds'
+import { initEngine } from '../engine/init'
+
+const port = parentPort!
+const spec = (workerData as { spec: JobSpec }).spec
+let cancelRequested = false
+port.on('message', (message: MainMessage) => {
+  if (message.type === 'cancel') cancelRequested = true
+})
+const post = (message: WorkerMessage) => port.postMessage(message)
+
+async function run(): Promise<void> {
+  const job = jobKinds[spec.kind]
+  if (!job) return post({ type: 'failed', error: `AdvLab does not know how to run a "${spec.kind}" job.` })
+  const backend = await initEngine(spec.backend)
+  post({ type: 'started', backend })
+  const ctx: JobContext = {
+    spec,
+    backend,
+    progress: (p) => post({ type: 'progress', etaSeconds: null, ...p }),
+    metrics: (points) => post({ type: 'metrics', points }),
+    phaseEnd: () => post({ type: 'phase-end' }),
+    log: (level, message, data) => post({ type: 'event', level, message, data }),
+    async artifact(kind, absolutePath) {
+      const bytes = fs.statSync(absolutePath).size
+      const sha256 = crypto.createHash('sha256').update(fs.readFileSync(absolutePath)).digest('hex')
+      post({ type: 'artifact', kind, path: path.relative(spec.dataDir, absolutePath), sha256, bytes })
+    },
+    resumed: (fromStep) => post({ type: 'resumed', fromStep }),
+    cancelled: () => cancelRequested
+  }
+  try {
+    const summary = await job(ctx)
+    post(cancelRequested ? { type: 'cancelled' } : { type: 'done', summary: summary ?? undefined })
+  } catch (error) {
+    if (error instanceof JobCancelled) post({ type: 'cancelled' })
+    else if (error instanceof JobFailure) post({ type: 'failed', error: error.message, step: error.step })
+    else post({ type: 'failed', error: `${(error as Error)?.message ?? String(error)}` })
+  }
+}
+
+run().catch((error) => post({ type: 'failed', error: String((error as Error)?.stack ?? error) }))

@@ -1,0 +1,143 @@
+import crypto from 'node:crypto'
+import type Database from 'better-sqlite3'
+import type { Run, RunStatus, RunSummary } from '../../api/runs'
+import { LabError } from '../../api/errors'
+
+interface RunRow {
+  id: number
+  project_id: number | null
+  dataset_id: number | null
+  name: string
+  kind: string
+  status: RunStatus
+  config_json: string
+  config_hash: string
+  seed: number
+  backend: string | null
+  error: string | null
+  created_at: string
+  started_at: string | null
+  finished_at: string | null
+}
+
+export interface NewRun {
+  projectId?: number | null
+  datasetId?: number | null
+  name: string
+  kind: string
+  config: Record<string, unknown>
+  seed: number
+}
+
+/**
+ * Two runs with the same hash are repeats of one experiment: the hash covers the whole config
+ * except the seed, with keys sorted so that key order never matters.
+ */
+export function configHash(config: Record<string, unknown>): string {
+  const { seed: _seed, ...rest } = config
+  return crypto.createHash('sha256').update(canonicalJson(rest)).digest('hex').slice(0, 16)
+}
+
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+
+export function createRun(db: Database.Database, run: NewRun): number {
+  const now = new Date().toISOString()
+  const { lastInsertRowid } = db
+    .prepare(
+      `INSERT INTO runs (project_id, dataset_id, name, kind, status, config_json, config_hash, seed, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`
+    )
+    .run(run.projectId ?? null, run.datasetId ?? null, run.name, run.kind, JSON.stringify(run.config), configHash(run.config), run.seed, now, now)
+  return Number(lastInsertRowid)
+}
+
+function toSummary(row: RunRow): RunSummary {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    datasetId: row.dataset_id,
+    name: row.name,
+    kind: row.kind,
+    status: row.status,
+    seed: row.seed,
+    backend: row.backend,
+    configHash: row.config_hash,
+    error: row.error,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    progress: null
+  }
+}
+
+export function getRun(db: Database.Database, id: number): Run {
+  const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined
+  if (!row) throw new LabError('not_found', `There is no run with id ${id}.`, 'id')
+  return { ...toSummary(row), config: JSON.parse(row.config_json) }
+}
+
+export function listRuns(
+  db: Database.Database,
+  filter: { projectId?: number; status?: RunStatus; kind?: string; limit: number }
+): RunSummary[] {
+  const where: string[] = []
+  const args: unknown[] = []
+  if (filter.projectId !== undefined) (where.push('project_id = ?'), args.push(filter.projectId))
+  if (filter.status !== undefined) (where.push('status = ?'), args.push(filter.status))
+  if (filter.kind !== undefined) (where.push('kind = ?'), args.push(filter.kind))
+  const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`
+  return (db.prepare(sql).all(...args, filter.limit) as RunRow[]).map(toSummary)
+}
+
+/** Moves a run to a new status, stamping start/finish times and the error, if any. */
+export function setRunStatus(
+  db: Database.Database,
+  id: number,
+  status: RunStatus,
+  extra: { error?: string | null; backend?: string } = {}
+): void {
+  const now = new Date().toISOString()
+  const finished = status === 'completed' || status === 'failed' || status === 'cancelled' || status === 'interrupted'
+  db.prepare(
+    `UPDATE runs SET status = ?, updated_at = ?,
+       started_at = CASE WHEN ? = 'running' AND started_at IS NULL THEN ? ELSE started_at END,
+       finished_at = CASE WHEN ? THEN ? WHEN ? = 'running' THEN NULL ELSE finished_at END,
+       error = CASE WHEN ? THEN ? WHEN ? = 'running' THEN NULL ELSE error END,
+       backend = COALESCE(?, backend),
+       runner_pid = CASE WHEN ? = 'running' THEN ? ELSE NULL END
+     WHERE id = ?`
+  ).run(status, now, status, now, finished ? 1 : 0, now, status, extra.error !== undefined ? 1 : 0, extra.error ?? null, status, extra.backend ?? null, status, process.pid, id)
+}
+
+/**
+ * Runs left `running` by a process that no longer exists (killed, crashed, power loss) become
+ * `interrupted`, resumable from their last checkpoint. Runs of a live process (another AdvLab
+ * sharing this log) are left alone. Returns the ids marked.
+ */
+export function markInterruptedRuns(db: Database.Database, isAlive: (pid: number) => boolean = processIsAlive): number[] {
+  const candidates = db.prepare("SELECT id, runner_pid FROM runs WHERE status = 'running'").all() as { id: number; runner_pid: number | null }[]
+  const rows = candidates.filter((r) => r.runner_pid === null || r.runner_pid === process.pid || !isAlive(r.runner_pid))
+  const mark = db.prepare(
+    "UPDATE runs SET status = 'interrupted', updated_at = ?, error = 'AdvLab stopped while this run was in progress; resume it to continue from its last checkpoint.' WHERE id = ?"
+  )
+  db.transaction(() => rows.forEach((r) => mark.run(new Date().toISOString(), r.id)))()
+  return rows.map((r) => r.id)
+}
+
+export function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}

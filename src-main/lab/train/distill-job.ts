@@ -1,0 +1,100 @@
+/**
+ * Defensive distillation (Papernot et al., IEEE S&P 2016), as the seed study runs it: a teacher
+ * trained at temperature T, its soft labels softmax(teacher(x)/T), and a student trained on
+ * α·KL(soft ‖ softmax(student/T)) + (1 − α)·CE(student/T, y), then deployed at T = 1.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
+import type { DistillConfig, TrainConfig } from '../../api/train'
+import type { JobContext } from '../jobs/job-context'
+import { buildModel, loadWeights, saveWeights } from './build-model'
+import { CheckpointStore } from './checkpoints'
+import { loadTrainingData } from './data'
+import { crossEntropy, distillationLoss } from './losses'
+import { stepsPerEpoch, trainModel } from './loop'
+import type { TrainableModel } from './model'
+import type { ImageSet } from './batches'
+
+export async function distillJob(ctx: JobContext): Promise<Record<string, unknown>> {
+  const config = ctx.spec.config as unknown as DistillConfig
+  const T = config.temperature
+  const studentConfig: TrainConfig = { ...config.student, temperature: T }
+  const { train, test } = await loadTrainingData(ctx, studentConfig)
+  const info = ctx.spec.inputs.dataset!.info
+  const runDir = path.join(ctx.spec.dataDir, 'runs', String(ctx.spec.runId))
+  const checkpoints = new CheckpointStore(path.join(runDir, 'checkpoints'))
+
+  const teacher = await obtainTeacher(ctx, config, train, test, info, runDir, checkpoints)
+  // The student's steps follow the teacher's on the run's x-axis when the teacher was trained here.
+  const teacherSteps = ctx.spec.inputs.teacher ? 0 : stepsPerEpoch(train.n, config.teacher!.batchSize) * config.teacher!.epochs
+  const student = buildModel(studentConfig.model, train, info, studentConfig.seed)
+  try {
+    ctx.log('info', `Distilling at T = ${T}, α = ${config.alpha}.`)
+    const result = await trainModel({
+      model: student,
+      config: studentConfig,
+      train,
+      test,
+      ctx,
+      phase: 'student',
+      stepOffset: teacherSteps,
+      checkpoints,
+      loss: (logits, labels, batch) => {
+        const soft = tf.tidy(() => {
+          const x = tf.tensor4d(batch.images, [labels.shape[0], train.height, train.width, train.channels])
+          return tf.softmax(tf.div(teacher.forward(x, false), T)) as tf.Tensor2D
+        })
+        const loss = distillationLoss(logits, soft, labels, T, config.alpha)
+        soft.dispose()
+        return loss
+      }
+    })
+    await saveWeights(ctx, student, studentConfig.model, path.join(runDir, 'weights.safetensors'))
+    return { testAccuracy: result.testAccuracy, trainAccuracy: result.trainAccuracy, temperature: T, alpha: config.alpha }
+  } finally {
+    student.dispose()
+    teacher.dispose()
+  }
+}
+
+async function obtainTeacher(
+  ctx: JobContext,
+  config: DistillConfig,
+  train: ImageSet,
+  test: ImageSet | null,
+  info: Parameters<typeof buildModel>[2],
+  runDir: string,
+  checkpoints: CheckpointStore
+): Promise<TrainableModel> {
+  const given = ctx.spec.inputs.teacher
+  if (given) {
+    const teacherConfig = given.config as unknown as TrainConfig
+    const teacher = buildModel(teacherConfig.model, train, info, teacherConfig.seed)
+    loadWeights(teacher, fs.readFileSync(given.weightsFile))
+    ctx.log('info', `Teacher: run ${given.runId} (${teacherConfig.model.arch}, trained at T = ${teacherConfig.temperature}).`)
+    return teacher
+  }
+  // Train the teacher here, at the distillation temperature.
+  const teacherConfig: TrainConfig = { ...config.teacher!, temperature: config.temperature }
+  const teacher = buildModel(teacherConfig.model, train, info, teacherConfig.seed)
+  const teacherWeights = path.join(runDir, 'teacher.safetensors')
+  if (ctx.spec.resume && fs.existsSync(teacherWeights)) {
+    loadWeights(teacher, fs.readFileSync(teacherWeights))
+    ctx.log('info', 'Teacher already trained in this run; reusing it.')
+    return teacher
+  }
+  await trainModel({
+    model: teacher,
+    config: teacherConfig,
+    train,
+    test,
+    ctx,
+    phase: 'teacher',
+    metricPrefix: 'teacher/',
+    checkpoints,
+    loss: (logits, labels) => crossEntropy(logits, labels, { temperature: teacherConfig.temperature, labelSmoothing: teacherConfig.labelSmoothing })
+  })
+  await saveWeights(ctx, teacher, teacherConfig.model, teacherWeights, 'teacher-weights')
+  return teacher
+}

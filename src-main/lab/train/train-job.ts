@@ -1,0 +1,33 @@
+/** A training run: one model trained on one dataset (also a distillation teacher, at T > 1). */
+import path from 'node:path'
+import type { TrainConfig } from '../../api/train'
+import type { JobContext } from '../jobs/job-context'
+import { buildModel, saveWeights } from './build-model'
+import { CheckpointStore } from './checkpoints'
+import { loadTrainingData } from './data'
+import { crossEntropy } from './losses'
+import { trainModel } from './loop'
+
+export async function trainJob(ctx: JobContext): Promise<Record<string, unknown>> {
+  const config = ctx.spec.config as unknown as TrainConfig
+  const { train, test } = await loadTrainingData(ctx, config)
+  const model = buildModel(config.model, train, ctx.spec.inputs.dataset!.info, config.seed)
+  const runDir = path.join(ctx.spec.dataDir, 'runs', String(ctx.spec.runId))
+  try {
+    const result = await trainModel({
+      model,
+      config,
+      train,
+      test,
+      ctx,
+      phase: 'train',
+      checkpoints: new CheckpointStore(path.join(runDir, 'checkpoints')),
+      // Teacher training divides the logits by T (Papernot et al. 2016); T = 1 is ordinary CE.
+      loss: (logits, labels) => crossEntropy(logits, labels, { temperature: config.temperature, labelSmoothing: config.labelSmoothing })
+    })
+    await saveWeights(ctx, model, config.model, path.join(runDir, 'weights.safetensors'))
+    return { testAccuracy: result.testAccuracy, trainAccuracy: result.trainAccuracy, steps: result.steps }
+  } finally {
+    model.dispose()
+  }
+}

@@ -1,0 +1,48 @@
+import type { Handlers } from './handlers'
+import type { LabContext } from './context'
+import { LabError } from '../api/errors'
+import type { TrainConfig } from '../api/train'
+import { createRun, getRun } from './store/runs'
+import { getDatasetRecord } from './store/datasets'
+import { ensureBuiltinDatasets } from './data/builtins'
+
+export const trainingHandlers: Handlers<'train.start' | 'distill.start'> = {
+  'train.start': async (config, ctx) => {
+    const runId = await startRun(ctx, 'train', config, config.dataset, config.seed, config.name ?? defaultTrainName(config), config.projectId)
+    return { ...getRun(ctx.db, runId), progress: null }
+  },
+  'distill.start': async (config, ctx) => {
+    if (config.teacherRunId !== undefined) {
+      const teacher = getRun(ctx.db, config.teacherRunId)
+      if (teacher.kind !== 'train' || teacher.status !== 'completed')
+        throw new LabError('bad_input', `Run ${teacher.id} cannot be a teacher: it is a ${teacher.status} ${teacher.kind} run; pick a completed training run.`, 'teacherRunId')
+    }
+    const name = config.name ?? `Distilled ${config.student.model.arch} (T=${config.temperature}, α=${config.alpha})`
+    const runId = await startRun(ctx, 'distill', config, config.student.dataset, config.student.seed, name, config.projectId)
+    return { ...getRun(ctx.db, runId), progress: null }
+  }
+}
+
+function defaultTrainName(config: TrainConfig): string {
+  return `${config.model.arch}${config.model.width !== 1 ? `×${config.model.width}` : ''} on ${config.dataset}${config.temperature !== 1 ? ` (T=${config.temperature})` : ''}`
+}
+
+async function startRun(
+  ctx: LabContext,
+  kind: string,
+  config: object,
+  datasetName: string,
+  seed: number,
+  name: string,
+  projectId: number | undefined
+): Promise<number> {
+  // A fresh log learns about the built-in datasets on first use.
+  await ensureBuiltinDatasets(ctx)
+  const dataset = getDatasetRecord(ctx.db, datasetName)
+  if (projectId !== undefined && !ctx.db.prepare('SELECT 1 FROM projects WHERE id = ?').get(projectId))
+    throw new LabError('not_found', `There is no project with id ${projectId}.`, 'projectId')
+  const runId = createRun(ctx.db, { projectId, datasetId: dataset.id, name, kind, config: config as Record<string, unknown>, seed })
+  ctx.events.emit('runs.changed', { id: runId, status: 'queued' })
+  void ctx.startJob(runId, kind, config as Record<string, unknown>, seed)
+  return runId
+}
