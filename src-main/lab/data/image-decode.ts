@@ -52,10 +52,19 @@ async function openImage(file: string): Promise<{ image: Sharp; probe: ImageProb
     const image = sharp(bytes, { failOn: 'warning' })
     const meta = await image.metadata()
     if (!meta.width || !meta.height) throw new Error('no image size in the header')
-    return { image, probe: { width: meta.width, height: meta.height, colour: (meta.channels ?? 3) >= 3 && meta.space !== 'b-w' } }
+    let colour = (meta.channels ?? 3) >= 3 && meta.space !== 'b-w'
+    // WebP has no grayscale mode and a palette PNG says RGB: look at the pixels themselves.
+    if (colour && (meta.format === 'webp' || meta.isPalette)) colour = await hasColour(image)
+    return { image, probe: { width: meta.width, height: meta.height, colour } }
   } catch (error) {
     throw undecodable(file, error)
   }
+}
+
+async function hasColour(image: Sharp): Promise<boolean> {
+  const { data, info } = await image.clone().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true })
+  for (let i = 0; i < data.length; i += info.channels) if (data[i] !== data[i + 1] || data[i + 1] !== data[i + 2]) return true
+  return false
 }
 
 function undecodable(file: string, error: unknown): Error {
