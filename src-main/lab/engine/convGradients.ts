@@ -123,23 +123,73 @@ function inputGradPadding(g: ConvGeometry): { dyd: (dy: tf.Tensor4D) => tf.Tenso
   }
 }
 
-/** dL/dx of a conv2d, as a stride-1 conv of the (dilated) upstream gradient with the flipped filter. */
+/**
+ * The filter that turns dy into dx in one stride-1 convolution (see conv2dInputGradient). It only
+ * depends on the weights, so inference paths that differentiate w.r.t. the input many times
+ * (attacks) compute it once per weight tensor and pass it in.
+ */
+export function inputGradientFilter(filter: tf.Tensor4D, stride: number): tf.Tensor4D {
+  // Built on the host: wasm's Reverse and Gather are scalar loops (~25 ns/element), while a
+  // synchronous read, one JS pass and an upload cost a few ms even for 512×512×3×3.
+  const [kh, kw, ci, co] = filter.shape
+  const w = filter.dataSync() as Float32Array
+  const th = Math.ceil(kh / stride)
+  const tw = Math.ceil(kw / stride)
+  const phases = stride * stride
+  // out[t_h, t_w, o, (r_h·s + r_w)·ci + i] = w[(T_h−1−t_h)·s + r_h, (T_w−1−t_w)·s + r_w, i, o]
+  const out = new Float32Array(th * tw * co * phases * ci)
+  const outCh = phases * ci
+  for (let a = 0; a < th; a++) {
+    for (let rh = 0; rh < stride; rh++) {
+      const y = (th - 1 - a) * stride + rh
+      if (y >= kh) continue
+      for (let b = 0; b < tw; b++) {
+        for (let rw = 0; rw < stride; rw++) {
+          const x = (tw - 1 - b) * stride + rw
+          if (x >= kw) continue
+          const src = (y * kw + x) * ci * co
+          const dstBase = (a * tw + b) * co * outCh + (rh * stride + rw) * ci
+          for (let i = 0; i < ci; i++) {
+            const srcRow = src + i * co
+            for (let o = 0; o < co; o++) out[dstBase + o * outCh + i] = w[srcRow + o]
+          }
+        }
+      }
+    }
+  }
+  return tf.tensor4d(out, [th, tw, co, outCh])
+}
+
+/** The stride inputGradientFilter must be built for, for a conv with this filter size and stride. */
+export function inputGradientFilterStride(filterHeight: number, filterWidth: number, strides: number | [number, number]): number {
+  const [sh, sw] = typeof strides === 'number' ? [strides, strides] : strides
+  if ((filterHeight === 1 && filterWidth === 1) || sh !== sw) return 1
+  return sh
+}
+
+/**
+ * dL/dx of a conv2d. Stride 1: a "full" convolution of dy with the flipped, channel-swapped
+ * filter. Square stride s > 1: the transposed conv is split into its s² output phases (sub-pixel
+ * convolution), computed together as one stride-1 conv over dy whose channels hold the phases,
+ * then interleaved by depthToSpace — no zero-dilated dy, no wasted multiplications.
+ */
 export function conv2dInputGradient(
   inShape: readonly number[],
   dy: tf.Tensor4D,
   filter: tf.Tensor4D,
   strides: number | [number, number],
   pad: Pad,
-  dimRoundingMode?: 'floor' | 'round' | 'ceil'
+  dimRoundingMode?: 'floor' | 'round' | 'ceil',
+  /** inputGradientFilter(filter, inputGradientFilterStride(...)), when the caller caches it. */
+  preparedFilter?: tf.Tensor4D
 ): tf.Tensor4D {
   return tf.tidy(() => {
     const g = convGeometry(inShape, filter.shape, strides, pad, dimRoundingMode)
-    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D
-    const { dyd, pads } = inputGradPadding(g)
+    const s = g.strideHeight
     if (g.filterHeight === 1 && g.filterWidth === 1 && g.padTop === 0 && g.padLeft === 0) {
       // 1×1 conv: a matMul on the strided pixels, then scatter back by dilation + padding.
-      const dx = tf.conv2d(dy, flipped, 1, 'valid')
-      const d = dyd(dx)
+      const dx = tf.conv2d(dy, preparedFilter ?? inputGradientFilter(filter, 1), 1, 'valid')
+      const d = inputGradPadding(g).dyd(dx)
       const [, dh, dw] = d.shape
       return tf.pad(d, [
         [0, 0],
@@ -148,8 +198,36 @@ export function conv2dInputGradient(
         [0, 0]
       ])
     }
-    return tf.conv2d(dyd(dy), flipped, 1, pads)
+    if (s === 1 && g.strideWidth === 1) {
+      const { pads } = inputGradPadding(g)
+      return tf.conv2d(dy, preparedFilter ?? inputGradientFilter(filter, 1), 1, pads)
+    }
+    if (s === g.strideWidth) return subPixelInputGradient(g, dy, preparedFilter ?? inputGradientFilter(filter, s))
+    const { dyd, pads } = inputGradPadding(g)
+    return tf.conv2d(dyd(dy), inputGradientFilter(filter, 1), 1, pads)
   })
+}
+
+function subPixelInputGradient(g: ConvGeometry, dy: tf.Tensor4D, phaseFilter: tf.Tensor4D): tf.Tensor4D {
+  const s = g.strideHeight
+  const [th, tw] = phaseFilter.shape
+  // Phase row q covers dx rows q·s + r − padTop; rows needed: q < Q.
+  const qh = Math.floor((g.inHeight - 1 + g.padTop) / s) + 1
+  const qw = Math.floor((g.inWidth - 1 + g.padLeft) / s) + 1
+  const phases = tf.conv2d(dy, phaseFilter, 1, [
+    [0, 0],
+    [th - 1, Math.max(0, qh - g.outHeight)],
+    [tw - 1, Math.max(0, qw - g.outWidth)],
+    [0, 0]
+  ])
+  // Interleave the phases (depthToSpace order) with one transpose: wasm's DepthToSpace kernel is
+  // ten times slower than its Transpose.
+  const [n, ph, pw] = phases.shape
+  const ci = g.inChannels
+  const split = tf.reshape(phases, [n * ph, pw, s, s * ci])
+  const full = tf.reshape(tf.transpose(split, [0, 2, 1, 3]), [n, ph * s, pw * s, ci]) as tf.Tensor4D
+  if (g.padTop === 0 && g.padLeft === 0 && ph * s === g.inHeight && pw * s === g.inWidth) return full
+  return tf.slice(full, [0, g.padTop, g.padLeft, 0], [-1, g.inHeight, g.inWidth, -1]) as tf.Tensor4D
 }
 
 /**
@@ -167,7 +245,6 @@ export function conv2dFilterGradient(
 ): tf.Tensor4D {
   return tf.tidy(() => {
     const g = convGeometry(x.shape, filterShape, strides, pad, dimRoundingMode)
-    if (g.filterHeight === 1 && g.filterWidth === 1) return filterGradientByMatMul(x, dy, g)
     return filterGradientByConv(x, dy, g)
   })
 }

@@ -1,0 +1,105 @@
+/**
+ * The few layer functions the built-in architectures are made of, over explicit tensors.
+ *
+ * Two paths per layer: training (plain differentiable ops, gradients for every weight) and
+ * inference (BatchNorm folded into the conv, one fused conv+bias+ReLU kernel, and — on wasm — a
+ * custom gradient that computes only dL/dinput, so attacks never pay for weight gradients).
+ */
+import * as tf from '@tensorflow/tfjs-core'
+import { conv2dInputGradient } from '../engine/convGradients'
+
+export type ConvPad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]]
+
+/** PyTorch's `padding=p`: p zeros on every side (differs from TF 'same' for stride 2). */
+export function torchPadding(p: number): ConvPad {
+  return p === 0 ? 'valid' : [
+    [0, 0],
+    [p, p],
+    [p, p],
+    [0, 0]
+  ]
+}
+
+export const BN_EPS = 1e-5
+export const BN_MOMENTUM = 0.1
+
+export interface BatchNormState {
+  weight: tf.Tensor1D
+  bias: tf.Tensor1D
+  runningMean: tf.Variable
+  runningVar: tf.Variable
+  numBatchesTracked: tf.Variable
+}
+
+/**
+ * BatchNorm in training mode (Ioffe & Szegedy 2015): normalise with the batch's biased variance,
+ * and update the running estimates as PyTorch does — momentum 0.1 and the *unbiased* variance.
+ */
+export function batchNormTrain(x: tf.Tensor4D, bn: BatchNormState): tf.Tensor4D {
+  const { mean, variance } = tf.moments(x, [0, 1, 2])
+  const n = x.shape[0] * x.shape[1] * x.shape[2]
+  // The running estimates are not on the loss's path, so the tape prunes these ops.
+  tf.tidy(() => {
+    const m = mean
+    const v = variance
+    bn.runningMean.assign(tf.add(tf.mul(bn.runningMean, 1 - BN_MOMENTUM), tf.mul(m, BN_MOMENTUM)))
+    bn.runningVar.assign(tf.add(tf.mul(bn.runningVar, 1 - BN_MOMENTUM), tf.mul(v, (BN_MOMENTUM * n) / Math.max(n - 1, 1))))
+    bn.numBatchesTracked.assign(tf.add(bn.numBatchesTracked, 1))
+  })
+  const scale = tf.mul(tf.rsqrt(tf.add(variance, BN_EPS)), bn.weight)
+  return tf.add(tf.mul(tf.sub(x, mean), scale), bn.bias)
+}
+
+/** Conv weights and bias with an inference BatchNorm folded in: w·γ/σ, β − μ·γ/σ (+ b·γ/σ). */
+export function foldBatchNorm(filter: tf.Tensor4D, bias: tf.Tensor1D | null, bn: BatchNormState): { filter: tf.Tensor4D; bias: tf.Tensor1D } {
+  return tf.tidy(() => {
+    const scale = tf.mul(bn.weight, tf.rsqrt(tf.add(bn.runningVar, BN_EPS)))
+    const shift = tf.sub(bn.bias, tf.mul(bn.runningMean, scale))
+    return {
+      filter: tf.mul(filter, scale) as tf.Tensor4D,
+      bias: (bias ? tf.add(tf.mul(bias, scale), shift) : shift) as tf.Tensor1D
+    }
+  })
+}
+
+export interface InferenceConv {
+  filter: tf.Tensor4D
+  bias: tf.Tensor1D
+  strides: number
+  pad: ConvPad
+  relu: boolean
+  /** Cached filter for the input gradient (engine/convGradients), when the backend is wasm. */
+  gradFilter: tf.Tensor4D | null
+}
+
+/**
+ * conv + bias (+ ReLU) in one fused kernel. Where `gradFilter` is set, its gradient is dL/dx only
+ * (the weights are constants here), through the cached sub-pixel filter.
+ */
+export function inferenceConv(x: tf.Tensor4D, c: InferenceConv): tf.Tensor4D {
+  const forward = (input: tf.Tensor4D): tf.Tensor4D =>
+    tf.fused.conv2d({ x: input, filter: c.filter, bias: c.bias, strides: c.strides, pad: c.pad as 'same', activation: c.relu ? 'relu' : 'linear' })
+  if (!c.gradFilter) return forward(x)
+  const op = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => {
+    const y = forward(input as tf.Tensor4D)
+    if (c.relu) save([y])
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const g = c.relu ? tf.mul(dy, tf.step(saved[0])) : dy
+        return conv2dInputGradient(input.shape, g as tf.Tensor4D, c.filter, c.strides, c.pad as 'same', undefined, c.gradFilter!)
+      }
+    }
+  }) as unknown as Parameters<typeof tf.customGrad>[0])
+  return op(x) as tf.Tensor4D
+}
+
+/** (x − mean) / std per channel, as a multiply-add with constants. */
+export function normalise(x: tf.Tensor4D, scale: tf.Tensor1D, shift: tf.Tensor1D): tf.Tensor4D {
+  return tf.add(tf.mul(x, scale), shift)
+}
+
+export function linear(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D, relu: boolean): tf.Tensor2D {
+  const y = tf.add(tf.matMul(x, weight), bias) as tf.Tensor2D
+  return relu ? tf.relu(y) : y
+}
