@@ -57,7 +57,7 @@ export function unpickle(input: Uint8Array): unknown {
   const memo = new Map<number, unknown>()
 
   const need = (n: number) => {
-    if (pos + n > buf.length) throw new UnpickleError(`the pickle ends early (at byte ${buf.length}, needed ${pos + n})`)
+    if (pos + n > buf.length) throw new UnpickleError(`the pickle ends early, after ${buf.length} bytes (truncated)`)
   }
   const u8 = () => (need(1), buf[pos++])
   const u16 = () => (need(2), (pos += 2), buf.readUInt16LE(pos - 2))
