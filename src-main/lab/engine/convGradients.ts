@@ -186,26 +186,42 @@ export function conv2dInputGradient(
   return tf.tidy(() => {
     const g = convGeometry(inShape, filter.shape, strides, pad, dimRoundingMode)
     const s = g.strideHeight
-    if (g.filterHeight === 1 && g.filterWidth === 1 && g.padTop === 0 && g.padLeft === 0) {
-      // 1×1 conv: a matMul on the strided pixels, then scatter back by dilation + padding.
-      const dx = tf.conv2d(dy, preparedFilter ?? inputGradientFilter(filter, 1), 1, 'valid')
-      const d = inputGradPadding(g).dyd(dx)
-      const [, dh, dw] = d.shape
-      return tf.pad(d, [
-        [0, 0],
-        [0, g.inHeight - dh],
-        [0, g.inWidth - dw],
-        [0, 0]
-      ])
+    if (g.filterHeight === 1 && g.filterWidth === 1) {
+      // 1×1 conv: a per-pixel matMul, then put each pixel back at o·s − pad by dilation and crop/pad.
+      const d = dilateRowsCols(tf.conv2d(dy, preparedFilter ?? inputGradientFilter(filter, 1), 1, 'valid'), g.strideHeight, g.strideWidth)
+      return placeAt(d, g.padTop, g.padLeft, g.inHeight, g.inWidth)
     }
     if (s === 1 && g.strideWidth === 1) {
       const { pads } = inputGradPadding(g)
-      return tf.conv2d(dy, preparedFilter ?? inputGradientFilter(filter, 1), 1, pads)
+      const top = pads[1][0]
+      const left = pads[2][0]
+      if (top >= 0 && left >= 0) return tf.conv2d(dy, preparedFilter ?? inputGradientFilter(filter, 1), 1, pads)
+      // Padding wider than the filter: compute with none on that side, then drop the extra rows.
+      const clipped = pads.map(([a, b]) => [Math.max(a, 0), Math.max(b, 0)]) as typeof pads
+      const full = tf.conv2d(dy, preparedFilter ?? inputGradientFilter(filter, 1), 1, clipped)
+      return placeAt(full, Math.max(-top, 0), Math.max(-left, 0), g.inHeight, g.inWidth)
     }
     if (s === g.strideWidth) return subPixelInputGradient(g, dy, preparedFilter ?? inputGradientFilter(filter, s))
     const { dyd, pads } = inputGradPadding(g)
     return tf.conv2d(dyd(dy), inputGradientFilter(filter, 1), 1, pads)
   })
+}
+
+/** Rows/cols [top, top + h) × [left, left + w) of t, zero-filled where t ends early. */
+function placeAt(t: tf.Tensor4D, top: number, left: number, h: number, w: number): tf.Tensor4D {
+  const [, th, tw] = t.shape
+  const availH = Math.min(th - top, h)
+  const availW = Math.min(tw - left, w)
+  let r = t
+  if (top > 0 || left > 0 || availH < th || availW < tw) r = tf.slice(r, [0, top, left, 0], [-1, availH, availW, -1])
+  if (availH < h || availW < w)
+    r = tf.pad(r, [
+      [0, 0],
+      [0, h - availH],
+      [0, w - availW],
+      [0, 0]
+    ])
+  return r
 }
 
 function subPixelInputGradient(g: ConvGeometry, dy: tf.Tensor4D, phaseFilter: tf.Tensor4D): tf.Tensor4D {
