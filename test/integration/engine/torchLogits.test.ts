@@ -1,0 +1,70 @@
+/**
+ * The same weights give the same logits here and in PyTorch (bench/reference/models.py).
+ * Needs /usr/bin/python3 with torch; skipped with the reason otherwise.
+ */
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as tf from '@tensorflow/tfjs-core'
+import { initEngine } from '../../../src-main/lab/engine/init'
+import { createModel, type CreateModelOptions } from '../../../src-main/lab/models/model'
+import { exportStateDict } from '../../../src-main/lab/models/stateDict'
+import { f32Bytes, writeSafetensors } from '../../../src-main/lab/models/safetensors'
+import { inputGradient, trainingGradients } from '../../../src-main/lab/models/gradient'
+
+const PYTHON = '/usr/bin/python3'
+const torchCheck = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' })
+const torchMissing = torchCheck.status !== 0 ? `${PYTHON} with torch is not available (${(torchCheck.stderr || String(torchCheck.error)).trim().split('\n').pop()})` : null
+if (torchMissing) console.warn(`skipping PyTorch logit comparison: ${torchMissing}`)
+
+const script = path.resolve(__dirname, '../../../bench/reference/logits.py')
+const cifar = { mean: [0.4914, 0.4822, 0.4465], std: [0.247, 0.243, 0.261] }
+const cases: CreateModelOptions[] = [
+  { arch: 'mlp', inputShape: [28, 28, 1], numClasses: 10, seed: 5, mean: [0.1307], std: [0.3081] },
+  { arch: 'mlp', inputShape: [8, 8, 3], numClasses: 10, seed: 5, ...cifar },
+  { arch: 'cnn-small', inputShape: [28, 28, 1], numClasses: 10, seed: 5, mean: [0.1307], std: [0.3081] },
+  { arch: 'cnn-small', inputShape: [32, 32, 3], numClasses: 10, seed: 5, ...cifar },
+  { arch: 'resnet18', inputShape: [32, 32, 3], numClasses: 10, seed: 5, width: 0.25, ...cifar },
+  { arch: 'resnet18', inputShape: [32, 32, 3], numClasses: 10, seed: 5, width: 1, ...cifar }
+]
+
+describe.skipIf(torchMissing !== null)('logits equal PyTorch on the same weights', () => {
+  let dir = ''
+  beforeAll(async () => {
+    await initEngine('wasm')
+    dir = mkdtempSync(path.join(tmpdir(), 'advlab-torch-'))
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  for (const opts of cases) {
+    it(`${opts.arch} ${opts.inputShape.join('×')} width ${opts.width ?? 1}: max |Δlogit| < 1e-4`, () => {
+      const m = createModel(opts)
+      const x = tf.randomUniform([4, ...opts.inputShape], 0, 1, 'float32', 7) as tf.Tensor4D
+      const y = tf.tensor1d([0, 1, 2, 3], 'int32')
+      // A few training steps first, so BatchNorm statistics and weights are not at their init.
+      for (let i = 0; i < 2; i++) {
+        const g = trainingGradients(m, x, y)
+        tf.tidy(() => m.params.forEach((p) => p.tensor.assign(tf.sub(p.tensor, tf.mul(g.grads[p.name], 0.01)))))
+        tf.dispose([g.loss, g.logits, ...Object.values(g.grads)])
+      }
+      const weights = path.join(dir, 'w.safetensors')
+      const inputs = path.join(dir, 'x.safetensors')
+      writeFileSync(weights, exportStateDict(m))
+      writeFileSync(inputs, writeSafetensors([['x', { dtype: 'F32', shape: x.shape, data: f32Bytes(x.dataSync() as Float32Array) }]]))
+      const out = JSON.parse(execFileSync(PYTHON, [script, weights, inputs], { encoding: 'utf8', maxBuffer: 1 << 26 }))
+      const ours = m.forward(x).dataSync()
+      expect(out.shape).toEqual([4, 10])
+      let maxDiff = 0
+      ours.forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - out.values[i]))))
+      expect(maxDiff).toBeLessThan(1e-4)
+      // The attack path (folded BatchNorm, custom input gradient) computes the same logits.
+      const ig = inputGradient(m, x, y)
+      const viaAttack = ig.logits.dataSync()
+      viaAttack.forEach((v, i) => expect(Math.abs(v - out.values[i])).toBeLessThan(1e-4))
+      tf.dispose([x, y, ig.grad, ig.loss, ig.logits])
+      m.dispose()
+    })
+  }
+})
