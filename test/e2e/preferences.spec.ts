@@ -96,8 +96,12 @@ test('everything on Home is reachable by keyboard, with a visible focus ring', a
 
   await page.keyboard.press('Tab')
   await expect(page.getByLabel('New project name')).toBeFocused()
-  const outline = await page.getByLabel('New project name').evaluate((el) => getComputedStyle(el).outlineStyle)
-  expect(outline).not.toBe('none')
+  const outline = await page.getByLabel('New project name').evaluate((el) => {
+    const style = el.ownerDocument.defaultView!.getComputedStyle(el)
+    return { style: style.outlineStyle, width: parseFloat(style.outlineWidth) }
+  })
+  expect(outline.style).not.toBe('none')
+  expect(outline.width).toBeGreaterThanOrEqual(2)
   await page.keyboard.type('Typed by keyboard')
   await page.keyboard.press('Enter')
   await expect(page.getByTestId('project-name')).toContainText(['Typed by keyboard'])

@@ -1,0 +1,55 @@
+/**
+ * Both languages are complete: every key in one exists in the other, with the same placeholders
+ * and the same number of plural forms, and no text is left empty.
+ */
+import { describe, expect, it } from 'vitest'
+import { flatten, type Tree } from './messageKeys'
+import { loadRenderer } from './loadRenderer'
+
+const en = (await loadRenderer<{ default: Tree }>('i18n/en')).default
+const zhCN = (await loadRenderer<{ default: Tree }>('i18n/zh-CN')).default
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
+const pluralForms = (text: string) => text.split('|').length
+
+describe('UI text in English and 简体中文', () => {
+  const english = flatten(en)
+  const chinese = flatten(zhCN)
+
+  it('the key comparison itself notices a key that exists in only one language', () => {
+    const a = flatten({ home: { title: 'Home', extra: 'only here' } })
+    const b = flatten({ home: { title: '首页' } })
+    expect([...a.keys()].filter((k) => !b.has(k))).toEqual(['home.extra'])
+  })
+
+  it('every English key exists in 简体中文', () => {
+    expect([...english.keys()].filter((k) => !chinese.has(k))).toEqual([])
+  })
+
+  it('every 简体中文 key exists in English', () => {
+    expect([...chinese.keys()].filter((k) => !english.has(k))).toEqual([])
+  })
+
+  it('each text has the same placeholders and plural forms in both languages', () => {
+    const mismatches: string[] = []
+    for (const [key, text] of english) {
+      const other = chinese.get(key)
+      if (other === undefined) continue
+      if (placeholders(text).join() !== placeholders(other).join()) mismatches.push(`${key}: {${placeholders(text)}} vs {${placeholders(other)}}`)
+      if (pluralForms(text) !== pluralForms(other)) mismatches.push(`${key}: ${pluralForms(text)} vs ${pluralForms(other)} plural forms`)
+    }
+    expect(mismatches).toEqual([])
+  })
+
+  it('no text is empty', () => {
+    const empty = [...english, ...chinese].filter(([, text]) => text.trim() === '').map(([key]) => key)
+    expect(empty).toEqual([])
+  })
+
+  it('every error code of the contract has a heading in both languages', async () => {
+    const { ApiErrorSchema } = await import('@api/errors')
+    const codes = ApiErrorSchema.shape.code.options
+    const missing = codes.flatMap((code) => [english, chinese].filter((m) => !m.has(`errors.codes.${code}`)).map(() => code))
+    expect(missing).toEqual([])
+  })
+})
