@@ -96,5 +96,22 @@ export const migrations: readonly string[] = [
   // (the CLI and serve mode may share one log).
   `
   ALTER TABLE runs ADD COLUMN runner_pid INTEGER;
+  `,
+  // 3 — organising the log (issue 6): tags, a note, a star, archive and trash (deleted_at: the
+  // run is in the trash; its rows and artifacts go only when the trash is emptied), and a stable
+  // uid so that importing the same bundle twice never duplicates a run.
+  `
+  ALTER TABLE runs ADD COLUMN note TEXT NOT NULL DEFAULT '';
+  ALTER TABLE runs ADD COLUMN starred INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE runs ADD COLUMN archived_at TEXT;
+  ALTER TABLE runs ADD COLUMN deleted_at TEXT;
+  ALTER TABLE runs ADD COLUMN uid TEXT;
+  CREATE UNIQUE INDEX runs_uid ON runs(uid) WHERE uid IS NOT NULL;
+  CREATE TABLE run_tags (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    tag    TEXT NOT NULL COLLATE NOCASE,
+    PRIMARY KEY (run_id, tag)
+  );
+  CREATE INDEX run_tags_tag ON run_tags(tag);
   `
 ]
