@@ -17,6 +17,16 @@ export interface Classifier {
   randomised: boolean
   /** Non-differentiable parts (quantisation, gradient truncation…) that BPDA should replace by identity. */
   nonDifferentiable: boolean
+  /**
+   * Optional (added by the attacks library): logits and the input gradient of one forward pass, so
+   * iterative attacks do not pay for a second forward. Attacks fall back to logits() + gradient().
+   */
+  logitsAndGradient?(x: tf.Tensor4D, loss: (logits: tf.Tensor2D) => tf.Scalar): { logits: tf.Tensor2D; gradient: tf.Tensor4D }
+  /**
+   * Optional: a differentiable stand-in for logits(x) that BPDA (withBpda) differentiates on the
+   * backward pass — e.g. the model with its non-differentiable layer replaced by identity.
+   */
+  bpdaLogits?(x: tf.Tensor4D): tf.Tensor2D
 }
 
 export interface AttackParams {
@@ -35,6 +45,20 @@ export interface AttackResult {
   perturbationNorms?: Float32Array
   /** Score-based attacks (Square): model queries used per sample. */
   queries?: Int32Array
+  /** Optional (added by the attacks library): the settings actually used, defaults filled in. */
+  budget?: Record<string, unknown>
+  /** Optional: ensembles (AutoAttack) — each stage, its budget and how many points it broke. */
+  stages?: AttackStage[]
+}
+
+/** One component run of an ensemble attack. */
+export interface AttackStage {
+  id: string
+  budget: Record<string, unknown>
+  /** Points still robust before and after this stage (of the whole batch). */
+  robustBefore: number
+  robustAfter: number
+  seconds: number
 }
 
 export interface Attack {
