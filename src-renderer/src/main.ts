@@ -1,3 +1,4 @@
+import './zodSetup' // first: before any contract schema exists
 import { createApp, watch } from 'vue'
 import { createPinia } from 'pinia'
 import App from './App.vue'

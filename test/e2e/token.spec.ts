@@ -2,6 +2,7 @@
 import { expect, test } from '@playwright/test'
 import { startServe, tempDataDir, type ServeProcess } from './serve'
 import { socketUrl, upgradeStatus } from './serviceCall'
+import { watchPageProblems } from './pageProblems'
 
 let server: ServeProcess
 test.beforeAll(async () => {
@@ -28,8 +29,16 @@ test('the WebSocket upgrade without the token is refused; with it, accepted', as
   expect(await upgradeStatus(socketUrl(server, true))).toBe(101)
 })
 
-test('a page opened with the token gets the app and its socket connects', async ({ page }) => {
+test('a page opened with the token gets the app, its socket connects, and nothing breaks the CSP', async ({ page }) => {
+  const watch = await watchPageProblems(page)
   const response = await page.goto(server.url)
   expect(response?.status()).toBe(200)
+  expect(response?.headers()['content-security-policy']).toContain("script-src 'self'")
   await expect(page.getByTestId('backend-name')).toBeVisible({ timeout: 60_000 })
+  // Visit every screen and use a form, so lazily loaded code and the schema check run too.
+  for (const screen of ['datasets', 'runs', 'compare', 'settings', 'home']) await page.getByTestId(`nav-${screen}`).click()
+  await page.getByLabel('New project name').fill('   ')
+  await page.getByRole('button', { name: 'Create project' }).click()
+  await expect(page.getByTestId('project-name-error')).toBeVisible()
+  expect(await watch.problems()).toEqual([])
 })
