@@ -113,5 +113,19 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (run_id, tag)
   );
   CREATE INDEX run_tags_tag ON run_tags(tag);
+  `,
+  // 4 — a cache of each finished run's metric series reduced to a few hundred min/max-preserving
+  // points, so that comparing hundreds of runs never rescans millions of metric rows. Safe to
+  // empty at any time: it is rebuilt from the metrics table when missing or stale.
+  `
+  CREATE TABLE metric_digests (
+    run_id   INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    name     TEXT NOT NULL,
+    source   TEXT NOT NULL,              -- the run's finished_at when built; differs = stale
+    points   INTEGER NOT NULL,           -- how many raw points the series had
+    steps    BLOB NOT NULL,              -- Float64Array
+    vals     BLOB NOT NULL,              -- Float64Array
+    PRIMARY KEY (run_id, name)
+  );
   `
 ]
