@@ -34,6 +34,7 @@ async function openImage(file: string): Promise<{ image: Sharp; probe: ImageProb
   const bytes = await readBytes(file)
   try {
     if (isBmp(file)) {
+      if (bytes.length < 2 || bytes[0] !== 0x42 || bytes[1] !== 0x4d) throw new Error('not a BMP (bad signature)')
       const bmp = decodeBmp(bytes, { toRGBA: true })
       const { width, height } = bmp
       if (!(width > 0 && height > 0)) throw new Error(`image size ${width}×${height}`)
@@ -67,9 +68,16 @@ async function hasColour(image: Sharp): Promise<boolean> {
   return false
 }
 
+/**
+ * libvips words the same damage differently from run to run (a warning or an error may come
+ * first), so the message says what the user needs: not an image at all, or a damaged one.
+ */
 function undecodable(file: string, error: unknown): Error {
-  const reason = ((error as Error)?.message ?? String(error)).split('\n')[0]
-  return badFile(file, `cannot be decoded as an image (${reason})`, TODO)
+  const raw = (error as Error)?.message ?? String(error)
+  const problem = /unsupported image format|not a bmp|bad signature/i.test(raw)
+    ? 'its contents are not a PNG, JPEG, BMP or WebP image'
+    : 'its image data is damaged or truncated'
+  return badFile(file, `cannot be decoded as an image: ${problem}`, TODO)
 }
 
 export async function probeImage(file: string): Promise<ImageProbe> {

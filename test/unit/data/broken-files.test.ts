@@ -7,15 +7,17 @@ import path from 'node:path'
 import zlib from 'node:zlib'
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { openDataset } from '../../../src-main/lab/data/detect'
 import { fileSystemError } from '../../../src-main/lab/data/errors'
+import { LabError } from '../../../src-main/api/errors'
 import type { DatasetSource } from '../../../src-main/lab/data/source'
 import {
   cifar10Batch,
   idxBytes,
   pickle,
   py2,
+  removeTempDirs,
   tempDir,
   writeCifar100Bin,
   writeCifar10Bin,
@@ -23,6 +25,8 @@ import {
   writeIdxDataset,
   writeImage
 } from './fixtures'
+
+afterAll(removeTempDirs)
 
 /** What registration does: open, then read every split to the end. */
 async function openAndReadAll(dir: string): Promise<DatasetSource> {
@@ -35,7 +39,12 @@ async function openAndReadAll(dir: string): Promise<DatasetSource> {
 }
 
 async function expectBadInput(dir: string, message: string): Promise<void> {
-  await expect(openAndReadAll(dir)).rejects.toMatchObject({ name: 'LabError', code: 'bad_input', message })
+  const error = await openAndReadAll(dir).then(
+    () => null,
+    (e: unknown) => e
+  )
+  expect(error).toBeInstanceOf(LabError)
+  expect({ code: (error as LabError).code, message: (error as LabError).message }).toEqual({ code: 'bad_input', message })
 }
 
 const AGAIN = 'Copy or download the file again.'
@@ -190,7 +199,7 @@ describe('broken image folders', () => {
     await writeImage(path.join(root, 'cat', '0.png'), 0, 4, 4, 3, 'png')
     const file = path.join(root, 'cat', '1.png')
     fs.writeFileSync(file, 'this is not a PNG')
-    await expectBadInput(root, `${file}: cannot be decoded as an image (Input buffer contains unsupported image format). Replace or delete the file, then register the folder again.`)
+    await expectBadInput(root, `${file}: cannot be decoded as an image: its contents are not a PNG, JPEG, BMP or WebP image. Replace or delete the file, then register the folder again.`)
   })
 
   it('20. a truncated PNG', async () => {
@@ -199,7 +208,15 @@ describe('broken image folders', () => {
     const file = path.join(root, 'dog', '1.png')
     await writeImage(file, 1, 16, 16, 3, 'png')
     fs.truncateSync(file, fs.statSync(file).size - 30)
-    await expectBadInput(root, `${file}: cannot be decoded as an image (vipspng: libpng read error). Replace or delete the file, then register the folder again.`)
+    await expectBadInput(root, `${file}: cannot be decoded as an image: its image data is damaged or truncated. Replace or delete the file, then register the folder again.`)
+  })
+
+  it('20b. a .bmp file that is not a BMP', async () => {
+    const root = tempDir()
+    await writeImage(path.join(root, 'cat', '0.bmp'), 0, 4, 4, 3, 'bmp')
+    const file = path.join(root, 'cat', '1.bmp')
+    fs.writeFileSync(file, 'GIF89a, not a bitmap')
+    await expectBadInput(root, `${file}: cannot be decoded as an image: its contents are not a PNG, JPEG, BMP or WebP image. Replace or delete the file, then register the folder again.`)
   })
 
   it('21. an empty class folder', async () => {

@@ -16,8 +16,17 @@ export function pixelValue(image: number, row: number, col: number, channel: num
 
 export const labelOf = (image: number, classes: number) => (image * 7 + 3) % classes
 
+const created: string[] = []
+
 export function tempDir(prefix = 'advlab-data-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  created.push(dir)
+  return dir
+}
+
+/** Deletes every folder tempDir made; call from afterAll. */
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true })
 }
 
 /** One image as HWC bytes; `offset` shifts the image number (e.g. test images after train ones). */

@@ -1,12 +1,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { openDataset, describeSource } from '../../../src-main/lab/data/detect'
 import {
   CIFAR_NAMES_10,
   coarseOf,
   fineOf,
   labelOf,
+  removeTempDirs,
   tempDir,
   writeCifar100Bin,
   writeCifar100Py,
@@ -15,6 +16,8 @@ import {
   writeIdxDataset
 } from './fixtures'
 import { expectedPixels, firstDifference, readSplit } from './read-helpers'
+
+afterAll(removeTempDirs)
 
 const labelsOf = (first: number, n: number, f: (i: number) => number) => Int32Array.from({ length: n }, (_, i) => f(first + i))
 

@@ -1,10 +1,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import sharp from 'sharp'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { openDataset } from '../../../src-main/lab/data/detect'
-import { hwcImage, tempDir, writeImage, type ImageKind } from './fixtures'
+import { hwcImage, removeTempDirs, tempDir, writeImage, type ImageKind } from './fixtures'
 import { expectedPixels, firstDifference, readSplit } from './read-helpers'
+
+afterAll(removeTempDirs)
 
 const H = 6
 const W = 9
