@@ -127,5 +127,52 @@ export const migrations: readonly string[] = [
     vals     BLOB NOT NULL,              -- Float64Array
     PRIMARY KEY (run_id, name)
   );
+  `,
+  // 5 — evaluations (lab/eval, store/evaluations.ts). eval_results rows belong to the *model* run
+  // they measure (run_id); eval_run_id names the attack/eval/sweep run that produced them. Clean
+  // accuracy is a row with attack "clean" and epsilon 0. One row per seed; repeats are aggregated
+  // when read.
+  `
+  ALTER TABLE eval_results ADD COLUMN eval_run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE;
+  ALTER TABLE eval_results ADD COLUMN seed INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE eval_results ADD COLUMN clean_accuracy REAL;
+  ALTER TABLE eval_results ADD COLUMN seconds REAL;
+  CREATE INDEX eval_results_eval_run ON eval_results(eval_run_id);
+  CREATE INDEX eval_results_key ON eval_results(run_id, attack, norm, epsilon);
+
+  CREATE TABLE eval_samples (
+    result_id              INTEGER NOT NULL REFERENCES eval_results(id) ON DELETE CASCADE,
+    sample_index           INTEGER NOT NULL,   -- position in the dataset test split
+    label                  INTEGER NOT NULL,
+    clean_prediction       INTEGER NOT NULL,
+    adversarial_prediction INTEGER NOT NULL,
+    clean_correct          INTEGER NOT NULL,
+    adversarial_correct    INTEGER NOT NULL,
+    perturbation_norm      REAL,               -- in the attack norm; NULL when none
+    PRIMARY KEY (result_id, sample_index)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE eval_scores (
+    id           INTEGER PRIMARY KEY,
+    run_id       INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    eval_run_id  INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+    metric       TEXT NOT NULL,                -- clever, lipschitz-global, lipschitz-local
+    norm         TEXT NOT NULL,
+    value        REAL,
+    details_json TEXT NOT NULL,                -- budget, per-sample values, method
+    created_at   TEXT NOT NULL
+  );
+  CREATE INDEX eval_scores_run ON eval_scores(run_id);
+
+  CREATE TABLE masking_verdicts (
+    id           INTEGER PRIMARY KEY,
+    run_id       INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    eval_run_id  INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+    verdict      TEXT NOT NULL CHECK (verdict IN ('no','possible','yes')),
+    fired        TEXT NOT NULL,                -- comma-separated check ids
+    checks_json  TEXT NOT NULL,                -- every check with its numbers
+    created_at   TEXT NOT NULL
+  );
+  CREATE INDEX masking_verdicts_run ON masking_verdicts(run_id, id);
   `
 ]
