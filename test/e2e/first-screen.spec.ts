@@ -6,6 +6,7 @@
 import { expect, test, type Page, type WebSocketRoute } from '@playwright/test'
 import { screenshotPath, startServe, tempDataDir, type ServeProcess } from './serve'
 import { serviceCall } from './serviceCall'
+import { watchPageProblems } from './pageProblems'
 
 let servers: ServeProcess[] = []
 test.afterEach(async () => {
@@ -30,6 +31,8 @@ async function dismissNotices(page: Page) {
 }
 
 test('shows the backend the service reports, and a created project survives a restart of the service', async ({ page }) => {
+  // While the first service is gone, the browser logs its failed reconnect attempts; nothing else.
+  const watch = await watchPageProblems(page, [/WebSocket connection to .* failed/])
   const dataDir = tempDataDir('restart')
   const first = await serve(dataDir)
   const status = await serviceCall(first, 'status.get', {})
@@ -57,6 +60,7 @@ test('shows the backend the service reports, and a created project survives a re
   await openHome(page, second)
   await expect(page.getByTestId('project-list').getByTestId('project-name')).toHaveText([name])
   await expect(page.getByTestId('count-projects')).toHaveText('1')
+  expect(await watch.problems()).toEqual([])
 })
 
 test('a duplicate project name shows the service’s own message under the name field', async ({ page }) => {

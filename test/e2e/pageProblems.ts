@@ -12,11 +12,13 @@ export async function watchPageProblems(page: Page, allowed: RegExp[] = []): Pro
     if (message.type() === 'error') seen.push(`console error: ${message.text()}`)
   })
   await page.addInitScript(() => {
-    const log: string[] = ((globalThis as unknown as { __cspViolations: string[] }).__cspViolations = [])
-    globalThis.addEventListener('securitypolicyviolation', (event) => {
-      const e = event as unknown as { violatedDirective: string; blockedURI: string }
-      log.push(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`)
-    })
+    // Runs in the page; the Node project these tests compile in has no DOM types, hence the casts.
+    const page = globalThis as unknown as {
+      __cspViolations: string[]
+      addEventListener(type: string, listener: (event: { violatedDirective: string; blockedURI: string }) => void): void
+    }
+    const log: string[] = (page.__cspViolations = [])
+    page.addEventListener('securitypolicyviolation', (e) => log.push(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`))
   })
   return {
     async problems() {

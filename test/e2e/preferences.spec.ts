@@ -5,6 +5,7 @@
 import { expect, test, type Page } from '@playwright/test'
 import { screenshotPath, startServe, tempDataDir, type ServeProcess } from './serve'
 import { serviceCall } from './serviceCall'
+import { watchPageProblems } from './pageProblems'
 
 let server: ServeProcess
 test.beforeAll(async () => {
@@ -34,6 +35,7 @@ async function screenshotEveryScreen(page: Page, suffix: string) {
 }
 
 test('switching to 简体中文 and back; the choice survives a reload', async ({ page }) => {
+  const watch = await watchPageProblems(page)
   await open(page)
   await expect(page.getByTestId('nav-home')).toHaveText('Home')
 
@@ -54,6 +56,7 @@ test('switching to 简体中文 and back; the choice survives a reload', async (
   await page.reload()
   await expect(page.getByTestId('nav-home')).toHaveText('Home')
   await expect(page.locator('html')).toHaveAttribute('lang', 'en')
+  expect(await watch.problems()).toEqual([])
 })
 
 test('the theme toggles, is remembered, and the first start follows the system setting', async ({ browser }) => {
