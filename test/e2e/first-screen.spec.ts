@@ -152,3 +152,36 @@ test('a dropped connection shows “reconnecting…”, fails nothing silently, 
   await expect(page.getByTestId('project-name')).toHaveText(['Made while disconnected'])
   expect(sockets.length).toBeGreaterThanOrEqual(2)
 })
+
+test('a request cut off by a lost connection ends in a readable notice (not a spinner), and the window recovers', async ({ page }) => {
+  const server = await serve(tempDataDir('notice'))
+  let cutAtNextList = false
+  await page.routeWebSocket(/\/api/, (ws) => {
+    const service = ws.connectToServer()
+    ws.onMessage((message) => {
+      // Drop the connection exactly while a refresh of the list is under way.
+      if (cutAtNextList && String(message).includes('"projects.list"')) {
+        cutAtNextList = false
+        void ws.close()
+        return
+      }
+      service.send(message)
+    })
+  })
+  await openHome(page, server)
+  await dismissNotices(page)
+
+  cutAtNextList = true
+  await serviceCall(server, 'projects.create', { name: 'Triggers a refresh' })
+  const notice = page.getByTestId('notice').filter({ hasText: /Could not (load the projects|read the lab status)/ })
+  await expect(notice).toHaveCount(1)
+  await expect(notice).toContainText('Service unavailable')
+  await expect(notice).toContainText('connection to the AdvLab service was lost before it answered')
+  await expect(notice).toHaveAttribute('role', 'alert')
+  await page.screenshot({ path: screenshotPath('home-lost-request-notice'), fullPage: true })
+
+  await expect(page.getByTestId('connection-banner')).toHaveText(/Reconnected/, { timeout: 30_000 })
+  await expect(page.getByTestId('project-name')).toHaveText(['Triggers a refresh'])
+  await notice.getByRole('button', { name: 'Dismiss' }).click()
+  await expect(notice).toHaveCount(0)
+})

@@ -33,7 +33,7 @@ const en = {
   },
   errors: {
     unexpected: 'Something went wrong in this window',
-    requestFailed: 'Could not complete “{method}”',
+    requestFailed: 'Could not {action}',
     dismiss: 'Dismiss',
     notifications: 'Notifications',
     codes: {
@@ -46,6 +46,13 @@ const en = {
       unavailable: 'Service unavailable',
       internal: 'Internal error'
     }
+  },
+  /** What each request does, in words, for error headings (method name with "." → "_"). */
+  requests: {
+    status_get: 'read the lab status',
+    projects_list: 'load the projects',
+    projects_create: 'create the project',
+    projects_rename: 'rename the project'
   },
   common: {
     loading: 'Loading…',

@@ -35,7 +35,7 @@ const zhCN: Messages = {
   },
   errors: {
     unexpected: '此窗口中出现了问题',
-    requestFailed: '无法完成“{method}”',
+    requestFailed: '无法{action}',
     dismiss: '关闭',
     notifications: '通知',
     codes: {
@@ -48,6 +48,12 @@ const zhCN: Messages = {
       unavailable: '服务不可用',
       internal: '内部错误'
     }
+  },
+  requests: {
+    status_get: '读取实验室状态',
+    projects_list: '加载项目',
+    projects_create: '创建项目',
+    projects_rename: '重命名项目'
   },
   common: {
     loading: '加载中…',

@@ -15,7 +15,8 @@ export const useProjectsStore = defineStore('projects', () => {
   async function load() {
     loading.value = true
     try {
-      projects.value = await request('projects.list', {}, { inPlace: true })
+      // Before the first answer the list shows the failure itself; later failures become notices.
+      projects.value = await request('projects.list', {}, { inPlace: !loaded.value })
       loaded.value = true
       error.value = null
     } catch (failure) {

@@ -14,7 +14,9 @@ export const useStatusStore = defineStore('status', () => {
   async function load() {
     loading.value = true
     try {
-      status.value = await request('status.get', {}, { inPlace: true })
+      // Before the first answer the panel shows the failure itself; after that, a failed refresh
+      // would go unseen behind the old figures, so it becomes a notice.
+      status.value = await request('status.get', {}, { inPlace: status.value === null })
       error.value = null
     } catch (failure) {
       error.value = apiErrorOf(failure)

@@ -104,6 +104,23 @@ describe('renderer stores on the real lab service', () => {
     expect(notices.notices[0].error?.message).toContain('999')
   })
 
+  it('a failed first load is shown by the panel itself; a failed refresh of shown data becomes a notice', async () => {
+    stops.push(keepStoresLive(connectionSource().source))
+    const notices = useNoticesStore()
+    const projects = useProjectsStore()
+    const status = useStatusStore()
+    await projects.load()
+    lab.close() // the service now answers every request with 'unavailable'
+
+    await status.load() // nothing shown yet: the panel shows the error
+    expect(status.error?.code).toBe('unavailable')
+    expect(notices.notices).toEqual([])
+
+    await projects.load() // a list is on screen: the failure must not hide behind it
+    expect(notices.notices).toHaveLength(1)
+    expect(notices.notices[0]).toMatchObject({ kind: 'error', method: 'projects.list', error: { code: 'unavailable' } })
+  })
+
   it('a project created by another client appears through projects.changed, with the counts', async () => {
     stops.push(keepStoresLive(connectionSource().source))
     const projects = useProjectsStore()
