@@ -5,8 +5,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import sharp, { type Sharp } from 'sharp'
-import { decode as decodeBmp } from 'bmp-ts'
+import type { Sharp } from 'sharp'
 import type { ImageShape } from './source'
 import { badFile, fileSystemError } from './errors'
 
@@ -29,9 +28,13 @@ async function readBytes(file: string): Promise<Buffer> {
 
 const isBmp = (file: string) => path.extname(file).toLowerCase() === '.bmp'
 
+// Loaded on first use: libvips costs ~30 MB of memory that IDX and CIFAR loading never need.
+const libraries = async () => ({ sharp: (await import('sharp')).default, decodeBmp: (await import('bmp-ts')).decode })
+
 /** A sharp pipeline on the file's pixels; BMP is decoded first and handed over as raw RGB. */
 async function openImage(file: string): Promise<{ image: Sharp; probe: ImageProbe }> {
   const bytes = await readBytes(file)
+  const { sharp, decodeBmp } = await libraries()
   try {
     if (isBmp(file)) {
       if (bytes.length < 2 || bytes[0] !== 0x42 || bytes[1] !== 0x4d) throw new Error('not a BMP (bad signature)')
