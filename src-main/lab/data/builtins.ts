@@ -65,7 +65,8 @@ async function registerMissing(ctx: RegistryContext, builtins: readonly BuiltinD
     if (!dir) continue // not installed; looked for again on the next list
     tried.add(builtin.id)
     try {
-      const name = findDatasetRecord(ctx.db, builtin.name) ? undefined : builtin.name
+      // A user's own dataset may already be called "MNIST"; the built-in then says what it is.
+      const name = findDatasetRecord(ctx.db, builtin.name) ? `${builtin.name} (built-in)` : builtin.name
       const { record, created } = await registerDataset(ctx, { path: dir, name, builtin: builtin.id })
       writeSetting(ctx.db, settingKey(builtin.id), `registered:${record.id}`)
       if (created) registered.push(builtin.id)

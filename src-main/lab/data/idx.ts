@@ -63,7 +63,11 @@ interface IdxPair {
 }
 
 async function findPairs(dir: string): Promise<IdxPair[]> {
-  const entries = (await listFolder(dir)).map(parseName).filter((f): f is IdxFile => f !== null)
+  // Hidden names (macOS '._train-images…' shadows, editors' backups) are never data.
+  const entries = (await listFolder(dir))
+    .filter((name) => !name.startsWith('.'))
+    .map(parseName)
+    .filter((f): f is IdxFile => f !== null)
   const prefixes = [...new Set(entries.map((f) => f.prefix))]
   if (prefixes.length > 1)
     throw badFile(dir, `holds several IDX sets (${prefixes.map((p) => p || '(no prefix)').join(', ')})`, 'Move each set into its own folder and register them one by one.')

@@ -8,7 +8,7 @@ import { LabService } from '../../../src-main/lab/service'
 import { loadDataset } from '../../../src-main/lab/data/loader'
 import { FASHION_MNIST_DIR } from '../../../src-main/lab/data/builtins'
 import type { Dataset } from '../../../src-main/api/datasets'
-import { removeTempDirs, tempDir } from '../../unit/data/fixtures'
+import { removeTempDirs, tempDir, writeIdxDataset } from '../../unit/data/fixtures'
 
 afterAll(removeTempDirs)
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -50,6 +50,19 @@ describe('built-in datasets', () => {
       expect((await list(second)).map((d) => d.name)).not.toContain('MNIST')
     } finally {
       second.close()
+    }
+  })
+
+  it('names the built-in "MNIST (built-in)" when the user already has a dataset called MNIST', async () => {
+    const lab = new LabService({ dataDir: tempDir('advlab-lab-') })
+    try {
+      const own = await lab.handle('datasets.register', { path: writeIdxDataset(tempDir()).dir, name: 'MNIST' })
+      expect(own.ok).toBe(true)
+      const names = (await list(lab)).map((d) => [d.name, d.builtin])
+      expect(names).toContainEqual(['MNIST', null])
+      expect(names).toContainEqual(['MNIST (built-in)', 'mnist'])
+    } finally {
+      lab.close()
     }
   })
 

@@ -67,6 +67,13 @@ describe('IDX reader', () => {
     expect((await openDataset(letters)).classes).toHaveLength(12)
   })
 
+  it('ignores hidden look-alikes such as macOS ._train-images-idx3-ubyte', async () => {
+    const dir = tempDir()
+    writeIdxDataset(dir)
+    fs.writeFileSync(path.join(dir, '._train-images-idx3-ubyte'), 'Mac OS X resource fork')
+    expect((await openDataset(dir)).splits[0].count).toBe(12)
+  })
+
   it('finds the files one folder down (torchvision keeps them in MNIST/raw/)', async () => {
     const root = tempDir()
     fs.mkdirSync(path.join(root, 'raw'))
