@@ -1,0 +1,91 @@
+/**
+ * The `.advlab.zip` run bundle: what it contains and how a bundle is checked before anything of
+ * it is written. A bundle is a zip with `manifest.json` at its root and one folder per run:
+ *
+ *   manifest.json                      format, schema version, one entry per run (below)
+ *   runs/<uid>/config.json             the run's config as it ran
+ *   runs/<uid>/metrics.csv             name,step,value,time
+ *   runs/<uid>/evaluations.json        eval_results rows
+ *   runs/<uid>/events.jsonl            the run's event log, one JSON object per line
+ *   runs/<uid>/artifacts/<path>        checkpoints, weights, gallery images (path as in the log)
+ *
+ * Every file is listed in the manifest with its SHA-256, so a damaged bundle is caught whole.
+ */
+import crypto from 'node:crypto'
+import path from 'node:path'
+import { z } from 'zod'
+import { LabError } from '../../../api/errors'
+import { RUN_STATUSES } from '../../../api/runs'
+
+export const BUNDLE_FORMAT = 'advlab-bundle'
+export const BUNDLE_SCHEMA_VERSION = 1
+
+const Uid = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'must be 8–64 letters, digits or dashes')
+
+export const BundleRunSchema = z
+  .object({
+    uid: Uid,
+    name: z.string().min(1).max(200),
+    kind: z.string().min(1).max(50),
+    status: z.enum(RUN_STATUSES),
+    seed: z.number().int(),
+    configHash: z.string().min(1).max(64),
+    backend: z.string().nullable(),
+    error: z.string().nullable(),
+    createdAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+    project: z.string().nullable(),
+    dataset: z.object({ name: z.string(), contentHash: z.string() }).nullable(),
+    note: z.string(),
+    starred: z.boolean(),
+    tags: z.array(z.string()),
+    files: z.object({
+      config: z.string(),
+      metrics: z.string(),
+      evaluations: z.string(),
+      events: z.string(),
+      artifacts: z.array(z.object({ kind: z.string().min(1), path: z.string(), dataPath: z.string(), sha256: z.string(), bytes: z.number().int().nonnegative() }))
+    })
+  })
+  .strict()
+export type BundleRun = z.infer<typeof BundleRunSchema>
+
+export const ManifestSchema = z
+  .object({
+    format: z.literal(BUNDLE_FORMAT),
+    schemaVersion: z.number().int(),
+    createdAt: z.string(),
+    appVersion: z.string(),
+    /** SHA-256 of every file in the bundle except the manifest. */
+    files: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
+    runs: z.array(BundleRunSchema).min(1)
+  })
+  .strict()
+export type Manifest = z.infer<typeof ManifestSchema>
+
+export const sha256 = (data: Uint8Array): string => crypto.createHash('sha256').update(data).digest('hex')
+
+/**
+ * A path inside an archive that is safe to place under a directory: relative, forward slashes,
+ * no `..` or `.` segments, no drive letters, no control characters. Returns the reason it is not.
+ */
+export function unsafeArchivePath(p: string): string | null {
+  if (p.length === 0 || p.length > 1024) return 'it is empty or longer than 1024 characters'
+  if (/[\u0000-\u001f\\]/.test(p)) return 'it contains a backslash or a control character'
+  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return 'it is an absolute path'
+  const segments = p.split('/')
+  if (segments.some((s) => s === '..')) return 'it climbs out of its folder with ".."'
+  if (segments.some((s, i) => s === '.' || (s === '' && i !== segments.length - 1))) return 'it has empty or "." segments'
+  return null
+}
+
+/** Joins a checked relative path under a root and proves the result stays inside it. */
+export function insideRoot(root: string, rel: string): string {
+  const why = unsafeArchivePath(rel)
+  if (why) throw new LabError('bad_input', `The bundle names the path "${rel}", which is refused because ${why}. Nothing was imported.`, 'path')
+  const base = path.resolve(root)
+  const full = path.resolve(base, rel)
+  if (!full.startsWith(base + path.sep)) throw new LabError('bad_input', `The bundle path "${rel}" would land outside the data directory. Nothing was imported.`, 'path')
+  return full
+}

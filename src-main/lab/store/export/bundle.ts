@@ -1,0 +1,327 @@
+/**
+ * Exporting runs as a `.advlab.zip` bundle and importing one (zip or unpacked folder) into this
+ * log. Import is all or nothing: the whole bundle is read and checked (format, schema version,
+ * every path, every checksum, every row) before a byte is written; a run already present (same
+ * uid) is skipped, so importing twice never duplicates.
+ */
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import type Database from 'better-sqlite3'
+import { unzipSync, zipSync, type Zippable } from 'fflate'
+import { LabError } from '../../../api/errors'
+import { APP_VERSION } from '../../version'
+import { BUNDLE_FORMAT, BUNDLE_SCHEMA_VERSION, BundleRunSchema, insideRoot, ManifestSchema, sha256, unsafeArchivePath, type BundleRun, type Manifest } from './bundle-format'
+
+interface RunRow {
+  id: number
+  uid: string | null
+  name: string
+  kind: string
+  status: BundleRun['status']
+  seed: number
+  config_json: string
+  config_hash: string
+  backend: string | null
+  error: string | null
+  created_at: string
+  started_at: string | null
+  finished_at: string | null
+  note: string
+  starred: number
+  project: string | null
+  dataset_name: string | null
+  dataset_hash: string | null
+}
+
+const enc = new TextEncoder()
+const dec = new TextDecoder('utf-8', { fatal: true })
+
+/** A run's stable identity across machines, assigned the first time it leaves this log. */
+function ensureUid(db: Database.Database, id: number): string {
+  const row = db.prepare('SELECT uid FROM runs WHERE id = ?').get(id) as { uid: string | null } | undefined
+  if (!row) throw new LabError('not_found', `There is no run with id ${id}.`, 'ids')
+  if (row.uid) return row.uid
+  const uid = crypto.randomUUID()
+  db.prepare('UPDATE runs SET uid = ? WHERE id = ?').run(uid, id)
+  return uid
+}
+
+function metricsCsv(db: Database.Database, runId: number): string {
+  const rows = db.prepare('SELECT name, step, value, time FROM metrics WHERE run_id = ? ORDER BY name, step, rowid').raw(true).all(runId) as [string, number, number, number][]
+  // Metric names never contain commas or quotes in practice, but are quoted when they do.
+  const q = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s)
+  return ['name,step,value,time', ...rows.map(([n, s, v, t]) => `${q(n)},${s},${v},${t}`)].join('\n') + '\n'
+}
+
+/** Writes a bundle of the runs to `outPath` (atomically: a temp file renamed into place). */
+export function exportBundle(db: Database.Database, dataDir: string, ids: readonly number[], outPath: string): { path: string; bytes: number; runs: number } {
+  const files: Zippable = {}
+  const hashes: Record<string, string> = {}
+  const put = (name: string, data: Uint8Array, compress: boolean): void => {
+    files[name] = [data, { level: compress ? 6 : 0 }]
+    hashes[name] = sha256(data)
+  }
+  const runs: BundleRun[] = []
+  for (const id of [...new Set(ids)]) {
+    const uid = ensureUid(db, id)
+    const r = db
+      .prepare(
+        `SELECT r.*, p.name AS project, d.name AS dataset_name, d.content_hash AS dataset_hash FROM runs r
+         LEFT JOIN projects p ON p.id = r.project_id LEFT JOIN datasets d ON d.id = r.dataset_id WHERE r.id = ?`
+      )
+      .get(id) as RunRow
+    if (r.status === 'queued' || r.status === 'running') throw new LabError('conflict', `Run ${id} is ${r.status}; export it when it has ended.`, 'ids')
+    const dir = `runs/${uid}`
+    put(`${dir}/config.json`, enc.encode(JSON.stringify(JSON.parse(r.config_json), null, 2)), true)
+    put(`${dir}/metrics.csv`, enc.encode(metricsCsv(db, id)), true)
+    const evals = db.prepare('SELECT attack, norm, epsilon, n, accuracy, params_json, created_at FROM eval_results WHERE run_id = ? ORDER BY id').all(id) as Array<Record<string, unknown>>
+    put(`${dir}/evaluations.json`, enc.encode(JSON.stringify(evals.map((e) => ({ ...e, params: JSON.parse(e.params_json as string), params_json: undefined })), null, 2)), true)
+    const events = db.prepare('SELECT level, message, data_json, time FROM events WHERE run_id = ? ORDER BY id').all(id) as Array<{ level: string; message: string; data_json: string | null; time: number }>
+    put(`${dir}/events.jsonl`, enc.encode(events.map((e) => JSON.stringify({ level: e.level, message: e.message, data: e.data_json ? JSON.parse(e.data_json) : null, time: e.time })).join('\n')), true)
+    const artifacts: BundleRun['files']['artifacts'] = []
+    for (const a of db.prepare('SELECT kind, path, sha256, bytes FROM artifacts WHERE run_id = ? ORDER BY id').all(id) as Array<{ kind: string; path: string; sha256: string; bytes: number }>) {
+      const rel = a.path.split(path.sep).join('/')
+      const full = insideRoot(dataDir, rel)
+      if (!fs.existsSync(full)) throw new LabError('not_found', `Run ${id}'s ${a.kind} file ${full} is missing from the data directory; the bundle would be incomplete.`, 'ids')
+      const data = new Uint8Array(fs.readFileSync(full))
+      const name = `${dir}/artifacts/${rel}`
+      put(name, data, /\.(json|txt|csv)$/i.test(rel))
+      artifacts.push({ kind: a.kind, path: name, dataPath: rel, sha256: hashes[name], bytes: data.byteLength })
+    }
+    runs.push({
+      uid,
+      name: r.name,
+      kind: r.kind,
+      status: r.status,
+      seed: r.seed,
+      configHash: r.config_hash,
+      backend: r.backend,
+      error: r.error,
+      createdAt: r.created_at,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      project: r.project,
+      dataset: r.dataset_name && r.dataset_hash ? { name: r.dataset_name, contentHash: r.dataset_hash } : null,
+      note: r.note,
+      starred: r.starred === 1,
+      tags: (db.prepare('SELECT tag FROM run_tags WHERE run_id = ? ORDER BY tag').all(id) as { tag: string }[]).map((t) => t.tag),
+      files: { config: `${dir}/config.json`, metrics: `${dir}/metrics.csv`, evaluations: `${dir}/evaluations.json`, events: `${dir}/events.jsonl`, artifacts }
+    })
+  }
+  const manifest: Manifest = { format: BUNDLE_FORMAT, schemaVersion: BUNDLE_SCHEMA_VERSION, createdAt: new Date().toISOString(), appVersion: APP_VERSION, files: hashes, runs }
+  files['manifest.json'] = [enc.encode(JSON.stringify(manifest, null, 2)), { level: 6 }]
+  const zip = zipSync(files)
+  fs.mkdirSync(path.dirname(path.resolve(outPath)), { recursive: true })
+  const tmp = `${outPath}.partial-${process.pid}`
+  fs.writeFileSync(tmp, zip)
+  fs.renameSync(tmp, outPath)
+  return { path: path.resolve(outPath), bytes: zip.byteLength, runs: runs.length }
+}
+
+// ————————————————————————————————— import —————————————————————————————————
+
+const reject = (file: string, why: string): never => {
+  throw new LabError('bad_input', `${file} cannot be imported: ${why}. Nothing was imported.`, 'path')
+}
+
+/** Reads a bundle (zip or folder) into memory, refusing unsafe paths before anything is inflated. */
+function readBundleFiles(source: string): Record<string, Uint8Array> {
+  if (!fs.existsSync(source)) throw new LabError('not_found', `${source} does not exist. Give the path of a .advlab.zip bundle or of an unpacked bundle folder.`, 'path')
+  if (fs.statSync(source).isDirectory()) {
+    const out: Record<string, Uint8Array> = {}
+    const walk = (dir: string, prefix: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const rel = prefix ? `${prefix}/${e.name}` : e.name
+        if (e.isSymbolicLink()) reject(source, `"${rel}" is a symbolic link, which a bundle never contains`)
+        if (e.isDirectory()) walk(path.join(dir, e.name), rel)
+        else if (e.isFile()) out[rel] = new Uint8Array(fs.readFileSync(path.join(dir, e.name)))
+      }
+    }
+    walk(source, '')
+    return out
+  }
+  const data = new Uint8Array(fs.readFileSync(source))
+  let unsafe: string | null = null
+  let files: Record<string, Uint8Array>
+  try {
+    files = unzipSync(data, {
+      filter: (f) => {
+        const why = f.name.endsWith('/') ? null : unsafeArchivePath(f.name)
+        if (why && !unsafe) unsafe = `the archive entry "${f.name}" is refused because ${why}`
+        return !why && !f.name.endsWith('/')
+      }
+    })
+  } catch (error) {
+    return reject(source, `it is not a complete zip archive (${(error as Error).message}); it may be truncated or damaged — copy it again`)
+  }
+  if (unsafe) reject(source, unsafe)
+  return files
+}
+
+interface CheckedRun {
+  run: BundleRun
+  config: Record<string, unknown>
+  metrics: Array<[string, number, number, number]>
+  evaluations: Array<{ attack: string; norm: string; epsilon: number; n: number; accuracy: number; params: unknown; created_at: string }>
+  events: Array<{ level: string; message: string; data: unknown; time: number }>
+}
+
+function parseMetricsCsv(text: string, where: string, file: string): CheckedRun['metrics'] {
+  const lines = text.split('\n').filter((l) => l.length > 0)
+  if (lines[0] !== 'name,step,value,time') reject(file, `${where} does not start with the header "name,step,value,time"`)
+  const out: CheckedRun['metrics'] = []
+  for (let i = 1; i < lines.length; i++) {
+    const m = /^("(?:[^"]|"")*"|[^,]*),(-?\d+),([^,]+),([^,]+)$/.exec(lines[i])
+    const value = m ? Number(m[3]) : NaN
+    const time = m ? Number(m[4]) : NaN
+    if (!m || (Number.isNaN(value) && m[3] !== 'NaN') || Number.isNaN(time)) reject(file, `${where} line ${i + 1} is not "name,step,value,time": ${lines[i].slice(0, 80)}`)
+    const name = (m as RegExpExecArray)[1].startsWith('"') ? (m as RegExpExecArray)[1].slice(1, -1).replace(/""/g, '"') : (m as RegExpExecArray)[1]
+    out.push([name, Number((m as RegExpExecArray)[2]), value, time])
+  }
+  return out
+}
+
+/** Checks a bundle completely; throws the first reason it cannot be imported. */
+export function checkBundle(source: string): { manifest: Manifest; runs: CheckedRun[]; files: Record<string, Uint8Array> } {
+  const files = readBundleFiles(source)
+  const raw = files['manifest.json'] ?? reject(source, 'it has no manifest.json at its root (is it an AdvLab bundle?)')
+  let json: unknown
+  try {
+    json = JSON.parse(dec.decode(raw))
+  } catch {
+    reject(source, 'its manifest.json is not valid JSON')
+  }
+  const head = json as { format?: unknown; schemaVersion?: unknown }
+  if (head?.format !== BUNDLE_FORMAT) reject(source, `its manifest says format "${String(head?.format)}", not "${BUNDLE_FORMAT}"`)
+  if (head.schemaVersion !== BUNDLE_SCHEMA_VERSION)
+    reject(
+      source,
+      typeof head.schemaVersion === 'number' && head.schemaVersion > BUNDLE_SCHEMA_VERSION
+        ? `it was written with bundle schema version ${head.schemaVersion}, newer than this AdvLab reads (${BUNDLE_SCHEMA_VERSION}); update AdvLab to import it`
+        : `its bundle schema version is ${String(head.schemaVersion)}, and this AdvLab reads version ${BUNDLE_SCHEMA_VERSION}`
+    )
+  const parsed = ManifestSchema.safeParse(json)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    reject(source, `its manifest field "${issue.path.join('.')}" ${issue.message.toLowerCase()}`)
+  }
+  const manifest = (parsed as { data: Manifest }).data
+  for (const [name, hash] of Object.entries(manifest.files)) {
+    const why = unsafeArchivePath(name)
+    if (why) reject(source, `the manifest names "${name}", which is refused because ${why}`)
+    const data = files[name] ?? reject(source, `the file "${name}" listed in its manifest is missing`)
+    if (sha256(data) !== hash) reject(source, `the file "${name}" does not match its checksum (the bundle is damaged)`)
+  }
+  const uids = new Set<string>()
+  const runs = manifest.runs.map((run) => {
+    BundleRunSchema.parse(run)
+    if (uids.has(run.uid)) reject(source, `run uid ${run.uid} appears twice`)
+    uids.add(run.uid)
+    const text = (name: string): string => {
+      if (!(name in manifest.files)) reject(source, `"${name}" of run "${run.name}" is not listed with a checksum`)
+      try {
+        return dec.decode(files[name])
+      } catch {
+        return reject(source, `"${name}" is not UTF-8 text`)
+      }
+    }
+    const json = <T>(name: string): T => {
+      try {
+        return JSON.parse(text(name)) as T
+      } catch (error) {
+        if (error instanceof LabError) throw error
+        return reject(source, `"${name}" is not valid JSON`)
+      }
+    }
+    for (const a of run.files.artifacts) {
+      if (!(a.path in manifest.files)) reject(source, `artifact "${a.path}" of run "${run.name}" is not listed with a checksum`)
+      const why = unsafeArchivePath(a.dataPath)
+      if (why) reject(source, `artifact "${a.path}" would be placed at "${a.dataPath}", which is refused because ${why}`)
+    }
+    const events = text(run.files.events)
+      .split('\n')
+      .filter((l) => l.length > 0)
+      .map((l, i) => {
+        try {
+          return JSON.parse(l) as CheckedRun['events'][number]
+        } catch {
+          return reject(source, `"${run.files.events}" line ${i + 1} is not JSON`)
+        }
+      })
+    return {
+      run,
+      config: json<Record<string, unknown>>(run.files.config),
+      metrics: parseMetricsCsv(text(run.files.metrics), `"${run.files.metrics}"`, source),
+      evaluations: json<CheckedRun['evaluations']>(run.files.evaluations),
+      events
+    }
+  })
+  return { manifest, runs, files }
+}
+
+/**
+ * Imports a checked bundle. Artifacts go to `imported/<uid>/<their original path>` inside the
+ * data directory; files are put in place first and removed again if the log transaction fails, so
+ * the log never points at a file that is not there.
+ */
+export function importBundle(db: Database.Database, dataDir: string, source: string): { imported: Array<{ id: number; name: string; uid: string }>; skipped: Array<{ id: number; name: string; uid: string }> } {
+  const { runs, files } = checkBundle(source)
+  const existing = db.prepare('SELECT id FROM runs WHERE uid = ?')
+  const skipped: Array<{ id: number; name: string; uid: string }> = []
+  const todo: CheckedRun[] = []
+  for (const c of runs) {
+    const row = existing.get(c.run.uid) as { id: number } | undefined
+    if (row) skipped.push({ id: row.id, name: c.run.name, uid: c.run.uid })
+    else todo.push(c)
+  }
+  const placed: string[] = []
+  const planned = todo.flatMap((c) => c.run.files.artifacts.map((a) => ({ c, a, rel: `imported/${c.run.uid}/${a.dataPath}`, full: insideRoot(dataDir, `imported/${c.run.uid}/${a.dataPath}`) })))
+  try {
+    for (const p of planned) {
+      fs.mkdirSync(path.dirname(p.full), { recursive: true })
+      fs.writeFileSync(p.full, files[p.a.path])
+      placed.push(p.full)
+    }
+    const imported = db.transaction(() => {
+      const out: Array<{ id: number; name: string; uid: string }> = []
+      const now = new Date().toISOString()
+      const insertRun = db.prepare(
+        `INSERT INTO runs (project_id, dataset_id, name, kind, status, config_json, config_hash, seed, backend, error, created_at, started_at, finished_at, updated_at, note, starred, uid)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+      )
+      const insertMetric = db.prepare('INSERT INTO metrics (run_id, name, step, value, time) VALUES (?, ?, ?, ?, ?)')
+      const insertEval = db.prepare('INSERT INTO eval_results (run_id, attack, norm, epsilon, n, accuracy, params_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      const insertEvent = db.prepare('INSERT INTO events (run_id, level, message, data_json, time) VALUES (?, ?, ?, ?, ?)')
+      const insertArtifact = db.prepare('INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      const insertTag = db.prepare('INSERT OR IGNORE INTO run_tags (run_id, tag) VALUES (?, ?)')
+      for (const c of todo) {
+        const r = c.run
+        let projectId: number | null = null
+        if (r.project) {
+          db.prepare('INSERT OR IGNORE INTO projects (name, created_at, updated_at) VALUES (?, ?, ?)').run(r.project, now, now)
+          projectId = (db.prepare('SELECT id FROM projects WHERE name = ?').get(r.project) as { id: number }).id
+        }
+        // The dataset is linked only when this log holds the very same data (same content hash).
+        const datasetId = r.dataset ? ((db.prepare('SELECT id FROM datasets WHERE content_hash = ?').get(r.dataset.contentHash) as { id: number } | undefined)?.id ?? null) : null
+        // An imported run is history, never live: a run exported mid-way comes in as interrupted.
+        const status = r.status === 'queued' || r.status === 'running' ? 'interrupted' : r.status
+        const id = Number(
+          insertRun.run(projectId, datasetId, r.name, r.kind, status, JSON.stringify(c.config), r.configHash, r.seed, r.backend, r.error, r.createdAt, r.startedAt, r.finishedAt, now, r.note, r.starred ? 1 : 0, r.uid).lastInsertRowid
+        )
+        for (const m of c.metrics) insertMetric.run(id, m[0], m[1], m[2], m[3])
+        for (const e of c.evaluations) insertEval.run(id, e.attack, e.norm, e.epsilon, e.n, e.accuracy, JSON.stringify(e.params ?? {}), e.created_at)
+        for (const e of c.events) insertEvent.run(id, e.level, e.message, e.data == null ? null : JSON.stringify(e.data), e.time)
+        for (const t of r.tags) insertTag.run(id, t)
+        for (const p of planned.filter((p) => p.c === c)) insertArtifact.run(id, p.a.kind, p.rel, p.a.sha256, p.a.bytes, now)
+        out.push({ id, name: r.name, uid: r.uid })
+      }
+      return out
+    })()
+    return { imported, skipped }
+  } catch (error) {
+    for (const f of placed) fs.rmSync(f, { force: true })
+    if (error instanceof LabError) throw error
+    throw new LabError('bad_input', `${source} cannot be imported: ${(error as Error).message}. Nothing was imported.`, 'path')
+  }
+}
