@@ -38,7 +38,7 @@ const enc = new TextEncoder()
 const dec = new TextDecoder('utf-8', { fatal: true })
 
 /** A run's stable identity across machines, assigned the first time it leaves this log. */
-function ensureUid(db: Database.Database, id: number): string {
+export function ensureUid(db: Database.Database, id: number): string {
   const row = db.prepare('SELECT uid FROM runs WHERE id = ?').get(id) as { uid: string | null } | undefined
   if (!row) throw new LabError('not_found', `There is no run with id ${id}.`, 'ids')
   if (row.uid) return row.uid
