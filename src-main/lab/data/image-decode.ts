@@ -29,7 +29,16 @@ async function readBytes(file: string): Promise<Buffer> {
 const isBmp = (file: string) => path.extname(file).toLowerCase() === '.bmp'
 
 // Loaded on first use: libvips costs ~30 MB of memory that IDX and CIFAR loading never need.
-const libraries = async () => ({ sharp: (await import('sharp')).default, decodeBmp: (await import('bmp-ts')).decode })
+let loaded: Promise<{ sharp: typeof import('sharp').default; decodeBmp: typeof import('bmp-ts').decode }> | undefined
+const libraries = () =>
+  (loaded ??= (async () => {
+    const sharp = (await import('sharp')).default
+    // Dataset images are small and many: one thread per image and no cache keep all cores busy
+    // on different images and memory flat.
+    sharp.concurrency(1)
+    sharp.cache(false)
+    return { sharp, decodeBmp: (await import('bmp-ts')).decode }
+  })())
 
 /** A sharp pipeline on the file's pixels; BMP is decoded first and handed over as raw RGB. */
 async function openImage(file: string): Promise<{ image: Sharp; probe: ImageProbe }> {
@@ -89,12 +98,20 @@ export async function probeImage(file: string): Promise<ImageProbe> {
 
 /** Pixels of `file` as height×width×channels bytes; other sizes are centre-cropped and resized. */
 export async function decodeImage(file: string, shape: ImageShape): Promise<Uint8Array> {
-  const { image, probe } = await openImage(file)
+  let image: Sharp
+  if (isBmp(file)) image = (await openImage(file)).image
+  else {
+    // No header probe here: it would cost a second parse per image; resize is a no-op at the same size.
+    const { sharp } = await libraries()
+    image = sharp(await readBytes(file), { failOn: 'warning' })
+  }
   try {
-    let pipeline = image.removeAlpha()
-    if (probe.width !== shape.width || probe.height !== shape.height) pipeline = pipeline.resize(shape.width, shape.height, { fit: 'cover' })
-    pipeline = pipeline.toColourspace(shape.channels === 1 ? 'b-w' : 'srgb')
-    const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true })
+    const { data, info } = await image
+      .removeAlpha()
+      .resize(shape.width, shape.height, { fit: 'cover' })
+      .toColourspace(shape.channels === 1 ? 'b-w' : 'srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true })
     if (info.channels !== shape.channels || info.width !== shape.width || info.height !== shape.height)
       throw new Error(`decoded to ${info.height}×${info.width}×${info.channels}, expected ${shape.height}×${shape.width}×${shape.channels}`)
     return data
