@@ -77,7 +77,7 @@ test('the theme toggles, is remembered, and the first start follows the system s
   const lightPage = await light.newPage()
   await open(lightPage)
   await expect(lightPage.locator('html')).toHaveAttribute('data-theme', 'light')
-  await screenshotEveryScreen(lightPage, '')
+  await screenshotEveryScreen(lightPage, '-light')
   await light.close()
 })
 
