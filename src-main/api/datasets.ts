@@ -93,7 +93,19 @@ export const datasetRequests = {
   }
 } as const
 
+export const DatasetProgressSchema = z.object({
+  /** The folder being registered (as given, resolved to an absolute path). */
+  path: z.string(),
+  /** `reading`: every image is read once (hash, mean/std, preview samples). */
+  phase: z.enum(['reading']),
+  step: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative()
+})
+export type DatasetProgress = z.infer<typeof DatasetProgressSchema>
+
 export const datasetEvents = {
   /** A dataset was registered or removed; clients re-read the list. */
-  'datasets.changed': z.object({ id: z.number().int(), change: z.enum(['registered', 'removed']) })
+  'datasets.changed': z.object({ id: z.number().int(), change: z.enum(['registered', 'removed']) }),
+  /** While a registration reads its images; a few times a second at most. */
+  'datasets.progress': DatasetProgressSchema
 } as const

@@ -5,6 +5,9 @@ import { openDataset, describeSource } from './data/detect'
 import { registerDataset, removeDataset, readPreview } from './data/registry'
 import { ensureBuiltinDatasets, rememberBuiltinRemoved } from './data/builtins'
 
+/** Progress events at most this often: enough for a progress bar, not a flood over IPC. */
+const PROGRESS_INTERVAL_MS = 250
+
 type DatasetRequest = 'datasets.detect' | 'datasets.register' | 'datasets.list' | 'datasets.get' | 'datasets.preview' | 'datasets.remove'
 
 export const datasetHandlers: Handlers<DatasetRequest> = {
@@ -21,7 +24,14 @@ export const datasetHandlers: Handlers<DatasetRequest> = {
     }
   },
   'datasets.register': async ({ path, name, format }, ctx) => {
-    const { record, created } = await registerDataset(ctx, { path, name, format })
+    let last = 0
+    const onProgress = (step: number, total: number, root: string) => {
+      const now = Date.now()
+      if (step < total && now - last < PROGRESS_INTERVAL_MS) return
+      last = now
+      ctx.events.emit('datasets.progress', { path: root, phase: 'reading', step, total })
+    }
+    const { record, created } = await registerDataset(ctx, { path, name, format, onProgress })
     if (created) ctx.events.emit('datasets.changed', { id: record.id, change: 'registered' })
     return { dataset: toDataset(record), created }
   },

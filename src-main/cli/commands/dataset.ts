@@ -16,7 +16,7 @@ export const datasetAddCommand: Command = {
   usage: 'lab dataset add <path> [--name NAME] [--format FORMAT] [--json]',
   summary: 'Detect, check and register a dataset folder (IDX, CIFAR binary/python, ImageFolder).',
   options: { values: ['name', 'format'] },
-  async run({ positionals, options }, { api, json, out, err }) {
+  async run({ positionals, options }, { api, json, out, err, interactive }) {
     if (positionals.length !== 1) throw new UsageError('Give exactly one dataset folder.')
     let format: Dataset['format'] | undefined
     if (typeof options.format === 'string') {
@@ -29,11 +29,21 @@ export const datasetAddCommand: Command = {
       const found = await api.request('datasets.detect', { path: folder })
       err(found.description)
     }
-    const { dataset, created } = await api.request('datasets.register', {
-      path: folder,
-      ...(typeof options.name === 'string' ? { name: options.name } : {}),
-      ...(format ? { format } : {})
-    })
+    // Reading every image once can take a while for a large folder: show how far it is.
+    const stopProgress = interactive
+      ? api.on('datasets.progress', ({ step, total }) => process.stderr.write(`\r  reading images ${n(step)} / ${n(total)}${step === total ? '\n' : ''}`))
+      : () => {}
+    let registered
+    try {
+      registered = await api.request('datasets.register', {
+        path: folder,
+        ...(typeof options.name === 'string' ? { name: options.name } : {}),
+        ...(format ? { format } : {})
+      })
+    } finally {
+      stopProgress()
+    }
+    const { dataset, created } = registered
     if (json) out(JSON.stringify({ dataset, created }, null, 2))
     else if (created) out(`Registered dataset ${dataset.id}: ${dataset.name} (${splits(dataset)}, ${shape(dataset)}, ${dataset.classes.length} classes)`)
     else out(`Already registered (same content) as dataset ${dataset.id}: ${dataset.name}`)

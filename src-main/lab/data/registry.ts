@@ -38,13 +38,15 @@ export interface RegisterRequest {
   format?: DatasetFormat
   /** Set for the built-in datasets. */
   builtin?: string
+  /** Called as images are read: how many of how many. */
+  onProgress?: (done: number, total: number, path: string) => void
 }
 
 export const PREVIEW_KIND = 'preview'
 
 export async function registerDataset(ctx: RegistryContext, request: RegisterRequest): Promise<{ record: DatasetRecord; created: boolean }> {
   const source = await openDataset(request.path, request.format)
-  const survey = await surveyDataset(source)
+  const survey = await surveyDataset(source, (done, total) => request.onProgress?.(done, total, source.root))
   const existing = findDatasetByHash(ctx.db, survey.contentHash)
   if (existing) return { record: existing, created: false }
   if (request.name !== undefined && datasetNameTaken(ctx.db, request.name))

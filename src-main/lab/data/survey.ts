@@ -23,7 +23,7 @@ export interface DatasetSurvey {
  * HWC pixels — so the same data read from IDX or gzip, or from CIFAR binary or pickles, hashes
  * the same, and any changed pixel or label does not.
  */
-export async function surveyDataset(source: DatasetSource): Promise<DatasetSurvey> {
+export async function surveyDataset(source: DatasetSource, onProgress?: (done: number, total: number) => void): Promise<DatasetSurvey> {
   const { height, width, channels } = source.shape
   const imageBytes = height * width * channels
   const hash = createHash('sha256')
@@ -33,6 +33,8 @@ export async function surveyDataset(source: DatasetSource): Promise<DatasetSurve
   const previewSamples: Uint8Array[][] = source.classes.map(() => [])
   const classCounts: Record<string, number[]> = {}
   const splits: Record<string, number> = {}
+  const total = source.splits.reduce((sum, s) => sum + s.count, 0)
+  let done = 0
 
   for (const split of source.splits) {
     const counts = new Array<number>(source.classes.length).fill(0)
@@ -50,6 +52,8 @@ export async function surveyDataset(source: DatasetSource): Promise<DatasetSurve
           previewSamples[label].push(chunk.pixels.slice(i * imageBytes, (i + 1) * imageBytes))
       }
       if (isTrain) accumulateChannels(chunk.pixels, channels, sums, squares)
+      done += chunk.count
+      onProgress?.(done, total)
     })
     hash.update(split.name).update(labelHash.digest()).update(pixelHash.digest())
     classCounts[split.name] = counts
