@@ -1,6 +1,6 @@
 import type { Handlers } from './handlers'
 import { LabError } from '../api/errors'
-import { getRun, listRuns } from './store/runs'
+import { getRun, listRuns, setRunStatus } from './store/runs'
 import { readMetricSeries } from './store/metric-series'
 
 export const runHandlers: Handlers<'runs.list' | 'runs.get' | 'runs.cancel' | 'runs.resume' | 'runs.metrics' | 'runs.events'> = {
@@ -15,7 +15,9 @@ export const runHandlers: Handlers<'runs.list' | 'runs.get' | 'runs.cancel' | 'r
     const run = getRun(ctx.db, id)
     if (ctx.jobs.isActive(id)) throw new LabError('conflict', `Run ${id} is already ${run.status}.`, 'id')
     if (run.status === 'completed') throw new LabError('conflict', `Run ${id} has completed; there is nothing to resume. Repeat it instead.`, 'id')
-    ctx.startJob(run.id, run.kind, run.config as Record<string, unknown>, run.seed, { resume: true })
+    setRunStatus(ctx.db, id, 'queued', { error: null })
+    ctx.events.emit('runs.changed', { id, status: 'queued' })
+    void ctx.startJob(run.id, run.kind, run.config as Record<string, unknown>, run.seed, { resume: true })
     return { ...getRun(ctx.db, id), progress: null }
   },
   'runs.metrics': ({ id, names, maxPoints }, { db }) => {

@@ -37,6 +37,7 @@ async function run(): Promise<void> {
       post({ type: 'artifact', kind, path: path.relative(spec.dataDir, absolutePath), sha256, bytes })
     },
     resumed: (fromStep) => post({ type: 'resumed', fromStep }),
+    record: (record) => post({ type: 'eval-record', record }),
     cancelled: () => cancelRequested
   }
   try {
@@ -49,4 +50,7 @@ async function run(): Promise<void> {
   }
 }
 
-run().catch((error) => post({ type: 'failed', error: String((error as Error)?.stack ?? error) }))
+run()
+  .catch((error) => post({ type: 'failed', error: String((error as Error)?.stack ?? error) }))
+  // The job is over: closing the port lets the thread exit, which frees its slot in the queue.
+  .finally(() => port.close())
