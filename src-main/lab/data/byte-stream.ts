@@ -51,6 +51,7 @@ export class ExactReader {
 
   /** Exactly `n` bytes; `what` names them in the error if the file ends first. */
   async take(n: number, what: string): Promise<Buffer> {
+    if (n === 0) return Buffer.alloc(0)
     while (this.pendingBytes < n && !this.done) await this.pull()
     if (this.pendingBytes < n) {
       const got = this.position + this.pendingBytes

@@ -56,6 +56,7 @@ function readBatch(dict: Map<unknown, unknown>, file: string, classKey: LabelKey
   if (!/^[|<>=]?(u1|uint8|B)$/.test(data.dtype))
     throw badFile(file, `has a "data" array of type ${data.dtype}, but CIFAR pixels are uint8`, TODO)
   const n = data.shape[0] ?? 0
+  if (n === 0) throw badFile(file, 'holds no images (its "data" array is empty)', TODO)
   const rowBytes = data.shape.slice(1).reduce((a, b) => a * b, 1)
   if (data.shape.length < 2 || rowBytes !== CIFAR_PIXEL_BYTES)
     throw badFile(file, `has a "data" array of shape ${data.shape.join('×')}, but CIFAR batches are N×3072 (3×32×32)`, TODO)

@@ -117,6 +117,7 @@ async function openSplit(pair: IdxPair, classCount: number, classTodo: string) {
   const [n, height, width, channels = 1] = header.dims
   if (height < 1 || width < 1 || height > 4096 || width > 4096 || ![1, 3].includes(channels))
     throw badFile(pair.imagesFile, `has image size ${height}×${width}×${channels}; AdvLab reads 1 to 4,096 pixels a side with 1 or 3 channels`, 'Check that this is an image file, not a labels file.')
+  if (n === 0) throw badFile(pair.imagesFile, 'holds no images (its header says 0)', 'Copy or download the file again.')
   const imageBytes = height * width * channels
   const expected = header.headerBytes + n * imageBytes
   const gzip = await isGzipFile(pair.imagesFile)

@@ -111,6 +111,13 @@ describe('broken IDX files', () => {
     await expectBadInput(dir, `${train.images}: is a folder, but a file was expected here. Move the folder out of the way or replace it with the file.`)
   })
 
+  it('9b. a header that promises no images', async () => {
+    const { dir, train } = writeIdxDataset(tempDir())
+    fs.writeFileSync(train.images, idxBytes(0x08, [0, 4, 5], new Uint8Array(0)))
+    fs.writeFileSync(train.labels, idxBytes(0x08, [0], new Uint8Array(0)))
+    await expectBadInput(dir, `${train.images}: holds no images (its header says 0). ${AGAIN}`)
+  })
+
   it('10. train and test images of different sizes', async () => {
     const dir = tempDir()
     writeIdxDataset(dir)
