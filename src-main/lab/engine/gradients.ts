@@ -28,6 +28,13 @@ function unbroadcast(g: tf.Tensor, shape: number[]): tf.Tensor {
   return tf.reshape(s, shape)
 }
 
+/** Transposes the last two axes. */
+function swapLast(x: tf.Tensor): tf.Tensor {
+  const perm = x.shape.map((_, i) => i)
+  ;[perm[perm.length - 1], perm[perm.length - 2]] = [perm[perm.length - 2], perm[perm.length - 1]]
+  return tf.transpose(x, perm)
+}
+
 const zeros = (x: tf.Tensor): tf.Tensor => tf.zerosLike(x)
 
 /** Reshapes dy of a reduction so it broadcasts against the input again. */
@@ -146,10 +153,12 @@ const defs: Def[] = [
     gradFunc: (dy, [a, b], attrs) => {
       const ta = attrs.transposeA as boolean
       const tb = attrs.transposeB as boolean
-      const da = (): tf.Tensor =>
-        !ta && !tb ? tf.matMul(dy, b, false, true) : !ta && tb ? tf.matMul(dy, b) : ta && !tb ? tf.matMul(b, dy, false, true) : tf.matMul(b, dy, true, true)
-      const db = (): tf.Tensor =>
-        !ta && !tb ? tf.matMul(a, dy, true, false) : !ta && tb ? tf.matMul(dy, a, true, false) : ta && !tb ? tf.matMul(a, dy) : tf.matMul(dy, a, true, true)
+      // wasm's matMul is only fast untransposed (a transposed operand is 3–25× slower than an
+      // explicit Transpose followed by a plain matMul), so spell the transposes out there.
+      const mm = (x: tf.Tensor, y: tf.Tensor, tx: boolean, ty: boolean): tf.Tensor =>
+        tf.getBackend() === 'wasm' ? tf.matMul(tx ? swapLast(x) : x, ty ? swapLast(y) : y) : tf.matMul(x, y, tx, ty)
+      const da = (): tf.Tensor => (!ta && !tb ? mm(dy, b, false, true) : !ta && tb ? mm(dy, b, false, false) : ta && !tb ? mm(b, dy, false, true) : mm(b, dy, true, true))
+      const db = (): tf.Tensor => (!ta && !tb ? mm(a, dy, true, false) : !ta && tb ? mm(dy, a, true, false) : ta && !tb ? mm(a, dy, false, false) : mm(dy, a, true, true))
       return { a: () => unbroadcast(da(), a.shape), b: () => unbroadcast(db(), b.shape) }
     }
   },

@@ -32,22 +32,50 @@ export interface BatchNormState {
 }
 
 /**
- * BatchNorm in training mode (Ioffe & Szegedy 2015): normalise with the batch's biased variance,
- * and update the running estimates as PyTorch does — momentum 0.1 and the *unbiased* variance.
+ * BatchNorm in training mode (Ioffe & Szegedy 2015), optionally followed by ReLU, as one op with a
+ * hand-written backward pass: normalise with the batch's biased variance and update the running
+ * estimates as PyTorch does (momentum 0.1, *unbiased* variance). The tape keeps only the input
+ * and the output (autodiff through the moments would keep about six full-size tensors and run
+ * twice as many kernels).
+ *
+ * Backward, per channel with N = batch·H·W, x̂ = (x − μ)·σ⁻¹, g = dL/dy (masked by ReLU):
+ *   dβ = Σg,  dγ = Σ g·x̂,  dx = γσ⁻¹ · (g − dβ/N − x̂·dγ/N)
+ * evaluated as dx = a·g + k₁·x + k₀ with per-channel a = γσ⁻¹, k₁ = −a·σ⁻¹·dγ/N,
+ * k₀ = −a·dβ/N − k₁·μ.
  */
-export function batchNormTrain(x: tf.Tensor4D, bn: BatchNormState): tf.Tensor4D {
-  const { mean, variance } = tf.moments(x, [0, 1, 2])
+export function batchNormTrain(x: tf.Tensor4D, bn: BatchNormState, relu = false): tf.Tensor4D {
   const n = x.shape[0] * x.shape[1] * x.shape[2]
-  // The running estimates are not on the loss's path, so the tape prunes these ops.
-  tf.tidy(() => {
-    const m = mean
-    const v = variance
-    bn.runningMean.assign(tf.add(tf.mul(bn.runningMean, 1 - BN_MOMENTUM), tf.mul(m, BN_MOMENTUM)))
-    bn.runningVar.assign(tf.add(tf.mul(bn.runningVar, 1 - BN_MOMENTUM), tf.mul(v, (BN_MOMENTUM * n) / Math.max(n - 1, 1))))
-    bn.numBatchesTracked.assign(tf.add(bn.numBatchesTracked, 1))
-  })
-  const scale = tf.mul(tf.rsqrt(tf.add(variance, BN_EPS)), bn.weight)
-  return tf.add(tf.mul(tf.sub(x, mean), scale), bn.bias)
+  const op = tf.customGrad(((input: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, save: tf.GradSaveFunc) => {
+    const { mean, variance } = tf.moments(input, [0, 1, 2])
+    const invStd = tf.rsqrt(tf.add(variance, BN_EPS))
+    // The running estimates are not on the loss's path.
+    tf.tidy(() => {
+      bn.runningMean.assign(tf.add(tf.mul(bn.runningMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)))
+      bn.runningVar.assign(tf.add(tf.mul(bn.runningVar, 1 - BN_MOMENTUM), tf.mul(variance, (BN_MOMENTUM * n) / Math.max(n - 1, 1))))
+      bn.numBatchesTracked.assign(tf.add(bn.numBatchesTracked, 1))
+    })
+    const scale = tf.mul(invStd, gamma)
+    const shift = tf.sub(beta, tf.mul(mean, scale))
+    const normed = tf.add(tf.mul(input, scale), shift)
+    const y = relu ? tf.relu(normed) : normed
+    save([input, y, mean, invStd, gamma])
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, ys, mu, inv, gam] = saved
+        const g = relu ? tf.mul(dy, tf.step(ys)) : dy
+        const dBeta = tf.sum(g, [0, 1, 2])
+        // Σ g·x̂ = σ⁻¹·(Σ g·x − μ·Σg)
+        const dGamma = tf.mul(inv, tf.sub(tf.sum(tf.mul(g, xs), [0, 1, 2]), tf.mul(mu, dBeta)))
+        const a = tf.mul(gam, inv)
+        const k1 = tf.neg(tf.mul(tf.mul(a, inv), tf.div(dGamma, n)))
+        const k0 = tf.sub(tf.neg(tf.mul(a, tf.div(dBeta, n))), tf.mul(k1, mu))
+        const dx = tf.add(tf.add(tf.mul(g, a), tf.mul(xs, k1)), k0)
+        return [dx, dGamma, dBeta]
+      }
+    }
+  }) as unknown as Parameters<typeof tf.customGrad>[0])
+  return op(x, bn.weight, bn.bias) as tf.Tensor4D
 }
 
 /** Conv weights and bias with an inference BatchNorm folded in: w·γ/σ, β − μ·γ/σ (+ b·γ/σ). */

@@ -78,8 +78,7 @@ export function createModel(options: CreateModelOptions): Model {
 
   const trainingOps: LayerOps = {
     convBn: (x, conv, bn, strides, pad, relu) => {
-      const y = batchNormTrain(tf.conv2d(x, get(`${conv}.weight`) as tf.Tensor as tf.Tensor4D, strides, pad as 'same'), bnState(bn))
-      return relu ? tf.relu(y) : y
+      return batchNormTrain(tf.conv2d(x, get(`${conv}.weight`) as tf.Tensor as tf.Tensor4D, strides, pad as 'same'), bnState(bn), relu)
     },
     convBias: (x, conv, strides, pad, relu) =>
       tf.fused.conv2d({ x, filter: get(`${conv}.weight`) as tf.Tensor as tf.Tensor4D, bias: get(`${conv}.bias`), strides, pad: pad as 'same', activation: relu ? 'relu' : 'linear' }),
@@ -90,7 +89,9 @@ export function createModel(options: CreateModelOptions): Model {
   // or buffer changed — a Variable's dataId changes on every assign.
   const cache = new Map<string, InferenceConv>()
   let cacheKey: object[] = []
-  const cacheValid = (): boolean => cacheKey.length === tensors.length && tensors.every((t, i) => t.tensor.dataId === cacheKey[i])
+  let cacheBackend = ''
+  const cacheValid = (): boolean =>
+    cacheBackend === tf.getBackend() && cacheKey.length === tensors.length && tensors.every((t, i) => t.tensor.dataId === cacheKey[i])
   const clearCache = (): void => {
     for (const c of cache.values()) tf.dispose([c.filter, c.bias, ...(c.gradFilter ? [c.gradFilter] : [])])
     cache.clear()
@@ -134,6 +135,7 @@ export function createModel(options: CreateModelOptions): Model {
       if (!options.training && !cacheValid()) {
         clearCache()
         cacheKey = tensors.map((t) => t.tensor.dataId)
+        cacheBackend = tf.getBackend()
       }
       return tf.tidy(() => arch.forward(normalise(x, normScale, normShift), options.training ? trainingOps : inferenceOps, spec))
     },

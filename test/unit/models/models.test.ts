@@ -15,7 +15,7 @@ const small: CreateModelOptions[] = [
   { arch: 'mlp', inputShape: [28, 28, 1], numClasses: 10, seed: 3 },
   { arch: 'cnn-small', inputShape: [28, 28, 1], numClasses: 10, seed: 3 },
   { arch: 'cnn-small', inputShape: [32, 32, 3], numClasses: 10, seed: 3, mean: [0.49, 0.48, 0.45], std: [0.25, 0.24, 0.26] },
-  { arch: 'resnet18', inputShape: [32, 32, 3], numClasses: 10, width: 0.125, seed: 3, mean: [0.49, 0.48, 0.45], std: [0.25, 0.24, 0.26] }
+  { arch: 'resnet18', inputShape: [16, 16, 3], numClasses: 10, width: 0.125, seed: 3, mean: [0.49, 0.48, 0.45], std: [0.25, 0.24, 0.26] }
 ]
 
 describe('models', () => {
@@ -61,21 +61,12 @@ describe('models', () => {
       x.dispose()
     })
 
-    it(`${label}: trains (loss falls on a fixed batch) and its input gradient matches the cpu backend`, () => {
+    it(`${label}: its input gradient matches the cpu backend, and it trains (loss falls on a fixed batch)`, () => {
       const m = createModel(opts)
       const x = images(8, opts.inputShape, 5)
       const y = tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32')
-      const losses: number[] = []
-      for (let step = 0; step < 8; step++) {
-        const { loss, grads, logits } = trainingGradients(m, x, y)
-        losses.push(loss.dataSync()[0])
-        tf.tidy(() => {
-          for (const p of m.params) p.tensor.assign(tf.sub(p.tensor, tf.mul(grads[p.name], 0.05)))
-        })
-        tf.dispose([loss, logits, ...Object.values(grads)])
-      }
-      expect(losses[losses.length - 1]).toBeLessThan(losses[0])
-
+      // Input gradient first: once trained, a max-pool window can hold near-equal values whose
+      // winner differs between backends that round differently — a legitimate, local disagreement.
       const wasm = inputGradient(m, x, y)
       const gWasm = wasm.grad.dataSync()
       tf.setBackend('cpu')
@@ -89,6 +80,17 @@ describe('models', () => {
         scale = Math.max(scale, Math.abs(v))
       })
       expect(diff / scale).toBeLessThan(1e-4)
+      const losses: number[] = []
+      for (let step = 0; step < 8; step++) {
+        const { loss, grads, logits } = trainingGradients(m, x, y)
+        losses.push(loss.dataSync()[0])
+        tf.tidy(() => {
+          for (const p of m.params) p.tensor.assign(tf.sub(p.tensor, tf.mul(grads[p.name], 0.05)))
+        })
+        tf.dispose([loss, logits, ...Object.values(grads)])
+      }
+      expect(losses[losses.length - 1]).toBeLessThan(losses[0])
+
       tf.dispose([wasm.grad, wasm.loss, wasm.logits, cpu.grad, cpu.loss, cpu.logits, x, y])
       m.dispose()
     })
@@ -96,7 +98,7 @@ describe('models', () => {
 
   it('BatchNorm in training updates running statistics like PyTorch (momentum 0.1, unbiased variance)', () => {
     const m = createModel(small[3])
-    const x = images(4, [32, 32, 3], 8)
+    const x = images(4, [16, 16, 3], 8)
     const y = tf.tensor1d([1, 2, 3, 4], 'int32')
     // The stem conv's output statistics, computed independently of the model's BatchNorm code.
     const [mean, varUnbiased] = tf.tidy(() => {

@@ -1,0 +1,105 @@
+/**
+ * Engine benchmark: images/s of forward, FGSM, PGD-10 and one SGD-momentum training step for the
+ * built-in models on the active backend (median of timed repeats after a warm-up).
+ */
+import * as tf from '@tensorflow/tfjs-core'
+import { createModel, type Model } from '../src-main/lab/models/model'
+import { inputGradient, trainingGradients } from '../src-main/lab/models/gradient'
+import type { ModelSpec } from '../src-main/lab/models/spec'
+
+export interface Cell {
+  arch: ModelSpec['arch']
+  inputShape: [number, number, number]
+  batch: number
+  width: number
+}
+
+export const WORKLOADS = ['forward', 'fgsm', 'pgd10', 'train'] as const
+export type Workload = (typeof WORKLOADS)[number]
+
+export const CELLS: Cell[] = [
+  { arch: 'cnn-small', inputShape: [28, 28, 1], batch: 64, width: 1 },
+  { arch: 'cnn-small', inputShape: [32, 32, 3], batch: 64, width: 1 },
+  { arch: 'resnet18', inputShape: [32, 32, 3], batch: 32, width: 1 }
+]
+
+export const EPS = 8 / 255
+export const PGD_STEP = 2 / 255
+
+/** Runs fn after one warm-up until ~budgetMs or maxReps; returns the median seconds per call. */
+export function medianSeconds(fn: () => void, budgetMs: number, minReps = 3, maxReps = 20): number {
+  fn()
+  const times: number[] = []
+  const start = performance.now()
+  while (times.length < maxReps && (times.length < minReps || performance.now() - start < budgetMs)) {
+    const t0 = performance.now()
+    fn()
+    times.push((performance.now() - t0) / 1000)
+  }
+  times.sort((a, b) => a - b)
+  return times[Math.floor(times.length / 2)]
+}
+
+function fgsm(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): tf.Tensor4D {
+  const g = inputGradient(model, x, y)
+  const adv = tf.tidy(() => tf.clipByValue(tf.add(x, tf.mul(tf.sign(g.grad), EPS)), 0, 1)) as tf.Tensor4D
+  tf.dispose([g.grad, g.loss, g.logits])
+  return adv
+}
+
+function pgd(model: Model, x: tf.Tensor4D, y: tf.Tensor1D, steps: number): tf.Tensor4D {
+  let adv = tf.tidy(() => tf.clipByValue(tf.add(x, tf.randomUniform(x.shape, -EPS, EPS, 'float32', 1)), 0, 1)) as tf.Tensor4D
+  for (let i = 0; i < steps; i++) {
+    const g = inputGradient(model, adv, y)
+    const next = tf.tidy(() => {
+      const stepped = tf.add(adv, tf.mul(tf.sign(g.grad), PGD_STEP))
+      return tf.clipByValue(tf.minimum(tf.maximum(stepped, tf.sub(x, EPS)), tf.add(x, EPS)), 0, 1)
+    }) as tf.Tensor4D
+    tf.dispose([g.grad, g.loss, g.logits, adv])
+    adv = next
+  }
+  return adv
+}
+
+/** SGD with momentum 0.9 (PyTorch's form: v ← μv + g; θ ← θ − lr·v). */
+function sgdMomentum(model: Model): { step: (x: tf.Tensor4D, y: tf.Tensor1D) => void; dispose: () => void } {
+  const velocity = new Map(model.params.map((p) => [p.name, tf.variable(tf.zerosLike(p.tensor), false)]))
+  return {
+    step(x, y) {
+      const g = trainingGradients(model, x, y)
+      tf.tidy(() => {
+        for (const p of model.params) {
+          const v = velocity.get(p.name)!
+          v.assign(tf.add(tf.mul(v, 0.9), g.grads[p.name]))
+          p.tensor.assign(tf.sub(p.tensor, tf.mul(v, 0.01)))
+        }
+      })
+      g.loss.dataSync()
+      tf.dispose([g.loss, g.logits, ...Object.values(g.grads)])
+    },
+    dispose: () => tf.dispose([...velocity.values()])
+  }
+}
+
+export type CellResult = Record<Workload, number>
+
+/** images/s for each workload of one cell. */
+export function benchCell(cell: Cell, budgetMs: number): CellResult {
+  const model = createModel({ arch: cell.arch, inputShape: cell.inputShape, numClasses: 10, width: cell.width, seed: 1 })
+  const x = tf.randomUniform([cell.batch, ...cell.inputShape], 0, 1, 'float32', 2) as tf.Tensor4D
+  const y = tf.tensor1d(Array.from({ length: cell.batch }, (_, i) => i % 10), 'int32')
+  const sync = (t: tf.Tensor): void => {
+    t.dataSync()
+    t.dispose()
+  }
+  const out = {} as CellResult
+  out.forward = cell.batch / medianSeconds(() => sync(model.forward(x)), budgetMs)
+  out.fgsm = cell.batch / medianSeconds(() => sync(fgsm(model, x, y)), budgetMs)
+  out.pgd10 = cell.batch / medianSeconds(() => sync(pgd(model, x, y, 10)), budgetMs, 2, 5)
+  const opt = sgdMomentum(model)
+  out.train = cell.batch / medianSeconds(() => opt.step(x, y), budgetMs)
+  opt.dispose()
+  tf.dispose([x, y])
+  model.dispose()
+  return out
+}
