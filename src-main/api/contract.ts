@@ -13,20 +13,23 @@ import { jobEvents } from './jobs'
 import { datasetEvents, datasetRequests } from './datasets'
 import { runEvents, runRequests } from './runs'
 import { trainRequests } from './train'
+import { logEvents, logRequests } from './log'
 
 export const requests = {
   ...statusRequests,
   ...projectRequests,
   ...datasetRequests,
   ...runRequests,
-  ...trainRequests
+  ...trainRequests,
+  ...logRequests
 } as const
 
 export const events = {
   ...projectEvents,
   ...datasetEvents,
   ...jobEvents,
-  ...runEvents
+  ...runEvents,
+  ...logEvents
 } as const
 
 export type Requests = typeof requests

@@ -6,6 +6,7 @@ import { statusHandlers } from './status'
 import { datasetHandlers } from './datasets'
 import { runHandlers } from './runs'
 import { trainingHandlers } from './training'
+import { logHandlers } from './log'
 
 export type Handler<N extends RequestName> = (
   params: z.output<Requests[N]['params']>,
@@ -20,5 +21,6 @@ export const handlers: Handlers = {
   ...projectHandlers,
   ...datasetHandlers,
   ...runHandlers,
-  ...trainingHandlers
+  ...trainingHandlers,
+  ...logHandlers
 }

@@ -3,6 +3,7 @@ import { projectCreateCommand, projectListCommand } from './project'
 import { statusCommand } from './status'
 import { distillCommand, resumeCommand, runsCommand, trainCommand } from './train'
 import { datasetAddCommand, datasetListCommand, datasetShowCommand } from './dataset'
+import { logCommands } from './log'
 
 /** Every `lab` command. Add a command by importing it here. */
-export const commands: readonly Command[] = [statusCommand, projectListCommand, projectCreateCommand, datasetAddCommand, datasetListCommand, datasetShowCommand, trainCommand, distillCommand, resumeCommand, runsCommand]
+export const commands: readonly Command[] = [statusCommand, projectListCommand, projectCreateCommand, datasetAddCommand, datasetListCommand, datasetShowCommand, trainCommand, distillCommand, resumeCommand, runsCommand, ...logCommands]

@@ -1,0 +1,104 @@
+/**
+ * Handlers of the experiment-log requests (api/log.ts): comparing, organising, exporting,
+ * importing, backing up. Each changes the log through lab/store and announces what changed.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Handlers } from './handlers'
+import type { LabContext } from './context'
+import { LabError } from '../api/errors'
+import { compareRuns, selectRuns } from './store/compare'
+import { emptyTrash, listTrash, renameRun, restoreFromTrash, setArchived, setNote, setStarred, tagRuns, trashRuns, untagRuns } from './store/organise'
+import { exportBundle, importBundle } from './store/export/bundle'
+import { formatResultsTable, resultsTable } from './store/export/table'
+import { printPdf, renderReport } from './store/export/report'
+import { exportMlflow } from './store/export/mlflow'
+import { exportTensorBoard } from './store/export/tensorboard'
+import { backupLog, restoreLog } from './store/backup'
+
+type LogRequest =
+  | 'runs.select'
+  | 'runs.compare'
+  | 'runs.tag'
+  | 'runs.untag'
+  | 'runs.note'
+  | 'runs.star'
+  | 'runs.rename'
+  | 'runs.archive'
+  | 'runs.delete'
+  | 'trash.list'
+  | 'trash.restore'
+  | 'trash.empty'
+  | 'export.bundle'
+  | 'import.bundle'
+  | 'export.table'
+  | 'export.report'
+  | 'export.mlflow'
+  | 'export.tensorboard'
+  | 'log.backup'
+  | 'log.restore'
+
+const OK = { ok: true as const }
+
+function changed(ctx: LabContext, ids: number[], what: string): typeof OK {
+  ctx.events.emit('log.changed', { ids, what })
+  return OK
+}
+
+/** Output paths are the user's to choose; relative ones are taken from the data directory. */
+function outPath(ctx: LabContext, p: string): string {
+  return path.resolve(ctx.dataDir, p)
+}
+
+export const logHandlers: Handlers<LogRequest> = {
+  'runs.select': (filter, { db }) => selectRuns(db, filter),
+  'runs.compare': (options, { db }) => compareRuns(db, options),
+  'runs.tag': ({ ids, tags }, ctx) => (tagRuns(ctx.db, ids, tags), changed(ctx, ids, 'tags')),
+  'runs.untag': ({ ids, tags }, ctx) => (untagRuns(ctx.db, ids, tags), changed(ctx, ids, 'tags')),
+  'runs.note': ({ id, note }, ctx) => (setNote(ctx.db, id, note), changed(ctx, [id], 'note')),
+  'runs.star': ({ id, starred }, ctx) => (setStarred(ctx.db, id, starred), changed(ctx, [id], 'star')),
+  'runs.rename': ({ id, name }, ctx) => (renameRun(ctx.db, id, name), changed(ctx, [id], 'name')),
+  'runs.archive': ({ ids, archived }, ctx) => (setArchived(ctx.db, ids, archived), changed(ctx, ids, archived ? 'archived' : 'unarchived')),
+  'runs.delete': ({ ids }, ctx) => {
+    for (const id of ids) if (ctx.jobs.isActive(id)) throw new LabError('conflict', `Run ${id} is still queued or running; cancel it before deleting it.`, 'ids')
+    trashRuns(ctx.db, ids)
+    return changed(ctx, ids, 'trashed')
+  },
+  'trash.list': (_p, { db }) => listTrash(db),
+  'trash.restore': ({ ids }, ctx) => (restoreFromTrash(ctx.db, ids), changed(ctx, ids, 'restored')),
+  'trash.empty': ({ ids }, ctx) => {
+    const result = emptyTrash(ctx.db, ctx.dataDir, ids)
+    changed(ctx, result.ids, 'removed')
+    return result
+  },
+  'export.bundle': ({ ids, path: p }, ctx) => exportBundle(ctx.db, ctx.dataDir, ids, outPath(ctx, p)),
+  'import.bundle': ({ path: p }, ctx) => {
+    const result = importBundle(ctx.db, ctx.dataDir, outPath(ctx, p))
+    if (result.imported.length) changed(ctx, result.imported.map((r) => r.id), 'imported')
+    return result
+  },
+  'export.table': ({ ids, format, epsilon, path: p }, ctx) => {
+    const text = formatResultsTable(resultsTable(compareRuns(ctx.db, { ids, metrics: [], agreement: false }), epsilon), format)
+    if (p === undefined) return { text, path: null }
+    const target = outPath(ctx, p)
+    fs.mkdirSync(path.dirname(target), { recursive: true })
+    fs.writeFileSync(target, text)
+    return { text, path: target }
+  },
+  'export.report': ({ ids, path: p, title, pdf }, ctx) => {
+    const target = outPath(ctx, p)
+    const html = renderReport(compareRuns(ctx.db, { ids, agreement: false }), { title })
+    fs.mkdirSync(path.dirname(target), { recursive: true })
+    fs.writeFileSync(target, html)
+    const printed = pdf ? printPdf(target, target.replace(/\.html?$/i, '') + '.pdf') : { path: null, note: null }
+    return { path: target, bytes: Buffer.byteLength(html), pdfPath: printed.path, pdfNote: printed.note }
+  },
+  'export.mlflow': ({ ids, path: p, experiment }, ctx) => exportMlflow(ctx.db, ctx.dataDir, ids, outPath(ctx, p), experiment),
+  'export.tensorboard': ({ ids, path: p }, ctx) => exportTensorBoard(ctx.db, ids, outPath(ctx, p)),
+  'log.backup': ({ path: p }, ctx) => backupLog(ctx.db, outPath(ctx, p)),
+  'log.restore': async ({ path: p }, ctx) => {
+    const result = await restoreLog(ctx.db, ctx.logPath, outPath(ctx, p))
+    ctx.events.emit('log.changed', { ids: [], what: 'restored' })
+    return result
+  }
+}
