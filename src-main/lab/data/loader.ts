@@ -5,12 +5,15 @@
  * stays close to the size of the result.
  */
 import fs from 'node:fs'
+import path from 'node:path'
 import type Database from 'better-sqlite3'
 import type { DatasetRef } from '../../api/datasets'
 import { LabError } from '../../api/errors'
 import type { LabContext } from '../context'
 import { getDatasetRecord, type DatasetRecord } from '../store/datasets'
 import { openDataset } from './detect'
+import { cachedSplit } from './decoded-cache'
+import type { SplitName, SplitSource } from './source'
 import { complement, deriveSeed, stratifiedPick } from './subsets'
 import { count } from './errors'
 
@@ -48,16 +51,19 @@ const TO_UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255)
 
 export async function loadDataset(from: LabContext | Database.Database, ref: DatasetRef, options: LoadOptions = {}): Promise<LoadedDataset> {
   const db = 'db' in from ? from.db : from
-  return loadDatasetRecord(getDatasetRecord(db, ref), options)
+  // The log lives in the data directory, which holds the decoded copies of ImageFolder datasets.
+  const dataDir = 'db' in from ? from.dataDir : path.dirname(db.name)
+  return loadDatasetRecord(getDatasetRecord(db, ref), options, dataDir)
 }
 
-/** For a worker thread that was handed the record instead of a database. */
-export async function loadDatasetRecord(record: DatasetRecord, options: LoadOptions = {}): Promise<LoadedDataset> {
+/**
+ * For a worker thread that was handed the record instead of a database. With `dataDir`, an
+ * ImageFolder dataset is read from its decoded copy instead of decoding every image again.
+ */
+export async function loadDatasetRecord(record: DatasetRecord, options: LoadOptions = {}, dataDir?: string): Promise<LoadedDataset> {
   const split = options.split ?? 'train'
   const seed = options.seed ?? 0
-  checkFilesUnchanged(record)
-  const source = await openDataset(record.sourcePath, record.format, { shape: record.info.shape })
-  const sourceSplit = source.splits.find((s) => s.name === (split === 'test' ? 'test' : 'train'))
+  const sourceSplit = await openSplit(record, split === 'test' ? 'test' : 'train', dataDir)
   if (!sourceSplit)
     throw new LabError('bad_input', `Dataset "${record.name}" has no test split. Hold out part of the train split instead (option validation, e.g. 0.1).`, 'split')
   if (sourceSplit.count !== record.info.splits[sourceSplit.name]) throw changedSince(record, `its ${sourceSplit.name} split now has ${count(sourceSplit.count)} images, not ${count(record.info.splits[sourceSplit.name])}`)
@@ -113,6 +119,17 @@ export async function loadDatasetRecord(record: DatasetRecord, options: LoadOpti
   }, wanted)
   if (seen !== n) throw changedSince(record, `${count(seen)} of ${count(n)} images could be read`)
   return { datasetId: record.id, name: record.name, contentHash: record.contentHash, split, images, labels, indices, n, height, width, channels, classes: record.info.classes }
+}
+
+async function openSplit(record: DatasetRecord, name: SplitName, dataDir: string | undefined): Promise<SplitSource | undefined> {
+  const { decodedFolder, splits, shape } = record.info
+  if (decodedFolder && dataDir) {
+    if (splits[name] === undefined) return undefined
+    return cachedSplit(name, path.join(dataDir, decodedFolder), splits[name], shape.height * shape.width * shape.channels, record.name)
+  }
+  checkFilesUnchanged(record)
+  const source = await openDataset(record.sourcePath, record.format, { shape })
+  return source.splits.find((s) => s.name === name)
 }
 
 function validationCount(value: number, total: number, name: string): number {

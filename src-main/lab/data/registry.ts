@@ -25,6 +25,7 @@ import {
 import { openDataset } from './detect'
 import { surveyDataset, PREVIEW_SAMPLES_PER_CLASS } from './survey'
 import { renderPreviewGrid } from './preview'
+import { DECODED_CACHE_LIMIT_BYTES, DecodedCacheWriter, type StagedFile } from './decoded-cache'
 import type { DatasetSource } from './source'
 
 export interface RegistryContext {
@@ -46,52 +47,81 @@ export const PREVIEW_KIND = 'preview'
 
 export async function registerDataset(ctx: RegistryContext, request: RegisterRequest): Promise<{ record: DatasetRecord; created: boolean }> {
   const source = await openDataset(request.path, request.format)
-  const survey = await surveyDataset(source, (done, total) => request.onProgress?.(done, total, source.root))
-  const existing = findDatasetByHash(ctx.db, survey.contentHash)
-  if (existing) return { record: existing, created: false }
-  if (request.name !== undefined && datasetNameTaken(ctx.db, request.name))
-    throw new LabError('conflict', `A dataset named "${request.name}" already exists; choose another name.`, 'name')
+  const { height, width, channels } = source.shape
+  const decodedBytes = source.splits.reduce((sum, s) => sum + s.count, 0) * height * width * channels
+  const staging = path.join(ctx.dataDir, 'datasets', `.incoming-${process.pid}-${randomBytes(6).toString('hex')}`)
+  const cache = source.format === 'imagefolder' && decodedBytes <= DECODED_CACHE_LIMIT_BYTES ? new DecodedCacheWriter(staging) : null
+  try {
+    const survey = await surveyDataset(
+      source,
+      (done, total) => request.onProgress?.(done, total, source.root),
+      cache ? (split, chunk) => cache.write(split, chunk) : undefined
+    )
+    const existing = findDatasetByHash(ctx.db, survey.contentHash)
+    if (existing) return { record: existing, created: false }
+    if (request.name !== undefined && datasetNameTaken(ctx.db, request.name))
+      throw new LabError('conflict', `A dataset named "${request.name}" already exists; choose another name.`, 'name')
 
-  const { png, layout } = await renderPreviewGrid(survey.previewSamples, source.shape, PREVIEW_SAMPLES_PER_CLASS)
-  const relPath = path.join('datasets', survey.contentHash.slice(0, 16), 'preview.png')
-  const finalPath = path.join(ctx.dataDir, relPath)
-  const tempPath = `${finalPath}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`
-  const info: DatasetInfo = {
-    splits: survey.splits,
-    shape: source.shape,
-    classes: source.classes,
-    ...(source.coarseClasses ? { coarseClasses: source.coarseClasses } : {}),
-    classCounts: survey.classCounts,
-    mean: survey.mean,
-    std: survey.std,
-    builtin: request.builtin ?? null,
-    notes: source.notes,
-    files: sourceFiles(source),
-    preview: layout
+    const staged: StagedFile[] = cache ? cache.finish() : []
+    const { png, layout } = await renderPreviewGrid(survey.previewSamples, source.shape, PREVIEW_SAMPLES_PER_CLASS)
+    fs.mkdirSync(staging, { recursive: true })
+    const previewTemp = path.join(staging, 'preview.png')
+    fs.writeFileSync(previewTemp, png)
+    staged.push({ kind: PREVIEW_KIND, tempPath: previewTemp, fileName: 'preview.png', sha256: sha256(png), bytes: png.length })
+
+    const folder = path.join('datasets', survey.contentHash.slice(0, 16))
+    const info: DatasetInfo = {
+      splits: survey.splits,
+      shape: source.shape,
+      classes: source.classes,
+      ...(source.coarseClasses ? { coarseClasses: source.coarseClasses } : {}),
+      classCounts: survey.classCounts,
+      mean: survey.mean,
+      std: survey.std,
+      builtin: request.builtin ?? null,
+      notes: source.notes,
+      files: sourceFiles(source),
+      preview: layout,
+      ...(cache ? { decodedFolder: folder } : {})
+    }
+    return placeAndInsert(ctx, { request, source, contentHash: survey.contentHash, info, staged, folder })
+  } finally {
+    cache?.discard()
+    fs.rmSync(staging, { recursive: true, force: true })
   }
+}
 
-  fs.mkdirSync(path.dirname(finalPath), { recursive: true })
-  fs.writeFileSync(tempPath, png)
-  let renamed = false
+/**
+ * One transaction: insert the dataset and its artifacts and move the staged files into place.
+ * If anything fails, the rows roll back and the files already moved are deleted again.
+ */
+function placeAndInsert(
+  ctx: RegistryContext,
+  job: { request: RegisterRequest; source: DatasetSource; contentHash: string; info: DatasetInfo; staged: StagedFile[]; folder: string }
+): { record: DatasetRecord; created: boolean } {
+  const placed: string[] = []
+  const finalFolder = path.join(ctx.dataDir, job.folder)
   try {
     const outcome = ctx.db.transaction(() => {
       // Checked again inside the transaction: a concurrent registration of the same data may have won.
-      const winner = findDatasetByHash(ctx.db, survey.contentHash)
+      const winner = findDatasetByHash(ctx.db, job.contentHash)
       if (winner) return { id: winner.id, created: false }
-      const name = request.name ?? freeName(ctx.db, source.suggestedName)
-      const id = insertDataset(ctx.db, { name, format: source.format, sourcePath: source.root, contentHash: survey.contentHash, info })
-      insertDatasetArtifact(ctx.db, id, PREVIEW_KIND, relPath, sha256(png), png.length)
-      fs.renameSync(tempPath, finalPath)
-      renamed = true
+      const name = job.request.name ?? freeName(ctx.db, job.source.suggestedName)
+      const id = insertDataset(ctx.db, { name, format: job.source.format, sourcePath: job.source.root, contentHash: job.contentHash, info: job.info })
+      fs.mkdirSync(finalFolder, { recursive: true })
+      for (const file of job.staged) {
+        const relPath = path.join(job.folder, file.fileName)
+        insertDatasetArtifact(ctx.db, id, file.kind, relPath, file.sha256, file.bytes)
+        fs.renameSync(file.tempPath, path.join(ctx.dataDir, relPath))
+        placed.push(path.join(ctx.dataDir, relPath))
+      }
       return { id, created: true }
     })()
     return { record: getDatasetRecord(ctx.db, outcome.id), created: outcome.created }
   } catch (error) {
-    if (renamed) fs.rmSync(finalPath, { force: true })
+    for (const file of placed) fs.rmSync(file, { force: true })
+    removeEmptyFolder(finalFolder)
     throw error
-  } finally {
-    fs.rmSync(tempPath, { force: true })
-    removeEmptyFolder(path.dirname(finalPath))
   }
 }
 

@@ -4,7 +4,7 @@
  * images per class, and the first few images of each class for the preview grid.
  */
 import { createHash } from 'node:crypto'
-import type { DatasetSource } from './source'
+import type { DatasetSource, ImageChunk, SplitName } from './source'
 
 export const PREVIEW_SAMPLES_PER_CLASS = 8
 
@@ -23,7 +23,12 @@ export interface DatasetSurvey {
  * HWC pixels — so the same data read from IDX or gzip, or from CIFAR binary or pickles, hashes
  * the same, and any changed pixel or label does not.
  */
-export async function surveyDataset(source: DatasetSource, onProgress?: (done: number, total: number) => void): Promise<DatasetSurvey> {
+export async function surveyDataset(
+  source: DatasetSource,
+  onProgress?: (done: number, total: number) => void,
+  /** Sees every chunk as it passes (the decoded cache is written this way). */
+  observe?: (split: SplitName, chunk: ImageChunk) => void
+): Promise<DatasetSurvey> {
   const { height, width, channels } = source.shape
   const imageBytes = height * width * channels
   const hash = createHash('sha256')
@@ -52,6 +57,7 @@ export async function surveyDataset(source: DatasetSource, onProgress?: (done: n
           previewSamples[label].push(chunk.pixels.slice(i * imageBytes, (i + 1) * imageBytes))
       }
       if (isTrain) accumulateChannels(chunk.pixels, channels, sums, squares)
+      observe?.(split.name, chunk)
       done += chunk.count
       onProgress?.(done, total)
     })

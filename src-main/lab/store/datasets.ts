@@ -35,6 +35,11 @@ export interface DatasetInfo {
   /** The files read, with size and time, so a later load notices when they changed. */
   files: SourceFile[]
   preview: PreviewInfo | null
+  /**
+   * ImageFolder: the decoded pixels and labels are kept in the data directory, in this folder
+   * (relative to it), as <split>.images.u8 and <split>.labels.i32. Absent when not kept.
+   */
+  decodedFolder?: string
 }
 
 interface DatasetRow {

@@ -3,7 +3,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { LabService } from '../../../src-main/lab/service'
-import { loadDataset } from '../../../src-main/lab/data/loader'
+import { createHash } from 'node:crypto'
+import { loadDataset, loadDatasetRecord } from '../../../src-main/lab/data/loader'
+import { getDatasetRecord } from '../../../src-main/lab/store/datasets'
 import { labelOf, pixelValue, removeTempDirs, tempDir, writeCifar10Bin, writeCifar10Py, writeIdxDataset, writeImage } from '../../unit/data/fixtures'
 
 const services: LabService[] = []
@@ -60,6 +62,28 @@ describe('loadDataset', () => {
     expect(train).toMatchObject({ n: 6, height: 5, width: 7, channels: 1, classes: ['even', 'odd'] })
     expectImages(train.images, [0, 2, 4, 1, 3, 5], 5, 7, 1)
     expect(Array.from(train.labels)).toEqual([0, 0, 0, 1, 1, 1])
+  })
+
+  it('keeps a decoded copy of an ImageFolder dataset and loads from it, identical to decoding the images', async () => {
+    const root = tempDir()
+    for (let i = 0; i < 6; i++) await writeImage(path.join(root, i % 3 ? 'b' : 'a', `${i}.png`), i, 4, 6, 3, 'png')
+    const lab = await labWith(root, 'folder')
+    const record = getDatasetRecord(lab.ctx.db, 'folder')
+    const artifacts = lab.ctx.db.prepare("SELECT path, sha256, bytes FROM artifacts WHERE dataset_id = ? AND kind = 'decoded' ORDER BY path").all(record.id) as Array<{ path: string; sha256: string; bytes: number }>
+    expect(artifacts.map((a) => [path.basename(a.path), a.bytes])).toEqual([['train.images.u8', 6 * 4 * 6 * 3], ['train.labels.i32', 6 * 4]])
+    for (const a of artifacts) expect(createHash('sha256').update(fs.readFileSync(path.join(lab.ctx.dataDir, a.path))).digest('hex')).toBe(a.sha256)
+    const decoded = await loadDatasetRecord(record, { subset: 4, seed: 2 }) // no data directory: decodes the images
+    const cached = await loadDataset(lab.ctx, 'folder', { subset: 4, seed: 2 })
+    expect(cached.images).toEqual(decoded.images)
+    expect(cached.labels).toEqual(decoded.labels)
+    // The copy is the registered content: it loads even when the image files are gone.
+    fs.rmSync(root, { recursive: true })
+    expectImages((await loadDataset(lab.ctx, 'folder')).images, [0, 3, 1, 2, 4, 5], 4, 6, 3)
+    fs.truncateSync(path.join(lab.ctx.dataDir, artifacts[0].path), 10)
+    await expect(loadDataset(lab.ctx, 'folder')).rejects.toMatchObject({
+      code: 'unavailable',
+      message: `The decoded copy of dataset "folder" is damaged (${path.join(lab.ctx.dataDir, artifacts[0].path)} does not hold 6 images). Remove the dataset and register it again.`
+    })
   })
 
   it('takes a seeded stratified subset: same seed, same images; each class keeps its share', async () => {

@@ -6,7 +6,7 @@ import sharp from 'sharp'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { LabService } from '../../../src-main/lab/service'
 import type { Dataset, DatasetPreview } from '../../../src-main/api/datasets'
-import { hwcImage, labelOf, removeTempDirs, tempDir, writeCifar10Bin, writeIdxDataset } from '../../unit/data/fixtures'
+import { hwcImage, labelOf, removeTempDirs, tempDir, writeCifar10Bin, writeIdxDataset, writeImage } from '../../unit/data/fixtures'
 
 const services: LabService[] = []
 afterEach(() => {
@@ -93,6 +93,24 @@ describe('datasets.register', () => {
     expect(good.created).toBe(true)
   })
 
+  it('leaves no partial decoded copy behind when an image in the middle of a folder is broken', async () => {
+    const { lab, dataDir } = startLab()
+    const root = tempDir()
+    // A cut-off PNG after the first chunk: its header reads fine (so the size survey passes), its
+    // pixels do not, so part of the decoded copy has been written when it fails.
+    const broken = path.join(root, 'b', '350.png')
+    await writeImage(broken, 350, 16, 16, 3, 'png')
+    fs.truncateSync(broken, fs.statSync(broken).size - 30)
+    for (let i = 0; i < 400; i++) if (i !== 350) await writeImage(path.join(root, i < 150 ? 'a' : 'b', `${String(i).padStart(3, '0')}.png`), i, 16, 16, 3, 'png')
+    const response = await lab.handle('datasets.register', { path: root })
+    expect(response).toEqual({
+      ok: false,
+      error: { code: 'bad_input', message: `${broken}: cannot be decoded as an image: its image data is damaged or truncated. Replace or delete the file, then register the folder again.` }
+    })
+    expect(filesUnder(path.join(dataDir, 'datasets'))).toEqual([])
+    expect(rowCount(lab, 'datasets') + rowCount(lab, 'artifacts')).toBe(0)
+  })
+
   it('rolls back the rows when the preview cannot be put in place (no half-registered dataset)', async () => {
     const dir = writeIdxDataset(tempDir()).dir
     const probe = startLab()
@@ -147,6 +165,19 @@ describe('datasets.remove', () => {
     expect(events.at(-1)).toEqual({ name: 'datasets.changed', data: { id: dataset.id, change: 'removed' } })
     const response = await lab.handle('datasets.get', { dataset: dataset.id })
     expect(response).toEqual({ ok: false, error: { code: 'not_found', message: `There is no dataset with id ${dataset.id}. No dataset is registered yet.`, field: 'dataset' } })
+  })
+})
+
+describe('datasets.remove of an ImageFolder dataset', () => {
+  it('deletes its decoded copy too', async () => {
+    const { lab, dataDir } = startLab()
+    const root = tempDir()
+    await writeImage(path.join(root, 'a', '0.png'), 0, 4, 4, 3, 'png')
+    await writeImage(path.join(root, 'b', '1.png'), 1, 4, 4, 3, 'png')
+    await ok(lab, 'datasets.register', { path: root, name: 'folder' })
+    expect(filesUnder(path.join(dataDir, 'datasets')).filter((f) => f.endsWith('.u8') || f.endsWith('.i32'))).toHaveLength(2)
+    await ok(lab, 'datasets.remove', { dataset: 'folder' })
+    expect(filesUnder(path.join(dataDir, 'datasets'))).toEqual([])
   })
 })
 
