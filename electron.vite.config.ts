@@ -14,7 +14,12 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src-main/main/index.ts') }
+        input: {
+          index: resolve(__dirname, 'src-main/main/index.ts'),
+          // Job worker threads load this file (see src-main/lab/jobs/worker-url.ts).
+          'worker-entry': resolve(__dirname, 'src-main/lab/jobs/worker-entry.ts'),
+          'probe-entry': resolve(__dirname, 'src-main/lab/jobs/probe-entry.ts')
+        }
       }
     }
   },
@@ -36,6 +41,7 @@ export default defineConfig({
     resolve: { alias },
     build: {
       outDir: 'out/renderer',
+      minify: true,
       rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } }
     }
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { RunSummarySchema } from './runs'
+import { DefenceSchema } from './evaluation'
 
 export const ARCHITECTURES = ['mlp', 'cnn-small', 'resnet18'] as const
 
@@ -76,7 +77,9 @@ export const TrainConfigSchema = z
     temperature: z.number().positive().max(1000).default(1),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
     /** Evaluate on the test split after every epoch (clean accuracy). */
-    evalEveryEpoch: z.boolean().default(true)
+    evalEveryEpoch: z.boolean().default(true),
+    /** Adversarial training or a gradient-masking toy layer (lab/defences); omitted = none. */
+    defence: DefenceSchema.optional()
   })
   .strict()
 export type TrainConfig = z.output<typeof TrainConfigSchema>
@@ -103,7 +106,21 @@ export const DistillConfigSchema = z
   })
 export type DistillConfig = z.output<typeof DistillConfigSchema>
 
+export const TrainEstimateSchema = z.object({
+  backend: z.string(),
+  trainImages: z.number().int(),
+  testImages: z.number().int(),
+  steps: z.number().int(),
+  secondsPerStep: z.number(),
+  trainSeconds: z.number(),
+  evalSeconds: z.number(),
+  totalSeconds: z.number()
+})
+export type TrainEstimate = z.infer<typeof TrainEstimateSchema>
+
 export const trainRequests = {
+  /** How long a training config will take on the active backend, from a measured probe. */
+  'train.estimate': { params: TrainConfigSchema, result: TrainEstimateSchema },
   'train.start': { params: TrainConfigSchema, result: RunSummarySchema },
   'distill.start': { params: DistillConfigSchema, result: RunSummarySchema }
 } as const

@@ -5,8 +5,10 @@ import type { TrainConfig } from '../api/train'
 import { createRun, getRun } from './store/runs'
 import { getDatasetRecord } from './store/datasets'
 import { ensureBuiltinDatasets } from './data/builtins'
+import { estimateTraining } from './estimate'
 
-export const trainingHandlers: Handlers<'train.start' | 'distill.start'> = {
+export const trainingHandlers: Handlers<'train.start' | 'distill.start' | 'train.estimate'> = {
+  'train.estimate': (config, ctx) => estimateTraining(ctx, config),
   'train.start': async (config, ctx) => {
     const runId = await startRun(ctx, 'train', config, config.dataset, config.seed, config.name ?? defaultTrainName(config), config.projectId)
     return { ...getRun(ctx.db, runId), progress: null }

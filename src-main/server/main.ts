@@ -15,10 +15,10 @@ export const DEFAULT_RENDERER_DIR = path.resolve(here, '../../out/renderer')
 export async function serveMain(argv: string[]): Promise<number> {
   let parsed
   try {
-    parsed = parseArgs(argv, { values: ['port', 'data-dir', 'renderer-dir'] })
+    parsed = parseArgs(argv, { values: ['port', 'data-dir', 'renderer-dir', 'token'] })
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`serve: ${error.message}\nusage: npm run serve -- [--port N] [--data-dir DIR]\n`)
+      process.stderr.write(`serve: ${error.message}\nusage: npm run serve -- [--port N] [--data-dir DIR] [--token T]\n`)
       return 2
     }
     throw error
@@ -35,7 +35,13 @@ export async function serveMain(argv: string[]): Promise<number> {
     process.stderr.write(`serve: the renderer is not built (no ${path.join(rendererDir, 'index.html')}). Run "npm run build" first.\n`)
     return 1
   }
-  const server = await startServer({ dataDir, rendererDir, port })
+  const token = options.token === undefined ? undefined : String(options.token)
+  if (token !== undefined && !/^[A-Za-z0-9_-]{32,}$/.test(token)) {
+    process.stderr.write('serve: --token must be at least 32 characters of A–Z, a–z, 0–9, "-" or "_" (it guards the lab; make it random).\n')
+    return 2
+  }
+  // A fixed token lets an open tab reconnect after a restart; by default every start gets a new one.
+  const server = await startServer({ dataDir, rendererDir, port, token })
   process.stdout.write(`AdvLab is serving on ${server.url}\n  data directory: ${dataDir}\n  log: ${server.lab.ctx.logPath}\nOpen the address above in Chromium. Press Ctrl+C to stop.\n`)
   const stop = async () => {
     await server.close()

@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
@@ -13,5 +14,7 @@ export function workerEntry(name: string, fromUrl: string): { file: string; work
       workerData: { entry: pathToFileURL(path.join(here, `${name}.ts`)).href }
     }
   }
-  return { file: path.join(here, `${name}.js`), workerData: {} }
+  // The bundler may place this code in the main bundle or in a chunk folder below it.
+  const candidates = [path.join(here, `${name}.js`), path.join(here, '..', `${name}.js`)]
+  return { file: candidates.find((f) => fs.existsSync(f)) ?? candidates[0], workerData: {} }
 }

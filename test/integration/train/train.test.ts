@@ -71,4 +71,13 @@ describe('a training run', () => {
     expect(unknown).toMatchObject({ ok: false, error: { code: 'not_found', field: 'dataset' } })
     expect((await t.api.request('runs.list', {})).length).toBe(before)
   })
+
+  it('estimates a config from a measured probe: steps from the config, time from real steps on this backend', async () => {
+    const estimate = await t.api.request('train.estimate', { ...base, subset: { train: 1000, test: 200 } })
+    const status = await t.api.request('status.get', {})
+    expect(estimate).toMatchObject({ backend: status.backend.name, trainImages: 1000, testImages: 200, steps: 2 * Math.ceil(1000 / 64) })
+    expect(estimate.secondsPerStep).toBeGreaterThan(0)
+    expect(estimate.totalSeconds).toBeCloseTo(estimate.trainSeconds + estimate.evalSeconds, 9)
+    expect(estimate.trainSeconds).toBeCloseTo(estimate.steps * estimate.secondsPerStep, 9)
+  })
 })
