@@ -49,6 +49,7 @@ export async function registerDataset(ctx: RegistryContext, request: RegisterReq
   const source = await openDataset(request.path, request.format)
   const { height, width, channels } = source.shape
   const decodedBytes = source.splits.reduce((sum, s) => sum + s.count, 0) * height * width * channels
+  removeAbandonedStaging(path.join(ctx.dataDir, 'datasets'))
   const staging = path.join(ctx.dataDir, 'datasets', `.incoming-${process.pid}-${randomBytes(6).toString('hex')}`)
   const cache = source.format === 'imagefolder' && decodedBytes <= DECODED_CACHE_LIMIT_BYTES ? new DecodedCacheWriter(staging) : null
   try {
@@ -181,6 +182,30 @@ function sourceFiles(source: DatasetSource): SourceFile[] {
     const stats = fs.statSync(file)
     return { path: file, bytes: stats.size, mtimeMs: stats.mtimeMs }
   })
+}
+
+/** Staging folders of registrations whose process died (killed mid-way): never used, so deleted. */
+function removeAbandonedStaging(datasetsDir: string): void {
+  let names: string[]
+  try {
+    names = fs.readdirSync(datasetsDir)
+  } catch {
+    return
+  }
+  for (const name of names) {
+    const pid = Number(/^\.incoming-(\d+)-/.exec(name)?.[1])
+    if (!pid || pid === process.pid || isAlive(pid)) continue
+    fs.rmSync(path.join(datasetsDir, name), { recursive: true, force: true })
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')

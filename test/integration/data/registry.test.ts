@@ -111,6 +111,16 @@ describe('datasets.register', () => {
     expect(rowCount(lab, 'datasets') + rowCount(lab, 'artifacts')).toBe(0)
   })
 
+  it('clears staging left by a registration whose process was killed', async () => {
+    const { lab, dataDir } = startLab()
+    // A pid that cannot be running: above the kernel's maximum.
+    const abandoned = path.join(dataDir, 'datasets', '.incoming-99999999-abcdef')
+    fs.mkdirSync(abandoned, { recursive: true })
+    fs.writeFileSync(path.join(abandoned, 'train.images.u8'), 'partial')
+    await ok(lab, 'datasets.register', { path: writeIdxDataset(tempDir()).dir })
+    expect(fs.existsSync(abandoned)).toBe(false)
+  })
+
   it('rolls back the rows when the preview cannot be put in place (no half-registered dataset)', async () => {
     const dir = writeIdxDataset(tempDir()).dir
     const probe = startLab()
