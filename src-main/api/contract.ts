@@ -14,6 +14,7 @@ import { datasetEvents, datasetRequests } from './datasets'
 import { runEvents, runRequests } from './runs'
 import { trainRequests } from './train'
 import { logEvents, logRequests } from './log'
+import { evaluationEvents, evaluationRequests } from './evaluation'
 
 export const requests = {
   ...statusRequests,
@@ -21,7 +22,8 @@ export const requests = {
   ...datasetRequests,
   ...runRequests,
   ...trainRequests,
-  ...logRequests
+  ...logRequests,
+  ...evaluationRequests
 } as const
 
 export const events = {
@@ -29,7 +31,8 @@ export const events = {
   ...datasetEvents,
   ...jobEvents,
   ...runEvents,
-  ...logEvents
+  ...logEvents,
+  ...evaluationEvents
 } as const
 
 export type Requests = typeof requests

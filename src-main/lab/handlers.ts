@@ -7,6 +7,7 @@ import { datasetHandlers } from './datasets'
 import { runHandlers } from './runs'
 import { trainingHandlers } from './training'
 import { logHandlers } from './log'
+import { evaluationHandlers } from './evaluation'
 
 export type Handler<N extends RequestName> = (
   params: z.output<Requests[N]['params']>,
@@ -22,5 +23,6 @@ export const handlers: Handlers = {
   ...datasetHandlers,
   ...runHandlers,
   ...trainingHandlers,
-  ...logHandlers
+  ...logHandlers,
+  ...evaluationHandlers
 }

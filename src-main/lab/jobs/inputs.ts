@@ -4,7 +4,7 @@
  */
 import path from 'node:path'
 import type { LabContext } from '../context'
-import type { JobInputs } from './messages'
+import type { JobInputs, ModelInput } from './messages'
 import { getDatasetRecord } from '../store/datasets'
 import { getRun } from '../store/runs'
 import { LabError } from '../../api/errors'
@@ -22,5 +22,19 @@ export function resolveJobInputs(ctx: Pick<LabContext, 'db' | 'dataDir'>, runId:
     if (!weights) throw new LabError('bad_input', `Run ${teacherRunId} has no final weights in the log; it cannot be a teacher.`, 'teacherRunId')
     inputs.teacher = { runId: teacherRunId, config: teacher.config as Record<string, unknown>, weightsFile: path.join(ctx.dataDir, weights.path) }
   }
+  // Attack, eval and sweep runs (lab/eval): the model runs they measure, and a transfer surrogate.
+  const targetRunIds = config.targetRunIds as number[] | undefined
+  if (targetRunIds) inputs.targets = targetRunIds.map((id) => modelInput(ctx, id, 'runId'))
+  const surrogateRunId = config.surrogateRunId as number | undefined
+  if (surrogateRunId !== undefined) inputs.surrogate = modelInput(ctx, surrogateRunId, 'surrogateRunId')
   return inputs
+}
+
+function modelInput(ctx: Pick<LabContext, 'db' | 'dataDir'>, runId: number, field: string): ModelInput {
+  const run = getRun(ctx.db, runId)
+  const weights = ctx.db
+    .prepare("SELECT path FROM artifacts WHERE run_id = ? AND kind = 'weights' ORDER BY id DESC LIMIT 1")
+    .get(runId) as { path: string } | undefined
+  if (!weights) throw new LabError('bad_input', `Run ${runId} ("${run.name}", ${run.status}) has no final weights in the log; only a completed training run can be evaluated.`, field)
+  return { runId, name: run.name, config: run.config as Record<string, unknown>, weightsFile: path.join(ctx.dataDir, weights.path) }
 }

@@ -2,6 +2,7 @@ import type { BackendInfo } from '../../api/status'
 import type { MetricPoint } from '../store/metric-writer'
 import type { EventLevel } from '../store/events'
 import type { JobSpec } from './messages'
+import type { EvalRecord } from '../store/evaluations'
 
 /** What a job function sees, inside its worker thread. */
 export interface JobContext {
@@ -15,6 +16,8 @@ export interface JobContext {
   /** Records a file under the data directory as an artifact of the run. */
   artifact(kind: string, absolutePath: string): Promise<void>
   resumed(fromStep: number): void
+  /** Sends an evaluation result, score or verdict to the log (lab/eval). */
+  record(record: EvalRecord): void
   /** True once the user asked to cancel; jobs check it between steps. */
   cancelled(): boolean
 }

@@ -3,6 +3,7 @@ import type { BackendInfo } from '../../api/status'
 import type { MetricPoint } from '../store/metric-writer'
 import type { EventLevel } from '../store/events'
 import type { DatasetRecord } from '../store/datasets'
+import type { EvalRecord } from '../store/evaluations'
 
 export interface JobSpec {
   runId: number
@@ -22,6 +23,17 @@ export interface JobInputs {
   dataset?: DatasetRecord
   /** Distillation from an existing run: its config and its final weights. */
   teacher?: { runId: number; config: Record<string, unknown>; weightsFile: string }
+  /** Attack, eval and sweep jobs: the model runs to evaluate (and a transfer surrogate). */
+  targets?: ModelInput[]
+  surrogate?: ModelInput
+}
+
+/** A model run as an evaluation job needs it: its final weights and its config (for its defence). */
+export interface ModelInput {
+  runId: number
+  name: string
+  config: Record<string, unknown>
+  weightsFile: string
 }
 
 export type WorkerMessage =
@@ -33,6 +45,8 @@ export type WorkerMessage =
   | { type: 'artifact'; kind: string; path: string; sha256: string; bytes: number }
   /** The job continues from a checkpoint taken at this step: later points are recomputed. */
   | { type: 'resumed'; fromStep: number }
+  /** An evaluation result, score or masking verdict (lab/eval), written by the main thread. */
+  | { type: 'eval-record'; record: EvalRecord }
   | { type: 'done'; summary?: Record<string, unknown> }
   | { type: 'failed'; error: string; step?: number }
   | { type: 'cancelled' }

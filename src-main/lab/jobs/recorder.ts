@@ -8,6 +8,7 @@ import type { WorkerMessage } from './messages'
 import { MetricWriter } from '../store/metric-writer'
 import { logEvent } from '../store/events'
 import { setRunStatus } from '../store/runs'
+import { writeEvalRecord } from '../store/evaluations'
 import type { RunSummary } from '../../api/runs'
 
 export class RunRecorder {
@@ -60,6 +61,14 @@ export class RunRecorder {
         db.prepare('DELETE FROM metrics WHERE run_id = ? AND step > ?').run(runId, message.fromStep)
         logEvent(db, runId, 'info', `Resumed from the checkpoint at step ${message.fromStep}.`)
         break
+      case 'eval-record': {
+        const r = message.record
+        writeEvalRecord(db, runId, r)
+        if (r.type === 'result')
+          this.events.emit('evaluation.result', { runId: r.runId, evalRunId: runId, attack: r.attack, norm: r.norm, epsilon: r.epsilon, seed: r.seed, n: r.n, accuracy: r.accuracy })
+        if (r.type === 'verdict') this.events.emit('evaluation.verdict', { runId: r.runId, evalRunId: runId, verdict: r.verdict, fired: r.fired })
+        break
+      }
       case 'done':
         this.finish('completed', null, message.summary ? `Completed: ${JSON.stringify(message.summary)}` : 'Completed.')
         break

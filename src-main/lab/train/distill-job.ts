@@ -15,6 +15,7 @@ import { crossEntropy, distillationLoss } from './losses'
 import { stepsPerEpoch, trainModel } from './loop'
 import type { TrainableModel } from './model'
 import type { ImageSet } from './batches'
+import { describeDefence, lossWithDefence, withDefenceLayer } from '../defences/training'
 
 export async function distillJob(ctx: JobContext): Promise<Record<string, unknown>> {
   const config = ctx.spec.config as unknown as DistillConfig
@@ -28,7 +29,8 @@ export async function distillJob(ctx: JobContext): Promise<Record<string, unknow
   const teacher = await obtainTeacher(ctx, config, train, test, info, runDir, checkpoints)
   // The student's steps follow the teacher's on the run's x-axis when the teacher was trained here.
   const teacherSteps = ctx.spec.inputs.teacher ? 0 : stepsPerEpoch(train.n, config.teacher!.batchSize) * config.teacher!.epochs
-  const student = buildModel(studentConfig.model, train, info, studentConfig.seed)
+  const student = withDefenceLayer(buildModel(studentConfig.model, train, info, studentConfig.seed), studentConfig.defence, studentConfig.seed)
+  if (studentConfig.defence) ctx.log('info', `Student trained with ${describeDefence(studentConfig.defence)}.`)
   try {
     ctx.log('info', `Distilling at T = ${T}, α = ${config.alpha}.`)
     const result = await trainModel({
@@ -40,7 +42,9 @@ export async function distillJob(ctx: JobContext): Promise<Record<string, unknow
       phase: 'student',
       stepOffset: teacherSteps,
       checkpoints,
-      loss: (logits, labels, batch) => {
+      // The teacher's soft labels are those of the clean batch, also when the student trains on
+      // adversarial examples of it ("Distill + PGD 5-step").
+      loss: lossWithDefence(studentConfig.defence, student, train, studentConfig.seed, (logits, labels, batch) => {
         const soft = tf.tidy(() => {
           const x = tf.tensor4d(batch.images, [labels.shape[0], train.height, train.width, train.channels])
           return tf.softmax(tf.div(teacher.forward(x, false), T)) as tf.Tensor2D
@@ -48,7 +52,7 @@ export async function distillJob(ctx: JobContext): Promise<Record<string, unknow
         const loss = distillationLoss(logits, soft, labels, T, config.alpha)
         soft.dispose()
         return loss
-      }
+      })
     })
     await saveWeights(ctx, student, studentConfig.model, path.join(runDir, 'weights.safetensors'))
     return { testAccuracy: result.testAccuracy, trainAccuracy: result.trainAccuracy, temperature: T, alpha: config.alpha }

@@ -7,11 +7,13 @@ import { CheckpointStore } from './checkpoints'
 import { loadTrainingData } from './data'
 import { crossEntropy } from './losses'
 import { trainModel } from './loop'
+import { describeDefence, lossWithDefence, withDefenceLayer } from '../defences/training'
 
 export async function trainJob(ctx: JobContext): Promise<Record<string, unknown>> {
   const config = ctx.spec.config as unknown as TrainConfig
   const { train, test } = await loadTrainingData(ctx, config)
-  const model = buildModel(config.model, train, ctx.spec.inputs.dataset!.info, config.seed)
+  const model = withDefenceLayer(buildModel(config.model, train, ctx.spec.inputs.dataset!.info, config.seed), config.defence, config.seed)
+  if (config.defence) ctx.log('info', `Training with ${describeDefence(config.defence)}.`)
   const runDir = path.join(ctx.spec.dataDir, 'runs', String(ctx.spec.runId))
   try {
     const result = await trainModel({
@@ -23,7 +25,9 @@ export async function trainJob(ctx: JobContext): Promise<Record<string, unknown>
       phase: 'train',
       checkpoints: new CheckpointStore(path.join(runDir, 'checkpoints')),
       // Teacher training divides the logits by T (Papernot et al. 2016); T = 1 is ordinary CE.
-      loss: (logits, labels) => crossEntropy(logits, labels, { temperature: config.temperature, labelSmoothing: config.labelSmoothing })
+      loss: lossWithDefence(config.defence, model, train, config.seed, (logits, labels) =>
+        crossEntropy(logits, labels, { temperature: config.temperature, labelSmoothing: config.labelSmoothing })
+      )
     })
     await saveWeights(ctx, model, config.model, path.join(runDir, 'weights.safetensors'))
     return { testAccuracy: result.testAccuracy, trainAccuracy: result.trainAccuracy, steps: result.steps }

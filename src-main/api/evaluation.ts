@@ -1,0 +1,265 @@
+/**
+ * Defences, attacks on trained models, full robustness evaluations, sweeps — and what they leave in
+ * the log: accuracy per model run × attack × norm × ε (mean ± std over seeds), per-sample outcomes,
+ * CLEVER / Lipschitz scores and the gradient-masking verdict (no / possible / yes) with its evidence.
+ */
+import { z } from 'zod'
+import { RunSummarySchema } from './runs'
+
+/** ε and step sizes in pixel units; the CLI and sweep files may write them as fractions like "8/255". */
+export const PixelAmountSchema = z.union([
+  z.number().min(0).max(1000),
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?(\/\d+(\.\d+)?)?$/, 'must be a number or a fraction such as 8/255')
+    .transform((text) => {
+      const [a, b] = text.split('/').map(Number)
+      return b === undefined ? a : a / b
+    })
+])
+
+export const NormSchema = z.enum(['Linf', 'L2'])
+
+/**
+ * Defences selectable when training (recorded in the run config) or when wrapping a trained model
+ * (`defences.wrap`). The toys exist to teach gradient masking and to test its diagnostics.
+ */
+export const DefenceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none') }).strict(),
+  /** FGSM adversarial training with a random start (Wong, Rice & Kolter 2020, "Fast is better than free"). */
+  z
+    .object({
+      kind: z.literal('fgsm-at'),
+      epsilon: PixelAmountSchema,
+      /** Step size; default 1.25·ε as in Wong et al. */
+      stepSize: PixelAmountSchema.optional(),
+      /** Weight of the clean loss; 1 − mix weighs the adversarial loss (0 = adversarial only). */
+      mix: z.number().min(0).max(1).default(0)
+    })
+    .strict(),
+  /** PGD-k adversarial training (Madry et al. 2018): L∞ PGD with a random start, k steps. */
+  z
+    .object({
+      kind: z.literal('pgd-at'),
+      epsilon: PixelAmountSchema,
+      steps: z.number().int().min(1).max(100).default(7),
+      /** Default 2.5·ε/steps (Madry et al.). */
+      stepSize: PixelAmountSchema.optional(),
+      mix: z.number().min(0).max(1).default(0)
+    })
+    .strict(),
+  /** The seed study's "Gradient Mask Toy": identity forward, zero (or scaled) backward at the input. */
+  z.object({ kind: z.literal('gradient-truncation'), backwardScale: z.number().min(0).max(1).default(0) }).strict(),
+  /** Input quantisation to `levels` grey levels per channel: non-differentiable (gradient 0). */
+  z.object({ kind: z.literal('quantisation'), levels: z.number().int().min(2).max(256).default(8) }).strict(),
+  /**
+   * Random resize-and-pad (Xie et al. 2018) plus optional Gaussian noise: a random scale in
+   * [minScale, 1], placed at a random offset on a zero canvas of the input size. Randomised.
+   */
+  z
+    .object({
+      kind: z.literal('random-resize'),
+      minScale: z.number().min(0.3).max(1).default(0.8),
+      noiseStd: z.number().min(0).max(1).default(0)
+    })
+    .strict()
+])
+export type Defence = z.output<typeof DefenceSchema>
+export type DefenceKind = Defence['kind']
+
+const RunRef = z.number().int().positive()
+
+/** Attack-specific settings (steps, stepSize, restarts, loss, queries, version …), passed through. */
+const AttackSettingsSchema = z.record(z.string(), z.unknown()).default({})
+
+export const AttackRequestSchema = z
+  .object({
+    /** The model run to attack (a train, distill or wrapped run with final weights). */
+    runId: RunRef,
+    attack: z.string().min(1),
+    norm: NormSchema.default('Linf'),
+    epsilon: PixelAmountSchema,
+    /** Test images (a stratified subset, the same for every model of a dataset). */
+    n: z.number().int().positive().max(100_000).default(1000),
+    settings: AttackSettingsSchema,
+    /** Transfer attack: craft on this run's model, evaluate on runId's. */
+    surrogateRunId: RunRef.optional(),
+    /** Repeat over seeds seed, seed+1, …; results are reported as mean ± std. */
+    repeats: z.number().int().min(1).max(20).default(1),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    /** Worker threads the samples are sharded over (default: the number of cores). */
+    workers: z.number().int().min(1).max(64).optional(),
+    name: z.string().trim().min(1).max(200).optional(),
+    projectId: z.number().int().positive().optional()
+  })
+  .strict()
+export type AttackRequest = z.output<typeof AttackRequestSchema>
+
+export const BUDGETS = ['quick', 'standard'] as const
+export const BudgetSchema = z.enum(BUDGETS)
+export type Budget = z.infer<typeof BudgetSchema>
+
+export const EvalRequestSchema = z
+  .object({
+    runId: RunRef,
+    suite: z.enum(['full']).default('full'),
+    /** quick: a few minutes; standard: the default, ≤ 10 minutes for a cnn-small on 1,000 MNIST images. */
+    budget: BudgetSchema.default('standard'),
+    norm: NormSchema.default('Linf'),
+    /** The ε of the headline numbers (FGSM, PGD, AutoAttack); default 8/255 (L∞) or 0.5 (L2). */
+    epsilon: PixelAmountSchema.optional(),
+    /** The ε-curve; default a grid up to 4× the headline ε. */
+    epsilons: z.array(PixelAmountSchema).min(1).max(20).optional(),
+    n: z.number().int().positive().max(100_000).optional(),
+    /** Surrogate for the transfer check; default none. */
+    surrogateRunId: RunRef.optional(),
+    repeats: z.number().int().min(1).max(20).default(1),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    workers: z.number().int().min(1).max(64).optional(),
+    name: z.string().trim().min(1).max(200).optional(),
+    projectId: z.number().int().positive().optional()
+  })
+  .strict()
+export type EvalRequest = z.output<typeof EvalRequestSchema>
+
+export const SweepRequestSchema = z
+  .object({
+    runIds: z.array(RunRef).min(1).max(100),
+    attacks: z
+      .array(z.object({ attack: z.string().min(1), settings: AttackSettingsSchema }).strict())
+      .min(1)
+      .max(50),
+    norm: NormSchema.default('Linf'),
+    epsilons: z.array(PixelAmountSchema).min(1).max(50),
+    n: z.number().int().positive().max(100_000).default(1000),
+    repeats: z.number().int().min(1).max(20).default(1),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    workers: z.number().int().min(1).max(64).optional(),
+    name: z.string().trim().min(1).max(200).optional(),
+    projectId: z.number().int().positive().optional()
+  })
+  .strict()
+export type SweepRequest = z.output<typeof SweepRequestSchema>
+
+export const WrapRequestSchema = z
+  .object({
+    runId: RunRef,
+    defence: DefenceSchema,
+    name: z.string().trim().min(1).max(200).optional()
+  })
+  .strict()
+
+export const VERDICTS = ['no', 'possible', 'yes'] as const
+export const VerdictSchema = z.enum(VERDICTS)
+export type Verdict = z.infer<typeof VerdictSchema>
+
+/** One of the eight gradient-masking checks (lab/eval/diagnostics/README.md), with its numbers. */
+export const MaskingCheckSchema = z.object({
+  id: z.number().int().min(1).max(8),
+  name: z.string(),
+  /** not run: the evaluation lacked what the check needs (e.g. no surrogate for the transfer part). */
+  status: z.enum(['fired', 'passed', 'not-run']),
+  /** strong: on its own enough for "yes"; weak: only raises "possible". */
+  strength: z.enum(['strong', 'weak']),
+  summary: z.string(),
+  numbers: z.record(z.string(), z.number().nullable())
+})
+export type MaskingCheck = z.infer<typeof MaskingCheckSchema>
+
+export const MaskingVerdictSchema = z.object({
+  id: z.number().int(),
+  /** The model run judged. */
+  runId: z.number().int(),
+  /** The evaluation run that produced the evidence. */
+  evalRunId: z.number().int().nullable(),
+  verdict: VerdictSchema,
+  fired: z.array(z.number().int()),
+  checks: z.array(MaskingCheckSchema),
+  createdAt: z.string()
+})
+export type MaskingVerdict = z.infer<typeof MaskingVerdictSchema>
+
+/** Accuracy of one model under one attack at one ε, over its seeds. */
+export const EvaluationRowSchema = z.object({
+  runId: z.number().int(),
+  attack: z.string(),
+  norm: z.string(),
+  epsilon: z.number(),
+  n: z.number().int(),
+  /** Mean over seeds; clean rows have attack "clean" and ε 0. */
+  accuracy: z.number(),
+  /** Sample standard deviation over seeds (0 with one seed). */
+  std: z.number(),
+  seeds: z.number().int(),
+  cleanAccuracy: z.number().nullable(),
+  /** clean − adversarial, in accuracy units; and that drop relative to clean. */
+  drop: z.number().nullable(),
+  relativeDrop: z.number().nullable(),
+  /** Row ids in eval_results (one per seed), for per-sample outcomes. */
+  resultIds: z.array(z.number().int()),
+  evalRunId: z.number().int().nullable(),
+  params: z.record(z.string(), z.unknown()),
+  createdAt: z.string()
+})
+export type EvaluationRow = z.infer<typeof EvaluationRowSchema>
+
+export const ScoreSchema = z.object({
+  runId: z.number().int(),
+  evalRunId: z.number().int().nullable(),
+  /** clever, lipschitz-global, lipschitz-local. */
+  metric: z.string(),
+  norm: z.string(),
+  value: z.number().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  createdAt: z.string()
+})
+export type Score = z.infer<typeof ScoreSchema>
+
+export const SampleOutcomeSchema = z.object({
+  sampleIndex: z.number().int(),
+  label: z.number().int(),
+  cleanPrediction: z.number().int(),
+  adversarialPrediction: z.number().int(),
+  cleanCorrect: z.boolean(),
+  adversarialCorrect: z.boolean(),
+  /** The attack's achieved perturbation norm (its minimal one for FAB/C&W); null if none. */
+  perturbationNorm: z.number().nullable()
+})
+
+export const evaluationRequests = {
+  'attack.start': { params: AttackRequestSchema, result: RunSummarySchema },
+  'eval.start': { params: EvalRequestSchema, result: RunSummarySchema },
+  'sweep.start': { params: SweepRequestSchema, result: RunSummarySchema },
+  /** A new model run: an existing run's weights behind a defence layer (no training). */
+  'defences.wrap': { params: WrapRequestSchema, result: RunSummarySchema },
+  'evaluations.list': {
+    params: z.object({ runId: RunRef }).strict(),
+    result: z.object({ rows: z.array(EvaluationRowSchema), verdict: MaskingVerdictSchema.nullable(), scores: z.array(ScoreSchema) })
+  },
+  'evaluations.samples': {
+    params: z.object({ resultId: z.number().int().positive() }).strict(),
+    result: z.array(SampleOutcomeSchema)
+  },
+  'evaluations.verdicts': {
+    /** The latest verdict of each of these model runs (all runs with one when omitted). */
+    params: z.object({ runIds: z.array(RunRef).optional() }).strict(),
+    result: z.array(MaskingVerdictSchema)
+  }
+} as const
+
+export const evaluationEvents = {
+  /** A new accuracy under attack was written for a model run. */
+  'evaluation.result': z.object({
+    runId: z.number().int(),
+    evalRunId: z.number().int(),
+    attack: z.string(),
+    norm: z.string(),
+    epsilon: z.number(),
+    seed: z.number().int(),
+    n: z.number().int(),
+    accuracy: z.number()
+  }),
+  /** A gradient-masking verdict was written for a model run. */
+  'evaluation.verdict': z.object({ runId: z.number().int(), evalRunId: z.number().int(), verdict: VerdictSchema, fired: z.array(z.number().int()) })
+} as const

@@ -1,0 +1,51 @@
+/**
+ * What the training jobs call to train with a defence (the `defence` field of a training config):
+ * a toy layer in front of the model, or an adversarial-training loss.
+ */
+import type * as tf from '@tensorflow/tfjs-core'
+import type { Defence } from '../../api/evaluation'
+import type { LossFunction } from '../train/loop'
+import { adversarialTrainingLoss, isAdversarialTraining } from './adversarial-training'
+import { createToyLayer, isToyDefence } from './toys'
+
+/** The model with the toy layer applied to its input in every forward pass (training included). */
+export function withDefenceLayer<M extends { forward(x: tf.Tensor4D, training: boolean): tf.Tensor2D }>(model: M, defence: Defence | undefined, seed: number): M {
+  if (!isToyDefence(defence)) return model
+  const layer = createToyLayer(defence, seed)
+  const inner = model.forward.bind(model)
+  return { ...model, forward: (x: tf.Tensor4D, training: boolean) => inner(layer.forward(x), training) }
+}
+
+/** The loss to train with: `base`, or `base` on adversarial examples when the defence is adversarial training. */
+export function lossWithDefence(
+  defence: Defence | undefined,
+  model: { forward(x: tf.Tensor4D, training: boolean): tf.Tensor2D },
+  shape: { height: number; width: number; channels: number },
+  seed: number,
+  base: LossFunction
+): LossFunction {
+  return isAdversarialTraining(defence) ? adversarialTrainingLoss(defence, model, shape, seed, base) : base
+}
+
+/** A short description of the defence for logs and run names. */
+export function describeDefence(defence: Defence | undefined | null): string {
+  if (!defence || defence.kind === 'none') return 'no defence'
+  switch (defence.kind) {
+    case 'fgsm-at':
+      return `FGSM-AT (ε=${fmt(defence.epsilon as number)}, mix ${defence.mix})`
+    case 'pgd-at':
+      return `PGD-${defence.steps} AT (ε=${fmt(defence.epsilon as number)}, mix ${defence.mix})`
+    case 'gradient-truncation':
+      return `gradient-truncation toy (backward ×${defence.backwardScale})`
+    case 'quantisation':
+      return `input quantisation toy (${defence.levels} levels)`
+    case 'random-resize':
+      return `random resize-and-pad toy (scale ≥ ${defence.minScale}${defence.noiseStd > 0 ? `, noise σ=${defence.noiseStd}` : ''})`
+  }
+}
+
+/** ε as the literature writes it when it is a multiple of 1/255. */
+export function fmt(epsilon: number): string {
+  const k = epsilon * 255
+  return Math.abs(k - Math.round(k)) < 1e-6 && k >= 1 ? `${Math.round(k)}/255` : String(Number(epsilon.toPrecision(4)))
+}

@@ -1,0 +1,74 @@
+/**
+ * What a full robustness evaluation runs, per budget preset. `standard` is the default and is sized
+ * to finish within 10 minutes for a cnn-small on 1,000 MNIST test images on a 2-core machine
+ * (measured numbers in the evaluation report); `quick` is for a first look in a minute or two.
+ * Every number here is recorded with the results it produced.
+ */
+import type { Budget } from '../../api/evaluation'
+import type { Norm } from '../attacks/types'
+
+export interface FullEvalBudget {
+  n: number
+  pgd: { steps: number; restarts: number }
+  /** PGD for the ε-curve (each point). */
+  curve: { steps: number }
+  autoattack: { version: string }
+  /** Square runs on the first `n` samples only (it is the slowest per sample). */
+  square: { queries: number; n: number }
+  /** PGD through BPDA/EOT, for models with a toy layer. */
+  adaptive: { steps: number; eotSamples: number }
+  clever: { samples: number; batches: number; samplesPerBatch: number }
+  /** Samples for the zero-gradient, logit and repeatability probes. */
+  probes: number
+  gallery: number
+}
+
+export const BUDGETS: Record<Budget, FullEvalBudget> = {
+  quick: {
+    n: 200,
+    pgd: { steps: 10, restarts: 1 },
+    curve: { steps: 10 },
+    autoattack: { version: 'fast' },
+    square: { queries: 300, n: 200 },
+    adaptive: { steps: 10, eotSamples: 5 },
+    clever: { samples: 5, batches: 10, samplesPerBatch: 32 },
+    probes: 200,
+    gallery: 8
+  },
+  standard: {
+    n: 1000,
+    pgd: { steps: 20, restarts: 1 },
+    curve: { steps: 10 },
+    autoattack: { version: 'standard' },
+    square: { queries: 1000, n: 500 },
+    adaptive: { steps: 20, eotSamples: 10 },
+    clever: { samples: 20, batches: 20, samplesPerBatch: 64 },
+    probes: 500,
+    gallery: 8
+  }
+}
+
+/** The headline ε when none is given: the literature's 8/255 in L∞, 0.5 in L2. */
+export function defaultEpsilon(norm: Norm): number {
+  return norm === 'Linf' ? 8 / 255 : 0.5
+}
+
+/**
+ * The sanity ε of the curve: large enough that every image can be turned uniform grey (0.5 in L∞,
+ * 0.5·√d in L2), so any working attack must bring accuracy down to about chance.
+ */
+export function sanityEpsilon(norm: Norm, inputSize: number): number {
+  return norm === 'Linf' ? 0.5 : 0.5 * Math.sqrt(inputSize)
+}
+
+/** The ε-curve: ε/4, ε/2, ε, 2ε, 4ε and the sanity ε, ascending and without duplicates. */
+export function defaultCurve(epsilon: number, norm: Norm, inputSize: number): number[] {
+  const sanity = sanityEpsilon(norm, inputSize)
+  const grid = [epsilon / 4, epsilon / 2, epsilon, 2 * epsilon, 4 * epsilon].filter((e) => e < sanity)
+  return [...new Set([...grid, sanity])].sort((a, b) => a - b)
+}
+
+/** CLEVER's ball radius (also the largest score it reports): twice the headline ε, at least 0.1 (L∞) or 2 (L2). */
+export function cleverRadius(norm: Norm, epsilon: number): number {
+  return norm === 'Linf' ? Math.max(0.1, 2 * epsilon) : Math.max(2, 2 * epsilon)
+}

@@ -1,0 +1,192 @@
+/**
+ * The full robustness evaluation of one model run: clean accuracy; FGSM, PGD and AutoAttack at the
+ * headline ε; a PGD ε-curve up to the sanity ε; Square (black-box) and, if asked, a transfer attack
+ * from a surrogate; PGD through BPDA/EOT when the model has a toy layer; IBP certified accuracy and
+ * the global Lipschitz bound where the architecture allows; CLEVER and the local Lipschitz estimate;
+ * the gradient-masking checks and their verdict; a gallery. Budgets: budgets.ts.
+ */
+import type { EvalRequest } from '../../api/evaluation'
+import type { Norm } from '../attacks/types'
+import type { JobContext } from '../jobs/job-context'
+import { JobFailure } from '../jobs/job-context'
+import { BUDGETS, cleverRadius, defaultCurve, defaultEpsilon } from './budgets'
+import { EvalSession } from './session'
+import { meanStd } from './metrics'
+import { sequentialLayers } from './sequential'
+import { certifyIbp } from './ibp'
+import { globalLipschitz } from './lipschitz'
+import { cleverScore } from './clever'
+import { logitShape, maxLogitChange, zeroGradientShare } from './diagnostics/probes'
+import { runChecks, verdictOf, type MaskingEvidence } from './diagnostics/checks'
+
+const seedsOf = (seed: number, repeats: number): number[] => Array.from({ length: repeats }, (_, i) => seed + i)
+
+export async function runFullEvaluation(ctx: JobContext, config: EvalRequest & { targetRunIds: number[] }): Promise<Record<string, unknown>> {
+  const input = ctx.spec.inputs.targets?.[0]
+  if (!input) throw new JobFailure('this evaluation names no model run to evaluate')
+  const budget = BUDGETS[config.budget]
+  const norm = config.norm as Norm
+  const session = await EvalSession.open(ctx, config.n ?? budget.n, config.workers)
+  const started = Date.now()
+  const target = session.load(input, config.seed)
+  const timings: Record<string, number> = {}
+  const timed = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
+    const t0 = Date.now()
+    const r = await f()
+    timings[name] = (timings[name] ?? 0) + (Date.now() - t0) / 1000
+    return r
+  }
+  try {
+    const size = session.shape[0] * session.shape[1] * session.shape[2]
+    const epsilon = (config.epsilon as number | undefined) ?? defaultEpsilon(norm)
+    const curve = ((config.epsilons as number[] | undefined) ?? defaultCurve(epsilon, norm, size)).slice().sort((a, b) => a - b)
+    const seeds = seedsOf(config.seed, config.repeats)
+    const clean = await timed('clean', () => session.clean(target, config.seed))
+    const layer = target.classifier.layer
+    ctx.log('info', `Full evaluation (${config.budget}) of "${input.name}" at ε=${epsilon.toPrecision(4)} (${norm}); clean accuracy ${(clean.accuracy * 100).toFixed(2)}%.`)
+
+    const at = (acc: Record<string, number[]>, key: string, v: number) => (acc[key] ??= []).push(v)
+    const results: Record<string, number[]> = {}
+    const curvePoints: Record<number, number[]> = {}
+    for (const seed of seeds) {
+      const base = { norm, epsilon, seed }
+      const fgsm = await timed('fgsm', () => session.attack(target, clean, { attackId: 'fgsm', params: base, phase: 'FGSM' }))
+      at(results, 'fgsm', fgsm.accuracy)
+      const pgd = await timed('pgd', () =>
+        session.attack(target, clean, { attackId: 'pgd', params: { ...base, ...budget.pgd }, keep: seed === config.seed ? budget.gallery : 0, phase: `PGD-${budget.pgd.steps}` })
+      )
+      at(results, 'pgd', pgd.accuracy)
+      if (seed === config.seed) await session.gallery(target, clean, pgd.outcome, 'pgd', norm, epsilon)
+      const aa = await timed('autoattack', () =>
+        session.attack(target, clean, { attackId: 'autoattack', params: { ...base, ...budget.autoattack }, phase: `AutoAttack (${budget.autoattack.version})` })
+      )
+      at(results, 'autoattack', aa.accuracy)
+      const square = await timed('square', () =>
+        session.attack(target, clean, { attackId: 'square', params: { ...base, queries: budget.square.queries }, n: budget.square.n, phase: `Square (${budget.square.queries} queries)` })
+      )
+      at(results, 'square', square.accuracy)
+      if (ctx.spec.inputs.surrogate) {
+        const transfer = await timed('transfer', () =>
+          session.attack(target, clean, { attackId: 'pgd', recordAs: 'transfer-pgd', params: { ...base, ...budget.pgd }, surrogate: ctx.spec.inputs.surrogate, phase: 'transfer PGD' })
+        )
+        at(results, 'transfer', transfer.accuracy)
+      }
+      if (layer) {
+        const adaptiveName = `pgd+${layer.nonDifferentiable ? 'bpda' : ''}${layer.nonDifferentiable && layer.randomised ? '+' : ''}${layer.randomised ? 'eot' : ''}`
+        const adaptive = await timed('adaptive', () =>
+          session.attack(target, clean, {
+            attackId: 'pgd',
+            recordAs: adaptiveName,
+            params: { ...base, steps: budget.adaptive.steps, restarts: 1 },
+            adaptive: { eotSamples: budget.adaptive.eotSamples },
+            phase: `PGD through ${adaptiveName.slice(4).toUpperCase()}`
+          })
+        )
+        at(results, 'adaptive', adaptive.accuracy)
+      }
+      for (const e of curve) {
+        const acc =
+          e === epsilon && budget.curve.steps === budget.pgd.steps
+            ? pgd.accuracy
+            : (
+                await timed('curve', () =>
+                  session.attack(target, clean, { attackId: 'pgd', recordAs: 'pgd-curve', params: { norm, epsilon: e, seed, steps: budget.curve.steps, restarts: 1 }, phase: `ε-curve: PGD-${budget.curve.steps} at ε=${e.toPrecision(3)}` })
+                )
+              ).accuracy
+        ;(curvePoints[e] ??= []).push(acc)
+      }
+    }
+    const mean = (key: string) => (results[key] ? meanStd(results[key]).mean : null)
+
+    // Certification and the global bound: weights of sequential, BatchNorm-free models only.
+    const layers = sequentialLayers(target.model)
+    if (layers && norm === 'Linf') {
+      await timed('ibp', () => {
+        for (const e of curve) {
+          session.check()
+          const r = certifyIbp(layers, session.data.images, session.data.labels, session.shape, e)
+          ctx.record({
+            type: 'result',
+            runId: input.runId,
+            attack: 'ibp',
+            norm,
+            epsilon: e,
+            seed: 0,
+            n: session.data.n,
+            accuracy: r.certifiedAccuracy,
+            cleanAccuracy: clean.accuracy,
+            params: { method: 'interval bound propagation (certified accuracy)', defence: target.defence },
+            seconds: null,
+            samples: { indices: session.data.indices, labels: session.data.labels, cleanPredictions: clean.predictions, adversarialPredictions: Int32Array.from(r.certified, (c, i) => (c ? session.data.labels[i] : -1)), perturbationNorms: null }
+          })
+        }
+      })
+    } else ctx.log('info', layers ? 'IBP certification is computed for the L∞ norm only.' : `IBP and the global Lipschitz bound need a sequential model without BatchNorm (mlp, cnn-small); ${target.model.spec.arch} is not one.`)
+    if (layers) {
+      const lip = await timed('lipschitz', () => globalLipschitz(layers, session.shape))
+      ctx.record({ type: 'score', runId: input.runId, metric: 'lipschitz-global', norm, value: norm === 'Linf' ? lip.Linf : lip.L2, details: { ...lip, method: 'product of layer operator norms' } })
+    }
+
+    // CLEVER and the local Lipschitz estimate, on the first correctly classified samples.
+    const radius = cleverRadius(norm, epsilon)
+    const cleverSamples: { sampleIndex: number; score: number; lipschitz: number | null; maxGradientNorm: number; ks: number | null }[] = []
+    await timed('clever', () => {
+      for (let i = 0; i < session.data.n && cleverSamples.length < budget.clever.samples; i++) {
+        if (clean.predictions[i] !== session.data.labels[i]) continue
+        session.check()
+        ctx.progress({ phase: 'CLEVER', step: cleverSamples.length, total: budget.clever.samples })
+        const s = cleverScore(target.classifier, session.data.images.subarray(i * size, (i + 1) * size), session.data.labels[i], norm, { ...budget.clever, radius }, config.seed + i)
+        cleverSamples.push({ sampleIndex: session.data.indices[i], score: s.score, lipschitz: s.lipschitz, maxGradientNorm: s.maxGradientNorm, ks: s.fit?.ks ?? null })
+      }
+    })
+    const cleverBudget = { ...budget.clever, radius, target: 'runner-up class' }
+    ctx.record({ type: 'score', runId: input.runId, metric: 'clever', norm, value: meanStd(cleverSamples.map((s) => s.score)).mean, details: { budget: cleverBudget, samples: cleverSamples } })
+    const local = cleverSamples.map((s) => s.maxGradientNorm).filter(Number.isFinite)
+    ctx.record({
+      type: 'score',
+      runId: input.runId,
+      metric: 'lipschitz-local',
+      norm,
+      value: local.length ? meanStd(local).mean : null,
+      details: { method: 'largest gradient norm (dual norm) of the top-2 margin in the CLEVER ball, mean over samples', max: local.length ? Math.max(...local) : null, budget: cleverBudget }
+    })
+
+    // Checks 4–6 and the verdict.
+    const probeN = Math.min(budget.probes, session.data.n)
+    const probeImages = session.data.images.subarray(0, probeN * size)
+    const include = Uint8Array.from({ length: probeN }, (_, i) => (clean.predictions[i] === session.data.labels[i] ? 1 : 0))
+    const probes = await timed('probes', () => ({
+      zero: zeroGradientShare(target.classifier, probeImages, session.data.labels.subarray(0, probeN), include),
+      shape: logitShape(target.classifier, probeImages),
+      change: maxLogitChange(target.classifier, session.data.images.subarray(0, Math.min(probeN, 100) * size))
+    }))
+    const evidence: MaskingEvidence = {
+      numClasses: target.classifier.numClasses,
+      n: session.data.n,
+      epsilon,
+      cleanAccuracy: clean.accuracy,
+      fgsm: mean('fgsm'),
+      pgd: mean('pgd'),
+      autoattack: mean('autoattack'),
+      square: mean('square'),
+      transfer: mean('transfer'),
+      adaptive: mean('adaptive'),
+      hasMaskingLayers: !!layer,
+      curve: curve.map((e) => ({ epsilon: e, accuracy: meanStd(curvePoints[e]).mean })),
+      zeroGradientShare: probes.zero,
+      probabilityLike: probes.shape.probabilityLike,
+      medianTopLogitGap: probes.shape.medianTopLogitGap,
+      maxLogitChange: probes.change
+    }
+    const checks = runChecks(evidence)
+    const { verdict, fired } = verdictOf(checks)
+    ctx.record({ type: 'verdict', runId: input.runId, verdict, fired, checks })
+    ctx.log(verdict === 'no' ? 'info' : 'warn', `Suspected gradient masking: ${verdict}${fired.length ? ` (checks ${fired.join(', ')} fired)` : ''}.`)
+    const seconds = (Date.now() - started) / 1000
+    ctx.log('info', `Full evaluation took ${seconds.toFixed(1)} s: ${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}.`)
+    return { cleanAccuracy: clean.accuracy, fgsm: evidence.fgsm, pgd: evidence.pgd, autoattack: evidence.autoattack, square: evidence.square, verdict, fired, seconds, timings, workers: session.pool.size }
+  } finally {
+    target.dispose()
+    await session.close()
+  }
+}

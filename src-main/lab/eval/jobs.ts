@@ -1,0 +1,89 @@
+/**
+ * The three evaluation jobs (job kinds 'attack', 'eval', 'sweep'). Each is a run of its own whose
+ * config names the model runs it measures (`targetRunIds`); its results are written against those
+ * model runs (store/evaluations.ts), so every model carries its own accuracy table and verdict.
+ */
+import type { AttackRequest, EvalRequest, SweepRequest } from '../../api/evaluation'
+import type { Norm } from '../attacks/types'
+import type { JobContext } from '../jobs/job-context'
+import { JobFailure } from '../jobs/job-context'
+import { EvalSession } from './session'
+import { runFullEvaluation } from './full-evaluation'
+
+type Stored<T> = T & { targetRunIds: number[] }
+
+function targetsOf(ctx: JobContext) {
+  const targets = ctx.spec.inputs.targets
+  if (!targets?.length) throw new JobFailure('this evaluation names no model run to evaluate')
+  return targets
+}
+
+/** Seeds of the repeats: seed, seed + 1, … */
+export const seedsOf = (seed: number, repeats: number): number[] => Array.from({ length: repeats }, (_, i) => seed + i)
+
+export async function attackJob(ctx: JobContext): Promise<Record<string, unknown>> {
+  const config = ctx.spec.config as unknown as Stored<AttackRequest>
+  const [input] = targetsOf(ctx)
+  const session = await EvalSession.open(ctx, config.n, config.workers)
+  try {
+    const target = session.load(input, config.seed)
+    const accuracies: number[] = []
+    try {
+      const clean = session.clean(target, config.seed)
+      for (const seed of seedsOf(config.seed, config.repeats)) {
+        const { accuracy, outcome } = await session.attack(target, clean, {
+          attackId: config.attack,
+          recordAs: ctx.spec.inputs.surrogate ? `transfer-${config.attack}` : undefined,
+          params: { ...config.settings, norm: config.norm as Norm, epsilon: config.epsilon as number, seed },
+          surrogate: ctx.spec.inputs.surrogate,
+          keep: seed === config.seed ? 8 : 0,
+          phase: `${config.attack}${config.repeats > 1 ? ` (seed ${seed})` : ''}`
+        })
+        accuracies.push(accuracy)
+        if (seed === config.seed) await session.gallery(target, clean, outcome, config.attack, config.norm as Norm, config.epsilon as number)
+      }
+      return { cleanAccuracy: clean.accuracy, accuracy: accuracies.reduce((a, b) => a + b, 0) / accuracies.length, accuracies }
+    } finally {
+      target.dispose()
+    }
+  } finally {
+    await session.close()
+  }
+}
+
+export async function sweepJob(ctx: JobContext): Promise<Record<string, unknown>> {
+  const config = ctx.spec.config as unknown as Stored<SweepRequest>
+  const session = await EvalSession.open(ctx, config.n, config.workers)
+  const summary: Record<string, number> = {}
+  try {
+    for (const input of targetsOf(ctx)) {
+      const target = session.load(input, config.seed)
+      try {
+        const clean = session.clean(target, config.seed)
+        summary[`${input.runId}/clean`] = clean.accuracy
+        for (const { attack, settings } of config.attacks) {
+          for (const epsilon of config.epsilons as number[]) {
+            for (const seed of seedsOf(config.seed, config.repeats)) {
+              const { accuracy } = await session.attack(target, clean, {
+                attackId: attack,
+                params: { ...settings, norm: config.norm as Norm, epsilon, seed },
+                phase: `run ${input.runId}: ${attack} ε=${epsilon.toPrecision(3)}`
+              })
+              summary[`${input.runId}/${attack}/${epsilon}/${seed}`] = accuracy
+            }
+          }
+        }
+      } finally {
+        target.dispose()
+      }
+    }
+    return summary
+  } finally {
+    await session.close()
+  }
+}
+
+export async function evalJob(ctx: JobContext): Promise<Record<string, unknown>> {
+  const config = ctx.spec.config as unknown as Stored<EvalRequest>
+  return runFullEvaluation(ctx, config)
+}

@@ -1,0 +1,95 @@
+/**
+ * Handlers of attacks, full evaluations, sweeps, defence wrapping and the evaluation queries.
+ * An attack / eval / sweep is a run of its own (kind 'attack' | 'eval' | 'sweep') whose config lists
+ * the model runs it measures in `targetRunIds`; its results are written against those model runs.
+ */
+import type { Handlers } from './handlers'
+import type { LabContext } from './context'
+import { LabError } from '../api/errors'
+import type { Defence } from '../api/evaluation'
+import { createRun, getRun, setRunStatus } from './store/runs'
+import { latestVerdict, latestVerdicts, listEvaluations, listSampleOutcomes, listScores } from './store/evaluations'
+import { logEvent } from './store/events'
+import { findAttack } from './eval/attack-registry'
+import { describeDefence, fmt } from './defences/training'
+import { isToyDefence } from './defences/toys'
+
+const MODEL_KINDS = ['train', 'distill', 'wrapped']
+
+/** A completed model run with final weights; the errors say what to pick instead. */
+function requireModelRun(ctx: LabContext, id: number, field: string) {
+  const run = getRun(ctx.db, id)
+  if (!MODEL_KINDS.includes(run.kind)) throw new LabError('bad_input', `Run ${id} is a ${run.kind} run, not a model; pick a training, distillation or wrapped run.`, field)
+  if (run.status !== 'completed') throw new LabError('bad_input', `Run ${id} ("${run.name}") is ${run.status}; only a completed run has final weights to evaluate.`, field)
+  const weights = ctx.db.prepare("SELECT id FROM artifacts WHERE run_id = ? AND kind = 'weights' LIMIT 1").get(id)
+  if (!weights) throw new LabError('bad_input', `Run ${id} ("${run.name}") has no final weights in the log.`, field)
+  return run
+}
+
+function requireProject(ctx: LabContext, projectId: number | undefined): void {
+  if (projectId !== undefined && !ctx.db.prepare('SELECT 1 FROM projects WHERE id = ?').get(projectId))
+    throw new LabError('not_found', `There is no project with id ${projectId}.`, 'projectId')
+}
+
+function start(ctx: LabContext, kind: string, config: Record<string, unknown>, datasetId: number | null, seed: number, name: string, projectId: number | undefined) {
+  requireProject(ctx, projectId)
+  const runId = createRun(ctx.db, { projectId, datasetId, name, kind, config, seed })
+  ctx.events.emit('runs.changed', { id: runId, status: 'queued' })
+  void ctx.startJob(runId, kind, config, seed)
+  return { ...getRun(ctx.db, runId), progress: null }
+}
+
+function checkAttack(id: string, norm: string, field: string): void {
+  const attack = findAttack(id, field)
+  if (!(attack.norms as readonly string[]).includes(norm)) throw new LabError('bad_input', `Attack ${id} supports ${attack.norms.join(' and ')}, not ${norm}.`, 'norm')
+}
+
+export const evaluationHandlers: Handlers<'attack.start' | 'eval.start' | 'sweep.start' | 'defences.wrap' | 'evaluations.list' | 'evaluations.samples' | 'evaluations.verdicts'> = {
+  'attack.start': (params, ctx) => {
+    const target = requireModelRun(ctx, params.runId, 'runId')
+    if (params.surrogateRunId !== undefined) requireModelRun(ctx, params.surrogateRunId, 'surrogateRunId')
+    checkAttack(params.attack, params.norm, 'attack')
+    const epsilon = params.epsilon as number
+    const name = params.name ?? `${params.surrogateRunId !== undefined ? 'transfer ' : ''}${params.attack} ${params.norm} ε=${fmt(epsilon)} on ${target.name}`
+    return start(ctx, 'attack', { ...params, epsilon, targetRunIds: [params.runId] }, target.datasetId, params.seed, name, params.projectId)
+  },
+  'eval.start': (params, ctx) => {
+    const target = requireModelRun(ctx, params.runId, 'runId')
+    if (params.surrogateRunId !== undefined) requireModelRun(ctx, params.surrogateRunId, 'surrogateRunId')
+    const name = params.name ?? `Full evaluation (${params.budget}) of ${target.name}`
+    return start(ctx, 'eval', { ...params, targetRunIds: [params.runId] }, target.datasetId, params.seed, name, params.projectId)
+  },
+  'sweep.start': (params, ctx) => {
+    const targets = params.runIds.map((id, i) => requireModelRun(ctx, id, `runIds.${i}`))
+    const datasets = new Set(targets.map((t) => t.datasetId))
+    if (datasets.size > 1) throw new LabError('bad_input', `The runs of a sweep must share one dataset; runs ${params.runIds.join(', ')} use ${datasets.size} different ones. Start one sweep per dataset.`, 'runIds')
+    params.attacks.forEach((a, i) => checkAttack(a.attack, params.norm, `attacks.${i}.attack`))
+    const name = params.name ?? `Sweep: ${targets.length} model${targets.length > 1 ? 's' : ''} × ${params.attacks.map((a) => a.attack).join(', ')} × ${params.epsilons.length} ε`
+    return start(ctx, 'sweep', { ...params, targetRunIds: params.runIds }, targets[0].datasetId, params.seed, name, params.projectId)
+  },
+  'defences.wrap': (params, ctx) => {
+    const source = requireModelRun(ctx, params.runId, 'runId')
+    const defence = params.defence as Defence
+    if (!isToyDefence(defence))
+      throw new LabError('bad_input', `Only a defence layer (gradient-truncation, quantisation, random-resize) can wrap a trained model; ${defence.kind} changes training — start a training run with it instead.`, 'defence.kind')
+    const name = params.name ?? `${source.name} + ${describeDefence(defence)}`
+    const config = { sourceRunId: source.id, defence, source: source.config }
+    const runId = createRun(ctx.db, { projectId: source.projectId, datasetId: source.datasetId, name, kind: 'wrapped', config, seed: source.seed })
+    // No training: the wrapped run shares its source's weights file; the layer is rebuilt from `defence`.
+    const weights = ctx.db.prepare("SELECT path, sha256, bytes FROM artifacts WHERE run_id = ? AND kind = 'weights' ORDER BY id DESC LIMIT 1").get(source.id) as { path: string; sha256: string; bytes: number }
+    ctx.db.prepare('INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(runId, 'weights', weights.path, weights.sha256, weights.bytes, new Date().toISOString())
+    setRunStatus(ctx.db, runId, 'completed')
+    logEvent(ctx.db, runId, 'info', `Run ${source.id} behind a ${describeDefence(defence)}.`)
+    ctx.events.emit('runs.changed', { id: runId, status: 'completed' })
+    return { ...getRun(ctx.db, runId), progress: null }
+  },
+  'evaluations.list': ({ runId }, { db }) => {
+    getRun(db, runId)
+    return { rows: listEvaluations(db, runId), verdict: latestVerdict(db, runId), scores: listScores(db, runId) }
+  },
+  'evaluations.samples': ({ resultId }, { db }) => {
+    if (!db.prepare('SELECT 1 FROM eval_results WHERE id = ?').get(resultId)) throw new LabError('not_found', `There is no evaluation result with id ${resultId}.`, 'resultId')
+    return listSampleOutcomes(db, resultId)
+  },
+  'evaluations.verdicts': ({ runIds }, { db }) => latestVerdicts(db, runIds)
+}
