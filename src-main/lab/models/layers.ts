@@ -61,7 +61,10 @@ export function batchNormTrain(x: tf.Tensor4D, bn: BatchNormState, relu = false)
     save([input, y, mean, invStd, gamma])
     return {
       value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      // tfjs keeps whatever a custom gradient creates until the whole backward pass ends; the
+      // tidy frees the full-size temporaries now.
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
         const [xs, ys, mu, inv, gam] = saved
         const g = relu ? tf.mul(dy, tf.step(ys)) : dy
         const dBeta = tf.sum(g, [0, 1, 2])
@@ -72,7 +75,7 @@ export function batchNormTrain(x: tf.Tensor4D, bn: BatchNormState, relu = false)
         const k0 = tf.sub(tf.neg(tf.mul(a, tf.div(dBeta, n))), tf.mul(k1, mu))
         const dx = tf.add(tf.add(tf.mul(g, a), tf.mul(xs, k1)), k0)
         return [dx, dGamma, dBeta]
-      }
+        })
     }
   }) as unknown as Parameters<typeof tf.customGrad>[0])
   return op(x, bn.weight, bn.bias) as tf.Tensor4D
@@ -113,10 +116,11 @@ export function inferenceConv(x: tf.Tensor4D, c: InferenceConv): tf.Tensor4D {
     if (c.relu) save([y])
     return {
       value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const g = c.relu ? tf.mul(dy, tf.step(saved[0])) : dy
-        return conv2dInputGradient(input.shape, g as tf.Tensor4D, c.filter, c.strides, c.pad as 'same', undefined, c.gradFilter!)
-      }
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const g = c.relu ? tf.mul(dy, tf.step(saved[0])) : dy
+          return conv2dInputGradient(input.shape, g as tf.Tensor4D, c.filter, c.strides, c.pad as 'same', undefined, c.gradFilter!)
+        })
     }
   }) as unknown as Parameters<typeof tf.customGrad>[0])
   return op(x) as tf.Tensor4D
