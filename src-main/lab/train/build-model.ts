@@ -12,7 +12,7 @@ import type { ModelSpec } from '../models/spec'
 import type { ImageSet } from './batches'
 import { writeAtomically } from './checkpoints'
 import type { TrainableModel } from './model'
-import { readSafetensors, writeSafetensors } from './safetensors'
+import { exportStateDict, importStateDict, readSpec } from '../models/stateDict'
 
 export interface BuiltModel extends TrainableModel {
   model: Model
@@ -51,27 +51,26 @@ export function adapt(model: Model): BuiltModel {
   }
 }
 
-/** Writes the model's weights and buffers (with its spec) and records the file as an artifact. */
-export async function saveWeights(ctx: JobContext, built: TrainableModel, _config: TrainConfig['model'], file: string, kind = 'weights'): Promise<void> {
-  const model = (built as BuiltModel).model
-  const tensors = new Map<string, { shape: number[]; data: Float32Array }>()
-  for (const t of model.tensors) tensors.set(t.name, { shape: t.tensor.shape, data: Float32Array.from(await t.tensor.data()) })
-  writeAtomically(file, writeSafetensors(tensors, { 'advlab.spec': JSON.stringify(model.spec), 'advlab.layout': 'advlab-nhwc' }))
+/**
+ * Writes the model as a PyTorch state_dict (safetensors, spec in the metadata) and records it as
+ * an artifact: the same file `lab export-weights` hands out and `lab import-weights` takes in.
+ */
+export async function saveWeights(ctx: JobContext, built: TrainableModel, file: string, kind = 'weights'): Promise<void> {
+  writeAtomically(file, exportStateDict((built as BuiltModel).model))
   await ctx.artifact(kind, file)
 }
 
-/** Loads a weights file written by saveWeights into a model of the same spec. */
-export function loadWeights(built: TrainableModel, bytes: Uint8Array): void {
-  const { tensors } = readSafetensors(bytes)
-  built.loadNamedState(new Map([...tensors].map(([name, t]) => [`model.${name}`, t.data])))
+/** Loads a weights file written by saveWeights (or a compatible PyTorch export) into a model of the same spec. */
+export function loadWeights(built: TrainableModel, bytes: Uint8Array, source = 'weights file'): void {
+  importStateDict((built as BuiltModel).model, bytes, { source })
 }
 
 /** Rebuilds a model from a weights file alone. */
 export function modelFromWeightsFile(file: string): BuiltModel {
-  const { tensors, metadata } = readSafetensors(fs.readFileSync(file))
-  const spec = JSON.parse(metadata['advlab.spec'] ?? 'null') as ModelSpec | null
+  const bytes = fs.readFileSync(file)
+  const spec = readSpec(bytes)
   if (!spec) throw new Error(`${file} is not an AdvLab weights file (no model spec in its metadata)`)
   const built = adapt(createModel(spec))
-  built.loadNamedState(new Map([...tensors].map(([name, t]) => [`model.${name}`, t.data])))
+  loadWeights(built, bytes, file)
   return built
 }

@@ -7,7 +7,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type * as tf from '@tensorflow/tfjs-core'
-import { readSafetensors, writeSafetensors } from './safetensors'
+import { f32Bytes, readSafetensors, toFloat32, writeSafetensors, type SafeTensor } from '../models/safetensors'
 
 export interface CheckpointMeta {
   /** Optimizer steps done in this phase. */
@@ -33,8 +33,8 @@ export class CheckpointStore {
   async save(phase: string, tensors: Map<string, tf.Tensor>, meta: CheckpointMeta): Promise<string> {
     fs.mkdirSync(this.dir, { recursive: true })
     const file = path.join(this.dir, `${phase}-step${String(meta.globalStep).padStart(8, '0')}.safetensors`)
-    const values = new Map<string, { shape: number[]; data: Float32Array }>()
-    for (const [name, tensor] of tensors) values.set(name, { shape: tensor.shape, data: (await tensor.data()) as Float32Array })
+    const values = new Map<string, SafeTensor>()
+    for (const [name, tensor] of tensors) values.set(name, { dtype: 'F32', shape: tensor.shape, data: f32Bytes(Float32Array.from(await tensor.data())) })
     const bytes = writeSafetensors(values, { advlab: JSON.stringify({ phase, ...meta }) })
     writeAtomically(file, bytes)
     for (const old of this.files(phase).slice(0, -2)) fs.rmSync(old, { force: true })
@@ -46,9 +46,9 @@ export class CheckpointStore {
   latest(phase: string): LoadedCheckpoint | null {
     for (const file of this.files(phase).reverse()) {
       try {
-        const { tensors, metadata } = readSafetensors(fs.readFileSync(file))
+        const { tensors, metadata } = readSafetensors(fs.readFileSync(file), file)
         const meta = JSON.parse(metadata.advlab ?? 'null') as (CheckpointMeta & { phase: string }) | null
-        if (meta && meta.phase === phase) return { meta, tensors: new Map([...tensors].map(([k, v]) => [k, v.data])), file }
+        if (meta && meta.phase === phase) return { meta, tensors: new Map([...tensors].map(([k, v]) => [k, toFloat32(v, k)])), file }
       } catch {
         // A checkpoint that does not parse is skipped; the previous one is still good.
       }

@@ -54,7 +54,7 @@ export async function distillJob(ctx: JobContext): Promise<Record<string, unknow
         return loss
       })
     })
-    await saveWeights(ctx, student, studentConfig.model, path.join(runDir, 'weights.safetensors'))
+    await saveWeights(ctx, student, path.join(runDir, 'weights.safetensors'))
     return { testAccuracy: result.testAccuracy, trainAccuracy: result.trainAccuracy, temperature: T, alpha: config.alpha }
   } finally {
     student.dispose()
@@ -75,7 +75,7 @@ async function obtainTeacher(
   if (given) {
     const teacherConfig = given.config as unknown as TrainConfig
     const teacher = buildModel(teacherConfig.model, train, info, teacherConfig.seed)
-    loadWeights(teacher, fs.readFileSync(given.weightsFile))
+    loadWeights(teacher, fs.readFileSync(given.weightsFile), given.weightsFile)
     ctx.log('info', `Teacher: run ${given.runId} (${teacherConfig.model.arch}, trained at T = ${teacherConfig.temperature}).`)
     return teacher
   }
@@ -84,7 +84,7 @@ async function obtainTeacher(
   const teacher = buildModel(teacherConfig.model, train, info, teacherConfig.seed)
   const teacherWeights = path.join(runDir, 'teacher.safetensors')
   if (ctx.spec.resume && fs.existsSync(teacherWeights)) {
-    loadWeights(teacher, fs.readFileSync(teacherWeights))
+    loadWeights(teacher, fs.readFileSync(teacherWeights), teacherWeights)
     ctx.log('info', 'Teacher already trained in this run; reusing it.')
     return teacher
   }
@@ -99,6 +99,6 @@ async function obtainTeacher(
     checkpoints,
     loss: (logits, labels) => crossEntropy(logits, labels, { temperature: teacherConfig.temperature, labelSmoothing: teacherConfig.labelSmoothing })
   })
-  await saveWeights(ctx, teacher, teacherConfig.model, teacherWeights, 'teacher-weights')
+  await saveWeights(ctx, teacher, teacherWeights, 'teacher-weights')
   return teacher
 }

@@ -29,7 +29,7 @@ export async function trainJob(ctx: JobContext): Promise<Record<string, unknown>
         crossEntropy(logits, labels, { temperature: config.temperature, labelSmoothing: config.labelSmoothing })
       )
     })
-    await saveWeights(ctx, model, config.model, path.join(runDir, 'weights.safetensors'))
+    await saveWeights(ctx, model, path.join(runDir, 'weights.safetensors'))
     return { testAccuracy: result.testAccuracy, trainAccuracy: result.trainAccuracy, steps: result.steps }
   } finally {
     model.dispose()

@@ -4,7 +4,6 @@ import path from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { initEngine } from '../../../src-main/lab/engine/init'
 import { CheckpointStore } from '../../../src-main/lab/train/checkpoints'
-import { readSafetensors, writeSafetensors } from '../../../src-main/lab/train/safetensors'
 import { tempDir } from '../../support/temp'
 
 beforeAll(async () => {
@@ -17,27 +16,6 @@ function dir() {
   cleanups.push(t.cleanup)
   return t.dir
 }
-
-describe('safetensors', () => {
-  it('round-trips named float32 tensors and metadata, with an 8-byte aligned data section', () => {
-    const tensors = new Map([
-      ['conv1.weight', { shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6.5]) }],
-      ['bn.running_var', { shape: [1], data: Float32Array.from([0.25]) }]
-    ])
-    const bytes = writeSafetensors(tensors, { note: 'hi' })
-    const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true))
-    expect((8 + headerLength) % 8).toBe(0)
-    const back = readSafetensors(bytes)
-    expect(back.metadata).toEqual({ note: 'hi' })
-    expect([...back.tensors.keys()]).toEqual(['conv1.weight', 'bn.running_var'])
-    expect(back.tensors.get('conv1.weight')).toEqual({ shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6.5]) })
-  })
-
-  it('rejects a truncated file, naming the tensor that lies outside it', () => {
-    const bytes = writeSafetensors(new Map([['w', { shape: [4], data: new Float32Array(4) }]]))
-    expect(() => readSafetensors(bytes.subarray(0, bytes.length - 3))).toThrow('tensor "w" lies outside the file (truncated?)')
-  })
-})
 
 describe('CheckpointStore', () => {
   const meta = (step: number) => ({ step, globalStep: step, epochCorrect: step * 2, epochSeen: step * 3 })
