@@ -22,6 +22,8 @@ interface CaseResult {
   images: number
   registerSeconds: number
   loadSeconds: number
+  /** CPU time of the load (user + system): unlike wall time, not inflated by other busy processes. */
+  loadCpuSeconds: number
   float32MB: number
   rssBeforeMB: number
   rssAfterMB: number
@@ -69,14 +71,17 @@ const [name, dataDir] = process.argv.slice(2)
 const { db } = openLog(dataDir)
 globalThis.gc?.()
 const rssBefore = process.memoryUsage().rss
+const cpu = process.cpuUsage()
 const t = performance.now()
 const train = await loadDataset(db, name, { split: 'train' })
 const test = await loadDataset(db, name, { split: 'test' })
 const loadSeconds = (performance.now() - t) / 1000
+const used = process.cpuUsage(cpu)
+const cpuSeconds = (used.user + used.system) / 1e6
 globalThis.gc?.()
 const rssAfter = process.memoryUsage().rss
 db.close()
-console.log(JSON.stringify({ images: train.n + test.n, loadSeconds, float32: train.images.byteLength + test.images.byteLength, rssBefore, rssAfter, peak: process.resourceUsage().maxRSS * 1024 }))
+console.log(JSON.stringify({ images: train.n + test.n, loadSeconds, cpuSeconds, float32: train.images.byteLength + test.images.byteLength, rssBefore, rssAfter, peak: process.resourceUsage().maxRSS * 1024 }))
 `
 
 async function buildLoadChild(work: string): Promise<string> {
@@ -121,6 +126,7 @@ async function main(): Promise<void> {
         images: m.images,
         registerSeconds,
         loadSeconds: m.loadSeconds,
+        loadCpuSeconds: m.cpuSeconds,
         float32MB: m.float32 / MB,
         rssBeforeMB: m.rssBefore / MB,
         rssAfterMB: m.rssAfter / MB,
@@ -130,14 +136,15 @@ async function main(): Promise<void> {
       })
     }
     const f = (v: number, d = 2) => v.toFixed(d)
-    console.log('case      images  register s  load s  float32 MB  RSS before→after MB  peak MB  RSS/float32  added/float32')
+    console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs`)
+    console.log('case      images  register s  load s  load CPU s  float32 MB  RSS before→after MB  peak MB  RSS/float32  added/float32')
     for (const r of results)
       console.log(
-        `${r.case.padEnd(9)} ${String(r.images).padStart(6)}  ${f(r.registerSeconds).padStart(10)}  ${f(r.loadSeconds).padStart(6)}  ${f(r.float32MB, 1).padStart(10)}  ${`${f(r.rssBeforeMB, 0)}→${f(r.rssAfterMB, 0)}`.padStart(19)}  ${f(r.peakRssMB, 0).padStart(7)}  ${f(r.rssRatio).padStart(11)}  ${f(r.addedRatio).padStart(13)}`
+        `${r.case.padEnd(9)} ${String(r.images).padStart(6)}  ${f(r.registerSeconds).padStart(10)}  ${f(r.loadSeconds).padStart(6)}  ${f(r.loadCpuSeconds).padStart(10)}  ${f(r.float32MB, 1).padStart(10)}  ${`${f(r.rssBeforeMB, 0)}→${f(r.rssAfterMB, 0)}`.padStart(19)}  ${f(r.peakRssMB, 0).padStart(7)}  ${f(r.rssRatio).padStart(11)}  ${f(r.addedRatio).padStart(13)}`
       )
     const out = path.join(path.dirname(here), 'results', 'data.json')
     fs.mkdirSync(path.dirname(out), { recursive: true })
-    fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, results }, null, 2))
+    fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg(), results }, null, 2))
     console.log(`written ${path.relative(process.cwd(), out)}`)
   } finally {
     fs.rmSync(work, { recursive: true, force: true })
