@@ -13,6 +13,7 @@ import { jobEvents } from './jobs'
 import { datasetEvents, datasetRequests } from './datasets'
 import { runEvents, runRequests } from './runs'
 import { trainRequests } from './train'
+import { weightRequests } from './weights'
 import { logEvents, logRequests } from './log'
 import { evaluationEvents, evaluationRequests } from './evaluation'
 
@@ -22,6 +23,7 @@ export const requests = {
   ...datasetRequests,
   ...runRequests,
   ...trainRequests,
+  ...weightRequests,
   ...logRequests,
   ...evaluationRequests
 } as const

@@ -6,6 +6,7 @@ import { statusHandlers } from './status'
 import { datasetHandlers } from './datasets'
 import { runHandlers } from './runs'
 import { trainingHandlers } from './training'
+import { weightHandlers } from './weights'
 import { logHandlers } from './log'
 import { evaluationHandlers } from './evaluation'
 
@@ -23,6 +24,7 @@ export const handlers: Handlers = {
   ...datasetHandlers,
   ...runHandlers,
   ...trainingHandlers,
+  ...weightHandlers,
   ...logHandlers,
   ...evaluationHandlers
 }

@@ -4,6 +4,7 @@ import { statusCommand } from './status'
 import { distillCommand, resumeCommand, runsCommand, trainCommand } from './train'
 import { datasetAddCommand, datasetListCommand, datasetShowCommand } from './dataset'
 import { logCommands } from './log'
+import { exportWeightsCommand, importWeightsCommand } from './weights'
 
 /** Every `lab` command. Add a command by importing it here. */
-export const commands: readonly Command[] = [statusCommand, projectListCommand, projectCreateCommand, datasetAddCommand, datasetListCommand, datasetShowCommand, trainCommand, distillCommand, resumeCommand, runsCommand, ...logCommands]
+export const commands: readonly Command[] = [statusCommand, projectListCommand, projectCreateCommand, datasetAddCommand, datasetListCommand, datasetShowCommand, trainCommand, distillCommand, resumeCommand, runsCommand, importWeightsCommand, exportWeightsCommand, ...logCommands]

@@ -7,6 +7,7 @@ import type { JobFunction } from './job-context'
 export const jobKinds: Record<string, JobFunction> = {
   train: async (ctx) => (await import('../train/train-job')).trainJob(ctx),
   distill: async (ctx) => (await import('../train/distill-job')).distillJob(ctx),
+  import: async (ctx) => (await import('../train/import-job')).importJob(ctx),
   attack: async (ctx) => (await import('../eval/jobs')).attackJob(ctx),
   eval: async (ctx) => (await import('../eval/jobs')).evalJob(ctx),
   sweep: async (ctx) => (await import('../eval/jobs')).sweepJob(ctx)

@@ -4,6 +4,7 @@
  * export) can rebuild the exact model from the file alone.
  */
 import fs from 'node:fs'
+import path from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import type { TrainConfig } from '../../api/train'
 import type { JobContext } from '../jobs/job-context'
@@ -56,6 +57,7 @@ export function adapt(model: Model): BuiltModel {
  * an artifact: the same file `lab export-weights` hands out and `lab import-weights` takes in.
  */
 export async function saveWeights(ctx: JobContext, built: TrainableModel, file: string, kind = 'weights'): Promise<void> {
+  fs.mkdirSync(path.dirname(file), { recursive: true })
   writeAtomically(file, exportStateDict((built as BuiltModel).model))
   await ctx.artifact(kind, file)
 }

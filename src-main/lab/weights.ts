@@ -1,0 +1,51 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Handlers } from './handlers'
+import { LabError } from '../api/errors'
+import { createRun, getRun } from './store/runs'
+import { getDatasetRecord } from './store/datasets'
+import { ensureBuiltinDatasets } from './data/builtins'
+import { readSafetensors } from './models/safetensors'
+
+export const weightHandlers: Handlers<'weights.import' | 'weights.export'> = {
+  'weights.import': async (params, ctx) => {
+    const file = path.resolve(params.file)
+    let bytes: Buffer
+    try {
+      bytes = fs.readFileSync(file)
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      throw new LabError('bad_input', code === 'ENOENT' ? `The weights file ${file} does not exist.` : `The weights file ${file} cannot be read (${code}).`, 'file')
+    }
+    let metadata: Record<string, string>
+    try {
+      metadata = readSafetensors(bytes, file).metadata
+    } catch (error) {
+      throw new LabError('bad_input', `${file} is not a safetensors file: ${(error as Error).message}. Save the state_dict with safetensors.torch.save_file.`, 'file')
+    }
+    if (!metadata['advlab.spec'] && !params.arch)
+      throw new LabError('bad_input', `${file} does not say which architecture it holds; give arch (mlp, cnn-small or resnet18).`, 'arch')
+    await ensureBuiltinDatasets(ctx)
+    const dataset = getDatasetRecord(ctx.db, params.dataset)
+    const config = { ...params, file }
+    const runId = createRun(ctx.db, { projectId: params.projectId, datasetId: dataset.id, name: params.name ?? `Imported ${path.basename(file)}`, kind: 'import', config, seed: 0 })
+    ctx.events.emit('runs.changed', { id: runId, status: 'queued' })
+    void ctx.startJob(runId, 'import', config, 0)
+    return { ...getRun(ctx.db, runId), progress: null }
+  },
+  'weights.export': ({ id, out }, { db, dataDir }) => {
+    getRun(db, id)
+    const artifact = db.prepare("SELECT path, sha256, bytes FROM artifacts WHERE run_id = ? AND kind = 'weights' ORDER BY id DESC LIMIT 1").get(id) as
+      | { path: string; sha256: string; bytes: number }
+      | undefined
+    if (!artifact) throw new LabError('not_found', `Run ${id} has no final weights (it has not completed, or it is not a training run).`, 'id')
+    const target = path.resolve(out)
+    try {
+      fs.mkdirSync(path.dirname(target), { recursive: true })
+      fs.copyFileSync(path.join(dataDir, artifact.path), target)
+    } catch (error) {
+      throw new LabError('bad_input', `Cannot write ${target} (${(error as NodeJS.ErrnoException).code}); choose another path.`, 'out')
+    }
+    return { file: target, bytes: artifact.bytes, sha256: artifact.sha256 }
+  }
+}
