@@ -10,7 +10,7 @@ import type { CompareOptions, ComparedRun, Comparison, Group, RunFilter, Stat } 
 import { CompareOptionsSchema, RunFilterSchema } from '../../api/log'
 import { LabError } from '../../api/errors'
 import { readMetricSeries } from './metric-series'
-import { digestedSeries, DIGEST_POINTS, finalValuesFromDigest } from './metric-digests'
+import { digestedFinals, digestedSeries, DIGEST_POINTS, finalValuesFromDigest } from './metric-digests'
 import { attackOrder, epsKey, readAgreement, readVerdicts } from './compare-evidence'
 
 export { attackOrder, epsKey }
@@ -150,9 +150,11 @@ function loadRows(db: Database.Database, ids: readonly number[]): Row[] {
 
 function seriesOf(db: Database.Database, r: Row, maxPoints: number, names: readonly string[] | undefined): { series: MetricSeries[]; finals: Record<string, number> } {
   const finished = r.status !== 'queued' && r.status !== 'running' && r.finished_at !== null
+  if (finished && names && names.length === 0) return { series: [], finals: digestedFinals(db, r.id, r.finished_at as string) }
   if (finished && maxPoints <= DIGEST_POINTS) {
-    const all = digestedSeries(db, r.id, r.finished_at as string, maxPoints)
-    return { series: names ? all.filter((s) => names.includes(s.name)) : all, finals: finalValuesFromDigest(all) }
+    const series = digestedSeries(db, r.id, r.finished_at as string, maxPoints, names)
+    // Finals of series not asked for still come from their digests (last 8 bytes each).
+    return { series, finals: names ? digestedFinals(db, r.id, r.finished_at as string) : finalValuesFromDigest(series) }
   }
   const all = readMetricSeries(db, r.id, undefined, maxPoints)
   return { series: names ? all.filter((s) => names.includes(s.name)) : all, finals: finalValuesFromDigest(all) }

@@ -139,3 +139,33 @@ describe('helpers', () => {
     expect(stat([5])).toEqual({ mean: 5, std: 0, n: 1 })
   })
 })
+
+describe('digest downsampling', () => {
+  it('reduces exactly as the chart downsampler does, on random series of many lengths', async () => {
+    const { downsample } = await import('../../../src-main/lab/store/metric-series')
+    const { downsampleView } = await import('../../../src-main/lab/store/metric-digests')
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 1 + Math.floor(Math.random() * 3000)
+      const steps = Array.from({ length: n }, (_, i) => i * 3)
+      const values = Array.from({ length: n }, () => (Math.random() < 0.3 ? Math.round(Math.random() * 3) : Math.random()))
+      const max = 10 + Math.floor(Math.random() * 700)
+      const expected = n > max ? downsample(steps, values, max) : { steps, values }
+      expect(downsampleView(Float64Array.from(steps), Float64Array.from(values), max)).toEqual(expected)
+    }
+  })
+})
+
+describe('buildMissingDigests', () => {
+  it('digests finished runs once and again only when a run finished anew', async () => {
+    const { buildMissingDigests } = await import('../../../src-main/lab/store/metric-digests')
+    lab = freshLog()
+    const a = addRun(lab.db, { name: 'a', metrics: { loss: [1, 2, 3] } })
+    addRun(lab.db, { name: 'running', metrics: { loss: [1] }, status: 'running' })
+    addRun(lab.db, { name: 'no metrics' })
+    expect(buildMissingDigests(lab.db)).toBe(1)
+    expect(buildMissingDigests(lab.db)).toBe(0)
+    lab.db.prepare("UPDATE runs SET finished_at = '2099-01-01T00:00:00.000Z' WHERE id = ?").run(a)
+    expect(buildMissingDigests(lab.db)).toBe(1)
+    expect(compareRuns(lab.db, { ids: [a] }).finalMetrics).toEqual([{ name: 'loss', values: [3] }])
+  })
+})
