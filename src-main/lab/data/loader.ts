@@ -10,9 +10,10 @@ import type Database from 'better-sqlite3'
 import type { DatasetRef } from '../../api/datasets'
 import { LabError } from '../../api/errors'
 import type { LabContext } from '../context'
-import { getDatasetRecord, type DatasetRecord } from '../store/datasets'
+import { getDatasetRecord, updateDatasetInfo, type DatasetRecord, type SourceFile } from '../store/datasets'
 import { openDataset } from './detect'
 import { cachedSplit } from './decoded-cache'
+import { surveyDataset } from './survey'
 import type { SplitName, SplitSource } from './source'
 import { complement, deriveSeed, stratifiedPick } from './subsets'
 import { count } from './errors'
@@ -53,7 +54,7 @@ export async function loadDataset(from: LabContext | Database.Database, ref: Dat
   const db = 'db' in from ? from.db : from
   // The log lives in the data directory, which holds the decoded copies of ImageFolder datasets.
   const dataDir = 'db' in from ? from.dataDir : path.dirname(db.name)
-  return loadDatasetRecord(getDatasetRecord(db, ref), options, dataDir)
+  return loadRecord(getDatasetRecord(db, ref), options, dataDir, db)
 }
 
 /**
@@ -61,9 +62,13 @@ export async function loadDataset(from: LabContext | Database.Database, ref: Dat
  * ImageFolder dataset is read from its decoded copy instead of decoding every image again.
  */
 export async function loadDatasetRecord(record: DatasetRecord, options: LoadOptions = {}, dataDir?: string): Promise<LoadedDataset> {
+  return loadRecord(record, options, dataDir)
+}
+
+async function loadRecord(record: DatasetRecord, options: LoadOptions, dataDir?: string, db?: Database.Database): Promise<LoadedDataset> {
   const split = options.split ?? 'train'
   const seed = options.seed ?? 0
-  const sourceSplit = await openSplit(record, split === 'test' ? 'test' : 'train', dataDir)
+  const sourceSplit = await openSplit(record, split === 'test' ? 'test' : 'train', dataDir, db)
   if (!sourceSplit)
     throw new LabError('bad_input', `Dataset "${record.name}" has no test split. Hold out part of the train split instead (option validation, e.g. 0.1).`, 'split')
   if (sourceSplit.count !== record.info.splits[sourceSplit.name]) throw changedSince(record, `its ${sourceSplit.name} split now has ${count(sourceSplit.count)} images, not ${count(record.info.splits[sourceSplit.name])}`)
@@ -121,13 +126,13 @@ export async function loadDatasetRecord(record: DatasetRecord, options: LoadOpti
   return { datasetId: record.id, name: record.name, contentHash: record.contentHash, split, images, labels, indices, n, height, width, channels, classes: record.info.classes }
 }
 
-async function openSplit(record: DatasetRecord, name: SplitName, dataDir: string | undefined): Promise<SplitSource | undefined> {
+async function openSplit(record: DatasetRecord, name: SplitName, dataDir: string | undefined, db?: Database.Database): Promise<SplitSource | undefined> {
   const { decodedFolder, splits, shape } = record.info
   if (decodedFolder && dataDir) {
     if (splits[name] === undefined) return undefined
     return cachedSplit(name, path.join(dataDir, decodedFolder), splits[name], shape.height * shape.width * shape.channels, record.name)
   }
-  checkFilesUnchanged(record)
+  await checkFilesUnchanged(record, db)
   const source = await openDataset(record.sourcePath, record.format, { shape })
   return source.splits.find((s) => s.name === name)
 }
@@ -139,8 +144,15 @@ function validationCount(value: number, total: number, name: string): number {
   return n
 }
 
-/** Size and modification time of every source file, compared with what registration saw. */
-function checkFilesUnchanged(record: DatasetRecord): void {
+/**
+ * Size and modification time of every source file, compared with what registration saw. A file
+ * that only got a new time (a reinstall of the npm package, a copy) is checked by content: if the
+ * hash is still the registered one, the load goes on (and the new times are remembered when the
+ * log is at hand). A missing file, another size or other content stops the load.
+ */
+async function checkFilesUnchanged(record: DatasetRecord, db?: Database.Database): Promise<void> {
+  const touched: string[] = []
+  const now: SourceFile[] = []
   for (const file of record.info.files) {
     let stats: fs.Stats
     try {
@@ -148,9 +160,15 @@ function checkFilesUnchanged(record: DatasetRecord): void {
     } catch {
       throw changedSince(record, `${file.path} is missing`)
     }
-    if (stats.size !== file.bytes || Math.abs(stats.mtimeMs - file.mtimeMs) > 1)
-      throw changedSince(record, `${file.path} was modified`)
+    if (stats.size !== file.bytes) throw changedSince(record, `${file.path} was modified`)
+    if (Math.abs(stats.mtimeMs - file.mtimeMs) > 1) touched.push(file.path)
+    now.push({ path: file.path, bytes: stats.size, mtimeMs: stats.mtimeMs })
   }
+  if (touched.length === 0) return
+  const source = await openDataset(record.sourcePath, record.format, { shape: record.info.shape })
+  const { contentHash } = await surveyDataset(source)
+  if (contentHash !== record.contentHash) throw changedSince(record, `${touched[0]} was modified`)
+  if (db) updateDatasetInfo(db, record.id, { ...record.info, files: now })
 }
 
 function changedSince(record: DatasetRecord, what: string): LabError {

@@ -142,6 +142,10 @@ export function insertDataset(
   }
 }
 
+export function updateDatasetInfo(db: Database.Database, id: number, info: DatasetInfo): void {
+  db.prepare('UPDATE datasets SET info_json = ? WHERE id = ?').run(JSON.stringify(info), id)
+}
+
 export interface ArtifactRow {
   id: number
   path: string

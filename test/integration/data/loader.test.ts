@@ -122,6 +122,29 @@ describe('loadDataset', () => {
     })
   })
 
+  it('accepts files that only got a new modification time (a reinstall) after checking their content', async () => {
+    const { dir, train } = writeIdxDataset(tempDir())
+    const lab = await labWith(dir, 'idx')
+    const later = new Date(Date.now() + 60_000)
+    fs.utimesSync(train.images, later, later)
+    expect((await loadDataset(lab.ctx, 'idx')).n).toBe(12)
+    // The new time is remembered, so the next load skips the content check.
+    const stored = getDatasetRecord(lab.ctx.db, 'idx').info.files.find((f) => f.path === train.images)!
+    expect(stored.mtimeMs).toBe(fs.statSync(train.images).mtimeMs)
+  })
+
+  it('refuses a file with the same size but other content', async () => {
+    const { dir, train } = writeIdxDataset(tempDir())
+    const lab = await labWith(dir, 'idx')
+    const bytes = fs.readFileSync(train.images)
+    bytes[100] ^= 0xff
+    fs.writeFileSync(train.images, bytes)
+    await expect(loadDataset(lab.ctx, 'idx')).rejects.toMatchObject({
+      code: 'bad_input',
+      message: `The files of dataset "idx" changed since it was registered (${train.images} was modified). Remove it and register ${dir} again, so results stay reproducible.`
+    })
+  })
+
   it('explains what to do when there is no test split or no validation option', async () => {
     const root = tempDir()
     await writeImage(path.join(root, 'a', '0.png'), 0, 3, 3, 3, 'png')
