@@ -86,7 +86,7 @@ function printTable(rows: { cell: (typeof CELLS)[number]; advlab: CellResult; to
 }
 
 /** Each section prints its own table and returns what goes into the JSON file. */
-const SECTIONS: Record<string, (args: Args) => Promise<object>> = { engine: engineSection }
+const SECTIONS: Record<string, (args: Args) => Promise<object>> = { engine: engineSection, store: () => import('./store').then((m) => m.storeSection()) }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2))
