@@ -14,6 +14,7 @@ import { datasetEvents, datasetRequests } from './datasets'
 import { runEvents, runRequests } from './runs'
 import { trainRequests } from './train'
 import { weightRequests } from './weights'
+import { settingsRequests } from './settings'
 import { logEvents, logRequests } from './log'
 import { evaluationEvents, evaluationRequests } from './evaluation'
 
@@ -24,6 +25,7 @@ export const requests = {
   ...runRequests,
   ...trainRequests,
   ...weightRequests,
+  ...settingsRequests,
   ...logRequests,
   ...evaluationRequests
 } as const

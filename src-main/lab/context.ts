@@ -11,6 +11,8 @@ export interface LabContext {
   setAside: { path: string; reason: string } | null
   events: EventHub
   backend: () => Promise<BackendInfo>
+  /** Forgets the chosen backend, so the next use chooses again (after a settings change). */
+  reselectBackend: () => void
   electronVersion: string | null
   jobs: JobQueue
   /** Queues the job of an existing run; resolves when the job has ended. */

@@ -7,6 +7,7 @@ import { datasetHandlers } from './datasets'
 import { runHandlers } from './runs'
 import { trainingHandlers } from './training'
 import { weightHandlers } from './weights'
+import { settingsHandlers } from './settings'
 import { logHandlers } from './log'
 import { evaluationHandlers } from './evaluation'
 
@@ -25,6 +26,7 @@ export const handlers: Handlers = {
   ...runHandlers,
   ...trainingHandlers,
   ...weightHandlers,
+  ...settingsHandlers,
   ...logHandlers,
   ...evaluationHandlers
 }

@@ -14,6 +14,7 @@ import { selectBackend } from './engine/backend'
 import { logEvent } from './store/events'
 import { JobQueue } from './jobs/queue'
 import { resolveJobInputs } from './jobs/inputs'
+import { readSettings } from './settings'
 import { markInterruptedRuns, setRunStatus } from './store/runs'
 
 export interface LabOptions extends OpenOptions {
@@ -31,14 +32,19 @@ export class LabService {
   constructor(options: LabOptions) {
     const log = openLog(options.dataDir, options)
     const events = new EventHub()
-    const jobs = new JobQueue(log.db, events, options.concurrency ?? 1)
+    const stored = readSettings({ db: log.db, dataDir: options.dataDir })
+    const jobs = new JobQueue(log.db, events, options.concurrency ?? stored.workers)
     this.ctx = {
       db: log.db,
       dataDir: options.dataDir,
       logPath: log.path,
       setAside: log.setAside,
       events,
-      backend: () => (this.backendInfo ??= selectBackend()),
+      // ADVLAB_BACKEND (environment) wins over the stored setting, which wins over the automatic order.
+      backend: () => (this.backendInfo ??= selectBackend(process.env.ADVLAB_BACKEND || readSettings(this.ctx).backendOverride || undefined)),
+      reselectBackend: () => {
+        this.backendInfo = undefined
+      },
       electronVersion: options.electronVersion ?? null,
       jobs,
       startJob: async (runId, kind, config, seed, opts = {}) => {

@@ -8,10 +8,12 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import type { BackendInfo } from '../../api/status'
+import { BACKEND_CHOICES } from '../../api/backends'
 
 const nodeRequire = createRequire(import.meta.url)
 
-export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const
+/** One list of backends, shared with the contract (settings, status). */
+export const BACKEND_NAMES = BACKEND_CHOICES
 export type BackendName = (typeof BACKEND_NAMES)[number]
 
 interface Candidate {

@@ -52,6 +52,11 @@ export class JobQueue {
     return { jobId: job.id, done }
   }
 
+  setConcurrency(concurrency: number): void {
+    this.concurrency = concurrency
+    this.pump()
+  }
+
   isActive(runId: number): boolean {
     return this.waiting.some((j) => j.spec.runId === runId) || [...this.running.values()].some((j) => j.spec.runId === runId)
   }
