@@ -15,6 +15,7 @@ import { useNoticesStore } from './stores/notices'
 import { keepStoresLive } from './stores/live'
 import './styles/theme.css'
 import './styles/base.css'
+import './styles/screens.css'
 
 const chosen = chooseTransport(window)
 installApi(chosen.transport)

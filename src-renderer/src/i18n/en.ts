@@ -1,3 +1,5 @@
+import enLab from './en-lab'
+
 /** English UI text. Every key here must exist in zh-CN.ts too (test/unit/renderer checks it). */
 const en = {
   app: {
@@ -139,7 +141,8 @@ const en = {
     title: 'Page not found',
     body: 'There is nothing at this address.',
     home: 'Go to Home'
-  }
+  },
+  ...enLab
 }
 
 export default en

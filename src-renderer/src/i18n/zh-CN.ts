@@ -1,5 +1,6 @@
 /** 简体中文界面文字。键必须与 en.ts 完全一致（test/unit/renderer 会检查）。 */
 import type { Messages } from './en'
+import zhCNLab from './zh-CN-lab'
 
 const zhCN: Messages = {
   app: {
@@ -140,7 +141,8 @@ const zhCN: Messages = {
     title: '页面未找到',
     body: '此地址没有内容。',
     home: '返回首页'
-  }
+  },
+  ...zhCNLab
 }
 
 export default zhCN

@@ -16,5 +16,10 @@ export const useJobsStore = defineStore('jobs', () => {
     byId.value = { ...byId.value, [progress.jobId]: progress }
   }
 
-  return { byId, running, update }
+  /** A run ended: its job is no longer running, whatever its last progress said. */
+  function finishRun(runId: number) {
+    byId.value = Object.fromEntries(Object.entries(byId.value).filter(([, job]) => job.runId !== runId))
+  }
+
+  return { byId, running, update, finishRun }
 })

@@ -10,6 +10,8 @@ import { useJobsStore } from './jobs'
 import { useNoticesStore } from './notices'
 import { useProjectsStore } from './projects'
 import { useStatusStore } from './status'
+import { useDatasetsStore } from './datasets'
+import { useRunsStore } from './runs'
 
 export interface ConnectionSource {
   state(): ConnectionState
@@ -22,6 +24,8 @@ export function keepStoresLive(connection: ConnectionSource): () => void {
   const projects = useProjectsStore()
   const status = useStatusStore()
   const jobs = useJobsStore()
+  const datasets = useDatasetsStore()
+  const runs = useRunsStore()
 
   connectionStore.update(connection.state())
   const stops = [
@@ -30,13 +34,29 @@ export function keepStoresLive(connection: ConnectionSource): () => void {
       void projects.load()
       void status.load() // the counts changed too
     }),
-    onEvent('job.progress', (progress) => jobs.update(progress)),
+    onEvent('job.progress', (progress) => {
+      jobs.update(progress)
+      runs.onProgress(progress)
+    }),
+    onEvent('datasets.changed', () => {
+      if (datasets.loaded) void datasets.load()
+    }),
+    onEvent('datasets.progress', (progress) => datasets.onProgress(progress)),
+    onEvent('runs.changed', (change) => {
+      if (change.status !== 'running' && change.status !== 'queued') jobs.finishRun(change.id)
+      runs.reloadSoon()
+    }),
+    onEvent('log.changed', () => runs.reloadSoon()),
+    onEvent('evaluation.result', () => runs.reloadSoon()),
+    onEvent('evaluation.verdict', () => runs.reloadSoon()),
     connection.onStateChange((state) => {
       const wasLost = connectionStore.state === 'reconnecting'
       connectionStore.update(state)
       if (state === 'open' && wasLost) {
         void status.load()
         void projects.load()
+        if (datasets.loaded) void datasets.load()
+        runs.reloadSoon()
       }
     })
   ]
