@@ -124,10 +124,12 @@ export function emptyTrash(db: Database.Database, dataDir: string, ids?: readonl
   // Files are removed only after the rows are gone, so a crash in between leaves orphan files
   // (harmless) and never rows that point at missing files.
   const root = path.resolve(dataDir)
+  // A file another run still points at stays (a defended "wrapped" run shares its source's weights).
+  const stillUsed = db.prepare('SELECT 1 FROM artifacts WHERE path = ? LIMIT 1')
   let freedBytes = 0
   for (const f of files) {
     const full = path.resolve(root, f.path)
-    if (!full.startsWith(root + path.sep)) continue
+    if (!full.startsWith(root + path.sep) || stillUsed.get(f.path)) continue
     try {
       fs.rmSync(full, { force: true, recursive: true })
       freedBytes += f.bytes

@@ -62,6 +62,20 @@ describe('trash', () => {
     expect(() => getRun(lab.db, a)).toThrow(/no run/)
   })
 
+  it('keeps a file that a run outside the trash still uses (a wrapped run shares its source weights)', () => {
+    lab = freshLog()
+    const source = addRun(lab.db, { name: 'source' })
+    const wrapped = addRun(lab.db, { name: 'wrapped' })
+    const file = addArtifact(lab, source, 'runs/1/weights.safetensors', 64)
+    lab.db.prepare("INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, 'weights', 'runs/1/weights.safetensors', 'x', 64, 'now')").run(wrapped)
+    trashRuns(lab.db, [source])
+    expect(emptyTrash(lab.db, lab.dir)).toEqual({ ids: [source], freedBytes: 0 })
+    expect(fs.existsSync(file)).toBe(true)
+    trashRuns(lab.db, [wrapped])
+    expect(emptyTrash(lab.db, lab.dir).freedBytes).toBe(64)
+    expect(fs.existsSync(file)).toBe(false)
+  })
+
   it('refuses to trash a running run and never deletes a file outside the data directory', () => {
     lab = freshLog()
     const running = addRun(lab.db, { name: 'r', status: 'running' })
