@@ -94,13 +94,8 @@ async function buildLoadChild(work: string): Promise<string> {
   return outfile
 }
 
-async function main(): Promise<void> {
-  const child = process.argv.indexOf('--register')
-  if (child >= 0) {
-    const [name, dataDir, source] = process.argv.slice(child + 1)
-    process.stdout.write(JSON.stringify(await registerCase(name, dataDir, source === '-' ? null : source)) + '\n')
-    return
-  }
+/** Runs both cases and prints the table; `npm run bench -- data` can call this as a section. */
+export async function dataSection(): Promise<{ loadAverage: number[]; results: CaseResult[] }> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'advlab-bench-data-'))
   let loadChild: string | undefined
   try {
@@ -142,14 +137,23 @@ async function main(): Promise<void> {
       console.log(
         `${r.case.padEnd(9)} ${String(r.images).padStart(6)}  ${f(r.registerSeconds).padStart(10)}  ${f(r.loadSeconds).padStart(6)}  ${f(r.loadCpuSeconds).padStart(10)}  ${f(r.float32MB, 1).padStart(10)}  ${`${f(r.rssBeforeMB, 0)}→${f(r.rssAfterMB, 0)}`.padStart(19)}  ${f(r.peakRssMB, 0).padStart(7)}  ${f(r.rssRatio).padStart(11)}  ${f(r.addedRatio).padStart(13)}`
       )
-    const out = path.join(path.dirname(here), 'results', 'data.json')
-    fs.mkdirSync(path.dirname(out), { recursive: true })
-    fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg(), results }, null, 2))
-    console.log(`written ${path.relative(process.cwd(), out)}`)
+    return { loadAverage: os.loadavg(), results }
   } finally {
     fs.rmSync(work, { recursive: true, force: true })
     if (loadChild) fs.rmSync(loadChild, { force: true })
   }
 }
 
-await main()
+if (process.argv[1] && path.resolve(process.argv[1]) === here) {
+  const child = process.argv.indexOf('--register')
+  if (child >= 0) {
+    const [name, dataDir, source] = process.argv.slice(child + 1)
+    process.stdout.write(JSON.stringify(await registerCase(name, dataDir, source === '-' ? null : source)) + '\n')
+  } else {
+    const section = await dataSection()
+    const out = path.join(path.dirname(here), 'results', 'data.json')
+    fs.mkdirSync(path.dirname(out), { recursive: true })
+    fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, ...section }, null, 2))
+    console.log(`written ${path.relative(process.cwd(), out)}`)
+  }
+}
