@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- <section>…] [--vs-torch] [--budget <ms>]`
  *
- * Sections: engine (default). Other sections register in SECTIONS. Results are printed as a
+ * Sections: engine (default), parallel (1 vs 2 worker threads). Other sections register in SECTIONS. Results are printed as a
  * table and written as JSON to bench/results/.
  */
 import { spawnSync } from 'node:child_process'
@@ -11,6 +11,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { initEngine } from '../src-main/lab/engine/init'
 import { benchCell, CELLS, WORKLOADS, type CellResult } from './engine'
+import { benchParallel } from './parallel'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const PYTHON = '/usr/bin/python3'
@@ -42,31 +43,39 @@ function torchAvailable(): string | null {
 async function engineSection(args: Args): Promise<object> {
   const backend = await initEngine()
   console.log(`engine benchmark on backend ${backend.name} (${backend.device}), images/s, median after warm-up`)
+  // Each cell runs here and then (with --vs-torch) in PyTorch right after, so both sides see
+  // about the same machine load; the 1-minute load average is recorded with every cell.
+  const threads = os.availableParallelism()
+  const torchNote = args.vsTorch ? torchAvailable() : null
+  if (args.vsTorch && torchNote) console.log(`  --vs-torch: ${torchNote}; skipped`)
   const ours: CellResult[] = []
+  const theirs: (CellResult | null)[] = []
+  const load: number[] = []
+  let torchVersion: string | null = null
+  let torchError: string | null = null
   for (const cell of CELLS) {
     process.stdout.write(`  ${cell.arch} ${cell.inputShape.join('×')} batch ${cell.batch} … `)
+    load.push(os.loadavg()[0])
     ours.push(benchCell(cell, args.budgetMs))
-    console.log('done')
-  }
-  let torch: { torch: string; threads: number; results: CellResult[] } | null = null
-  let torchNote: string | null = null
-  if (args.vsTorch) {
-    torchNote = torchAvailable()
-    if (!torchNote) {
-      const threads = os.availableParallelism()
-      process.stdout.write(`  PyTorch reference (${threads} threads) … `)
-      const r = spawnSync(PYTHON, [path.join(here, 'reference/torch_bench.py'), JSON.stringify({ threads, budget_ms: args.budgetMs, cells: CELLS })], {
+    if (args.vsTorch && !torchNote && !torchError) {
+      process.stdout.write(`PyTorch (${threads} threads) … `)
+      const r = spawnSync(PYTHON, [path.join(here, 'reference/torch_bench.py'), JSON.stringify({ threads, budget_ms: args.budgetMs, cells: [cell] })], {
         encoding: 'utf8',
         maxBuffer: 1 << 24
       })
-      if (r.status !== 0) torchNote = `torch_bench.py failed: ${r.stderr.trim().split('\n').pop()}`
-      else torch = JSON.parse(r.stdout)
-      console.log(torch ? 'done' : torchNote)
-    } else console.log(`  --vs-torch: ${torchNote}; skipped`)
+      if (r.status !== 0) torchError = `torch_bench.py failed: ${r.stderr.trim().split('\n').pop()}`
+      else {
+        const parsed = JSON.parse(r.stdout) as { torch: string; results: CellResult[] }
+        torchVersion = parsed.torch
+        theirs.push(parsed.results[0])
+      }
+    }
+    console.log(torchError ?? `done (load average ${load[load.length - 1].toFixed(1)})`)
   }
-  const rows = CELLS.map((cell, i) => ({ cell, advlab: ours[i], torch: torch?.results[i] ?? null }))
+  const torch = args.vsTorch && !torchNote && !torchError ? { torch: torchVersion!, threads, results: theirs as CellResult[] } : null
+  const rows = CELLS.map((cell, i) => ({ cell, advlab: ours[i], torch: torch?.results[i] ?? null, loadAverage: load[i] }))
   printTable(rows, torch !== null)
-  return { backend, cells: rows, torch: torch ? { version: torch.torch, threads: torch.threads } : null, torchNote }
+  return { backend, cpus: threads, cells: rows, torch: torch ? { version: torch.torch, threads: torch.threads } : null, torchNote: torchNote ?? torchError }
 }
 
 function printTable(rows: { cell: (typeof CELLS)[number]; advlab: CellResult; torch: CellResult | null }[], withTorch: boolean): void {
@@ -85,8 +94,13 @@ function printTable(rows: { cell: (typeof CELLS)[number]; advlab: CellResult; to
   for (const l of lines) console.log(line(l))
 }
 
+async function parallelSection(args: Args): Promise<object> {
+  console.log('parallel experiment: 1 vs 2 worker threads, each a wasm engine on its share of the batch (images/s)')
+  return { results: await benchParallel([1, 2], args.budgetMs) }
+}
+
 /** Each section prints its own table and returns what goes into the JSON file. */
-const SECTIONS: Record<string, (args: Args) => Promise<object>> = { engine: engineSection, store: () => import('./store').then((m) => m.storeSection()) }
+const SECTIONS: Record<string, (args: Args) => Promise<object>> = { engine: engineSection, parallel: parallelSection, store: () => import('./store').then((m) => m.storeSection()) }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2))

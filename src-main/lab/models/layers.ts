@@ -135,3 +135,26 @@ export function linear(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D, r
   const y = tf.add(tf.matMul(x, weight), bias) as tf.Tensor2D
   return relu ? tf.relu(y) : y
 }
+
+
+export interface InferenceLinear {
+  weight: tf.Tensor2D
+  bias: tf.Tensor1D
+  /** weight transposed once, for dL/dx = dy·Wᵀ as a plain (fast on wasm) matMul. */
+  weightT: tf.Tensor2D
+  relu: boolean
+}
+
+/** Linear layer whose gradient is dL/dx only (weights are constants on the inference path). */
+export function inferenceLinear(x: tf.Tensor2D, l: InferenceLinear): tf.Tensor2D {
+  const op = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => {
+    const pre = tf.add(tf.matMul(input as tf.Tensor2D, l.weight), l.bias)
+    const y = l.relu ? tf.relu(pre) : pre
+    if (l.relu) save([y])
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => tf.matMul(l.relu ? tf.mul(dy, tf.step(saved[0])) : dy, l.weightT))
+    }
+  }) as unknown as Parameters<typeof tf.customGrad>[0])
+  return op(x) as tf.Tensor2D
+}

@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { inputGradientFilter, inputGradientFilterStride } from '../engine/convGradients'
 import { architectures, type LayerOps } from './architectures'
-import { batchNormTrain, foldBatchNorm, inferenceConv, linear, normalise, type BatchNormState, type ConvPad, type InferenceConv } from './layers'
+import { batchNormTrain, foldBatchNorm, inferenceConv, inferenceLinear, linear, normalise, type BatchNormState, type ConvPad, type InferenceConv, type InferenceLinear } from './layers'
 import type { TensorDef } from './params'
 import { normaliseSpec, type ModelSpec } from './spec'
 import { uniformValues } from './random'
@@ -92,9 +92,21 @@ export function createModel(options: CreateModelOptions): Model {
   let cacheBackend = ''
   const cacheValid = (): boolean =>
     cacheBackend === tf.getBackend() && cacheKey.length === tensors.length && tensors.every((t, i) => t.tensor.dataId === cacheKey[i])
+  const linearCache = new Map<string, InferenceLinear>()
   const clearCache = (): void => {
     for (const c of cache.values()) tf.dispose([c.filter, c.bias, ...(c.gradFilter ? [c.gradFilter] : [])])
+    for (const l of linearCache.values()) tf.dispose(l.weightT)
     cache.clear()
+    linearCache.clear()
+  }
+  const linearFor = (name: string, relu: boolean): InferenceLinear => {
+    let l = linearCache.get(name)
+    if (!l) {
+      const weight = get(`${name}.weight`) as tf.Tensor as tf.Tensor2D
+      l = { weight, bias: get(`${name}.bias`) as tf.Tensor as tf.Tensor1D, weightT: tf.keep(tf.transpose(weight)), relu }
+      linearCache.set(name, l)
+    }
+    return l
   }
   const inferenceFor = (key: string, build: () => { filter: tf.Tensor4D; bias: tf.Tensor1D }, strides: number, pad: ConvPad, relu: boolean): InferenceConv => {
     let c = cache.get(key)
@@ -118,7 +130,7 @@ export function createModel(options: CreateModelOptions): Model {
         x,
         inferenceFor(conv, () => ({ filter: tf.clone(get(`${conv}.weight`)) as tf.Tensor4D, bias: tf.clone(get(`${conv}.bias`)) as tf.Tensor1D }), strides, pad, relu)
       ),
-    linear: trainingOps.linear
+    linear: (x, name, relu) => (tf.getBackend() === 'wasm' ? inferenceLinear(x, linearFor(name, relu)) : trainingOps.linear(x, name, relu))
   }
 
   let disposed = false
