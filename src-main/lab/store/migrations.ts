@@ -174,5 +174,30 @@ export const migrations: readonly string[] = [
     created_at   TEXT NOT NULL
   );
   CREATE INDEX masking_verdicts_run ON masking_verdicts(run_id, id);
+  `,
+  // 6 — studies (lab/study): a named set of runs reported as one table. study_runs ties each run to
+  // its strategy (arm), its seed and its role (the model measured, a distillation teacher, the
+  // evaluation or sweep run that measured it). Deleting a run drops it from its study.
+  `
+  CREATE TABLE studies (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL,
+    preset       TEXT NOT NULL,               -- seed-quick, seed-paper, custom
+    status       TEXT NOT NULL CHECK (status IN ('running','completed','failed','cancelled','interrupted')),
+    plan_json    TEXT NOT NULL,
+    error        TEXT,
+    created_at   TEXT NOT NULL,
+    finished_at  TEXT,
+    seconds      REAL
+  );
+  CREATE TABLE study_runs (
+    study_id  INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+    run_id    INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    arm       TEXT NOT NULL,
+    seed      INTEGER NOT NULL,
+    role      TEXT NOT NULL CHECK (role IN ('model','teacher','eval','sweep')),
+    PRIMARY KEY (study_id, run_id)
+  );
+  CREATE INDEX study_runs_run ON study_runs(run_id);
   `
 ]
