@@ -87,7 +87,7 @@ export const logHandlers: Handlers<LogRequest> = {
   },
   'export.report': ({ ids, path: p, title, pdf }, ctx) => {
     const target = outPath(ctx, p)
-    const html = renderReport(compareRuns(ctx.db, { ids, agreement: false }), { title })
+    const html = renderReport(compareRuns(ctx.db, { ids }), { title })
     fs.mkdirSync(path.dirname(target), { recursive: true })
     fs.writeFileSync(target, html)
     const printed = pdf ? printPdf(target, target.replace(/\.html?$/i, '') + '.pdf') : { path: null, note: null }

@@ -64,6 +64,12 @@ describe('run bundles', () => {
     expect(result.skipped).toEqual([])
     const newIds = result.imported.map((r) => r.id)
     expect(tables(b, newIds)).toEqual(tables(a, ids))
+    // Verdicts and per-sample outcomes travel too: the comparisons agree sample by sample.
+    const [ca, cb] = [compareRuns(a.db, { ids }), compareRuns(b.db, { ids: newIds })]
+    expect(cb.agreement).toEqual(ca.agreement)
+    expect(ca.agreement.cells.map((c) => c.attack)).toEqual(['fgsm'])
+    expect(cb.verdicts.perRun.map((v) => [v.verdict, v.fired])).toEqual(ca.verdicts.perRun.map((v) => [v.verdict, v.fired]))
+    expect(tables(b, newIds)[1]).toMatch(/\| Gradient-mask toy \| 3 \|.*\| yes \|/)
     expect(readMetricSeries(b.db, newIds[0])).toEqual(readMetricSeries(a.db, ids[0]))
     expect(b.db.prepare('SELECT note FROM runs WHERE id = ?').get(newIds[0])).toEqual({ note: 'baseline, seed 0' })
     expect(b.db.prepare('SELECT tag FROM run_tags WHERE run_id = ?').all(newIds[0])).toEqual([{ tag: 'paper' }])

@@ -20,6 +20,8 @@ describe('HTML report', () => {
     expect(html).toContain('<h1>Seed study</h1>')
     expect(html).toContain('suspected gradient masking')
     expect(html).toContain('<td>Gradient-mask toy</td><td>3</td><td>92.1% ± 0.2%</td>')
+    expect(html).toMatch(/<td>Gradient-mask toy<\/td>.*?<span class="verdict-yes">yes<\/span>/)
+    expect(html).toContain('<h2>Per-sample agreement under attack</h2>')
     // Two training-curve charts (test/accuracy, train/loss) and three ε-curves (fgsm, pgd, autoattack).
     expect(html.match(/<svg /g)).toHaveLength(5)
     expect(html).not.toMatch(/<script|<link|src="http|href="http|url\(http/i)

@@ -113,13 +113,27 @@ describe('compareRuns', () => {
     expect(cmp.runs.map((r) => r.defence)).toContain('distillation+pgd-at')
   })
 
-  it('says plainly when verdicts or per-sample outcomes are not in this log', () => {
+  it('reports each run’s latest masking verdict and, for repeats, the most alarming one', () => {
     lab = freshLog()
-    const a = addRun(lab.db, { name: 'a' })
-    const cmp = compareRuns(lab.db, { ids: [a] })
-    if (!cmp.verdicts.available) expect(cmp.verdicts.reason).toMatch(/verdict/)
-    if (!cmp.agreement.available) expect(cmp.agreement.reason).toMatch(/per-sample/)
-    expect(cmp.verdicts.perRun.map((v) => v.runId)).toEqual([a])
+    const a = addRun(lab.db, { name: 'toy seed 0', verdict: { verdict: 'possible', fired: [8] } })
+    const b = addRun(lab.db, { name: 'toy seed 1', seed: 1, verdict: { verdict: 'yes', fired: [1, 8] } })
+    const c = addRun(lab.db, { name: 'baseline', config: baseConfig({ epochs: 2 }) })
+    const cmp = compareRuns(lab.db, { ids: [a, b, c] })
+    expect(cmp.verdicts).toEqual({ available: true, perRun: [{ runId: a, verdict: 'possible', fired: [8] }, { runId: b, verdict: 'yes', fired: [1, 8] }, { runId: c, verdict: null, fired: [] }] })
+    expect(cmp.groups.map((g) => g.verdict)).toEqual(['yes', null])
+  })
+
+  it('aligns per-sample outcomes: which samples each run gets right under each attack', () => {
+    lab = freshLog()
+    const a = addRun(lab.db, { name: 'a', evals: [['pgd', 'Linf', 8 / 255, 0.5, 4, [true, true, false, false]]] })
+    const b = addRun(lab.db, { name: 'b', evals: [['pgd', 'Linf', 8 / 255, 0.5, 4, [true, false, true, false]]] })
+    const c = addRun(lab.db, { name: 'no samples', evals: [['pgd', 'Linf', 8 / 255, 0.3]] })
+    const cmp = compareRuns(lab.db, { ids: [a, b, c] })
+    expect(cmp.agreement.available).toBe(true)
+    expect(cmp.agreement.cells).toEqual([
+      { attack: 'pgd', norm: 'Linf', epsilon: 8 / 255, samples: [0, 1, 2, 3], correct: [[true, true, false, false], [true, false, true, false], null], allCorrect: 1, noneCorrect: 1 }
+    ])
+    expect(compareRuns(lab.db, { ids: [a, b], agreement: false }).agreement.cells).toEqual([])
   })
 
   it('refuses an unknown run id, naming it', () => {

@@ -4,6 +4,7 @@ import { openLog } from '../../../src-main/lab/store/open'
 import { createRun, setRunStatus } from '../../../src-main/lab/store/runs'
 import { MetricWriter } from '../../../src-main/lab/store/metric-writer'
 import { logEvent } from '../../../src-main/lab/store/events'
+import { writeEvalRecord } from '../../../src-main/lab/store/evaluations'
 import { tempDir } from '../../support/temp'
 
 export interface Lab {
@@ -25,8 +26,9 @@ export interface RunSpec {
   kind?: string
   /** metric name → values at steps 0, 1, 2, … */
   metrics?: Record<string, number[]>
-  /** [attack, norm, epsilon, accuracy, n?] */
-  evals?: Array<[string, string, number, number, number?]>
+  /** [attack, norm, epsilon, accuracy, n?, per-sample correctness under attack?] */
+  evals?: Array<[string, string, number, number, number?, boolean[]?]>
+  verdict?: { verdict: 'no' | 'possible' | 'yes'; fired: number[] }
   status?: 'completed' | 'running' | 'failed'
 }
 
@@ -47,24 +49,37 @@ export function addRun(db: Database.Database, spec: RunSpec): number {
   for (const [name, values] of Object.entries(spec.metrics ?? {})) writer.add(id, values.map((value, step) => ({ name, step, value, time: 1_700_000_000 + step })))
   writer.flush()
   logEvent(db, id, 'info', `run ${spec.name} logged`)
-  // eval_results rows are written as the evaluation code writes them: one row per seed.
-  const insert = db.prepare('INSERT INTO eval_results (run_id, attack, norm, epsilon, n, accuracy, params_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-  for (const [attack, norm, epsilon, accuracy, n] of spec.evals ?? []) insert.run(id, attack, norm, epsilon, n ?? 1000, accuracy, JSON.stringify({ seed }), new Date().toISOString())
+  // Results and verdicts are written as the evaluation jobs write them (one result row per seed).
+  // The model run doubles as the producing eval run, which keeps the runs table to what a test names.
+  for (const [attack, norm, epsilon, accuracy, n, correct] of spec.evals ?? []) {
+    const samples = correct
+      ? {
+          indices: Int32Array.from(correct.map((_, i) => i)),
+          labels: Int32Array.from(correct.map((_, i) => i % 10)),
+          cleanPredictions: Int32Array.from(correct.map((_, i) => i % 10)),
+          adversarialPredictions: Int32Array.from(correct.map((ok, i) => (ok ? i % 10 : (i + 1) % 10))),
+          perturbationNorms: null
+        }
+      : undefined
+    writeEvalRecord(db, id, { type: 'result', runId: id, attack, norm, epsilon, seed, n: n ?? 1000, accuracy, cleanAccuracy: null, params: { seed }, seconds: null, samples })
+  }
+  if (spec.verdict) writeEvalRecord(db, id, { type: 'verdict', runId: id, verdict: spec.verdict.verdict, fired: spec.verdict.fired, checks: [] })
   if ((spec.status ?? 'completed') !== 'running') setRunStatus(db, id, spec.status ?? 'completed')
   return id
 }
 
 /** The seed study's four rows, three repeats each, with small seed-to-seed spread. */
 export function seedStudy(db: Database.Database): { ids: number[]; groups: Record<string, number[]> } {
-  const rows: Array<[string, Record<string, unknown>, string, number, number, number]> = [
-    ['Baseline', {}, 'train', 0.934, 0.218, 0.173],
-    ['Defensive distill', { temperature: 20 }, 'distill', 0.926, 0.531, 0.248],
-    ['Distill + PGD 5-step', { temperature: 20, defence: { kind: 'pgd-at', epsilon: 8 / 255, steps: 5 } }, 'distill', 0.924, 0.476, 0.239],
-    ['Gradient-mask toy', { defence: { kind: 'gradient-truncation', backwardScale: 0 } }, 'train', 0.921, 0.712, 0.181]
+  type Verdict = 'no' | 'possible' | 'yes'
+  const rows: Array<[string, Record<string, unknown>, string, number, number, number, Verdict, number[]]> = [
+    ['Baseline', {}, 'train', 0.934, 0.218, 0.173, 'no', []],
+    ['Defensive distill', { temperature: 20 }, 'distill', 0.926, 0.531, 0.248, 'possible', [5, 8]],
+    ['Distill + PGD 5-step', { temperature: 20, defence: { kind: 'pgd-at', epsilon: 8 / 255, steps: 5 } }, 'distill', 0.924, 0.476, 0.239, 'possible', [8]],
+    ['Gradient-mask toy', { defence: { kind: 'gradient-truncation', backwardScale: 0 } }, 'train', 0.921, 0.712, 0.181, 'yes', [1, 4, 8]]
   ]
   const groups: Record<string, number[]> = {}
   const ids: number[] = []
-  for (const [name, extra, kind, clean, fgsm, aa] of rows) {
+  for (const [name, extra, kind, clean, fgsm, aa, verdict, fired] of rows) {
     groups[name] = []
     for (let seed = 0; seed < 3; seed++) {
       const d = (seed - 1) * 0.002
@@ -76,10 +91,12 @@ export function seedStudy(db: Database.Database): { ids: number[]; groups: Recor
         metrics: { 'test/accuracy': [0.5, 0.8, clean + d], 'train/loss': [2, 1, 0.3 + d] },
         evals: [
           ['clean', 'Linf', 0, clean + d],
-          ['fgsm', 'Linf', 8 / 255, fgsm + d],
+          // 20 samples whose outcomes follow the accuracy, shifted per group and seed.
+          ['fgsm', 'Linf', 8 / 255, fgsm + d, 1000, Array.from({ length: 20 }, (_, i) => (i * 7 + seed + ids.length) % 10 < fgsm * 10)],
           ['pgd', 'Linf', 8 / 255, aa + 0.01 + d],
           ['autoattack', 'Linf', 8 / 255, aa + d]
-        ]
+        ],
+        verdict: { verdict, fired }
       })
       groups[name].push(id)
       ids.push(id)

@@ -8,7 +8,7 @@ let lab: Lab
 afterEach(() => lab?.cleanup())
 
 describe('results table', () => {
-  it('renders the seed study as Markdown with the seed columns and mean ± std over 3 repeats', () => {
+  it('renders the seed study as Markdown with the seed columns, mean ± std over 3 repeats and the masking verdict', () => {
     lab = freshLog()
     const { ids } = seedStudy(lab.db)
     const md = formatResultsTable(resultsTable(compareRuns(lab.db, { ids })), 'md')
@@ -16,8 +16,8 @@ describe('results table', () => {
     expect(lines[0]).toBe('| model / strategy | n | clean | FGSM (ε=8/255) | PGD (ε=8/255) | AutoAttack (ε=8/255) | suspected gradient masking |')
     expect(lines).toHaveLength(2 + 4)
     // seed runs differ by ±0.2 points: the sample std of (x−0.2, x, x+0.2) is 0.2.
-    expect(lines[2]).toBe('| Baseline | 3 | 93.4% ± 0.2% | 21.8% ± 0.2% | 18.3% ± 0.2% | 17.3% ± 0.2% | not evaluated |')
-    expect(lines[5]).toBe('| Gradient-mask toy | 3 | 92.1% ± 0.2% | 71.2% ± 0.2% | 19.1% ± 0.2% | 18.1% ± 0.2% | not evaluated |')
+    expect(lines[2]).toBe('| Baseline | 3 | 93.4% ± 0.2% | 21.8% ± 0.2% | 18.3% ± 0.2% | 17.3% ± 0.2% | no |')
+    expect(lines[5]).toBe('| Gradient-mask toy | 3 | 92.1% ± 0.2% | 71.2% ± 0.2% | 19.1% ± 0.2% | 18.1% ± 0.2% | yes |')
   })
 
   it('writes CSV with numeric mean and std columns that parse back to the values', () => {

@@ -5,7 +5,9 @@
  *   manifest.json                      format, schema version, one entry per run (below)
  *   runs/<uid>/config.json             the run's config as it ran
  *   runs/<uid>/metrics.csv             name,step,value,time
- *   runs/<uid>/evaluations.json        eval_results rows
+ *   runs/<uid>/evaluations.json        results per attack × ε × seed, with per-sample outcomes
+ *   runs/<uid>/verdicts.json           gradient-masking verdicts with their checks
+ *   runs/<uid>/scores.json             CLEVER / Lipschitz scores
  *   runs/<uid>/events.jsonl            the run's event log, one JSON object per line
  *   runs/<uid>/artifacts/<path>        checkpoints, weights, gallery images (path as in the log)
  *
@@ -44,6 +46,8 @@ export const BundleRunSchema = z
       config: z.string(),
       metrics: z.string(),
       evaluations: z.string(),
+      verdicts: z.string(),
+      scores: z.string(),
       events: z.string(),
       artifacts: z.array(z.object({ kind: z.string().min(1), path: z.string(), dataPath: z.string(), sha256: z.string(), bytes: z.number().int().nonnegative() }))
     })

@@ -9,6 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type Database from 'better-sqlite3'
 import { unzipSync, zipSync, type Zippable } from 'fflate'
+import { z } from 'zod'
 import { LabError } from '../../../api/errors'
 import { APP_VERSION } from '../../version'
 import { BUNDLE_FORMAT, BUNDLE_SCHEMA_VERSION, BundleRunSchema, insideRoot, ManifestSchema, sha256, unsafeArchivePath, type BundleRun, type Manifest } from './bundle-format'
@@ -33,6 +34,46 @@ interface RunRow {
   dataset_name: string | null
   dataset_hash: string | null
 }
+
+interface EvalRow {
+  id: number
+  attack: string
+  norm: string
+  epsilon: number
+  seed: number
+  n: number
+  accuracy: number
+  clean_accuracy: number | null
+  params_json: string
+  seconds: number | null
+  created_at: string
+}
+
+const BundledEvalSchema = z.object({
+  attack: z.string().min(1),
+  norm: z.string().min(1),
+  epsilon: z.number(),
+  seed: z.number().int(),
+  n: z.number().int().nonnegative(),
+  accuracy: z.number(),
+  cleanAccuracy: z.number().nullable(),
+  params: z.record(z.string(), z.unknown()),
+  seconds: z.number().nullable(),
+  createdAt: z.string(),
+  samples: z
+    .object({
+      indices: z.array(z.number().int()),
+      labels: z.array(z.number().int()),
+      cleanPredictions: z.array(z.number().int()),
+      adversarialPredictions: z.array(z.number().int()),
+      perturbationNorms: z.array(z.number().nullable())
+    })
+    .refine((s) => [s.labels, s.cleanPredictions, s.adversarialPredictions, s.perturbationNorms].every((a) => a.length === s.indices.length), 'sample columns differ in length')
+    .nullable()
+})
+type BundledEval = z.infer<typeof BundledEvalSchema>
+const VerdictSchema = z.object({ verdict: z.enum(['no', 'possible', 'yes']), fired: z.array(z.number().int()), checks: z.array(z.unknown()), createdAt: z.string() })
+const ScoreSchema = z.object({ metric: z.string().min(1), norm: z.string(), value: z.number().nullable(), details: z.record(z.string(), z.unknown()), createdAt: z.string() })
 
 const enc = new TextEncoder()
 const dec = new TextDecoder('utf-8', { fatal: true })
@@ -75,8 +116,32 @@ export function exportBundle(db: Database.Database, dataDir: string, ids: readon
     const dir = `runs/${uid}`
     put(`${dir}/config.json`, enc.encode(JSON.stringify(JSON.parse(r.config_json), null, 2)), true)
     put(`${dir}/metrics.csv`, enc.encode(metricsCsv(db, id)), true)
-    const evals = db.prepare('SELECT attack, norm, epsilon, n, accuracy, params_json, created_at FROM eval_results WHERE run_id = ? ORDER BY id').all(id) as Array<Record<string, unknown>>
-    put(`${dir}/evaluations.json`, enc.encode(JSON.stringify(evals.map((e) => ({ ...e, params: JSON.parse(e.params_json as string), params_json: undefined })), null, 2)), true)
+    const evals = db.prepare('SELECT id, attack, norm, epsilon, seed, n, accuracy, clean_accuracy, params_json, seconds, created_at FROM eval_results WHERE run_id = ? ORDER BY id').all(id) as EvalRow[]
+    const samples = db.prepare('SELECT sample_index, label, clean_prediction, adversarial_prediction, perturbation_norm FROM eval_samples WHERE result_id = ? ORDER BY sample_index').raw(true)
+    const bundledEvals: BundledEval[] = evals.map((e) => {
+      const rows = samples.all(e.id) as [number, number, number, number, number | null][]
+      return {
+        attack: e.attack,
+        norm: e.norm,
+        epsilon: e.epsilon,
+        seed: e.seed,
+        n: e.n,
+        accuracy: e.accuracy,
+        cleanAccuracy: e.clean_accuracy,
+        params: JSON.parse(e.params_json),
+        seconds: e.seconds,
+        createdAt: e.created_at,
+        // Columns rather than objects: a thousand samples stay a few kilobytes.
+        samples: rows.length
+          ? { indices: rows.map((r) => r[0]), labels: rows.map((r) => r[1]), cleanPredictions: rows.map((r) => r[2]), adversarialPredictions: rows.map((r) => r[3]), perturbationNorms: rows.map((r) => r[4]) }
+          : null
+      }
+    })
+    put(`${dir}/evaluations.json`, enc.encode(JSON.stringify(bundledEvals)), true)
+    const verdicts = db.prepare('SELECT verdict, fired, checks_json, created_at FROM masking_verdicts WHERE run_id = ? ORDER BY id').all(id) as Array<{ verdict: string; fired: string; checks_json: string; created_at: string }>
+    put(`${dir}/verdicts.json`, enc.encode(JSON.stringify(verdicts.map((v) => ({ verdict: v.verdict, fired: v.fired ? v.fired.split(',').map(Number) : [], checks: JSON.parse(v.checks_json), createdAt: v.created_at })))), true)
+    const scores = db.prepare('SELECT metric, norm, value, details_json, created_at FROM eval_scores WHERE run_id = ? ORDER BY id').all(id) as Array<{ metric: string; norm: string; value: number | null; details_json: string; created_at: string }>
+    put(`${dir}/scores.json`, enc.encode(JSON.stringify(scores.map((c) => ({ metric: c.metric, norm: c.norm, value: c.value, details: JSON.parse(c.details_json), createdAt: c.created_at })))), true)
     const events = db.prepare('SELECT level, message, data_json, time FROM events WHERE run_id = ? ORDER BY id').all(id) as Array<{ level: string; message: string; data_json: string | null; time: number }>
     put(`${dir}/events.jsonl`, enc.encode(events.map((e) => JSON.stringify({ level: e.level, message: e.message, data: e.data_json ? JSON.parse(e.data_json) : null, time: e.time })).join('\n')), true)
     const artifacts: BundleRun['files']['artifacts'] = []
@@ -106,7 +171,7 @@ export function exportBundle(db: Database.Database, dataDir: string, ids: readon
       note: r.note,
       starred: r.starred === 1,
       tags: (db.prepare('SELECT tag FROM run_tags WHERE run_id = ? ORDER BY tag').all(id) as { tag: string }[]).map((t) => t.tag),
-      files: { config: `${dir}/config.json`, metrics: `${dir}/metrics.csv`, evaluations: `${dir}/evaluations.json`, events: `${dir}/events.jsonl`, artifacts }
+      files: { config: `${dir}/config.json`, metrics: `${dir}/metrics.csv`, evaluations: `${dir}/evaluations.json`, verdicts: `${dir}/verdicts.json`, scores: `${dir}/scores.json`, events: `${dir}/events.jsonl`, artifacts }
     })
   }
   const manifest: Manifest = { format: BUNDLE_FORMAT, schemaVersion: BUNDLE_SCHEMA_VERSION, createdAt: new Date().toISOString(), appVersion: APP_VERSION, files: hashes, runs }
@@ -163,7 +228,9 @@ interface CheckedRun {
   run: BundleRun
   config: Record<string, unknown>
   metrics: Array<[string, number, number, number]>
-  evaluations: Array<{ attack: string; norm: string; epsilon: number; n: number; accuracy: number; params: unknown; created_at: string }>
+  evaluations: BundledEval[]
+  verdicts: Array<z.infer<typeof VerdictSchema>>
+  scores: Array<z.infer<typeof ScoreSchema>>
   events: Array<{ level: string; message: string; data: unknown; time: number }>
 }
 
@@ -234,6 +301,11 @@ export function checkBundle(source: string): { manifest: Manifest; runs: Checked
         return reject(source, `"${name}" is not valid JSON`)
       }
     }
+    const checked = <T>(schema: z.ZodType<T>, value: unknown, name: string): T => {
+      const r = schema.safeParse(value)
+      if (!r.success) reject(source, `"${name}" of run "${run.name}": field "${r.error.issues[0].path.join('.')}" ${r.error.issues[0].message.toLowerCase()}`)
+      return (r as { data: T }).data
+    }
     for (const a of run.files.artifacts) {
       if (!(a.path in manifest.files)) reject(source, `artifact "${a.path}" of run "${run.name}" is not listed with a checksum`)
       const why = unsafeArchivePath(a.dataPath)
@@ -253,7 +325,9 @@ export function checkBundle(source: string): { manifest: Manifest; runs: Checked
       run,
       config: json<Record<string, unknown>>(run.files.config),
       metrics: parseMetricsCsv(text(run.files.metrics), `"${run.files.metrics}"`, source),
-      evaluations: json<CheckedRun['evaluations']>(run.files.evaluations),
+      evaluations: checked(z.array(BundledEvalSchema), json(run.files.evaluations), run.files.evaluations),
+      verdicts: checked(z.array(VerdictSchema), json(run.files.verdicts), run.files.verdicts),
+      scores: checked(z.array(ScoreSchema), json(run.files.scores), run.files.scores),
       events
     }
   })
@@ -291,7 +365,14 @@ export function importBundle(db: Database.Database, dataDir: string, source: str
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
       )
       const insertMetric = db.prepare('INSERT INTO metrics (run_id, name, step, value, time) VALUES (?, ?, ?, ?, ?)')
-      const insertEval = db.prepare('INSERT INTO eval_results (run_id, attack, norm, epsilon, n, accuracy, params_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      const insertEval = db.prepare(
+        'INSERT INTO eval_results (run_id, eval_run_id, attack, norm, epsilon, seed, n, accuracy, clean_accuracy, params_json, seconds, created_at) VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
+      )
+      const insertSample = db.prepare(
+        'INSERT INTO eval_samples (result_id, sample_index, label, clean_prediction, adversarial_prediction, clean_correct, adversarial_correct, perturbation_norm) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
+      )
+      const insertVerdict = db.prepare('INSERT INTO masking_verdicts (run_id, eval_run_id, verdict, fired, checks_json, created_at) VALUES (?, NULL, ?, ?, ?, ?)')
+      const insertScore = db.prepare('INSERT INTO eval_scores (run_id, eval_run_id, metric, norm, value, details_json, created_at) VALUES (?, NULL, ?, ?, ?, ?, ?)')
       const insertEvent = db.prepare('INSERT INTO events (run_id, level, message, data_json, time) VALUES (?, ?, ?, ?, ?)')
       const insertArtifact = db.prepare('INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)')
       const insertTag = db.prepare('INSERT OR IGNORE INTO run_tags (run_id, tag) VALUES (?, ?)')
@@ -310,7 +391,14 @@ export function importBundle(db: Database.Database, dataDir: string, source: str
           insertRun.run(projectId, datasetId, r.name, r.kind, status, JSON.stringify(c.config), r.configHash, r.seed, r.backend, r.error, r.createdAt, r.startedAt, r.finishedAt, now, r.note, r.starred ? 1 : 0, r.uid).lastInsertRowid
         )
         for (const m of c.metrics) insertMetric.run(id, m[0], m[1], m[2], m[3])
-        for (const e of c.evaluations) insertEval.run(id, e.attack, e.norm, e.epsilon, e.n, e.accuracy, JSON.stringify(e.params ?? {}), e.created_at)
+        // The eval run that produced a result stays behind on the exporting machine: eval_run_id is null.
+        for (const e of c.evaluations) {
+          const rid = Number(insertEval.run(id, e.attack, e.norm, e.epsilon, e.seed, e.n, e.accuracy, e.cleanAccuracy, JSON.stringify(e.params), e.seconds, e.createdAt).lastInsertRowid)
+          const s = e.samples
+          if (s) for (let i = 0; i < s.indices.length; i++) insertSample.run(rid, s.indices[i], s.labels[i], s.cleanPredictions[i], s.adversarialPredictions[i], s.cleanPredictions[i] === s.labels[i] ? 1 : 0, s.adversarialPredictions[i] === s.labels[i] ? 1 : 0, s.perturbationNorms[i])
+        }
+        for (const v of c.verdicts) insertVerdict.run(id, v.verdict, v.fired.join(','), JSON.stringify(v.checks), v.createdAt)
+        for (const sc of c.scores) insertScore.run(id, sc.metric, sc.norm, sc.value, JSON.stringify(sc.details), sc.createdAt)
         for (const e of c.events) insertEvent.run(id, e.level, e.message, e.data == null ? null : JSON.stringify(e.data), e.time)
         for (const t of r.tags) insertTag.run(id, t)
         for (const p of planned.filter((p) => p.c === c)) insertArtifact.run(id, p.a.kind, p.rel, p.a.sha256, p.a.bytes, now)

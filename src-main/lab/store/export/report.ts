@@ -105,6 +105,12 @@ export function renderReport(cmp: Comparison, options: { title?: string; maxMetr
   const verdicts = cmp.verdicts.available
     ? table(['run', 'verdict', 'checks fired'], cmp.verdicts.perRun.map((v, i) => [esc(runLabel(cmp, i)), v.verdict ? verdictCell(v.verdict) : '—', esc(v.fired.join(', ') || '—')]))
     : `<p class="muted">Masking verdicts: ${esc(cmp.verdicts.reason ?? 'not available')}.</p>`
+  const agreement = cmp.agreement.cells.length
+    ? table(
+        ['attack', 'norm', 'ε', 'samples', 'all runs right', 'no run right', ...cmp.runs.map((r) => `#${r.id} right`)],
+        cmp.agreement.cells.map((c) => [esc(c.attack), esc(c.norm), esc(formatEpsilon(c.epsilon)), String(c.samples.length), String(c.allCorrect), String(c.noneCorrect), ...c.correct.map((r) => (r ? String(r.filter(Boolean).length) : '—'))])
+      )
+    : ''
   const charts = [...metricCharts(cmp, options.maxMetricCharts ?? 8)]
   const eps = epsilonCharts(cmp)
   return `<!doctype html>
@@ -119,6 +125,7 @@ export function renderReport(cmp: Comparison, options: { title?: string; maxMetr
 <h2>Config differences</h2>${config}
 <h2>Final metrics</h2>${finals}
 <h2>Accuracy under attack</h2>${evals}
+${agreement ? `<h2>Per-sample agreement under attack</h2>${agreement}` : ''}
 ${eps.length ? `<h2>ε-curves</h2>${eps.join('\n')}` : ''}
 ${charts.length ? `<h2>Training curves</h2>${charts.join('\n')}` : ''}
 </body></html>
