@@ -43,7 +43,7 @@ export async function importJob(ctx: JobContext): Promise<Record<string, unknown
       throw new JobFailure((error as Error).message)
     }
     ctx.progress({ phase: 'checking accuracy', step: 0, total: 1 })
-    const test = await loadDatasetRecord(dataset, { split: dataset.info.splits.test ? 'test' : 'train', subset: 2000 })
+    const test = await loadDatasetRecord(dataset, { split: dataset.info.splits.test ? 'test' : 'train', subset: 2000 }, ctx.spec.dataDir)
     const clean = evaluateClean(model, test)
     ctx.metrics([{ name: 'test/accuracy', step: 0, value: clean.accuracy }, { name: 'test/loss', step: 0, value: clean.loss }])
     ctx.log('info', `Imported ${spec.arch} (width ${spec.width}) from ${config.file}: clean accuracy ${(clean.accuracy * 100).toFixed(2)}% on ${test.n} images of ${dataset.name}.`)
