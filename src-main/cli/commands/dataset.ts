@@ -93,3 +93,16 @@ export const datasetShowCommand: Command = {
     return 0
   }
 }
+
+export const datasetRemoveCommand: Command = {
+  words: ['dataset', 'remove'],
+  usage: 'lab dataset remove <name|id> [--json]',
+  summary: 'Forget a dataset (its files stay where they are; runs keep their results).',
+  async run({ positionals }, { api, json, out }) {
+    if (positionals.length !== 1) throw new UsageError('Give exactly one dataset name or id.')
+    const ref = /^\d+$/.test(positionals[0]) ? Number(positionals[0]) : positionals[0]
+    const removed = await api.request('datasets.remove', { dataset: ref })
+    out(json ? JSON.stringify(removed, null, 2) : `Removed dataset ${removed.id} (${removed.name}) from the log.`)
+    return 0
+  }
+}
