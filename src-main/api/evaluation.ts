@@ -96,7 +96,7 @@ export const AttackRequestSchema = z
   .strict()
 export type AttackRequest = z.output<typeof AttackRequestSchema>
 
-export const BUDGETS = ['quick', 'standard'] as const
+export const BUDGETS = ['quick', 'standard', 'thorough'] as const
 export const BudgetSchema = z.enum(BUDGETS)
 export type Budget = z.infer<typeof BudgetSchema>
 
@@ -104,10 +104,17 @@ export const EvalRequestSchema = z
   .object({
     runId: RunRef,
     suite: z.enum(['full']).default('full'),
-    /** quick: a few minutes; standard: the default, ≤ 10 minutes for a cnn-small on 1,000 MNIST images. */
+    /**
+     * quick: a first look in a few minutes; standard (default): ≤ 10 minutes for a cnn-small on
+     * 1,000 MNIST images, with AutoAttack's `fast` version on a subset (recorded as autoattack-fast);
+     * thorough: AutoAttack standard on every sample — hours on a CPU.
+     */
     budget: BudgetSchema.default('standard'),
     norm: NormSchema.default('Linf'),
-    /** The ε of the headline numbers (FGSM, PGD, AutoAttack); default 8/255 (L∞) or 0.5 (L2). */
+    /**
+     * The ε of the headline numbers (FGSM, PGD, AutoAttack). Default: the literature's — 8/255 (L∞)
+     * or 0.5 (L2) for colour images, 0.3 (L∞) or 2 (L2) for grey 28×28 ones (MNIST, Madry et al. 2018).
+     */
     epsilon: PixelAmountSchema.optional(),
     /** The ε-curve; default a grid up to 4× the headline ε. */
     epsilons: z.array(PixelAmountSchema).min(1).max(20).optional(),

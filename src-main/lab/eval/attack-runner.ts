@@ -33,6 +33,7 @@ interface StageCount {
   budget: Record<string, unknown>
   robustBefore: number
   robustAfter: number
+  seconds?: number
 }
 
 /** Ensemble stages summed over chunks: how many points each stage broke in the whole set. */
@@ -43,7 +44,8 @@ export function addStages(total: StageCount[] | null, chunk: StageCount[]): Stag
     if (at) {
       at.robustBefore += s.robustBefore
       at.robustAfter += s.robustAfter
-    } else out.push({ id: s.id, budget: s.budget, robustBefore: s.robustBefore, robustAfter: s.robustAfter })
+      at.seconds = (at.seconds ?? 0) + (s.seconds ?? 0)
+    } else out.push({ id: s.id, budget: s.budget, robustBefore: s.robustBefore, robustAfter: s.robustAfter, seconds: s.seconds ?? 0 })
   }
   return out
 }

@@ -10,9 +10,10 @@ import type { Norm } from '../attacks/types'
 export interface FullEvalBudget {
   n: number
   pgd: { steps: number; restarts: number }
-  /** PGD for the ε-curve (each point). */
-  curve: { steps: number }
-  autoattack: { version: string }
+  /** PGD for the ε-curve (each point), on the first `n` samples. */
+  curve: { steps: number; n: number }
+  /** AutoAttack on the first `n` samples; versions other than standard are recorded as autoattack-<version>. */
+  autoattack: { version: 'standard' | 'fast'; n: number }
   /** Square runs on the first `n` samples only (it is the slowest per sample). */
   square: { queries: number; n: number }
   /** PGD through BPDA/EOT, for models with a toy layer. */
@@ -27,9 +28,9 @@ export const BUDGETS: Record<Budget, FullEvalBudget> = {
   quick: {
     n: 200,
     pgd: { steps: 10, restarts: 1 },
-    curve: { steps: 10 },
-    autoattack: { version: 'fast' },
-    square: { queries: 300, n: 200 },
+    curve: { steps: 10, n: 200 },
+    autoattack: { version: 'fast', n: 100 },
+    square: { queries: 300, n: 100 },
     adaptive: { steps: 10, eotSamples: 5 },
     clever: { samples: 5, batches: 10, samplesPerBatch: 32 },
     probes: 200,
@@ -38,19 +39,35 @@ export const BUDGETS: Record<Budget, FullEvalBudget> = {
   standard: {
     n: 1000,
     pgd: { steps: 20, restarts: 1 },
-    curve: { steps: 10 },
-    autoattack: { version: 'standard' },
-    square: { queries: 1000, n: 500 },
+    curve: { steps: 10, n: 500 },
+    autoattack: { version: 'fast', n: 200 },
+    square: { queries: 500, n: 200 },
     adaptive: { steps: 20, eotSamples: 10 },
-    clever: { samples: 20, batches: 20, samplesPerBatch: 64 },
+    clever: { samples: 10, batches: 20, samplesPerBatch: 32 },
     probes: 500,
     gallery: 8
+  },
+  thorough: {
+    n: 1000,
+    pgd: { steps: 100, restarts: 1 },
+    curve: { steps: 20, n: 1000 },
+    autoattack: { version: 'standard', n: 1000 },
+    square: { queries: 5000, n: 1000 },
+    adaptive: { steps: 100, eotSamples: 20 },
+    clever: { samples: 50, batches: 50, samplesPerBatch: 128 },
+    probes: 1000,
+    gallery: 16
   }
 }
 
-/** The headline ε when none is given: the literature's 8/255 in L∞, 0.5 in L2. */
-export function defaultEpsilon(norm: Norm): number {
-  return norm === 'Linf' ? 8 / 255 : 0.5
+/**
+ * The headline ε when none is given, the literature's for the kind of image: 8/255 (L∞) or 0.5 (L2)
+ * for colour images (CIFAR), 0.3 (L∞) or 2 (L2) for grey ones (MNIST, Madry et al. 2018).
+ */
+export function defaultEpsilon(norm: Norm, shape: [number, number, number]): number {
+  const grey = shape[2] === 1
+  if (norm === 'Linf') return grey ? 0.3 : 8 / 255
+  return grey ? 2 : 0.5
 }
 
 /**

@@ -11,7 +11,7 @@ import type { JobContext } from '../jobs/job-context'
 import { JobFailure } from '../jobs/job-context'
 import { BUDGETS, cleverRadius, defaultCurve, defaultEpsilon } from './budgets'
 import { EvalSession } from './session'
-import { meanStd } from './metrics'
+import { accuracyOf, meanStd } from './metrics'
 import { sequentialLayers } from './sequential'
 import { certifyIbp } from './ibp'
 import { globalLipschitz } from './lipschitz'
@@ -38,7 +38,7 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRequest & {
   }
   try {
     const size = session.shape[0] * session.shape[1] * session.shape[2]
-    const epsilon = (config.epsilon as number | undefined) ?? defaultEpsilon(norm)
+    const epsilon = (config.epsilon as number | undefined) ?? defaultEpsilon(norm, session.shape)
     const curve = ((config.epsilons as number[] | undefined) ?? defaultCurve(epsilon, norm, size)).slice().sort((a, b) => a - b)
     const seeds = seedsOf(config.seed, config.repeats)
     const clean = await timed('clean', () => session.clean(target, config.seed))
@@ -46,6 +46,7 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRequest & {
     ctx.log('info', `Full evaluation (${config.budget}) of "${input.name}" at ε=${epsilon.toPrecision(4)} (${norm}); clean accuracy ${(clean.accuracy * 100).toFixed(2)}%.`)
 
     const at = (acc: Record<string, number[]>, key: string, v: number) => (acc[key] ??= []).push(v)
+    const onFirst = (predictions: Int32Array, m: number) => accuracyOf(predictions.subarray(0, m), session.data.labels.subarray(0, m))
     const results: Record<string, number[]> = {}
     const curvePoints: Record<number, number[]> = {}
     for (const seed of seeds) {
@@ -57,14 +58,24 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRequest & {
       )
       at(results, 'pgd', pgd.accuracy)
       if (seed === config.seed) await session.gallery(target, clean, pgd.outcome, 'pgd', norm, epsilon)
+      const aaName = budget.autoattack.version === 'standard' ? 'autoattack' : `autoattack-${budget.autoattack.version}`
       const aa = await timed('autoattack', () =>
-        session.attack(target, clean, { attackId: 'autoattack', params: { ...base, ...budget.autoattack }, phase: `AutoAttack (${budget.autoattack.version})` })
+        session.attack(target, clean, {
+          attackId: 'autoattack',
+          recordAs: aaName,
+          params: { ...base, version: budget.autoattack.version },
+          n: budget.autoattack.n,
+          phase: `AutoAttack (${budget.autoattack.version})`
+        })
       )
       at(results, 'autoattack', aa.accuracy)
+      at(results, 'fgsm@autoattack', onFirst(fgsm.outcome.predictions, aa.n))
+      at(results, 'pgd@autoattack', onFirst(pgd.outcome.predictions, aa.n))
       const square = await timed('square', () =>
         session.attack(target, clean, { attackId: 'square', params: { ...base, queries: budget.square.queries }, n: budget.square.n, phase: `Square (${budget.square.queries} queries)` })
       )
       at(results, 'square', square.accuracy)
+      at(results, 'pgd@square', onFirst(pgd.outcome.predictions, square.n))
       if (ctx.spec.inputs.surrogate) {
         const transfer = await timed('transfer', () =>
           session.attack(target, clean, { attackId: 'pgd', recordAs: 'transfer-pgd', params: { ...base, ...budget.pgd }, surrogate: ctx.spec.inputs.surrogate, phase: 'transfer PGD' })
@@ -86,11 +97,11 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRequest & {
       }
       for (const e of curve) {
         const acc =
-          e === epsilon && budget.curve.steps === budget.pgd.steps
+          e === epsilon && budget.curve.steps === budget.pgd.steps && budget.curve.n >= session.data.n
             ? pgd.accuracy
             : (
                 await timed('curve', () =>
-                  session.attack(target, clean, { attackId: 'pgd', recordAs: 'pgd-curve', params: { norm, epsilon: e, seed, steps: budget.curve.steps, restarts: 1 }, phase: `ε-curve: PGD-${budget.curve.steps} at ε=${e.toPrecision(3)}` })
+                  session.attack(target, clean, { attackId: 'pgd', recordAs: 'pgd-curve', params: { norm, epsilon: e, seed, steps: budget.curve.steps, restarts: 1 }, n: budget.curve.n, phase: `ε-curve: PGD-${budget.curve.steps} at ε=${e.toPrecision(3)}` })
                 )
               ).accuracy
         ;(curvePoints[e] ??= []).push(acc)
@@ -167,8 +178,8 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRequest & {
       cleanAccuracy: clean.accuracy,
       fgsm: mean('fgsm'),
       pgd: mean('pgd'),
-      autoattack: mean('autoattack'),
-      square: mean('square'),
+      autoattack: results.autoattack ? { accuracy: mean('autoattack')!, fgsm: mean('fgsm@autoattack')!, pgd: mean('pgd@autoattack')! } : null,
+      square: results.square ? { accuracy: mean('square')!, pgd: mean('pgd@square')! } : null,
       transfer: mean('transfer'),
       adaptive: mean('adaptive'),
       hasMaskingLayers: !!layer,
@@ -184,7 +195,7 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRequest & {
     ctx.log(verdict === 'no' ? 'info' : 'warn', `Suspected gradient masking: ${verdict}${fired.length ? ` (checks ${fired.join(', ')} fired)` : ''}.`)
     const seconds = (Date.now() - started) / 1000
     ctx.log('info', `Full evaluation took ${seconds.toFixed(1)} s: ${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}.`)
-    return { cleanAccuracy: clean.accuracy, fgsm: evidence.fgsm, pgd: evidence.pgd, autoattack: evidence.autoattack, square: evidence.square, verdict, fired, seconds, timings, workers: session.pool.size }
+    return { cleanAccuracy: clean.accuracy, fgsm: evidence.fgsm, pgd: evidence.pgd, autoattack: evidence.autoattack?.accuracy, square: evidence.square?.accuracy, verdict, fired, seconds, timings, workers: session.pool.size }
   } finally {
     target.dispose()
     await session.close()

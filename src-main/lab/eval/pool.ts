@@ -8,7 +8,7 @@
 import { Worker } from 'node:worker_threads'
 import { LabError, type ApiErrorCode } from '../../api/errors'
 import { workerEntry } from '../jobs/worker-url'
-import { CHUNK, type AttackOutcome } from './attack-runner'
+import { addStages, CHUNK, type AttackOutcome } from './attack-runner'
 import { runTask, TargetCache } from './run-task'
 import type { FromShard, ShardTask, ToShard } from './shard-messages'
 
@@ -120,17 +120,7 @@ function merge(parts: AttackOutcome[], n: number, keptLength: number): AttackOut
       kept.set(p.kept.subarray(0, keptLength - keptAt), keptAt)
       keptAt += p.kept.length
     }
-    if (p.stages) {
-      const s = (stages ?? []) as { id: string; robustBefore: number; robustAfter: number }[]
-      for (const st of p.stages as typeof s) {
-        const found = s.find((x) => x.id === st.id)
-        if (found) {
-          found.robustBefore += st.robustBefore
-          found.robustAfter += st.robustAfter
-        } else s.push({ ...st })
-      }
-      stages = s
-    }
+    if (p.stages) stages = addStages(stages as Parameters<typeof addStages>[0], p.stages as Parameters<typeof addStages>[1])
   }
   return { predictions, norms, kept, budget: parts[0]?.budget ?? null, stages }
 }

@@ -12,8 +12,12 @@ export interface MaskingEvidence {
   cleanAccuracy: number
   fgsm: number | null
   pgd: number | null
-  autoattack: number | null
-  square: number | null
+  /**
+   * Attacks run on a subset (AutoAttack and Square, under the smaller budgets) come with FGSM's and
+   * PGD's accuracy on the same samples, so every comparison is sample for sample.
+   */
+  autoattack: { accuracy: number; fgsm: number; pgd: number } | null
+  square: { accuracy: number; pgd: number } | null
   transfer: number | null
   /** PGD through BPDA/EOT (only for models with non-differentiable or random layers). */
   adaptive: number | null
@@ -41,7 +45,9 @@ export const THRESHOLDS = {
   saturatedLogitGap: 40,
   randomLogitChange: 1e-4,
   adaptiveStronger: 0.05,
-  fgshGap: 0.2
+  fgsmGap: 0.2,
+  /** …while PGD stays this far above AutoAttack too. */
+  pgdGap: 0.1
 } as const
 
 /** Names as the UI shows them. */
@@ -72,17 +78,18 @@ export function runChecks(e: MaskingEvidence): MaskingCheck[] {
   } else checks.push(notRun(1, 'strong', 'needs FGSM and PGD at the same ε'))
 
   // 2 — gradient-free attacks know less than white-box ones; when they win, the gradient lies.
-  const whiteBox = e.pgd
-  const blackBox = [e.square, e.transfer].filter((v): v is number => v !== null)
-  if (whiteBox !== null && blackBox.length) {
-    const best = Math.min(...blackBox)
-    const fired = best < whiteBox - t.blackBoxStronger
+  const pairs: { name: string; blackBox: number; whiteBox: number }[] = []
+  if (e.square) pairs.push({ name: 'Square', blackBox: e.square.accuracy, whiteBox: e.square.pgd })
+  if (e.transfer !== null && e.pgd !== null) pairs.push({ name: 'transfer', blackBox: e.transfer, whiteBox: e.pgd })
+  if (pairs.length) {
+    const worst = pairs.reduce((a, b) => (b.whiteBox - b.blackBox > a.whiteBox - a.blackBox ? b : a))
+    const fired = worst.blackBox < worst.whiteBox - t.blackBoxStronger
     checks.push({
       id: 2,
       status: fired ? 'fired' : 'passed',
       strength: 'strong',
-      summary: `best black-box/transfer ${pct(best)} vs white-box PGD ${pct(whiteBox)}`,
-      numbers: { square: e.square, transfer: e.transfer, whiteBox, threshold: t.blackBoxStronger }
+      summary: `${worst.name} ${pct(worst.blackBox)} vs white-box PGD ${pct(worst.whiteBox)} on the same samples`,
+      numbers: { square: e.square?.accuracy ?? null, pgdOnSquareSamples: e.square?.pgd ?? null, transfer: e.transfer, pgd: e.pgd, threshold: t.blackBoxStronger }
     })
   } else checks.push(notRun(2, 'strong', 'needs PGD and Square or a transfer attack'))
 
@@ -140,10 +147,21 @@ export function runChecks(e: MaskingEvidence): MaskingCheck[] {
     checks.push({ id: 7, status: fired ? 'fired' : 'passed', strength: 'strong', summary: `PGD with BPDA/EOT ${pct(e.adaptive)} vs plain PGD ${pct(e.pgd)}`, numbers: { adaptive: e.adaptive, pgd: e.pgd, threshold: t.adaptiveStronger } })
   } else checks.push(notRun(7, 'strong', e.hasMaskingLayers ? 'needs PGD with and without BPDA/EOT' : 'the model has no non-differentiable or random layer'))
 
-  // 8 — the seed study's lesson: FGSM alone overestimates a masking defence by 20–50 points.
-  if (e.fgsm !== null && e.autoattack !== null) {
-    const gap = e.fgsm - e.autoattack
-    checks.push({ id: 8, status: gap > t.fgshGap ? 'fired' : 'passed', strength: 'weak', summary: `FGSM ${pct(e.fgsm)} vs AutoAttack ${pct(e.autoattack)}: gap ${pct(gap)}`, numbers: { fgsm: e.fgsm, autoattack: e.autoattack, gap, threshold: t.fgshGap } })
+  // 8 — the seed study's lesson: FGSM alone overestimates a masking defence by 20–50 points. An
+  // honest model can show such a gap too (FGSM is one step) — but then PGD already closes it; the
+  // check fires only when PGD's cross-entropy gradient also stays well above AutoAttack.
+  if (e.autoattack) {
+    const { accuracy: aa, fgsm, pgd } = e.autoattack
+    const gap = fgsm - aa
+    const pgdGap = pgd - aa
+    const fired = gap > t.fgsmGap && pgdGap > t.pgdGap
+    checks.push({
+      id: 8,
+      status: fired ? 'fired' : 'passed',
+      strength: 'weak',
+      summary: `FGSM ${pct(fgsm)} and PGD ${pct(pgd)} vs AutoAttack ${pct(aa)} on the same samples: gaps ${pct(gap)} and ${pct(pgdGap)}`,
+      numbers: { fgsm, pgd, autoattack: aa, gap, pgdGap, threshold: t.fgsmGap, pgdThreshold: t.pgdGap }
+    })
   } else checks.push(notRun(8, 'weak', 'needs FGSM and AutoAttack at the same ε'))
 
   return checks.map((c) => ({ ...c, name: CHECK_NAMES[c.id] }))
