@@ -93,6 +93,10 @@ async function tryCandidate(candidate: Candidate): Promise<string | null> {
   }
   try {
     if (!(await tf.setBackend(candidate.tfName))) return 'failed to initialise'
+    // The cpu backend greets every Node process with advice to install tfjs-node; the status
+    // screen already says which backend runs and why the others were skipped.
+    const backend = tf.backend() as { firstUse?: boolean }
+    if ('firstUse' in backend) backend.firstUse = false
     await tf.ready()
     return smokeTest()
   } catch (error) {
