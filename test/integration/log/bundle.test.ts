@@ -155,6 +155,14 @@ describe('rejected bundles write nothing', () => {
     expectRejected(new Uint8Array(whole.subarray(0, Math.floor(whole.length * 0.6))), /not a complete zip archive.*truncated/)
   })
 
+  it('rejects a zip bomb from its declared sizes, before inflating anything', () => {
+    const { files } = goodBundle()
+    const zip = Buffer.from(zipSync(files))
+    // Claim ~3.75 GiB for every entry in the central directory (uncompressed size at offset 24).
+    for (let o = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); o >= 0; o = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), o + 4)) zip.writeUInt32LE(0xf0000000, o + 24)
+    expectRejected(new Uint8Array(zip), /would unpack to more than 4 GiB/)
+  })
+
   it('rejects a file whose bytes do not match the manifest checksum', () => {
     const { files } = goodBundle()
     const name = Object.keys(files).find((n) => n.endsWith('w.bin'))!

@@ -75,6 +75,9 @@ type BundledEval = z.infer<typeof BundledEvalSchema>
 const VerdictSchema = z.object({ verdict: z.enum(['no', 'possible', 'yes']), fired: z.array(z.number().int()), checks: z.array(z.unknown()), createdAt: z.string() })
 const ScoreSchema = z.object({ metric: z.string().min(1), norm: z.string(), value: z.number().nullable(), details: z.record(z.string(), z.unknown()), createdAt: z.string() })
 
+/** The most a bundle may unpack to; larger checkpoints than this do not exist in AdvLab. */
+export const MAX_UNPACKED_BYTES = 4 * 2 ** 30
+
 const enc = new TextEncoder()
 const dec = new TextDecoder('utf-8', { fatal: true })
 
@@ -208,13 +211,17 @@ function readBundleFiles(source: string): Record<string, Uint8Array> {
   }
   const data = new Uint8Array(fs.readFileSync(source))
   let unsafe: string | null = null
+  let declared = 0
   let files: Record<string, Uint8Array>
   try {
     files = unzipSync(data, {
       filter: (f) => {
         const why = f.name.endsWith('/') ? null : unsafeArchivePath(f.name)
         if (why && !unsafe) unsafe = `the archive entry "${f.name}" is refused because ${why}`
-        return !why && !f.name.endsWith('/')
+        // Sizes are checked before inflating, so a zip bomb is refused instead of filling memory.
+        declared += f.originalSize
+        if (!unsafe && declared > MAX_UNPACKED_BYTES) unsafe = `it would unpack to more than ${MAX_UNPACKED_BYTES / 2 ** 30} GiB`
+        return !unsafe && !f.name.endsWith('/')
       }
     })
   } catch (error) {
