@@ -12,6 +12,7 @@ import { unzipSync, zipSync, type Zippable } from 'fflate'
 import { z } from 'zod'
 import { LabError } from '../../../api/errors'
 import { APP_VERSION } from '../../version'
+import { buildMissingDigests } from '../metric-digests'
 import { BUNDLE_FORMAT, BUNDLE_SCHEMA_VERSION, BundleRunSchema, insideRoot, ManifestSchema, sha256, unsafeArchivePath, type BundleRun, type Manifest } from './bundle-format'
 
 interface RunRow {
@@ -357,6 +358,7 @@ export function importBundle(db: Database.Database, dataDir: string, source: str
     else todo.push(c)
   }
   const placed: string[] = []
+  let imported: Array<{ id: number; name: string; uid: string }>
   const planned = todo.flatMap((c) => c.run.files.artifacts.map((a) => ({ c, a, rel: `imported/${c.run.uid}/${a.dataPath}`, full: insideRoot(dataDir, `imported/${c.run.uid}/${a.dataPath}`) })))
   try {
     for (const p of planned) {
@@ -364,7 +366,7 @@ export function importBundle(db: Database.Database, dataDir: string, source: str
       fs.writeFileSync(p.full, files[p.a.path])
       placed.push(p.full)
     }
-    const imported = db.transaction(() => {
+    imported = db.transaction(() => {
       const out: Array<{ id: number; name: string; uid: string }> = []
       const now = new Date().toISOString()
       const insertRun = db.prepare(
@@ -413,10 +415,12 @@ export function importBundle(db: Database.Database, dataDir: string, source: str
       }
       return out
     })()
-    return { imported, skipped }
   } catch (error) {
     for (const f of placed) fs.rmSync(f, { force: true })
     if (error instanceof LabError) throw error
     throw new LabError('bad_input', `${source} cannot be imported: ${(error as Error).message}. Nothing was imported.`, 'path')
   }
+  // Imported runs are finished: digest them now, so the first comparison of them is fast.
+  buildMissingDigests(db, Infinity, imported.map((r) => r.id))
+  return { imported, skipped }
 }
