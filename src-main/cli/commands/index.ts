@@ -5,6 +5,7 @@ import { distillCommand, resumeCommand, runsCommand, trainCommand } from './trai
 import { datasetAddCommand, datasetListCommand, datasetRemoveCommand, datasetShowCommand } from './dataset'
 import { logCommands } from './log'
 import { exportWeightsCommand, importWeightsCommand } from './weights'
+import { evaluationCommands } from './attack'
 
 /** Every `lab` command. Add a command by importing it here. */
-export const commands: readonly Command[] = [statusCommand, projectListCommand, projectCreateCommand, datasetAddCommand, datasetListCommand, datasetShowCommand, datasetRemoveCommand, trainCommand, distillCommand, resumeCommand, runsCommand, importWeightsCommand, exportWeightsCommand, ...logCommands]
+export const commands: readonly Command[] = [statusCommand, projectListCommand, projectCreateCommand, datasetAddCommand, datasetListCommand, datasetShowCommand, datasetRemoveCommand, trainCommand, distillCommand, resumeCommand, runsCommand, importWeightsCommand, exportWeightsCommand, ...logCommands, ...evaluationCommands]

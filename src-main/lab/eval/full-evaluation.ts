@@ -110,8 +110,12 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRequest & {
     const mean = (key: string) => (results[key] ? meanStd(results[key]).mean : null)
 
     // Certification and the global bound: weights of sequential, BatchNorm-free models only.
-    const layers = sequentialLayers(target.model)
-    if (layers && norm === 'Linf') {
+    // A layer that changes the input (quantisation, random resize) is outside what the bounds model:
+    // they would be unsound for the deployed model. Gradient truncation is the identity forward.
+    const boundable = !layer || layer.defence.kind === 'gradient-truncation'
+    const layers = boundable ? sequentialLayers(target.model) : null
+    if (!boundable) ctx.log('info', `IBP and the global Lipschitz bound are skipped: the ${layer!.defence.kind} layer changes the input in a way the bounds do not model.`)
+    else if (layers && norm === 'Linf') {
       await timed('ibp', () => {
         for (const e of curve) {
           session.check()
@@ -132,7 +136,7 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRequest & {
           })
         }
       })
-    } else ctx.log('info', layers ? 'IBP certification is computed for the L∞ norm only.' : `IBP and the global Lipschitz bound need a sequential model without BatchNorm (mlp, cnn-small); ${target.model.spec.arch} is not one.`)
+    } else if (boundable) ctx.log('info', layers ? 'IBP certification is computed for the L∞ norm only.' : `IBP and the global Lipschitz bound need a sequential model without BatchNorm (mlp, cnn-small); ${target.model.spec.arch} is not one.`)
     if (layers) {
       const lip = await timed('lipschitz', () => globalLipschitz(layers, session.shape))
       ctx.record({ type: 'score', runId: input.runId, metric: 'lipschitz-global', norm, value: norm === 'Linf' ? lip.Linf : lip.L2, details: { ...lip, method: 'product of layer operator norms' } })
