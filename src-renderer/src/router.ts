@@ -20,6 +20,8 @@ export const routes: RouteRecordRaw[] = [
   { path: '/datasets', name: 'datasets', component: () => import('./views/DatasetsView.vue'), meta: { titleKey: 'nav.datasets', nav: true } },
   { path: '/runs', name: 'runs', component: () => import('./views/RunsView.vue'), meta: { titleKey: 'nav.runs', nav: true } },
   { path: '/compare', name: 'compare', component: () => import('./views/CompareView.vue'), meta: { titleKey: 'nav.compare', nav: true } },
+  { path: '/runs/:id(\\d+)', name: 'run', component: () => import('./views/RunDetailView.vue'), meta: { titleKey: 'detail.title' } },
+  { path: '/new/:kind', name: 'wizard', component: () => import('./views/WizardView.vue'), meta: { titleKey: 'wizard.title' } },
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { titleKey: 'nav.settings', nav: true } },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { titleKey: 'notFound.title' } }
 ]

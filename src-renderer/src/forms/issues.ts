@@ -1,0 +1,45 @@
+/**
+ * Field errors from the contract's own zod schemas, so the wizards check exactly what the service
+ * will check: issue path "optimizer.lr" → message, filtered to the fields of one wizard step.
+ */
+import type { z } from 'zod'
+
+export type FieldErrors = Record<string, string>
+
+export function fieldErrors(schema: z.ZodType, value: unknown): FieldErrors {
+  const parsed = schema.safeParse(value)
+  if (parsed.success) return {}
+  const errors: FieldErrors = {}
+  for (const issue of parsed.error.issues) {
+    const key = issue.path.map(String).join('.') || '_'
+    if (!(key in errors)) errors[key] = issue.message
+  }
+  return errors
+}
+
+/** Only the errors of fields whose path starts with one of `prefixes`. */
+export function errorsFor(errors: FieldErrors, prefixes: string[]): FieldErrors {
+  return Object.fromEntries(Object.entries(errors).filter(([key]) => prefixes.some((p) => key === p || key.startsWith(`${p}.`))))
+}
+
+/** "2/255, 4/255, 0.03" → [2/255, 4/255, 0.03]; null when a part is not a number or fraction. */
+export function parseEpsilonList(text: string): number[] | null {
+  const parts = text.split(/[,\s]+/).filter(Boolean)
+  if (parts.length === 0) return null
+  const values: number[] = []
+  for (const part of parts) {
+    const m = part.match(/^(\d+(?:\.\d+)?)(?:\/(\d+(?:\.\d+)?))?$/)
+    if (!m) return null
+    const value = m[2] === undefined ? Number(m[1]) : Number(m[1]) / Number(m[2])
+    if (!Number.isFinite(value)) return null
+    values.push(value)
+  }
+  return values
+}
+
+/** A number input's value: empty text → undefined (the schema default applies). */
+export function optionalNumber(text: string | number | null | undefined): number | undefined {
+  if (text === null || text === undefined || text === '') return undefined
+  const value = Number(text)
+  return Number.isFinite(value) ? value : Number.NaN
+}

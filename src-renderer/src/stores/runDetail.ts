@@ -1,0 +1,155 @@
+/**
+ * The run on the detail screen: its config and summary, training curves (runs.metrics with
+ * maxPoints, then live points from runs.metrics events, flushed at most twice a second so a fast
+ * run never floods the window), its events log, evaluation results and how the log files it.
+ */
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { ApiError } from '@api/errors'
+import type { MetricSeries, Run } from '@api/runs'
+import type { ComparedRun } from '@api/log'
+import type { EvaluationRow, MaskingVerdict, Score } from '@api/evaluation'
+import { onEvent, request } from '../api'
+import { apiErrorOf } from '../api/errors'
+import { appendPoints, capSeries } from '../charts/options'
+
+export const MAX_POINTS = 500
+const FLUSH_MS = 500
+
+type RunEvent = { id: number; level: string; message: string; time: number }
+
+export const useRunDetailStore = defineStore('runDetail', () => {
+  const runId = ref<number | null>(null)
+  const run = ref<Run | null>(null)
+  const series = ref<MetricSeries[]>([])
+  const events = ref<RunEvent[]>([])
+  const evaluations = ref<{ rows: EvaluationRow[]; verdict: MaskingVerdict | null; scores: Score[] }>({ rows: [], verdict: null, scores: [] })
+  const filed = ref<ComparedRun | null>(null)
+  const error = ref<ApiError | null>(null)
+  const loading = ref(false)
+  /** Points that arrived by event and wait for the next flush. */
+  let pending: { name: string; step: number; value: number }[] = []
+  let flushTimer: ReturnType<typeof setTimeout> | null = null
+  let stops: (() => void)[] = []
+
+  async function open(id: number) {
+    close()
+    runId.value = id
+    run.value = null
+    series.value = []
+    events.value = []
+    filed.value = null
+    evaluations.value = { rows: [], verdict: null, scores: [] }
+    stops = [
+      onEvent('runs.metrics', (data) => {
+        if (data.runId !== runId.value) return
+        pending.push(...data.points)
+        scheduleFlush()
+      }),
+      onEvent('runs.changed', (data) => {
+        if (data.id === runId.value) void refresh()
+      }),
+      onEvent('evaluation.result', (data) => {
+        if (data.runId === runId.value) void loadEvaluations()
+      }),
+      onEvent('evaluation.verdict', (data) => {
+        if (data.runId === runId.value) void loadEvaluations()
+      }),
+      onEvent('log.changed', (data) => {
+        if (runId.value !== null && data.ids.includes(runId.value)) void loadFiled()
+      }),
+      onEvent('job.progress', (data) => {
+        if (data.runId === runId.value && run.value) run.value = { ...run.value, progress: { phase: data.phase, step: data.step, total: data.total, etaSeconds: data.etaSeconds } }
+      })
+    ]
+    await refresh()
+  }
+
+  function close() {
+    stops.forEach((stop) => stop())
+    stops = []
+    if (flushTimer) clearTimeout(flushTimer)
+    flushTimer = null
+    pending = []
+  }
+
+  function scheduleFlush() {
+    if (flushTimer) return
+    flushTimer = setTimeout(() => {
+      flushTimer = null
+      const points = pending
+      pending = []
+      series.value = capSeries(appendPoints(series.value, points), MAX_POINTS * 2)
+      void loadEvents()
+    }, FLUSH_MS)
+  }
+
+  async function refresh() {
+    const id = runId.value
+    if (id === null) return
+    loading.value = true
+    try {
+      const [nextRun, nextSeries] = await Promise.all([
+        request('runs.get', { id }, { inPlace: true }),
+        request('runs.metrics', { id, maxPoints: MAX_POINTS }, { inPlace: true })
+      ])
+      if (id !== runId.value) return
+      run.value = nextRun
+      series.value = nextSeries
+      error.value = null
+      await Promise.all([loadEvents(), loadEvaluations(), loadFiled()])
+    } catch (failure) {
+      error.value = apiErrorOf(failure)
+    } finally {
+      loading.value = false
+    }
+  }
+
+  async function loadEvents() {
+    const id = runId.value
+    if (id === null) return
+    const afterId = events.value.length ? events.value[events.value.length - 1].id : 0
+    const more = await request('runs.events', { id, afterId })
+    if (id === runId.value && more.length) events.value = [...events.value, ...more].slice(-1000)
+  }
+
+  async function loadEvaluations() {
+    const id = runId.value
+    if (id === null) return
+    const answer = await request('evaluations.list', { runId: id })
+    if (id === runId.value) evaluations.value = answer
+  }
+
+  async function loadFiled() {
+    const id = runId.value
+    if (id === null) return
+    const [found] = await request('runs.select', { ids: [id], includeArchived: true })
+    if (id === runId.value) filed.value = found ?? null
+  }
+
+  async function saveNote(note: string) {
+    if (runId.value === null) return
+    await request('runs.note', { id: runId.value, note }, { inPlace: true })
+    await loadFiled()
+  }
+
+  async function addTag(tag: string) {
+    if (runId.value === null) return
+    await request('runs.tag', { ids: [runId.value], tags: [tag] }, { inPlace: true })
+    await loadFiled()
+  }
+
+  async function removeTag(tag: string) {
+    if (runId.value === null) return
+    await request('runs.untag', { ids: [runId.value], tags: [tag] })
+    await loadFiled()
+  }
+
+  async function setStar(starred: boolean) {
+    if (runId.value === null) return
+    await request('runs.star', { id: runId.value, starred })
+    await loadFiled()
+  }
+
+  return { runId, run, series, events, evaluations, filed, error, loading, open, close, refresh, saveNote, addTag, removeTag, setStar }
+})

@@ -1,0 +1,55 @@
+/**
+ * Sensible starting values per kind of data. MNIST-like: 1 channel, 28×28; CIFAR-like: 3 channels.
+ * ε grids are the literature's: 0.1/0.2/0.3 for MNIST (Madry et al. 2018), 2/4/8 ⁄ 255 for
+ * CIFAR-10 (the seed study).
+ */
+import type { Dataset } from '@api/datasets'
+
+export type DataKind = 'mnist-like' | 'cifar-like' | 'other'
+
+export function dataKind(dataset: Pick<Dataset, 'shape'> | null | undefined): DataKind {
+  if (!dataset) return 'other'
+  if (dataset.shape.channels === 1 && dataset.shape.height <= 32) return 'mnist-like'
+  if (dataset.shape.channels === 3 && dataset.shape.height <= 64) return 'cifar-like'
+  return 'other'
+}
+
+export function epsilonGrid(kind: DataKind): string {
+  return kind === 'mnist-like' ? '0.1, 0.2, 0.3' : '2/255, 4/255, 8/255'
+}
+
+/** The headline ε: the largest of the grid. */
+export function headlineEpsilon(kind: DataKind): string {
+  return kind === 'mnist-like' ? '0.3' : '8/255'
+}
+
+export interface BaselineDefaults {
+  arch: 'mlp' | 'cnn-small' | 'resnet18'
+  optimizer: 'sgd' | 'adam'
+  lr: number
+  schedule: 'constant' | 'step' | 'cosine'
+  epochs: number
+  batchSize: number
+  subsetTrain: number | ''
+  subsetTest: number | ''
+  cropPadding: number
+  horizontalFlip: boolean
+}
+
+/** Small enough to finish in minutes on a CPU; the user raises them for a real study. */
+export function baselineDefaults(kind: DataKind): BaselineDefaults {
+  if (kind === 'cifar-like')
+    return { arch: 'cnn-small', optimizer: 'sgd', lr: 0.1, schedule: 'cosine', epochs: 10, batchSize: 128, subsetTrain: 10000, subsetTest: 1000, cropPadding: 4, horizontalFlip: true }
+  return { arch: 'cnn-small', optimizer: 'sgd', lr: 0.05, schedule: 'cosine', epochs: 3, batchSize: 64, subsetTrain: 5000, subsetTest: 1000, cropPadding: 0, horizontalFlip: false }
+}
+
+/** The seed study's advice on the distillation temperature T, as a tone and an i18n key. */
+export function temperatureAdvice(t: number): { tone: 'ok' | 'warn'; key: string } {
+  if (!Number.isFinite(t) || t <= 0) return { tone: 'warn', key: 'wizard.distill.adviceInvalid' }
+  if (t < 5) return { tone: 'warn', key: 'wizard.distill.adviceLow' }
+  if (t > 40) return { tone: 'warn', key: 'wizard.distill.adviceHigh' }
+  if (t >= 15 && t <= 25) return { tone: 'ok', key: 'wizard.distill.adviceBest' }
+  return { tone: 'ok', key: 'wizard.distill.adviceMid' }
+}
+
+export const ATTACKS = ['fgsm', 'pgd', 'bim', 'rfgsm', 'fgsm-rs', 'apgd-ce', 'apgd-dlr', 'apgd-t', 'fab-t', 'square', 'cw-l2', 'autoattack', 'autoattack-rand', 'autoattack-fast'] as const
