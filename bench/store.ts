@@ -22,18 +22,31 @@ import { renderReport } from '../src-main/lab/store/export/report'
 
 const ms = (t0: number): number => performance.now() - t0
 
+/**
+ * Wall and CPU milliseconds of fn. The machines are shared (load averages of 5–12 on 2 cores are
+ * common), so wall time mostly measures waiting for a core; CPU time is what the work costs.
+ */
+function timed<T>(fn: () => T): { value: T; wallMs: number; cpuMs: number } {
+  const c0 = process.cpuUsage()
+  const t0 = performance.now()
+  const value = fn()
+  const c = process.cpuUsage(c0)
+  return { value, wallMs: performance.now() - t0, cpuMs: (c.user + c.system) / 1000 }
+}
+
 function tempLog(label: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `advlab-bench-${label}-`))
   const { db } = openLog(dir)
   return { db, cleanup: () => (db.close(), fs.rmSync(dir, { recursive: true, force: true })) }
 }
 
-function appendPoints(total: number): { seconds: number; pointsPerSecond: number } {
+function appendPoints(total: number): { seconds: number; pointsPerSecond: number; cpuSeconds: number; pointsPerCpuSecond: number } {
   const { db, cleanup } = tempLog('append')
   try {
     const run = createRun(db, { name: 'append', kind: 'train', config: {}, seed: 0 })
     const writer = new MetricWriter(db)
     const names = ['train/loss', 'train/accuracy', 'lr', 'grad/norm', 'time/step']
+    const c0 = process.cpuUsage()
     const t0 = performance.now()
     // As a training job logs: a handful of points per step, flushed by the writer's own policy.
     for (let step = 0, n = 0; n < total; step++) {
@@ -43,9 +56,11 @@ function appendPoints(total: number): { seconds: number; pointsPerSecond: number
     }
     writer.flush()
     const seconds = ms(t0) / 1000
+    const cpu = process.cpuUsage(c0)
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6
     const stored = (db.prepare('SELECT count(*) AS n FROM metrics').get() as { n: number }).n
     if (stored !== total) throw new Error(`expected ${total} points, found ${stored}`)
-    return { seconds, pointsPerSecond: total / seconds }
+    return { seconds, pointsPerSecond: total / seconds, cpuSeconds, pointsPerCpuSecond: total / cpuSeconds }
   } finally {
     cleanup()
   }
@@ -116,7 +131,7 @@ export async function storeSection(): Promise<object> {
 
   process.stdout.write('  appending 1,000,000 metric points … ')
   const append = appendPoints(1_000_000)
-  console.log(`${Math.round(append.pointsPerSecond).toLocaleString('en-US')} points/s (${append.seconds.toFixed(2)} s)`)
+  console.log(`${Math.round(append.pointsPerSecond).toLocaleString('en-US')} points/s wall (${append.seconds.toFixed(2)} s), ${Math.round(append.pointsPerCpuSecond).toLocaleString('en-US')} points per CPU-second`)
 
   process.stdout.write('  logging cost per training step … ')
   const perStep = loggingCostPerStep(20_000)
@@ -125,58 +140,57 @@ export async function storeSection(): Promise<object> {
   console.log('ms' in train ? `${(perStep * 1000).toFixed(1)} µs logging vs ${train.ms.toFixed(1)} ms per cnn-small step (${train.backend}): ${((perStep / train.ms) * 100).toFixed(3)}%` : `${(perStep * 1000).toFixed(1)} µs per step; no training step measured (${train.error})`)
 
   process.stdout.write('  building a log of 200 runs × 20 metrics × 1,000 steps … ')
-  let t0 = performance.now()
+  const t0 = performance.now()
   const big = fillComparisonLog(200, 20, 1000)
   console.log(`${(ms(t0) / 1000).toFixed(1)} s`)
   try {
-    t0 = performance.now()
-    const cold = compareRuns(big.db, { ids: big.ids, maxPoints: 200 })
-    const coldMs = ms(t0)
-    const warm: number[] = []
+    const cold = timed(() => compareRuns(big.db, { ids: big.ids, maxPoints: 200 }))
+    const warm: Array<{ wallMs: number; cpuMs: number }> = []
     for (let i = 0; i < 5; i++) {
-      t0 = performance.now()
-      const c = compareRuns(big.db, { ids: big.ids, maxPoints: 200 })
-      warm.push(ms(t0))
-      if (c.series.length !== 200 || c.series[0].series.length !== 20) throw new Error('comparison lost series')
+      const r = timed(() => compareRuns(big.db, { ids: big.ids, maxPoints: 200 }))
+      warm.push(r)
+      if (r.value.series.length !== 200 || r.value.series[0].series.length !== 20) throw new Error('comparison lost series')
     }
-    const points = cold.series.reduce((a, s) => a + s.series.reduce((b, m) => b + m.steps.length, 0), 0)
-    console.log(`  comparison, 200 runs × 20 metrics (${points.toLocaleString('en-US')} points returned): first ${coldMs.toFixed(0)} ms (builds digests), then ${median(warm).toFixed(0)} ms`)
+    const points = cold.value.series.reduce((a, s) => a + s.series.reduce((b, m) => b + m.steps.length, 0), 0)
+    const warmWall = median(warm.map((w) => w.wallMs))
+    const warmCpu = median(warm.map((w) => w.cpuMs))
+    console.log(`  comparison, 200 runs × 20 metrics (${points.toLocaleString('en-US')} points returned): first ${cold.wallMs.toFixed(0)} ms (builds digests), then ${warmWall.toFixed(0)} ms wall / ${warmCpu.toFixed(0)} ms CPU`)
 
-    const tableTimes: number[] = []
-    let text = ''
-    for (let i = 0; i < 5; i++) {
-      t0 = performance.now()
-      const t = resultsTable(compareRuns(big.db, { ids: big.ids, metrics: [], agreement: false }))
-      text = formatResultsTable(t, 'csv') + formatResultsTable(t, 'md') + formatResultsTable(t, 'latex')
-      tableTimes.push(ms(t0))
-    }
-    console.log(`  results table of 200 runs (csv + md + latex, ${text.length.toLocaleString('en-US')} chars): ${median(tableTimes).toFixed(0)} ms`)
+    const tables = Array.from({ length: 5 }, () =>
+      timed(() => {
+        const t = resultsTable(compareRuns(big.db, { ids: big.ids, metrics: [], agreement: false }))
+        return formatResultsTable(t, 'csv') + formatResultsTable(t, 'md') + formatResultsTable(t, 'latex')
+      })
+    )
+    const tableWall = median(tables.map((t) => t.wallMs))
+    const tableCpu = median(tables.map((t) => t.cpuMs))
+    console.log(`  results table of 200 runs (csv + md + latex, ${tables[0].value.length.toLocaleString('en-US')} chars): ${tableWall.toFixed(0)} ms wall / ${tableCpu.toFixed(0)} ms CPU`)
 
-    const reportTimes: number[] = []
-    let bytes = 0
-    for (let i = 0; i < 3; i++) {
-      t0 = performance.now()
-      const html = renderReport(compareRuns(big.db, { ids: big.ids.slice(0, 10), maxPoints: 300, agreement: false }))
-      reportTimes.push(ms(t0))
-      bytes = html.length
-    }
-    console.log(`  HTML report of 10 runs (${(bytes / 1e6).toFixed(2)} MB, 8 metric charts + ε-curves): ${median(reportTimes).toFixed(0)} ms`)
+    const reports = Array.from({ length: 3 }, () => timed(() => renderReport(compareRuns(big.db, { ids: big.ids.slice(0, 10), maxPoints: 300 }))))
+    const reportWall = median(reports.map((r) => r.wallMs))
+    const reportCpu = median(reports.map((r) => r.cpuMs))
+    console.log(`  HTML report of 10 runs (${(reports[0].value.length / 1e6).toFixed(2)} MB, 8 metric charts + ε-curves): ${reportWall.toFixed(0)} ms wall / ${reportCpu.toFixed(0)} ms CPU`)
+    const load = os.loadavg()[0]
 
     const result = {
+      loadAverage1m: load,
       appendPointsPerSecond: Math.round(append.pointsPerSecond),
+      appendPointsPerCpuSecond: Math.round(append.pointsPerCpuSecond),
       appendSeconds: append.seconds,
       overhead,
-      compare200: { firstMs: coldMs, warmMedianMs: median(warm), pointsReturned: points },
-      table200Ms: median(tableTimes),
-      report10Ms: median(reportTimes),
+      compare200: { firstMs: cold.wallMs, warmWallMs: warmWall, warmCpuMs: warmCpu, pointsReturned: points },
+      table200: { wallMs: tableWall, cpuMs: tableCpu },
+      report10: { wallMs: reportWall, cpuMs: reportCpu },
+      // Judged on wall time; where the machine was busy, CPU time says what an idle machine would see.
       targets: {
-        append: append.pointsPerSecond >= 200_000,
+        append: { wall: append.pointsPerSecond >= 200_000, cpu: append.pointsPerCpuSecond >= 200_000 },
         overhead: 'overheadPercent' in overhead ? (overhead.overheadPercent as number) < 2 : null,
-        compare: median(warm) < 200,
-        table: median(tableTimes) < 1000,
-        report: median(reportTimes) < 5000
+        compare: { wall: warmWall < 200, cpu: warmCpu < 200 },
+        table: { wall: tableWall < 1000, cpu: tableCpu < 1000 },
+        report: { wall: reportWall < 5000, cpu: reportCpu < 5000 }
       }
     }
+    console.log(`  load average (1 min) at the end: ${load.toFixed(1)} on ${os.cpus().length} cores`)
     console.log(`  targets met: ${JSON.stringify(result.targets)}`)
     return result
   } finally {
