@@ -120,6 +120,7 @@ describe('MLflow export', () => {
     const res = exportMlflow(lab.db, lab.dir, [a, b], root, 'Seed study')
     expect(res.runs).toBe(2)
     expect(fs.readFileSync(path.join(root, '0', 'meta.yaml'), 'utf8')).toMatch(/name: 'Default'/)
+    expect(fs.statSync(path.join(root, '.trash')).isDirectory()).toBe(true)
     const expMeta = fs.readFileSync(path.join(root, res.experimentId, 'meta.yaml'), 'utf8')
     expect(expMeta).toMatch(new RegExp(`experiment_id: '${res.experimentId}'`))
     expect(expMeta).toMatch(/name: 'Seed study'/)

@@ -38,7 +38,9 @@ function writeKeyFile(dir: string, key: string, content: string): void {
 }
 
 function findOrCreateExperiment(root: string, name: string): string {
-  fs.mkdirSync(root, { recursive: true })
+  // MLflow's FileStore keeps deleted experiments in .trash and creates it when missing; creating
+  // it here lets `mlflow ui` open a store on a read-only medium too.
+  fs.mkdirSync(path.join(root, '.trash'), { recursive: true })
   const ids = fs.readdirSync(root).filter((d) => /^\d+$/.test(d) && fs.existsSync(path.join(root, d, 'meta.yaml')))
   for (const id of ids) {
     const meta = fs.readFileSync(path.join(root, id, 'meta.yaml'), 'utf8')
