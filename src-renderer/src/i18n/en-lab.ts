@@ -83,7 +83,7 @@ const enLab = {
     resume: 'Resume',
     repeat: 'Repeat',
     delete: 'Delete',
-    deleteLabel: 'Move {name} to the trash',
+    deleteLabel: 'Delete {name} (moves it to the trash)',
     deleted: '“{name}” moved to the trash.',
     repeated: 'Started “{name}” again with seed {seed}.',
     robustNote: 'Robust accuracy: the lowest accuracy under any attack at the largest ε the run was attacked with (hover for which). Clean accuracy: the final test accuracy.'
@@ -172,6 +172,7 @@ const enLab = {
     noAgreement: 'No per-sample outcomes to compare.',
     attackAt: 'Attack at ε',
     samples: 'Samples',
+    cleanRow: 'no attack (clean)',
     allRight: 'All right',
     noneRight: 'None right',
     onlyThis: 'Only {run} right',

@@ -85,7 +85,7 @@ const zhCNLab: typeof enLab = {
     resume: '恢复',
     repeat: '重复',
     delete: '删除',
-    deleteLabel: '将 {name} 移入回收站',
+    deleteLabel: '删除 {name}（移入回收站）',
     deleted: '“{name}”已移入回收站。',
     repeated: '已用种子 {seed} 再次启动“{name}”。',
     robustNote: '鲁棒准确率：在该运行被攻击过的最大 ε 下，所有攻击中的最低准确率（悬停可查看是哪一个）。干净准确率：最终测试准确率。'
@@ -174,6 +174,7 @@ const zhCNLab: typeof enLab = {
     noAgreement: '没有可比较的逐样本结果。',
     attackAt: '攻击与 ε',
     samples: '样本数',
+    cleanRow: '无攻击（干净）',
     allRight: '全部正确',
     noneRight: '全部错误',
     onlyThis: '仅 {run} 正确',
