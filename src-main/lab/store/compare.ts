@@ -132,7 +132,7 @@ export function stat(values: readonly number[]): Stat {
 
 /** The part of the runs' names they share ("baseline seed 1", "baseline seed 2" → "baseline"). */
 export function commonLabel(names: readonly string[]): string {
-  if (names.length === 1) return names[0]
+  if (names.every((n) => n === names[0])) return names[0]
   let prefix = names[0]
   for (const n of names) while (!n.startsWith(prefix)) prefix = prefix.slice(0, -1)
   const trimmed = prefix.replace(/[\s\-_#(]*(seed|run|rep|repeat|s)?[\s\-_#=]*\d*$/i, '').trim()

@@ -147,6 +147,9 @@ describe('helpers', () => {
     expect(commonLabel(['Baseline seed 0', 'Baseline seed 1'])).toBe('Baseline')
     expect(commonLabel(['lr 0.1 #1', 'lr 0.1 #2'])).toBe('lr 0.1')
     expect(commonLabel(['alpha', 'beta'])).toBe('alpha')
+    // Names that are all the same are kept whole, digits and all.
+    expect(commonLabel(['ResNet-18', 'ResNet-18'])).toBe('ResNet-18')
+    expect(commonLabel(['ResNet-18 seed 1', 'ResNet-18 seed 2'])).toBe('ResNet-18')
   })
   it('uses the sample standard deviation', () => {
     expect(stat([1, 2, 3])).toEqual({ mean: 2, std: 1, n: 3 })
