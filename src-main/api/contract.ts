@@ -17,6 +17,7 @@ import { weightRequests } from './weights'
 import { settingsRequests } from './settings'
 import { logEvents, logRequests } from './log'
 import { evaluationEvents, evaluationRequests } from './evaluation'
+import { studyEvents, studyRequests } from './studies'
 
 export const requests = {
   ...statusRequests,
@@ -27,7 +28,8 @@ export const requests = {
   ...weightRequests,
   ...settingsRequests,
   ...logRequests,
-  ...evaluationRequests
+  ...evaluationRequests,
+  ...studyRequests
 } as const
 
 export const events = {
@@ -36,7 +38,8 @@ export const events = {
   ...jobEvents,
   ...runEvents,
   ...logEvents,
-  ...evaluationEvents
+  ...evaluationEvents,
+  ...studyEvents
 } as const
 
 export type Requests = typeof requests

@@ -10,6 +10,7 @@ import { weightHandlers } from './weights'
 import { settingsHandlers } from './settings'
 import { logHandlers } from './log'
 import { evaluationHandlers } from './evaluation'
+import { studyHandlers } from './studies'
 
 export type Handler<N extends RequestName> = (
   params: z.output<Requests[N]['params']>,
@@ -28,5 +29,6 @@ export const handlers: Handlers = {
   ...weightHandlers,
   ...settingsHandlers,
   ...logHandlers,
-  ...evaluationHandlers
+  ...evaluationHandlers,
+  ...studyHandlers
 }

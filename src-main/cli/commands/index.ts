@@ -5,7 +5,9 @@ import { distillCommand, resumeCommand, runsCommand, trainCommand } from './trai
 import { datasetAddCommand, datasetListCommand, datasetRemoveCommand, datasetShowCommand } from './dataset'
 import { logCommands } from './log'
 import { exportWeightsCommand, importWeightsCommand } from './weights'
+import { studyCommands } from './study'
+import { sweepCommands } from './sweep-emit'
 import { evaluationCommands } from './attack'
 
 /** Every `lab` command. Add a command by importing it here. */
-export const commands: readonly Command[] = [statusCommand, projectListCommand, projectCreateCommand, datasetAddCommand, datasetListCommand, datasetShowCommand, datasetRemoveCommand, trainCommand, distillCommand, resumeCommand, runsCommand, importWeightsCommand, exportWeightsCommand, ...logCommands, ...evaluationCommands]
+export const commands: readonly Command[] = [statusCommand, projectListCommand, projectCreateCommand, datasetAddCommand, datasetListCommand, datasetShowCommand, datasetRemoveCommand, trainCommand, distillCommand, resumeCommand, runsCommand, importWeightsCommand, exportWeightsCommand, ...logCommands, ...evaluationCommands, ...studyCommands, ...sweepCommands]

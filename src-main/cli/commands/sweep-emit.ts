@@ -1,0 +1,164 @@
+/**
+ * Sweeps beyond one machine:
+ *   lab sweep emit <sweep.json> --target slurm|k8s --out DIR   a Slurm array script / K8s Indexed Job
+ *   lab sweep cell <sweep.json> [--index i] --out DIR          run one cell, write its run bundle
+ *   lab sweep merge DIR                                        import every bundle in DIR (idempotent)
+ *   lab sweep local <sweep.json>                               every cell in this log (the in-app sweep)
+ *   lab sweep cells <sweep.json>                               list the cells
+ * The cell index comes from --index, else SLURM_ARRAY_TASK_ID, else JOB_COMPLETION_INDEX.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Command, CliContext } from '../command'
+import { UsageError } from '../args'
+import { readConfigFile } from '../config-file'
+import { cellCount, parseSweepFile, sweepCell, type SweepFile } from '../../lab/sweeps/sweep-file'
+import { DEFAULT_EMIT, jobName, kubernetesManifest, slurmScript, type EmitOptions } from '../../lab/sweeps/emit'
+import { runSweepCell, runSweepLocally } from '../../lab/sweeps/run-cell'
+
+function readSweep(positionals: string[]): { sweep: SweepFile; raw: Record<string, unknown> } {
+  if (positionals.length !== 1) throw new UsageError('Give exactly one sweep file (JSON or YAML).')
+  const file = path.resolve(positionals[0])
+  const raw = readConfigFile(file)
+  try {
+    return { sweep: parseSweepFile(raw, file), raw }
+  } catch (error) {
+    if (error instanceof UsageError) throw error
+    throw new UsageError((error as Error).message)
+  }
+}
+
+function numberOption(options: Record<string, string | boolean>, key: string, fallback: number): number {
+  const v = options[key]
+  if (v === undefined) return fallback
+  const n = Number(v)
+  if (typeof v !== 'string' || !Number.isFinite(n) || n < 0) throw new UsageError(`--${key} must be a non-negative number, not "${String(v)}".`)
+  return n
+}
+
+export const sweepEmitCommand: Command = {
+  words: ['sweep', 'emit'],
+  usage: 'lab sweep emit <sweep.json> --target slurm|k8s --out DIR [--shared DIR] [--backend B] [--image IMG] [--claim PVC] [--gpus N] [--cpus N] [--mem GiB] [--time HH:MM:SS] [--parallel N] [--partition P]',
+  summary: 'Write a Slurm array job or a Kubernetes Indexed Job running one sweep cell per task.',
+  options: { values: ['target', 'out', 'shared', 'backend', 'image', 'claim', 'gpus', 'cpus', 'mem', 'time', 'parallel', 'partition'] },
+  async run({ positionals, options }, ctx) {
+    const { sweep, raw } = readSweep(positionals)
+    const target = options.target
+    if (target !== 'slurm' && target !== 'k8s') throw new UsageError('--target must be slurm or k8s.')
+    if (typeof options.out !== 'string') throw new UsageError('Give the folder to write to with --out, e.g. --out cluster/.')
+    const out = path.resolve(options.out)
+    const time = typeof options.time === 'string' ? options.time : DEFAULT_EMIT.time
+    if (!/^\d+(:\d{2}){0,2}$|^\d+-\d+(:\d{2}){0,2}$/.test(time)) throw new UsageError(`--time must look like Slurm's HH:MM:SS or D-HH:MM:SS, not "${time}".`)
+    const o: EmitOptions = {
+      ...DEFAULT_EMIT,
+      // The tasks read sweep.json and write bundles here; by default the output folder itself.
+      shared: typeof options.shared === 'string' ? options.shared : out,
+      backend: typeof options.backend === 'string' ? options.backend : DEFAULT_EMIT.backend,
+      image: typeof options.image === 'string' ? options.image : DEFAULT_EMIT.image,
+      claim: typeof options.claim === 'string' ? options.claim : DEFAULT_EMIT.claim,
+      gpus: numberOption(options, 'gpus', DEFAULT_EMIT.gpus),
+      cpus: numberOption(options, 'cpus', DEFAULT_EMIT.cpus),
+      memoryGiB: numberOption(options, 'mem', DEFAULT_EMIT.memoryGiB),
+      parallel: numberOption(options, 'parallel', DEFAULT_EMIT.parallel),
+      time,
+      partition: typeof options.partition === 'string' ? options.partition : undefined
+    }
+    const cells = cellCount(sweep)
+    fs.mkdirSync(out, { recursive: true })
+    // The tasks read the sweep from the shared folder, so a copy (as JSON) goes beside the script.
+    fs.writeFileSync(path.join(out, 'sweep.json'), JSON.stringify(raw, null, 2) + '\n')
+    const name = jobName(sweep)
+    const written = path.join(out, target === 'slurm' ? `${name}.slurm` : `${name}.k8s.yaml`)
+    fs.writeFileSync(written, target === 'slurm' ? slurmScript(sweep, cells, o) : kubernetesManifest(sweep, cells, o), { mode: target === 'slurm' ? 0o755 : 0o644 })
+    if (ctx.json) ctx.out(JSON.stringify({ path: written, sweep: path.join(out, 'sweep.json'), cells, target }, null, 2))
+    else {
+      ctx.out(`Wrote ${written} (${cells} cell${cells === 1 ? '' : 's'}) and ${path.join(out, 'sweep.json')}.`)
+      ctx.out(target === 'slurm' ? `Submit: sbatch ${written}` : `Apply: kubectl apply -f ${written}  (sweep.json must be at ${o.shared}/sweep.json on the volume "${o.claim}")`)
+      ctx.out(`Then merge the results: lab sweep merge ${o.shared}/bundles`)
+    }
+    return 0
+  }
+}
+
+function cellIndex(options: Record<string, string | boolean>): number {
+  const raw = typeof options.index === 'string' ? options.index : (process.env.SLURM_ARRAY_TASK_ID ?? process.env.JOB_COMPLETION_INDEX)
+  if (raw === undefined) throw new UsageError('Give the cell with --index N (or run as a Slurm array task / Kubernetes Indexed Job pod).')
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`The cell index must be a whole number ≥ 0, not "${raw}".`)
+  return n
+}
+
+export const sweepCellCommand: Command = {
+  words: ['sweep', 'cell'],
+  usage: 'lab sweep cell <sweep.json> [--index N] --out DIR [--json]',
+  summary: 'Run one cell of a sweep (train + evaluate) and write its runs as a bundle to DIR.',
+  options: { values: ['index', 'out'] },
+  async run({ positionals, options }, ctx) {
+    const { sweep } = readSweep(positionals)
+    const index = cellIndex(options)
+    if (index >= cellCount(sweep)) throw new UsageError(`Cell ${index} does not exist: the sweep has ${cellCount(sweep)} cells (0…${cellCount(sweep) - 1}).`)
+    if (typeof options.out !== 'string') throw new UsageError('Give the folder for the bundle with --out.')
+    const out = path.resolve(options.out)
+    fs.mkdirSync(out, { recursive: true })
+    const result = await runSweepCell(ctx.api, sweep, index, ctx.json ? undefined : ctx.err)
+    // The runs leave even when the cell failed: nothing a task did is lost.
+    const bundlePath = path.join(out, `${jobName(sweep)}-cell-${String(index).padStart(4, '0')}.advlab.zip`)
+    const bundle = await ctx.api.request('export.bundle', { ids: result.runIds, path: bundlePath })
+    if (ctx.json) ctx.out(JSON.stringify({ ...result, bundle }, null, 2))
+    else ctx.out(`Cell ${index} (${result.label}) ${result.ok ? 'completed' : `failed: ${result.error}`}; wrote ${bundle.path} (${bundle.runs} runs).`)
+    return result.ok ? 0 : 1
+  }
+}
+
+export const sweepMergeCommand: Command = {
+  words: ['sweep', 'merge'],
+  usage: 'lab sweep merge <folder of bundles> [--json]',
+  summary: 'Import every .advlab.zip bundle in a folder (runs already here are skipped).',
+  async run({ positionals }, ctx) {
+    if (positionals.length !== 1) throw new UsageError('Give the folder the sweep tasks wrote their bundles to.')
+    const dir = path.resolve(positionals[0])
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`${dir} is not a folder.`)
+    const bundles = fs.readdirSync(dir).filter((f) => f.endsWith('.advlab.zip')).sort()
+    if (!bundles.length) throw new UsageError(`${dir} holds no .advlab.zip bundles.`)
+    let imported = 0
+    let skipped = 0
+    const ids: number[] = []
+    for (const b of bundles) {
+      const r = await ctx.api.request('import.bundle', { path: path.join(dir, b) })
+      imported += r.imported.length
+      skipped += r.skipped.length
+      ids.push(...r.imported.map((x) => x.id), ...r.skipped.map((x) => x.id))
+    }
+    if (ctx.json) ctx.out(JSON.stringify({ bundles: bundles.length, imported, skipped, runIds: ids }, null, 2))
+    else ctx.out(`Merged ${bundles.length} bundle(s): ${imported} run(s) imported, ${skipped} already here. Compare them: lab compare ${ids.join(',')}`)
+    return 0
+  }
+}
+
+export const sweepLocalCommand: Command = {
+  words: ['sweep', 'local'],
+  usage: 'lab sweep local <sweep.json> [--json]',
+  summary: 'Run every cell of a sweep here, one after another, in this log.',
+  async run({ positionals }, ctx: CliContext) {
+    const { sweep } = readSweep(positionals)
+    const results = await runSweepLocally(ctx.api, sweep, cellCount(sweep), ctx.json ? undefined : ctx.err)
+    if (ctx.json) ctx.out(JSON.stringify(results, null, 2))
+    else for (const r of results) ctx.out(`cell ${r.index} ${r.ok ? 'completed' : `failed: ${r.error}`}: runs ${r.runIds.join(', ')} (${r.label})`)
+    return results.every((r) => r.ok) ? 0 : 1
+  }
+}
+
+export const sweepCellsCommand: Command = {
+  words: ['sweep', 'cells'],
+  usage: 'lab sweep cells <sweep.json> [--json]',
+  summary: 'List the cells of a sweep file (index and the values it varies).',
+  async run({ positionals }, ctx) {
+    const { sweep } = readSweep(positionals)
+    const cells = Array.from({ length: cellCount(sweep) }, (_, i) => sweepCell(sweep, i))
+    if (ctx.json) ctx.out(JSON.stringify(cells.map((c) => ({ index: c.index, label: c.label, values: c.values })), null, 2))
+    else for (const c of cells) ctx.out(`${String(c.index).padStart(4)}  ${c.label}`)
+    return 0
+  }
+}
+
+export const sweepCommands: readonly Command[] = [sweepEmitCommand, sweepCellCommand, sweepMergeCommand, sweepLocalCommand, sweepCellsCommand]

@@ -1,0 +1,57 @@
+/**
+ * The time a study will take on the active backend, before anything starts: training from
+ * train.estimate's measured probe (seconds per step), evaluation extrapolated from the same probe
+ * and the attack budget. PGD-k adversarial training costs about k + 1 training steps per step (k
+ * attack gradients, one update). Evaluation is an upper bound: AutoAttack and Square stop early on
+ * points already broken.
+ */
+import type { StudyEstimate } from '../../api/studies'
+import type { TrainConfig } from '../../api/train'
+import type { LabContext } from '../context'
+import { TrainConfigSchema } from '../../api/train'
+import { estimateTraining } from '../estimate'
+import { BUDGETS } from '../eval/budgets'
+import type { ResolvedStudy } from './presets'
+
+/** Gradient and forward passes (summed over images) of one full evaluation plus the FGSM sweep. */
+export function evaluationPasses(study: ResolvedStudy): { gradients: number; forwards: number } {
+  const s = study.settings
+  const b = BUDGETS[s.budget]
+  const n = (k: number) => Math.min(k, s.evalImages)
+  const aa = b.autoattack.version === 'fast' ? { gradients: 20 + 3 * 20 + 3 * 20, forwards: 500 } : { gradients: 100 + 9 * 100 + 9 * 100, forwards: 5000 }
+  const gradients = s.evalImages * (s.epsilons.length + b.pgd.steps * b.pgd.restarts + b.adaptive.steps) + n(b.autoattack.n) * aa.gradients + n(b.curve.n) * s.curve.length * b.curve.steps
+  const forwards = n(b.autoattack.n) * aa.forwards + n(b.square.n) * b.square.queries + 10 * s.evalImages
+  return { gradients, forwards }
+}
+
+export async function estimateStudy(ctx: LabContext, study: ResolvedStudy): Promise<StudyEstimate> {
+  const seeds = study.plan.seeds.length
+  const s = study.settings
+  const parse = (c: unknown): TrainConfig => TrainConfigSchema.parse(c)
+  const base = await estimateTraining(ctx, parse(study.baseline(1)))
+  const teacher = await estimateTraining(ctx, parse(study.teacher(1)))
+  const student = await estimateTraining(ctx, parse({ ...study.student(1, false), temperature: s.temperature }))
+  const adversarial = student.trainSeconds * (s.pgdAtSteps + 1) + student.evalSeconds
+  const parts = [
+    { what: 'baseline training', count: seeds, secondsEach: base.totalSeconds },
+    { what: `teacher training (T = ${s.temperature})`, count: seeds, secondsEach: teacher.totalSeconds },
+    { what: 'student training (distillation)', count: seeds, secondsEach: student.totalSeconds },
+    { what: `student training with PGD-${s.pgdAtSteps} adversarial training`, count: seeds, secondsEach: adversarial }
+  ]
+  const trainSeconds = parts.reduce((t, p) => t + p.count * p.secondsEach, 0)
+  // Per image: an input gradient costs about one training step's share; a forward pass one inference.
+  const gradientPerImage = base.secondsPerStep / Math.max(1, study.baseline(1).batchSize)
+  const forwardPerImage = base.testImages > 0 && base.evalSeconds > 0 ? base.evalSeconds / (base.testImages * (s.epochs || 1)) : gradientPerImage / 3
+  const passes = evaluationPasses(study)
+  const evalEach = passes.gradients * gradientPerImage + passes.forwards * forwardPerImage
+  const evalSeconds = evalEach * seeds * study.plan.arms.length
+  parts.push({ what: `evaluation (${s.budget} budget, ${s.evalImages} images)`, count: seeds * study.plan.arms.length, secondsEach: evalEach })
+  return {
+    backend: base.backend,
+    parts,
+    trainSeconds,
+    evalSeconds,
+    totalSeconds: trainSeconds + evalSeconds,
+    note: `Training from a measured probe on ${base.backend} (${base.secondsPerStep.toFixed(3)} s per step of ${study.baseline(1).batchSize} images); evaluation is an upper bound extrapolated from the same probe. Jobs run one after another unless Settings allow more workers.`
+  }
+}
