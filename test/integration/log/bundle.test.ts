@@ -13,6 +13,7 @@ import { compareRuns } from '../../../src-main/lab/store/compare'
 import { formatResultsTable, resultsTable } from '../../../src-main/lab/store/export/table'
 import { tagRuns, setNote } from '../../../src-main/lab/store/organise'
 import { readMetricSeries } from '../../../src-main/lab/store/metric-series'
+import { createProject } from '../../../src-main/lab/store/projects'
 import { addRun, freshLog, seedStudy, type Lab } from '../../unit/log/fixtures'
 
 const labs: Lab[] = []
@@ -76,6 +77,28 @@ describe('run bundles', () => {
     const art = b.db.prepare("SELECT path FROM artifacts WHERE run_id = ? AND kind = 'checkpoint'").get(newIds[0]) as { path: string }
     expect(fs.readFileSync(path.join(b.dir, art.path)).equals(weights)).toBe(true)
     expect(count(b, 'events')).toBe(count(a, 'events'))
+  })
+
+  it('files imported runs under the project of the same name and links the dataset only when its content matches', () => {
+    const a = newLab()
+    const project = createProject(a.db, 'Seed study')
+    const insertDataset = (db: Lab['db'], name: string, hash: string) =>
+      Number(db.prepare("INSERT INTO datasets (name, format, source_path, content_hash, info_json, created_at) VALUES (?, 'idx', '/data', ?, '{}', 'now')").run(name, hash).lastInsertRowid)
+    const ds = insertDataset(a.db, 'mnist', 'hash-of-mnist')
+    const id = addRun(a.db, { name: 'in a project' })
+    a.db.prepare('UPDATE runs SET project_id = ?, dataset_id = ? WHERE id = ?').run(project.id, ds, id)
+    const out = path.join(a.dir, 'p.advlab.zip')
+    exportBundle(a.db, a.dir, [id], out)
+
+    const same = newLab()
+    const sameDs = insertDataset(same.db, 'MNIST here', 'hash-of-mnist')
+    const [imported] = importBundle(same.db, same.dir, out).imported
+    expect(same.db.prepare('SELECT p.name AS project, r.dataset_id FROM runs r JOIN projects p ON p.id = r.project_id WHERE r.id = ?').get(imported.id)).toEqual({ project: 'Seed study', dataset_id: sameDs })
+
+    const other = newLab()
+    insertDataset(other.db, 'mnist', 'some-other-content')
+    const [imported2] = importBundle(other.db, other.dir, out).imported
+    expect(other.db.prepare('SELECT dataset_id FROM runs WHERE id = ?').get(imported2.id)).toEqual({ dataset_id: null })
   })
 
   it('imports idempotently: the same bundle twice (zip, then unpacked folder) adds nothing the second time', () => {
