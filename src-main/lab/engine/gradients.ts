@@ -215,7 +215,10 @@ const defs: Def[] = [
   zeroGrad('Ceil'),
   zeroGrad('Step'),
   zeroGrad('OnesLike'),
-  zeroGrad('ZerosLike')
+  zeroGrad('ZerosLike'),
+  zeroGrad('ArgMax'),
+  zeroGrad('ArgMin'),
+  { kernelName: 'OneHot', inputsToSave: ['indices'], gradFunc: (_dy, [i]) => ({ indices: () => tf.zerosLike(i) }) }
 ]
 
 /**

@@ -104,13 +104,13 @@ export interface InferenceConv {
 }
 
 /**
- * conv + bias (+ ReLU) in one fused kernel. Where `gradFilter` is set, its gradient is dL/dx only
- * (the weights are constants here), through the cached sub-pixel filter.
+ * conv + bias (+ ReLU) in one fused kernel, whose gradient is dL/dx only (the weights are
+ * constants here): through the cached sub-pixel filter where `gradFilter` is set (wasm), through
+ * the backend's own transposed convolution elsewhere.
  */
 export function inferenceConv(x: tf.Tensor4D, c: InferenceConv): tf.Tensor4D {
   const forward = (input: tf.Tensor4D): tf.Tensor4D =>
     tf.fused.conv2d({ x: input, filter: c.filter, bias: c.bias, strides: c.strides, pad: c.pad as 'same', activation: c.relu ? 'relu' : 'linear' })
-  if (!c.gradFilter) return forward(x)
   const op = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => {
     const y = forward(input as tf.Tensor4D)
     if (c.relu) save([y])
@@ -118,8 +118,11 @@ export function inferenceConv(x: tf.Tensor4D, c: InferenceConv): tf.Tensor4D {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
         tf.tidy(() => {
-          const g = c.relu ? tf.mul(dy, tf.step(saved[0])) : dy
-          return conv2dInputGradient(input.shape, g as tf.Tensor4D, c.filter, c.strides, c.pad as 'same', undefined, c.gradFilter!)
+          const g = (c.relu ? tf.mul(dy, tf.step(saved[0])) : dy) as tf.Tensor4D
+          const shape = input.shape as [number, number, number, number]
+          return c.gradFilter
+            ? conv2dInputGradient(shape, g, c.filter, c.strides, c.pad as 'same', undefined, c.gradFilter)
+            : tf.conv2dTranspose(g, c.filter, shape, c.strides, c.pad as 'same')
         })
     }
   }) as unknown as Parameters<typeof tf.customGrad>[0])

@@ -130,7 +130,7 @@ export function createModel(options: CreateModelOptions): Model {
         x,
         inferenceFor(conv, () => ({ filter: tf.clone(get(`${conv}.weight`)) as tf.Tensor4D, bias: tf.clone(get(`${conv}.bias`)) as tf.Tensor1D }), strides, pad, relu)
       ),
-    linear: (x, name, relu) => (tf.getBackend() === 'wasm' ? inferenceLinear(x, linearFor(name, relu)) : trainingOps.linear(x, name, relu))
+    linear: (x, name, relu) => inferenceLinear(x, linearFor(name, relu))
   }
 
   let disposed = false
