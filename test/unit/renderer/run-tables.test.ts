@@ -1,0 +1,148 @@
+/**
+ * The Runs table and the Compare table as pure functions: rows joined from the service's answers,
+ * filtering, sorting with missing values last, the worst-case robust accuracy, the seed-shaped
+ * table with its best cells, per-sample agreement, ε grids and the wizards' helpers.
+ */
+import { describe, expect, it } from 'vitest'
+import type { RunSummary } from '@api/runs'
+import type { ComparedRun, Comparison } from '@api/log'
+import { loadRenderer } from './loadRenderer'
+
+interface RunRow { id: number; name: string; status: string; dataset: string | null; defence: string; tags: string[]; cleanAccuracy: number | null; robustAccuracy: number | null; robustLabel: string | null; verdict: string | null; progress: unknown }
+const rows = await loadRenderer<{
+  buildRows(s: RunSummary[], f: ComparedRun[], c: Pick<Comparison, 'runs' | 'evaluations' | 'finalMetrics' | 'verdicts'> | null, live?: Record<number, unknown>): RunRow[]
+  filterRows(r: RunRow[], f: Record<string, string>): RunRow[]
+  sortRows(r: RunRow[], key: string, dir: 'asc' | 'desc'): RunRow[]
+  formatEpsilon(e: number): string
+  EMPTY_FILTER: Record<string, string>
+}>('runs/rows')
+const compare = await loadRenderer<{
+  compareTable(c: Pick<Comparison, 'groups'>): { label: string; cells: Record<string, { mean: number; std: number; n: number; epsilon?: number } | null>; verdict: string | null }[]
+  bestRows(r: unknown[]): Record<string, number | null>
+  onlyOneRight(cell: { correct: (boolean[] | null)[] }): number[]
+}>('runs/compareTable')
+const forms = await loadRenderer<{ parseEpsilonList(t: string): number[] | null; errorsFor(e: Record<string, string>, p: string[]): Record<string, string>; fieldErrors(schema: unknown, v: unknown): Record<string, string> }>('forms/issues')
+const defaults = await loadRenderer<{ dataKind(d: unknown): string; epsilonGrid(k: string): string; temperatureAdvice(t: number): { tone: string; key: string } }>('wizards/defaults')
+const repeat = await loadRenderer<{ withSeed(kind: string, config: Record<string, unknown>, seed: number): Record<string, any>; nextSeed(s: number[]): number }>('runs/repeat')
+const { TrainConfigSchema } = await import('@api/train')
+
+function summary(id: number, status: RunSummary['status'], extra: Partial<RunSummary> = {}): RunSummary {
+  return { id, projectId: null, datasetId: 1, name: `run ${id}`, kind: 'train', status, seed: 0, backend: 'wasm', configHash: `h${id}`, error: null, createdAt: '', startedAt: null, finishedAt: null, progress: null, ...extra }
+}
+function filed(id: number, extra: Partial<ComparedRun> = {}): ComparedRun {
+  return { id, name: `run ${id}`, kind: 'train', status: 'completed', seed: 0, configHash: `h${id}`, createdAt: '', dataset: 'mnist', arch: 'cnn-small', defence: 'none', tags: [], note: '', starred: false, archived: false, ...extra }
+}
+
+describe('Runs table rows', () => {
+  const summaries = [summary(1, 'completed'), summary(2, 'completed'), summary(3, 'running', { progress: { phase: 'train', step: 1, total: 10, etaSeconds: 5 } })]
+  const comparison = {
+    runs: [filed(1), filed(2), filed(3)],
+    finalMetrics: [{ name: 'test/accuracy', values: [0.9, 0.8, null] }],
+    evaluations: [
+      { attack: 'fgsm', norm: 'Linf', epsilon: 0.1, accuracy: [0.2, 0.5, null], n: [100, 100, null] },
+      { attack: 'fgsm', norm: 'Linf', epsilon: 0.3, accuracy: [0.1, null, null], n: [100, null, null] },
+      { attack: 'pgd', norm: 'Linf', epsilon: 0.3, accuracy: [0.05, null, null], n: [100, null, null] }
+    ],
+    verdicts: { available: true, perRun: [{ runId: 1, verdict: 'no', fired: [] }] }
+  }
+  const built = rows.buildRows(summaries, [filed(1, { tags: ['seed-study'] }), filed(2, { dataset: 'fashion-mnist', defence: 'pgd-at' }), filed(3)], comparison, { 3: { phase: 'train', step: 4, total: 10, etaSeconds: 2 } })
+
+  it('joins clean accuracy, the worst attack at the largest ε, and the verdict to each run', () => {
+    expect(built.map((r) => [r.id, r.cleanAccuracy, r.robustAccuracy, r.verdict])).toEqual([
+      [1, 0.9, 0.05, 'no'],
+      [2, 0.8, 0.5, null],
+      [3, null, null, null]
+    ])
+    expect(built[0].robustLabel).toBe('pgd Linf ε=0.3')
+  })
+
+  it('a running run shows the newest streamed progress, a finished one none', () => {
+    expect(built[2].progress).toEqual({ phase: 'train', step: 4, total: 10, etaSeconds: 2 })
+    expect(built[0].progress).toBeNull()
+  })
+
+  it('filters by status, dataset, defence, tag and free text', () => {
+    const ids = (f: Record<string, string>) => rows.filterRows(built, { ...rows.EMPTY_FILTER, ...f }).map((r) => r.id)
+    expect(ids({ status: 'running' })).toEqual([3])
+    expect(ids({ dataset: 'fashion-mnist' })).toEqual([2])
+    expect(ids({ defence: 'none' })).toEqual([1, 3])
+    expect(ids({ tag: 'seed-study' })).toEqual([1])
+    expect(ids({ text: 'SEED' })).toEqual([1])
+    expect(ids({ text: '2' })).toEqual([2])
+  })
+
+  it('sorts by a column in both directions with missing values always last', () => {
+    expect(rows.sortRows(built, 'cleanAccuracy', 'desc').map((r) => r.id)).toEqual([1, 2, 3])
+    expect(rows.sortRows(built, 'cleanAccuracy', 'asc').map((r) => r.id)).toEqual([2, 1, 3])
+    expect(rows.sortRows(built, 'robustAccuracy', 'asc').map((r) => r.id)).toEqual([1, 2, 3])
+  })
+
+  it('writes ε as the literature does', () => {
+    expect(rows.formatEpsilon(8 / 255)).toBe('8/255')
+    expect(rows.formatEpsilon(2 / 255)).toBe('2/255')
+    expect(rows.formatEpsilon(0.1)).toBe('0.1')
+    expect(rows.formatEpsilon(0.2)).toBe('0.2') // 51/255 reads better as 0.2
+    expect(rows.formatEpsilon(0.5)).toBe('0.5')
+  })
+})
+
+describe('Compare table', () => {
+  const stat = (mean: number, std = 0, n = 1) => ({ mean, std, n })
+  const table = compare.compareTable({
+    groups: [
+      { configHash: 'a', label: 'Baseline', runIds: [1, 2, 3], finalMetrics: { 'test/accuracy': stat(0.934, 0.01, 3) }, evaluations: [{ attack: 'fgsm', norm: 'Linf', epsilon: 2 / 255, accuracy: stat(0.5) }, { attack: 'fgsm', norm: 'Linf', epsilon: 8 / 255, accuracy: stat(0.218) }, { attack: 'autoattack', norm: 'Linf', epsilon: 8 / 255, accuracy: stat(0.173) }], verdict: 'no' },
+      { configHash: 'b', label: 'Distilled', runIds: [4], finalMetrics: { 'test/accuracy': stat(0.926) }, evaluations: [{ attack: 'fgsm', norm: 'Linf', epsilon: 8 / 255, accuracy: stat(0.531) }, { attack: 'autoattack-rand', norm: 'Linf', epsilon: 8 / 255, accuracy: stat(0.248) }], verdict: 'possible' }
+    ]
+  })
+
+  it('shows each attack family at its largest ε, repeats as mean ± std', () => {
+    expect(table[0].cells.fgsm).toEqual({ mean: 0.218, std: 0, n: 1, epsilon: 8 / 255 })
+    expect(table[0].cells.clean).toEqual({ mean: 0.934, std: 0.01, n: 3 })
+    expect(table[1].cells.autoattack?.mean).toBe(0.248)
+    expect(table[0].cells.pgd).toBeNull()
+  })
+
+  it('marks the best row of each column, and none where fewer than two rows have a value', () => {
+    expect(compare.bestRows(table)).toEqual({ clean: 0, fgsm: 1, pgd: null, autoattack: 1 })
+  })
+
+  it('counts the samples only one model gets right', () => {
+    expect(compare.onlyOneRight({ correct: [[true, true, false, false], [false, true, true, false], null] })).toEqual([1, 1, 0])
+  })
+})
+
+describe('wizard helpers', () => {
+  it('reads ε grids written as numbers or fractions, and refuses anything else', () => {
+    expect(forms.parseEpsilonList('2/255, 4/255 8/255')).toEqual([2 / 255, 4 / 255, 8 / 255])
+    expect(forms.parseEpsilonList('0.1,0.2,0.3')).toEqual([0.1, 0.2, 0.3])
+    expect(forms.parseEpsilonList('0.1, eight')).toBeNull()
+    expect(forms.parseEpsilonList('  ')).toBeNull()
+  })
+
+  it('field errors come from the contract schema and are filtered to one step', () => {
+    const errors = forms.fieldErrors(TrainConfigSchema, { dataset: 'mnist', model: { arch: 'cnn-small' }, epochs: 0, optimizer: { kind: 'sgd', lr: -1 } })
+    expect(Object.keys(errors).sort()).toEqual(['epochs', 'optimizer.lr'])
+    expect(forms.errorsFor(errors, ['optimizer'])).toEqual({ 'optimizer.lr': errors['optimizer.lr'] })
+  })
+
+  it('defaults follow the data: 0.1/0.2/0.3 for MNIST-like, 2/4/8 ⁄ 255 for CIFAR-like', () => {
+    const mnist = defaults.dataKind({ shape: { height: 28, width: 28, channels: 1 } })
+    const cifar = defaults.dataKind({ shape: { height: 32, width: 32, channels: 3 } })
+    expect([mnist, cifar]).toEqual(['mnist-like', 'cifar-like'])
+    expect(defaults.epsilonGrid(mnist)).toBe('0.1, 0.2, 0.3')
+    expect(defaults.epsilonGrid(cifar)).toBe('2/255, 4/255, 8/255')
+  })
+
+  it('gives the seed study’s advice on the distillation temperature', () => {
+    expect([3, 10, 20, 50].map((t) => defaults.temperatureAdvice(t).key.split('.').pop())).toEqual(['adviceLow', 'adviceMid', 'adviceBest', 'adviceHigh'])
+  })
+
+  it('a repeat changes only the seed (the student’s and teacher’s for a distillation) and drops what the service added', () => {
+    const config = { dataset: 'mnist', epochs: 1, seed: 0 }
+    expect(repeat.withSeed('train', config, 4)).toEqual({ dataset: 'mnist', epochs: 1, seed: 4 })
+    const distilled = repeat.withSeed('distill', { student: { seed: 0, epochs: 1 }, teacher: { seed: 0 }, temperature: 20 }, 2)
+    expect([distilled.student.seed, distilled.teacher.seed, distilled.temperature]).toEqual([2, 2, 20])
+    expect(repeat.withSeed('sweep', { runIds: [1], targetRunIds: [1], seed: 0 }, 1)).toEqual({ runIds: [1], seed: 1 })
+    expect(repeat.nextSeed([0, 3, 1])).toBe(4)
+  })
+})
