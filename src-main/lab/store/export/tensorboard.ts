@@ -119,12 +119,13 @@ export function exportTensorBoard(db: Database.Database, ids: readonly number[],
     const chunks: Buffer[] = [tfRecord(fileVersionEvent(start))]
     const rows = db.prepare('SELECT name, step, value, time FROM metrics WHERE run_id = ? ORDER BY step, rowid').raw(true).iterate(id) as Iterable<[string, number, number, number]>
     for (const [name, step, value, time] of rows) chunks.push(tfRecord(scalarEvent(time, step, name, value)))
-    // Evaluation results become scalars over ε, one tag per attack, so TensorBoard draws ε-curves
-    // (the step axis is ε in 1/255 units, rounded, as steps must be integers).
+    // Evaluation results become scalars over ε, one tag per attack and norm, so TensorBoard draws
+    // ε-curves. Steps must be integers: the step is ε·255 for L∞ (8/255 → 8) and ε·100 for L2.
     const evals = db.prepare('SELECT attack, norm, epsilon, accuracy, created_at FROM eval_results WHERE run_id = ? ORDER BY epsilon, id').all(id) as Array<{ attack: string; norm: string; epsilon: number; accuracy: number; created_at: string }>
     for (const e of evals) {
       const t = Date.parse(e.created_at) / 1000
-      chunks.push(tfRecord(scalarEvent(Number.isFinite(t) ? t : start, Math.round(e.epsilon * 255), `eval/${e.attack}/${e.norm}`, e.accuracy)))
+      const step = Math.round(e.epsilon * (e.norm === 'L2' ? 100 : 255))
+      chunks.push(tfRecord(scalarEvent(Number.isFinite(t) ? t : start, step, `eval/${e.attack}/${e.norm}`, e.accuracy)))
     }
     fs.writeFileSync(file, Buffer.concat(chunks))
     files.push(file)
