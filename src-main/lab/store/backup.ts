@@ -61,7 +61,10 @@ export async function restoreLog(db: Database.Database, logPath: string, file: s
   await db.backup(saved)
   const src = new Database(source, { readonly: true, fileMustExist: true })
   try {
+    // SQLite copies the pages in one write transaction on the live log: a failure rolls it back.
     await src.backup(logPath)
+  } catch (error) {
+    throw new LabError('bad_input', `${source} could not be restored (${(error as Error).message}); the log was left as it was, and a copy of it is at ${saved}.`, 'path')
   } finally {
     src.close()
   }
