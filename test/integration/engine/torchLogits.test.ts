@@ -1,17 +1,18 @@
 /**
- * The same weights give the same logits here and in PyTorch (bench/reference/models.py).
+ * The same weights give the same logits — and, in training mode, the same loss, gradients and
+ * BatchNorm statistics — here and in PyTorch (bench/reference/models.py).
  * Needs /usr/bin/python3 with torch; skipped with the reason otherwise.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
 import { initEngine } from '../../../src-main/lab/engine/init'
 import { createModel, type CreateModelOptions } from '../../../src-main/lab/models/model'
-import { exportStateDict } from '../../../src-main/lab/models/stateDict'
-import { f32Bytes, writeSafetensors } from '../../../src-main/lab/models/safetensors'
+import { exportStateDict, toTorchLayout } from '../../../src-main/lab/models/stateDict'
+import { f32Bytes, readSafetensors, toFloat32, writeSafetensors } from '../../../src-main/lab/models/safetensors'
 import { inputGradient, trainingGradients } from '../../../src-main/lab/models/gradient'
 
 const PYTHON = '/usr/bin/python3'
@@ -64,6 +65,64 @@ describe.skipIf(torchMissing !== null)('logits equal PyTorch on the same weights
       const viaAttack = ig.logits.dataSync()
       viaAttack.forEach((v, i) => expect(Math.abs(v - out.values[i])).toBeLessThan(1e-4))
       tf.dispose([x, y, ig.grad, ig.loss, ig.logits])
+      m.dispose()
+    })
+  }
+})
+
+describe.skipIf(torchMissing !== null)('training gradients equal PyTorch on the same weights and batch', () => {
+  let dir = ''
+  beforeAll(async () => {
+    await initEngine('wasm')
+    dir = mkdtempSync(path.join(tmpdir(), 'advlab-torch-grads-'))
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  const gradCases: CreateModelOptions[] = [
+    { arch: 'mlp', inputShape: [12, 12, 3], numClasses: 10, seed: 8, ...cifar },
+    { arch: 'cnn-small', inputShape: [28, 28, 1], numClasses: 10, seed: 8, mean: [0.1307], std: [0.3081] },
+    { arch: 'cnn-small', inputShape: [32, 32, 3], numClasses: 10, seed: 8, width: 0.5, ...cifar },
+    { arch: 'resnet18', inputShape: [32, 32, 3], numClasses: 10, seed: 8, width: 0.25, ...cifar }
+  ]
+  for (const opts of gradCases) {
+    it(`${opts.arch} ${opts.inputShape.join('×')}: loss, every parameter gradient (rel. < 1e-4) and BatchNorm running statistics`, () => {
+      const m = createModel(opts)
+      const x = tf.randomUniform([6, ...opts.inputShape], 0, 1, 'float32', 3) as tf.Tensor4D
+      const labels = [3, 1, 4, 1, 5, 9]
+      const weights = path.join(dir, 'w.safetensors')
+      const batch = path.join(dir, 'b.safetensors')
+      const out = path.join(dir, 'g.safetensors')
+      writeFileSync(weights, exportStateDict(m))
+      writeFileSync(
+        batch,
+        writeSafetensors([
+          ['x', { dtype: 'F32', shape: x.shape, data: f32Bytes(x.dataSync() as Float32Array) }],
+          ['y', { dtype: 'I64', shape: [labels.length], data: new Uint8Array(BigInt64Array.from(labels, BigInt).buffer) }]
+        ])
+      )
+      execFileSync(PYTHON, [path.resolve(__dirname, '../../../bench/reference/grads.py'), weights, batch, out])
+      const theirs = readSafetensors(new Uint8Array(readFileSync(out))).tensors
+      const y = tf.tensor1d(labels, 'int32')
+      const g = trainingGradients(m, x, y)
+      expect(g.loss.dataSync()[0]).toBeCloseTo(toFloat32(theirs.get('loss')!, 'loss')[0], 4)
+      for (const p of m.params) {
+        const [, ours] = toTorchLayout(p.def, g.grads[p.name].dataSync() as Float32Array)
+        const ref = toFloat32(theirs.get(`grad.${p.name}`)!, p.name)
+        let diff = 0
+        let scale = 1e-8
+        ref.forEach((v, i) => {
+          diff = Math.max(diff, Math.abs(v - ours[i]))
+          scale = Math.max(scale, Math.abs(v))
+        })
+        expect(diff / scale, p.name).toBeLessThan(1e-4)
+      }
+      for (const b of m.buffers) {
+        if (b.name.endsWith('num_batches_tracked')) continue
+        const ref = toFloat32(theirs.get(`buffer.${b.name}`)!, b.name)
+        const ours = b.tensor.dataSync()
+        ref.forEach((v, i) => expect(Math.abs(v - ours[i]), b.name).toBeLessThan(1e-4 * Math.max(1, Math.abs(v))))
+      }
+      tf.dispose([x, y, g.loss, g.logits, ...Object.values(g.grads)])
       m.dispose()
     })
   }
