@@ -72,6 +72,24 @@ const kernels: tf.KernelConfig[] = [
   )
 ]
 
+/**
+ * Identity without a copy. tfjs clones (Identity) every tensor it saves for a backward pass, and
+ * wasm's Identity is a memcpy — a full copy of every saved activation, in time and in memory.
+ * Tensors are immutable (a Variable's assign swaps its data id), so sharing the buffer under a
+ * reference count is safe; it is what the cpu backend does.
+ */
+const identityConfig: tf.KernelConfig = {
+  kernelName: 'Identity',
+  backendName: BACKEND,
+  kernelFunc: ({ inputs, backend }) => {
+    const x = inputs.x as tf.TensorInfo
+    if (x.dtype === 'string') throw new Error('Identity of string tensors is not supported on wasm here')
+    ;(backend as unknown as { incRef(id: object): void }).incRef(x.dataId)
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype }
+  }
+}
+kernels.push(identityConfig)
+
 /** Adds (or replaces) the wasm gradient kernels. Idempotent; harmless when wasm is not loaded. */
 export function registerWasmGradients(): void {
   if (registered) return
@@ -82,4 +100,4 @@ export function registerWasmGradients(): void {
   registered = true
 }
 
-export const WASM_GRADIENT_KERNELS = kernels.map((k) => k.kernelName)
+export const WASM_REPLACED_KERNELS = kernels.map((k) => k.kernelName)
