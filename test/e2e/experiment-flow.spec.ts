@@ -140,14 +140,20 @@ test('a new user trains a baseline, attacks it, compares two runs and exports th
   await page.getByTestId('wizard-launch').click()
   await expect(page).toHaveURL(/#\/runs\/\d+$/)
   const firstId = Number(page.url().match(/runs\/(\d+)$/)![1])
+  // Two phases: until the charts first appear (the chart code loads and draws), then while the
+  // run streams metric points into them until it completes.
   await startFrameMeter(page)
   await expect(page.getByTestId('chart-loss')).toBeVisible({ timeout: 120_000 })
+  const firstDraw = await stopFrameMeter(page)
+  await startFrameMeter(page)
   await page.screenshot({ path: screenshotPath('flow-run-training'), fullPage: true })
   const first = await untilFinished(firstId, 240_000)
   expect(first.status, first.error ?? '').toBe('completed')
-  const frames = await stopFrameMeter(page)
-  test.info().annotations.push({ type: 'frames while training streamed', description: JSON.stringify(frames) })
-  console.log('frame lengths while training streamed metrics:', JSON.stringify(frames))
+  const streaming = await stopFrameMeter(page)
+  for (const [phase, frames] of [['until the charts first appear', firstDraw], ['while training streamed metrics', streaming]] as const) {
+    test.info().annotations.push({ type: `frames ${phase}`, description: JSON.stringify(frames) })
+    console.log(`frame lengths ${phase}:`, JSON.stringify(frames))
+  }
   await expect(page.getByTestId('run-status').first()).toHaveAttribute('data-status', 'completed')
   await expect(page.getByTestId('detail-events')).toContainText('Completed')
   axe.push(...(await seriousViolations(page, 'run detail')))
@@ -191,6 +197,11 @@ test('a new user trains a baseline, attacks it, compares two runs and exports th
   if (sweep.status === 'completed') {
     await expect(page.locator('[data-testid="eval-row"]:not([data-attack="clean"])')).toHaveCount(6)
     await expect(page.getByTestId('chart-epsilon')).toBeVisible()
+    // Which images the attack flipped, from the per-sample outcomes.
+    await page.locator('[data-testid="eval-row"][data-attack="pgd"]').last().getByRole('button', { name: /^Show/ }).click()
+    await expect(page.getByTestId('sample-outcomes')).toContainText('of 100 test images')
+    axe.push(...(await seriousViolations(page, 'attacked model')))
+    await page.screenshot({ path: screenshotPath('flow-attacked-model'), fullPage: true })
   }
   await untilFinished(second.id, 240_000)
 
