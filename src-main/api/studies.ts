@@ -40,6 +40,12 @@ export const StudyStartSchema = z
     /** A registered dataset by name. seed-quick: default the built-in MNIST; seed-paper: required (CIFAR-10). */
     dataset: z.string().min(1).optional(),
     scale: StudyScaleSchema.default({}),
+    /**
+     * Jobs of the study that may run at once (default: the number of cores). Training uses one core
+     * per job, so on a 2-core machine two jobs at once nearly halve the wall time. The queue's own
+     * setting is restored when the study ends.
+     */
+    workers: z.number().int().min(1).max(64).optional(),
     name: z.string().trim().min(1).max(200).optional(),
     projectId: z.number().int().positive().optional()
   })

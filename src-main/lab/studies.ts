@@ -3,6 +3,7 @@
  * listing and reading studies, their report, and custom studies saved from a comparison.
  */
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import type { Handlers } from './handlers'
 import type { LabContext } from './context'
@@ -54,7 +55,7 @@ export const studyHandlers: Handlers<'studies.presets' | 'studies.estimate' | 's
     if (params.projectId !== undefined && !ctx.db.prepare('SELECT 1 FROM projects WHERE id = ?').get(params.projectId))
       throw new LabError('not_found', `There is no project with id ${params.projectId}.`, 'projectId')
     const id = createStudy(ctx.db, { name: params.name ?? `${params.preset} on ${study.plan.dataset}`, preset: params.preset, plan: study.plan })
-    void runStudy(ctx, id, study, (e) => ctx.events.emit('studies.progress', e))
+    void runStudy(ctx, id, study, (e) => ctx.events.emit('studies.progress', e), params.workers ?? os.availableParallelism())
     return getStudySummary(ctx.db, id)
   },
   'studies.list': (_params, ctx) => {

@@ -98,9 +98,9 @@ function waitForStudy(ctx: CliContext, id: number): Promise<StudySummary> {
 
 export const studyRunCommand: Command = {
   words: ['study', 'run'],
-  usage: 'lab study run seed-quick|seed-paper [--dataset <folder|name>] [--seeds N] [--train-images N] [--eval-images N] [--epochs N] [--name S] [--json]',
+  usage: 'lab study run seed-quick|seed-paper [--dataset <folder|name>] [--seeds N] [--train-images N] [--eval-images N] [--epochs N] [--workers N] [--estimate-only] [--name S] [--json]',
   summary: 'Reproduce the seed study: train, evaluate, report (estimated time shown first).',
-  options: { values: ['dataset', 'seeds', 'train-images', 'test-images', 'eval-images', 'epochs', 'name'], flags: ['estimate-only'] },
+  options: { values: ['dataset', 'seeds', 'train-images', 'test-images', 'eval-images', 'epochs', 'name', 'workers'], flags: ['estimate-only'] },
   async run({ positionals, options }, ctx) {
     const preset = positionals[0]
     if (positionals.length !== 1 || !(STUDY_PRESETS as readonly string[]).includes(preset)) throw new UsageError(`Give one preset: ${STUDY_PRESETS.join(' or ')}.`)
@@ -115,7 +115,8 @@ export const studyRunCommand: Command = {
       preset: preset as StudyPresetId,
       dataset: await datasetArg(options.dataset, ctx),
       scale: Object.fromEntries(Object.entries(scale).filter(([, v]) => v !== undefined)),
-      name: typeof options.name === 'string' ? options.name : undefined
+      name: typeof options.name === 'string' ? options.name : undefined,
+      workers: positiveInt(options.workers, 'workers')
     }
     const { plan, estimate } = await ctx.api.request('studies.estimate', params)
     if (!ctx.json) {

@@ -18,7 +18,7 @@ import type { StudyArm, StudyPlan, StudyPresetId, StudyScale } from '../../api/s
 import type { Budget } from '../../api/evaluation'
 import type { TrainConfig } from '../../api/train'
 import { BUDGETS } from '../eval/budgets'
-import { formatEpsilon } from '../store/export/table'
+import { epsilonText as formatEpsilon } from './epsilon-text'
 
 type TrainPart = Omit<TrainConfig, 'name' | 'projectId'>
 
@@ -49,6 +49,8 @@ export interface PresetSettings {
   /** PGD ε-curve of the full evaluation; its last point is the sanity ε. */
   curve: number[]
   pgdAtSteps: number
+  /** Weight of the clean loss in adversarial training (Madry et al. use 0; Goodfellow et al. 0.5). */
+  pgdAtMix: number
   budget: Budget
   evalImages: number
 }
@@ -57,11 +59,12 @@ const QUICK: PresetSettings = {
   title: 'Seed study, quick (MNIST, cnn-small)',
   dataset: 'mnist',
   arch: 'cnn-small',
-  trainImages: 3000,
+  trainImages: 6000,
   testImages: 500,
   epochs: 1,
   batchSize: 64,
-  lr: 0.05,
+  // Teacher and students train at lr · T = 0.5; measured: teacher 92.6%, student 93.4% on this subset.
+  lr: 0.025,
   weightDecay: 5e-4,
   augmentation: { cropPadding: 0, horizontalFlip: false },
   temperature: 20,
@@ -72,6 +75,8 @@ const QUICK: PresetSettings = {
   epsilons: [0.1, 0.2, 0.3],
   curve: [0.1, 0.2, 0.3, 0.5],
   pgdAtSteps: 5,
+  // Half clean loss: with one short epoch, pure PGD-AT at ε = 0.3 from scratch does not learn (measured 10%).
+  pgdAtMix: 0.5,
   budget: 'quick',
   evalImages: 100
 }
@@ -94,6 +99,7 @@ const PAPER: PresetSettings = {
   epsilons: [2 / 255, 4 / 255, 8 / 255],
   curve: [2 / 255, 4 / 255, 8 / 255, 16 / 255, 32 / 255, 0.5],
   pgdAtSteps: 5,
+  pgdAtMix: 0,
   // "full AutoAttack": the standard ensemble on every evaluated image.
   budget: 'thorough',
   evalImages: 1000
@@ -142,7 +148,7 @@ export function resolvePreset(preset: StudyPresetId, dataset: string, scale: Stu
   const teacher = (seed: number): TrainPart => ({ ...common(seed + 100, s.lr * T, s.weightDecay / T), temperature: T })
   const student = (seed: number, adversarial: boolean): Omit<TrainPart, 'temperature'> => {
     const { temperature: _t, ...rest } = common(seed, s.lr * T, s.weightDecay / T)
-    return adversarial ? { ...rest, defence: { kind: 'pgd-at', epsilon: s.epsilon, steps: s.pgdAtSteps, mix: 0 } } : rest
+    return adversarial ? { ...rest, defence: { kind: 'pgd-at', epsilon: s.epsilon, steps: s.pgdAtSteps, mix: s.pgdAtMix } } : rest
   }
   const budget = BUDGETS[s.budget]
   const aa = budget.autoattack.version

@@ -77,9 +77,14 @@ function settled(ctx: LabContext, runId: number): Promise<RunStatus> {
 /** Runs per seed: baseline, teacher, toy (wrap), two students, and two evaluation runs per model. */
 export const RUNS_PER_SEED = 5 + ARMS.length * 2
 
-export async function runStudy(ctx: LabContext, studyId: number, study: ResolvedStudy, emit: (e: EventData<'studies.progress'>) => void): Promise<void> {
+/** The queue's concurrency before the first running study raised it; restored when the last one ends. */
+const savedConcurrency = new WeakMap<object, number>()
+
+export async function runStudy(ctx: LabContext, studyId: number, study: ResolvedStudy, emit: (e: EventData<'studies.progress'>) => void, workers: number): Promise<void> {
   const active: Active = { cancelled: false, runIds: new Set() }
+  if (activeOf(ctx).size === 0) savedConcurrency.set(ctx.db, ctx.jobs.concurrency)
   activeOf(ctx).set(studyId, active)
+  if (workers > ctx.jobs.concurrency) ctx.jobs.setConcurrency(workers)
   const { plan, settings } = study
   const total = plan.seeds.length * RUNS_PER_SEED
   const started = Date.now()
@@ -214,6 +219,8 @@ export async function runStudy(ctx: LabContext, studyId: number, study: Resolved
   } finally {
     offProgress()
     activeOf(ctx).delete(studyId)
+    const saved = savedConcurrency.get(ctx.db)
+    if (activeOf(ctx).size === 0 && saved !== undefined) ctx.jobs.setConcurrency(saved)
     progress.clear()
     publish(true)
   }
