@@ -104,3 +104,28 @@ export function benchCell(cell: Cell, budgetMs: number): CellResult {
   model.dispose()
   return out
 }
+
+export interface MemoryStep {
+  step: number
+  seconds: number
+  rssBytes: number
+  tensors: number
+}
+
+/** Resident memory (whole process, wasm heap included) after each training step. */
+export function trainingMemory(cell: Cell, steps: number): MemoryStep[] {
+  const model = createModel({ arch: cell.arch, inputShape: cell.inputShape, numClasses: 10, width: cell.width, seed: 1 })
+  const x = tf.randomUniform([cell.batch, ...cell.inputShape], 0, 1, 'float32', 2) as tf.Tensor4D
+  const y = tf.tensor1d(Array.from({ length: cell.batch }, (_, i) => i % 10), 'int32')
+  const opt = sgdMomentum(model)
+  const out: MemoryStep[] = []
+  for (let i = 1; i <= steps; i++) {
+    const t0 = performance.now()
+    opt.step(x, y)
+    out.push({ step: i, seconds: (performance.now() - t0) / 1000, rssBytes: process.memoryUsage().rss, tensors: tf.memory().numTensors })
+  }
+  opt.dispose()
+  tf.dispose([x, y])
+  model.dispose()
+  return out
+}

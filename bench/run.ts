@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- <section>…] [--vs-torch] [--budget <ms>]`
  *
- * Sections: engine (default), parallel (1 vs 2 worker threads). Other sections register in SECTIONS. Results are printed as a
+ * Sections: engine (default), parallel (1 vs 2 worker threads), memory (resnet18 training at
+ * batch 128). Other sections register in SECTIONS. Results are printed as a
  * table and written as JSON to bench/results/.
  */
 import { spawnSync } from 'node:child_process'
@@ -10,7 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { initEngine } from '../src-main/lab/engine/init'
-import { benchCell, CELLS, WORKLOADS, type CellResult } from './engine'
+import { benchCell, CELLS, trainingMemory, WORKLOADS, type CellResult } from './engine'
 import { benchParallel } from './parallel'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
