@@ -8,6 +8,7 @@ import type { WorkerMessage } from './messages'
 import { MetricWriter } from '../store/metric-writer'
 import { logEvent } from '../store/events'
 import { setRunStatus } from '../store/runs'
+import { buildMissingDigests } from '../store/metric-digests'
 import { writeEvalRecord } from '../store/evaluations'
 import type { RunSummary } from '../../api/runs'
 
@@ -85,6 +86,8 @@ export class RunRecorder {
     this.metrics.flush()
     setRunStatus(this.db, this.runId, status, { error })
     logEvent(this.db, this.runId, status === 'failed' ? 'error' : 'info', message)
+    // A finished run's series are reduced once now, so comparisons never rescan them.
+    buildMissingDigests(this.db, Infinity, [this.runId])
     this.progress = null
     this.events.emit('runs.changed', { id: this.runId, status })
   }

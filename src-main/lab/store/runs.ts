@@ -89,12 +89,13 @@ export function listRuns(
   db: Database.Database,
   filter: { projectId?: number; status?: RunStatus; kind?: string; limit: number }
 ): RunSummary[] {
-  const where: string[] = []
+  // Runs in the trash are listed by trash.list, not here.
+  const where: string[] = ['deleted_at IS NULL']
   const args: unknown[] = []
   if (filter.projectId !== undefined) (where.push('project_id = ?'), args.push(filter.projectId))
   if (filter.status !== undefined) (where.push('status = ?'), args.push(filter.status))
   if (filter.kind !== undefined) (where.push('kind = ?'), args.push(filter.kind))
-  const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`
+  const sql = `SELECT * FROM runs WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`
   return (db.prepare(sql).all(...args, filter.limit) as RunRow[]).map(toSummary)
 }
 
