@@ -246,9 +246,12 @@ export function misclassified(logits: tf.Tensor2D, y: tf.Tensor1D): tf.Tensor1D 
   return tf.tidy(() => tf.cast(tf.notEqual(tf.argMax(logits, 1), tf.cast(y, 'int32')), 'float32') as tf.Tensor1D)
 }
 
-/** where(mask[N], a, b) for image batches. */
+/** where(mask[N], a, b) for image batches — as a blend with a 0/1 mask (tf.where with broadcasting is slow on wasm). */
 export function selectSamples(mask: tf.Tensor1D, a: tf.Tensor4D, b: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => tf.where(tf.cast(tf.broadcastTo(perSample(mask), a.shape), 'bool'), a, b) as tf.Tensor4D)
+  return tf.tidy(() => {
+    const m = perSample(tf.cast(mask, 'float32'))
+    return tf.add(tf.mul(a, m), tf.mul(b, tf.sub(1, m))) as tf.Tensor4D
+  })
 }
 
 /** Replaces a tensor variable's content, disposing the old one. */

@@ -19,44 +19,52 @@ import type { Attack, AttackParams, AttackResult, Classifier, Norm } from './typ
 
 /**
  * The smallest d (in `norm`) with Σ w·d = c and p + d in [0, 1], per point; where no such d
- * exists, the d that gets closest. w, p: [N, D]; c: [N].
+ * exists, the d that gets closest. w, p: [N, D]; c: [N]. Solved on the host by bisection (32
+ * halvings; float64): a handful of passes over N·D numbers, far cheaper than as tensor ops.
  */
-export function boxProjection(w: tf.Tensor2D, p: tf.Tensor2D, c: tf.Tensor1D, norm: Norm, iterations = 30): tf.Tensor2D {
-  return tf.tidy(() => {
-    const s = tf.reshape(tf.sign(c), [-1, 1])
-    const sw = tf.mul(w, s) // moving along +sw raises s·(w·d)
-    const target = tf.abs(c)
-    if (norm === 'Linf') {
-      const dir = tf.sign(sw)
-      const room = tf.where(tf.greater(dir, 0), tf.sub(1, p), p)
-      const wAbs = tf.abs(w)
-      let lo: tf.Tensor = tf.zeros([w.shape[0], 1])
-      let hi: tf.Tensor = tf.ones([w.shape[0], 1])
-      for (let i = 0; i < iterations; i++) {
-        const mid = tf.div(tf.add(lo, hi), 2)
-        const reach = tf.sum(tf.mul(wAbs, tf.minimum(mid, room)), 1)
-        const enough = tf.reshape(tf.greaterEqual(reach, target), [-1, 1])
-        hi = tf.where(enough, mid, hi)
-        lo = tf.where(enough, lo, mid)
+export function boxProjection(w: tf.Tensor2D, p: tf.Tensor2D, c: tf.Tensor1D, norm: Norm): tf.Tensor2D {
+  const [n, d] = w.shape
+  const W = w.dataSync() as Float32Array
+  const P = p.dataSync() as Float32Array
+  const C = c.dataSync() as Float32Array
+  const out = new Float32Array(n * d)
+  for (let i = 0; i < n; i++) {
+    const s = Math.sign(C[i])
+    const target = Math.abs(C[i])
+    if (s === 0) continue
+    const o = i * d
+    // In the frame where moving along sw = s·w raises s·(w·d) toward |c|.
+    const reach = (param: number): number => {
+      let total = 0
+      for (let j = 0; j < d; j++) {
+        const sw = s * W[o + j]
+        total += sw * step(j, sw, param)
       }
-      return tf.mul(dir, tf.minimum(hi, room)) as tf.Tensor2D
+      return total
     }
-    // L2: d = clip(μ·sw, −p, 1 − p) (in the sign-flipped frame), μ ≥ μ0 = |c|/‖w‖², found in log space.
-    const lower = tf.neg(p)
-    const upper = tf.sub(1, p)
-    const mu0 = tf.reshape(tf.div(target, tf.maximum(tf.sum(tf.square(w), 1), 1e-20)), [-1, 1])
-    let lo: tf.Tensor = tf.zeros([w.shape[0], 1])
-    let hi: tf.Tensor = tf.fill([w.shape[0], 1], 30)
-    const at = (t: tf.Tensor) => tf.clipByValue(tf.minimum(tf.maximum(tf.mul(sw, tf.mul(mu0, tf.exp(t))), lower), upper), -1, 1)
-    for (let i = 0; i < iterations; i++) {
-      const mid = tf.div(tf.add(lo, hi), 2)
-      const reach = tf.sum(tf.mul(sw, at(mid)), 1)
-      const enough = tf.reshape(tf.greaterEqual(reach, target), [-1, 1])
-      hi = tf.where(enough, mid, hi)
-      lo = tf.where(enough, lo, mid)
+    const step =
+      norm === 'Linf'
+        ? (j: number, sw: number, r: number): number => (sw > 0 ? Math.min(r, 1 - P[o + j]) : sw < 0 ? -Math.min(r, P[o + j]) : 0)
+        : (j: number, sw: number, mu: number): number => Math.min(Math.max(mu * sw, -P[o + j]), 1 - P[o + j])
+    let lo = 0
+    let hi: number
+    if (norm === 'Linf') hi = 1
+    else {
+      // Unclipped solution μ0 = |c|/‖w‖² is a lower bound; grow the upper bound until it reaches.
+      let ww = 0
+      for (let j = 0; j < d; j++) ww += W[o + j] * W[o + j]
+      lo = ww > 0 ? target / ww : 0
+      hi = Math.max(lo, 1e-12) * 2
+      for (let k = 0; k < 200 && reach(hi) < target; k++) hi *= 2
     }
-    return at(hi) as tf.Tensor2D
-  })
+    for (let k = 0; k < 32; k++) {
+      const mid = (lo + hi) / 2
+      if (reach(mid) >= target) hi = mid
+      else lo = mid
+    }
+    for (let j = 0; j < d; j++) out[o + j] = step(j, s * W[o + j], hi)
+  }
+  return tf.tensor2d(out, [n, d])
 }
 
 interface FabState {
