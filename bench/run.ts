@@ -100,8 +100,22 @@ async function parallelSection(args: Args): Promise<object> {
   return { results: await benchParallel([1, 2], args.budgetMs) }
 }
 
+/** resnet18 training at batch 128: resident memory and tensor count over a few SGD steps. */
+async function memorySection(): Promise<object> {
+  await initEngine()
+  console.log('memory: resnet18 32×32×3, batch 128, SGD-momentum training steps')
+  const steps = trainingMemory({ arch: 'resnet18', inputShape: [32, 32, 3], batch: 128, width: 1 }, 4)
+  for (const s of steps) console.log(`  step ${s.step}: ${s.seconds.toFixed(1)} s, RSS ${(s.rssBytes / 2 ** 30).toFixed(2)} GiB, ${s.tensors} tensors`)
+  return { steps, peakRssBytes: Math.max(...steps.map((s) => s.rssBytes)) }
+}
+
 /** Each section prints its own table and returns what goes into the JSON file. */
-const SECTIONS: Record<string, (args: Args) => Promise<object>> = { engine: engineSection, parallel: parallelSection, store: () => import('./store').then((m) => m.storeSection()) }
+const SECTIONS: Record<string, (args: Args) => Promise<object>> = {
+  engine: engineSection,
+  parallel: parallelSection,
+  memory: memorySection,
+  store: () => import('./store').then((m) => m.storeSection())
+}
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2))
