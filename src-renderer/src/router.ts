@@ -22,6 +22,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/compare', name: 'compare', component: () => import('./views/CompareView.vue'), meta: { titleKey: 'nav.compare', nav: true } },
   { path: '/runs/:id(\\d+)', name: 'run', component: () => import('./views/RunDetailView.vue'), meta: { titleKey: 'detail.title' } },
   { path: '/new/:kind', name: 'wizard', component: () => import('./views/WizardView.vue'), meta: { titleKey: 'wizard.title' } },
+  { path: '/studies', name: 'studies', component: () => import('./views/StudiesView.vue'), meta: { titleKey: 'nav.studies', nav: true } },
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { titleKey: 'nav.settings', nav: true } },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { titleKey: 'notFound.title' } }
 ]

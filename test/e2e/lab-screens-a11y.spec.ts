@@ -56,3 +56,37 @@ for (const colorScheme of ['light', 'dark'] as const) {
     })
   }
 }
+
+test('the seed study: preset, plan with a measured estimate, start, live progress, cancel, report; settings save the engine choice', async ({ page }) => {
+  test.setTimeout(240_000)
+  const found: string[] = []
+  await page.setViewportSize({ width: 1280, height: 900 })
+  await page.goto(server.url)
+  await page.getByTestId('start-seed-study').click()
+  await expect(page.getByTestId('study-preset-seed-quick')).toBeChecked()
+  await page.getByTestId('study-seeds').fill('1')
+  await page.getByTestId('study-trainImages').fill('500')
+  await page.getByTestId('study-epochs').fill('1')
+  await page.getByTestId('study-evalImages').fill('50')
+  await page.getByTestId('study-review').click()
+  await expect(page.getByTestId('study-plan')).toContainText('Defensive distillation', { timeout: 90_000 })
+  await expect(page.getByTestId('study-estimate')).toContainText('Estimated duration')
+  found.push(...(await serious(page, 'studies: plan')))
+  await page.screenshot({ path: screenshotPath('study-plan'), fullPage: true })
+  await page.getByTestId('study-start').click()
+  await expect(page.getByTestId('study-report')).toBeVisible()
+  await expect(page.getByTestId('study-list')).toContainText('running')
+  await expect(page.getByTestId('study-list').locator('progress')).toBeVisible({ timeout: 60_000 })
+  found.push(...(await serious(page, 'studies: running')))
+  await page.screenshot({ path: screenshotPath('study-running'), fullPage: true })
+  await page.locator('[data-testid^="study-cancel-"]').click()
+  await expect(page.getByTestId('study-list')).toContainText('cancelled', { timeout: 60_000 })
+
+  await page.getByTestId('nav-settings').click()
+  await page.getByTestId('settings-workers').fill('2')
+  await page.getByTestId('settings-engine-save').click()
+  await expect(page.getByTestId('settings-engine-message')).toContainText('2 worker')
+  found.push(...(await serious(page, 'settings')))
+  await page.screenshot({ path: screenshotPath('settings'), fullPage: true })
+  expect(found).toEqual([])
+})

@@ -90,7 +90,7 @@ test('on an empty log the lab screens say so honestly, with no made-up data', as
   await expect(page.locator('table, canvas')).toHaveCount(0)
   await page.getByTestId('nav-home').click()
   await expect(page.getByTestId('home-empty')).toBeVisible()
-  await expect(page.getByTestId('start-seed-study')).toHaveAttribute('aria-disabled', 'true')
+  await expect(page.getByTestId('start-seed-study')).toHaveAttribute('href', /#\/studies$/)
 })
 
 test('everything on Home is reachable by keyboard, with a visible focus ring', async ({ page }) => {

@@ -47,6 +47,28 @@ const enLab = {
       imagefolder: 'Image folder'
     }
   },
+  studies: {
+    title: 'Reproduce the seed study',
+    intro: 'The write-up this lab is built around, as one study: every strategy trained over several seeds, attacked, checked for gradient masking, and reported in its table.',
+    newTitle: 'New study',
+    preset: 'Preset',
+    pickDataset: 'Choose a dataset',
+    presetDefault: 'preset default',
+    scale: { seeds: 'Seeds', trainImages: 'Training images', testImages: 'Test images', epochs: 'Epochs', evalImages: 'Images per evaluation' },
+    scaleHint: 'Leave a field empty to keep the preset’s value; smaller values give a quick look and are stated in the report.',
+    planFacts: '{dataset}, {arch}, {seeds} seed(s), {images} images per evaluation',
+    estimate: 'Estimated duration: {time} on {backend}.',
+    review: 'Review the plan',
+    start: 'Start the study',
+    failed: 'The study could not be planned or started.',
+    listTitle: 'Studies',
+    none: 'No studies yet.',
+    statuses: { running: 'running', completed: 'completed', failed: 'failed', cancelled: 'cancelled', interrupted: 'interrupted' },
+    runCount: '{done} of {total} runs done, {failed} failed',
+    progressLabel: 'Progress of {name}',
+    reportTitle: 'Study report',
+    fgsmAt: 'FGSM ε = {epsilon}'
+  },
   runs: {
     title: 'Runs',
     intro: 'Every training, attack and evaluation run in the log. Select runs to compare them side by side.',

@@ -13,6 +13,7 @@ const en = {
     datasets: 'Datasets',
     runs: 'Runs',
     compare: 'Compare',
+    studies: 'Seed study',
     settings: 'Settings'
   },
   theme: {
@@ -86,6 +87,11 @@ const en = {
     export_mlflow: 'export to MLflow',
     export_tensorboard: 'export to TensorBoard',
     log_backup: 'back up the log',
+    studies_start: 'start the study',
+    studies_estimate: 'plan the study',
+    studies_cancel: 'cancel the study',
+    studies_report: 'read the study report',
+    settings_set: 'save the engine settings',
     log_restore: 'restore the log'
   },
   common: {
@@ -100,7 +106,7 @@ const en = {
     title: 'Home',
     intro: 'The state of this lab: which engine computes, what is running, your recent runs and projects.',
     seedStudy: 'Reproduce the seed study',
-    seedStudyNote: 'Not available yet: the service has no request that sets up the whole study (baseline, distillation, masking toy, evaluation). Build it step by step with the wizards meanwhile.',
+    seedStudyNote: 'Baseline, defensive distillation, distillation + PGD and the gradient-mask toy, evaluated with FGSM, PGD and AutoAttack, on built-in MNIST: the study this lab is built around, in one go.',
     recent: 'Recent runs',
     allRuns: 'All runs',
     noRecent: 'No finished runs yet.',
@@ -177,7 +183,11 @@ const en = {
     lab: 'Lab',
     dataDir: 'Data directory',
     logPath: 'Experiment log',
-    engineGap: 'Choosing another backend or the number of worker threads is not possible from here yet: the service has no settings request. The engine shown is the one the service chose at start.',
+    backendOverride: 'Backend',
+    automatic: 'automatic (best available)',
+    workers: 'Jobs at once (worker threads)',
+    workersHint: 'Each job trains or attacks in its own worker thread; this machine has {cores} cores.',
+    engineSaved: 'Saved: the engine now runs on {backend} with {workers} worker(s).',
     backupTitle: 'Backup and restore',
     backupPath: 'Back up the log to',
     backup: 'Back up now',

@@ -49,6 +49,28 @@ const zhCNLab: typeof enLab = {
       imagefolder: '图像文件夹'
     }
   },
+  studies: {
+    title: '复现种子研究',
+    intro: '本实验室所围绕的文章，作为一个研究：每种策略在多个种子上训练、被攻击、检查梯度掩蔽，并以其结果表报告。',
+    newTitle: '新建研究',
+    preset: '预设',
+    pickDataset: '选择数据集',
+    presetDefault: '预设默认值',
+    scale: { seeds: '种子数', trainImages: '训练图像', testImages: '测试图像', epochs: '训练轮数', evalImages: '每次评估的图像数' },
+    scaleHint: '留空则保留预设值；较小的值可快速查看，并会在报告中注明。',
+    planFacts: '{dataset}，{arch}，{seeds} 个种子，每次评估 {images} 张图像',
+    estimate: '预计耗时：在 {backend} 上约 {time}。',
+    review: '查看计划',
+    start: '开始研究',
+    failed: '无法规划或启动该研究。',
+    listTitle: '研究',
+    none: '还没有研究。',
+    statuses: { running: '运行中', completed: '已完成', failed: '失败', cancelled: '已取消', interrupted: '已中断' },
+    runCount: '已完成 {done} / {total} 次运行，失败 {failed} 次',
+    progressLabel: '{name} 的进度',
+    reportTitle: '研究报告',
+    fgsmAt: 'FGSM ε = {epsilon}'
+  },
   runs: {
     title: '运行',
     intro: '日志中的每次训练、攻击和评估运行。选择多个运行即可并排比较。',

@@ -14,6 +14,7 @@ const zhCN: Messages = {
     datasets: '数据集',
     runs: '运行',
     compare: '对比',
+    studies: '种子研究',
     settings: '设置'
   },
   theme: {
@@ -86,6 +87,11 @@ const zhCN: Messages = {
     export_mlflow: '导出到 MLflow',
     export_tensorboard: '导出到 TensorBoard',
     log_backup: '备份日志',
+    studies_start: '启动研究',
+    studies_estimate: '规划研究',
+    studies_cancel: '取消研究',
+    studies_report: '读取研究报告',
+    settings_set: '保存引擎设置',
     log_restore: '恢复日志'
   },
   common: {
@@ -100,7 +106,7 @@ const zhCN: Messages = {
     title: '首页',
     intro: '本实验室的状态：由哪个引擎计算、正在运行什么、最近的运行和项目。',
     seedStudy: '复现种子研究',
-    seedStudyNote: '暂不可用：服务尚无一次性搭建整个研究（基线、蒸馏、掩蔽玩具、评估）的请求。目前请用向导逐步搭建。',
+    seedStudyNote: '在内置 MNIST 上一次完成：基线、防御性蒸馏、蒸馏 + PGD 以及梯度掩蔽玩具，并用 FGSM、PGD 和 AutoAttack 评估——本实验室所围绕的研究。',
     recent: '最近的运行',
     allRuns: '全部运行',
     noRecent: '还没有已结束的运行。',
@@ -177,7 +183,11 @@ const zhCN: Messages = {
     lab: '实验室',
     dataDir: '数据目录',
     logPath: '实验日志',
-    engineGap: '目前无法在此选择其他后端或工作线程数：服务尚无设置请求。此处显示的是服务启动时选择的引擎。',
+    backendOverride: '后端',
+    automatic: '自动（最佳可用）',
+    workers: '同时运行的任务数（工作线程）',
+    workersHint: '每个任务在各自的工作线程中训练或攻击；本机有 {cores} 个核心。',
+    engineSaved: '已保存：引擎现在在 {backend} 上运行，使用 {workers} 个工作线程。',
     backupTitle: '备份与恢复',
     backupPath: '将日志备份到',
     backup: '立即备份',

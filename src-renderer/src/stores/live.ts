@@ -12,6 +12,7 @@ import { useProjectsStore } from './projects'
 import { useStatusStore } from './status'
 import { useDatasetsStore } from './datasets'
 import { useRunsStore } from './runs'
+import { useStudiesStore } from './studies'
 
 export interface ConnectionSource {
   state(): ConnectionState
@@ -26,6 +27,7 @@ export function keepStoresLive(connection: ConnectionSource): () => void {
   const jobs = useJobsStore()
   const datasets = useDatasetsStore()
   const runs = useRunsStore()
+  const studies = useStudiesStore()
 
   connectionStore.update(connection.state())
   const stops = [
@@ -47,6 +49,7 @@ export function keepStoresLive(connection: ConnectionSource): () => void {
       runs.reloadSoon()
     }),
     onEvent('log.changed', () => runs.reloadSoon()),
+    onEvent('studies.progress', (progress) => studies.onProgress(progress)),
     onEvent('evaluation.result', () => runs.reloadSoon()),
     onEvent('evaluation.verdict', () => runs.reloadSoon()),
     connection.onStateChange((state) => {
