@@ -95,15 +95,14 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRequest & {
         )
         at(results, 'adaptive', adaptive.accuracy)
       }
+      // Every point of the curve is its own 'pgd-curve' row (the headline ε too), so the curve reads
+      // from one attack name.
       for (const e of curve) {
-        const acc =
-          e === epsilon && budget.curve.steps === budget.pgd.steps && budget.curve.n >= session.data.n
-            ? pgd.accuracy
-            : (
-                await timed('curve', () =>
-                  session.attack(target, clean, { attackId: 'pgd', recordAs: 'pgd-curve', params: { norm, epsilon: e, seed, steps: budget.curve.steps, restarts: 1 }, n: budget.curve.n, phase: `ε-curve: PGD-${budget.curve.steps} at ε=${e.toPrecision(3)}` })
-                )
-              ).accuracy
+        const acc = (
+          await timed('curve', () =>
+            session.attack(target, clean, { attackId: 'pgd', recordAs: 'pgd-curve', params: { norm, epsilon: e, seed, steps: budget.curve.steps, restarts: 1 }, n: budget.curve.n, phase: `ε-curve: PGD-${budget.curve.steps} at ε=${e.toPrecision(3)}` })
+          )
+        ).accuracy
         ;(curvePoints[e] ??= []).push(acc)
       }
     }

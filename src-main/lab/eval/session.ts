@@ -95,7 +95,7 @@ export class EvalSession {
     const started = Date.now()
     this.phaseStarted = started
     this.ctx.progress({ phase: spec.phase, step: 0, total: n, etaSeconds: null })
-    const outcome = await this.pool.run(
+    const outcome = await this.runPool(
       {
         target: target.input,
         surrogate: spec.surrogate,
@@ -144,6 +144,16 @@ export class EvalSession {
     this.ctx.log('info', `${target.input.name}: ${spec.recordAs ?? spec.attackId} (${spec.params.norm}, ε=${spec.params.epsilon.toPrecision(4)}) accuracy ${(accuracy * 100).toFixed(2)}% on ${n} images in ${seconds.toFixed(1)} s.`)
     this.ctx.phaseEnd()
     return { accuracy, outcome, n }
+  }
+
+  /** A cancelled job stops its shard workers and unwinds as cancelled, not as failed. */
+  private async runPool(...args: Parameters<ShardPool['run']>): Promise<AttackOutcome> {
+    try {
+      return await this.pool.run(...args)
+    } catch (error) {
+      if (this.ctx.cancelled()) throw new JobCancelled()
+      throw error
+    }
   }
 
   /** Stores the first kept adversarial examples of an attack as a gallery (PNG + JSON artifacts). */
