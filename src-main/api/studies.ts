@@ -90,7 +90,11 @@ export const StudyEstimateSchema = z.object({
   trainSeconds: z.number(),
   /** Evaluation time, extrapolated from the attack budget (a rougher figure than training). */
   evalSeconds: z.number(),
+  /** Work in seconds, summed over every job. */
   totalSeconds: z.number(),
+  /** Jobs the study runs at once, and the wall time that gives (total / workers, roughly). */
+  workers: z.number().int(),
+  wallSeconds: z.number(),
   note: z.string()
 })
 export type StudyEstimate = z.infer<typeof StudyEstimateSchema>

@@ -48,7 +48,7 @@ export const studyHandlers: Handlers<'studies.presets' | 'studies.estimate' | 's
     }),
   'studies.estimate': async (params, ctx) => {
     const study = await resolve(ctx, params)
-    return { plan: study.plan, estimate: await estimateStudy(ctx, study) }
+    return { plan: study.plan, estimate: await estimateStudy(ctx, study, params.workers ?? os.availableParallelism()) }
   },
   'studies.start': async (params, ctx) => {
     const study = await resolve(ctx, params)

@@ -44,7 +44,14 @@ class StudyProgress {
   ) {}
 
   update(e: EventData<'studies.progress'>): void {
-    const overall = renderBar({ phase: 'overall', step: e.done, total: e.total, etaSeconds: e.fraction > 0.02 ? (e.elapsedSeconds * (1 - e.fraction)) / e.fraction : null, message: `${e.failed ? `${e.failed} failed · ` : ''}${formatDuration(e.elapsedSeconds)}` })
+    // The bar counts finished runs plus the share of the running ones; the runs themselves are in the message.
+    const overall = renderBar({
+      phase: 'overall',
+      step: Math.round(e.fraction * 1000),
+      total: 1000,
+      etaSeconds: e.fraction > 0.02 ? (e.elapsedSeconds * (1 - e.fraction)) / e.fraction : null,
+      message: `${e.done}/${e.total} runs done${e.failed ? `, ${e.failed} failed` : ''} · ${formatDuration(e.elapsedSeconds)}`
+    }).replace(/ \d+\/1000/, '')
     if (this.interactive) {
       const lines = [...e.active.slice(0, 4).map((a) => `${renderBar({ phase: a.phase.slice(0, 14), step: a.step, total: a.total, etaSeconds: null })}  ${a.label}`), overall]
       this.write(`${this.drawn ? `\x1b[${this.drawn}A` : ''}${lines.map((l) => `\r\x1b[2K${l}`).join('\n')}\n`)
@@ -121,7 +128,7 @@ export const studyRunCommand: Command = {
     const { plan, estimate } = await ctx.api.request('studies.estimate', params)
     if (!ctx.json) {
       ctx.err(`${plan.title}: ${plan.arms.length} strategies × ${plan.seeds.length} seeds on ${plan.dataset} (${plan.arch}).`)
-      ctx.err(`Estimated time on ${estimate.backend}: ${formatDuration(estimate.totalSeconds)} (training ${formatDuration(estimate.trainSeconds)}, evaluation ≤ ${formatDuration(estimate.evalSeconds)}).`)
+      ctx.err(`Estimated time on ${estimate.backend}: ${formatDuration(estimate.wallSeconds)} with ${estimate.workers} job(s) at once (work: training ${formatDuration(estimate.trainSeconds)}, evaluation ≤ ${formatDuration(estimate.evalSeconds)}).`)
       for (const p of estimate.parts) ctx.err(`  ${String(p.count).padStart(3)} × ${p.what}: ${formatDuration(p.secondsEach)} each`)
       ctx.err(`  ${estimate.note}`)
     }

@@ -24,7 +24,7 @@ export function evaluationPasses(study: ResolvedStudy): { gradients: number; for
   return { gradients, forwards }
 }
 
-export async function estimateStudy(ctx: LabContext, study: ResolvedStudy): Promise<StudyEstimate> {
+export async function estimateStudy(ctx: LabContext, study: ResolvedStudy, workers: number): Promise<StudyEstimate> {
   const seeds = study.plan.seeds.length
   const s = study.settings
   const parse = (c: unknown): TrainConfig => TrainConfigSchema.parse(c)
@@ -52,6 +52,8 @@ export async function estimateStudy(ctx: LabContext, study: ResolvedStudy): Prom
     trainSeconds,
     evalSeconds,
     totalSeconds: trainSeconds + evalSeconds,
-    note: `Training from a measured probe on ${base.backend} (${base.secondsPerStep.toFixed(3)} s per step of ${study.baseline(1).batchSize} images); evaluation is an upper bound extrapolated from the same probe. Jobs run one after another unless Settings allow more workers.`
+    workers,
+    wallSeconds: (trainSeconds + evalSeconds) / workers,
+    note: `Training from a measured probe on ${base.backend} (${base.secondsPerStep.toFixed(3)} s per step of ${study.baseline(1).batchSize} images); evaluation is an upper bound extrapolated from the same probe; ${workers} job${workers > 1 ? 's' : ''} at once.`
   }
 }

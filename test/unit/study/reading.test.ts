@@ -1,0 +1,83 @@
+/**
+ * The generated reading and the report formats, on a study report built in code: the sentences say
+ * what the seed write-up says of such numbers, and every format carries the same table.
+ */
+import { describe, expect, it } from 'vitest'
+import type { StudyReport, StudyRow } from '../../../src-main/api/studies'
+import { readResult, listWords } from '../../../src-main/lab/study/reading'
+import { formatStudyReport, studyTable } from '../../../src-main/lab/study/report-formats'
+import { resolvePreset } from '../../../src-main/lab/study/presets'
+
+const s = (mean: number, std = 0, n = 3) => ({ mean, std, n })
+const check = (id: number, name: string, strength: 'strong' | 'weak') => ({ id, name, seeds: 3, strength, summary: `${name} evidence` })
+
+function row(arm: string, label: string, clean: number, fgsm: number[], aa: number, verdict: string, fired: StudyRow['fired'] = []): StudyRow {
+  return { arm, label, modelRunIds: [1, 2, 3], clean: s(clean, 0.01), fgsm: fgsm.map((v) => s(v, 0.02)), pgd: s(aa + 0.01), autoattack: s(aa, 0.01), verdict, verdicts: [verdict, verdict, verdict], fired, checks: [] }
+}
+
+function fixture(): StudyReport {
+  const plan = resolvePreset('seed-quick', 'mnist', {}).plan
+  return {
+    study: { id: 7, name: 'seed-quick on mnist', preset: 'seed-quick', status: 'completed', error: null, createdAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:10:00Z', seconds: 600, runs: { total: 39, completed: 39, failed: 0 } },
+    plan,
+    rows: [
+      row('baseline', 'Baseline', 0.95, [0.6, 0.3, 0.1], 0.0, 'no'),
+      row('distillation', 'Defensive distillation', 0.94, [0.8, 0.6, 0.5], 0.02, 'yes', [check(2, 'Black-box or transfer beats white-box', 'strong'), check(8, 'FGSM far above AutoAttack', 'weak')]),
+      row('distillation-pgd', 'Distill + PGD 5-step', 0.9, [0.85, 0.7, 0.55], 0.5, 'no'),
+      row('toy', 'Gradient-mask toy', 0.95, [0.95, 0.95, 0.95], 0.01, 'yes', [check(4, 'Zero input gradients', 'strong'), check(7, 'BPDA/EOT beat plain gradients', 'strong')])
+    ],
+    curves: [{ attack: 'FGSM', arm: 'baseline', label: 'Baseline', points: [0.1, 0.2, 0.3].map((e, i) => ({ epsilon: e, accuracy: s([0.6, 0.3, 0.1][i]) })) }],
+    reading: [],
+    timings: { training: 300, 'study wall time': 600 },
+    failures: []
+  }
+}
+
+describe('the reading', () => {
+  const lines = readResult(fixture())
+  it('states how far FGSM brings the baseline down', () => {
+    expect(lines[0]).toBe('Baseline reaches 95.0% ± 1.0 clean accuracy; FGSM at ε = 0.3 brings it down to 10.0% ± 2.0 (85.0 points lower); AutoAttack leaves 0.0% ± 1.0. No masking check fired (verdict no).')
+  })
+  it('calls a gain that AutoAttack erases masking, naming the checks that fired', () => {
+    const d = lines.find((l) => l.startsWith('Defensive distillation'))!
+    expect(d).toContain('raised FGSM accuracy at ε = 0.3 from 10.0% ± 2.0 to 50.0% ± 2.0, but AutoAttack accuracy is 2.0% ± 1.0')
+    expect(d).toContain('FGSM overestimates it by 48.0 points; the gain is masking: checks 2 and 8 fired (black-box or transfer beats white-box; fgsm far above autoattack)')
+    const toy = lines.find((l) => l.startsWith('Gradient-mask toy'))!
+    expect(toy).toContain("back at the baseline's 0.0% ± 1.0")
+  })
+  it('calls a gain that survives AutoAttack a gain', () => {
+    const p = lines.find((l) => l.startsWith('Distill + PGD 5-step'))!
+    expect(p).toContain('AutoAttack accuracy stays at 50.0% ± 1.0')
+    expect(p).not.toContain('masking:')
+  })
+  it('lists the suspects and states the budget', () => {
+    expect(lines).toContain('Gradient masking is suspected for Defensive distillation and Gradient-mask toy: judge these by the AutoAttack column, not by FGSM.')
+    expect(lines.at(-1)).toMatch(/^Numbers are the mean ± sample std over 3 seeds on 100 test images; 100 test images per model; FGSM at ε ∈ \{0\.1, 0\.2, 0\.3\}/)
+    expect(listWords(['1', '2', '8'])).toBe('1, 2 and 8')
+  })
+})
+
+describe('report formats', () => {
+  const r = fixture()
+  r.reading = readResult(r)
+  it('the table has the seed shape: clean, FGSM at each ε, PGD, AutoAttack, masking', () => {
+    expect(studyTable(r).header).toEqual(['model / strategy', 'n', 'clean', 'FGSM (ε=0.1)', 'FGSM (ε=0.2)', 'FGSM (ε=0.3)', 'PGD (ε=0.3)', 'AutoAttack (ε=0.3)', 'suspected gradient masking'])
+  })
+  it('Markdown: mean ± std per cell, the verdict, the reading and the fired checks', () => {
+    const md = formatStudyReport(r, 'md')
+    expect(md).toContain('| Defensive distillation | 3 | 94.0% ± 1.0 | 80.0% ± 2.0 | 60.0% ± 2.0 | 50.0% ± 2.0 | 3.0% ± 0.0 | 2.0% ± 1.0 | **yes** |')
+    expect(md).toContain('- check 7, BPDA/EOT beat plain gradients (strong; 3 of 3 seeds): BPDA/EOT beat plain gradients evidence')
+    expect(md).toContain(r.reading[0])
+    expect(md).toContain('- study wall time: 10 min 0 s')
+  })
+  it('CSV keeps numbers machine-readable, LaTeX escapes %, HTML is one self-contained page with an SVG curve', () => {
+    const csv = formatStudyReport(r, 'csv').trim().split('\n')
+    expect(csv[0]).toBe('model / strategy,n,clean %,clean std %,FGSM (ε=0.1) %,FGSM (ε=0.1) std %,FGSM (ε=0.2) %,FGSM (ε=0.2) std %,FGSM (ε=0.3) %,FGSM (ε=0.3) std %,PGD (ε=0.3) %,PGD (ε=0.3) std %,AutoAttack (ε=0.3) %,AutoAttack (ε=0.3) std %,suspected gradient masking')
+    expect(csv[4]).toBe('Gradient-mask toy,3,95.0,1.0,95.0,2.0,95.0,2.0,95.0,2.0,2.0,0.0,1.0,1.0,yes')
+    expect(formatStudyReport(r, 'latex')).toContain('Baseline & 3 & 95.0\\% $\\pm$ 1.0 &')
+    const html = formatStudyReport(r, 'html')
+    expect(html).toMatch(/^<!doctype html>/)
+    expect(html).toContain('<svg')
+    expect(html).not.toMatch(/<script|<link /)
+  })
+})
