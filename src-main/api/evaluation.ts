@@ -248,6 +248,13 @@ export const evaluationRequests = {
     params: z.object({ resultId: z.number().int().positive() }).strict(),
     result: z.array(SampleOutcomeSchema)
   },
+  /** Mean ± std over repeated model runs (same config, other seeds), per attack × norm × ε. */
+  'evaluations.repeats': {
+    params: z.union([z.object({ runIds: z.array(RunRef).min(1) }).strict(), z.object({ configHash: z.string().min(1) }).strict()]),
+    result: z.array(
+      z.object({ attack: z.string(), norm: z.string(), epsilon: z.number(), runIds: z.array(z.number().int()), accuracies: z.array(z.number()), mean: z.number(), std: z.number() })
+    )
+  },
   'evaluations.verdicts': {
     /** The latest verdict of each of these model runs (all runs with one when omitted). */
     params: z.object({ runIds: z.array(RunRef).optional() }).strict(),

@@ -8,7 +8,7 @@ import type { LabContext } from './context'
 import { LabError } from '../api/errors'
 import type { Defence } from '../api/evaluation'
 import { createRun, getRun, setRunStatus } from './store/runs'
-import { latestVerdict, latestVerdicts, listEvaluations, listSampleOutcomes, listScores } from './store/evaluations'
+import { latestVerdict, latestVerdicts, listEvaluations, listSampleOutcomes, listScores, summariseRepeats } from './store/evaluations'
 import { logEvent } from './store/events'
 import { findAttack } from './eval/attack-registry'
 import { describeDefence, fmt } from './defences/training'
@@ -44,7 +44,7 @@ function checkAttack(id: string, norm: string, field: string): void {
   if (!(attack.norms as readonly string[]).includes(norm)) throw new LabError('bad_input', `Attack ${id} supports ${attack.norms.join(' and ')}, not ${norm}.`, 'norm')
 }
 
-export const evaluationHandlers: Handlers<'attack.start' | 'eval.start' | 'sweep.start' | 'defences.wrap' | 'evaluations.list' | 'evaluations.samples' | 'evaluations.verdicts'> = {
+export const evaluationHandlers: Handlers<'attack.start' | 'eval.start' | 'sweep.start' | 'defences.wrap' | 'evaluations.list' | 'evaluations.samples' | 'evaluations.verdicts' | 'evaluations.repeats'> = {
   'attack.start': (params, ctx) => {
     const target = requireModelRun(ctx, params.runId, 'runId')
     if (params.surrogateRunId !== undefined) requireModelRun(ctx, params.surrogateRunId, 'surrogateRunId')
@@ -91,5 +91,13 @@ export const evaluationHandlers: Handlers<'attack.start' | 'eval.start' | 'sweep
     if (!db.prepare('SELECT 1 FROM eval_results WHERE id = ?').get(resultId)) throw new LabError('not_found', `There is no evaluation result with id ${resultId}.`, 'resultId')
     return listSampleOutcomes(db, resultId)
   },
-  'evaluations.verdicts': ({ runIds }, { db }) => latestVerdicts(db, runIds)
+  'evaluations.verdicts': ({ runIds }, { db }) => latestVerdicts(db, runIds),
+  'evaluations.repeats': (params, { db }) => {
+    const runIds =
+      'runIds' in params
+        ? params.runIds
+        : (db.prepare("SELECT id FROM runs WHERE config_hash = ? AND status = 'completed' ORDER BY id").all(params.configHash) as { id: number }[]).map((r) => r.id)
+    if (runIds.length === 0) throw new LabError('not_found', `No completed run has config hash ${(params as { configHash: string }).configHash}.`, 'configHash')
+    return summariseRepeats(db, runIds)
+  }
 }

@@ -61,9 +61,8 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRequest & {
       const aaName = budget.autoattack.version === 'standard' ? 'autoattack' : `autoattack-${budget.autoattack.version}`
       const aa = await timed('autoattack', () =>
         session.attack(target, clean, {
-          attackId: 'autoattack',
-          recordAs: aaName,
-          params: { ...base, version: budget.autoattack.version },
+          attackId: aaName,
+          params: base,
           n: budget.autoattack.n,
           phase: `AutoAttack (${budget.autoattack.version})`
         })

@@ -21,6 +21,13 @@ function targetsOf(ctx: JobContext) {
 /** Seeds of the repeats: seed, seed + 1, … */
 export const seedsOf = (seed: number, repeats: number): number[] => Array.from({ length: repeats }, (_, i) => seed + i)
 
+/** AutoAttack run at another version is recorded under that version's id, never as "autoattack". */
+function recordName(attack: string, settings: Record<string, unknown>, transfer: boolean): string {
+  const version = settings.version
+  const name = attack === 'autoattack' && typeof version === 'string' && version !== 'standard' ? `autoattack-${version}` : attack
+  return transfer ? `transfer-${name}` : name
+}
+
 export async function attackJob(ctx: JobContext): Promise<Record<string, unknown>> {
   const config = ctx.spec.config as unknown as Stored<AttackRequest>
   const [input] = targetsOf(ctx)
@@ -33,7 +40,7 @@ export async function attackJob(ctx: JobContext): Promise<Record<string, unknown
       for (const seed of seedsOf(config.seed, config.repeats)) {
         const { accuracy, outcome } = await session.attack(target, clean, {
           attackId: config.attack,
-          recordAs: ctx.spec.inputs.surrogate ? `transfer-${config.attack}` : undefined,
+          recordAs: recordName(config.attack, config.settings, !!ctx.spec.inputs.surrogate),
           params: { ...config.settings, norm: config.norm as Norm, epsilon: config.epsilon as number, seed },
           surrogate: ctx.spec.inputs.surrogate,
           keep: seed === config.seed ? 8 : 0,
@@ -66,6 +73,7 @@ export async function sweepJob(ctx: JobContext): Promise<Record<string, unknown>
             for (const seed of seedsOf(config.seed, config.repeats)) {
               const { accuracy } = await session.attack(target, clean, {
                 attackId: attack,
+                recordAs: recordName(attack, settings, false),
                 params: { ...settings, norm: config.norm as Norm, epsilon, seed },
                 phase: `run ${input.runId}: ${attack} ε=${epsilon.toPrecision(3)}`
               })

@@ -209,3 +209,32 @@ export function listSampleOutcomes(db: Database.Database, resultId: number) {
     perturbationNorm: r.perturbation_norm
   }))
 }
+
+/**
+ * Repeats of one experiment (model runs with the same config hash, trained with different seeds):
+ * per attack × norm × ε, the mean ± std over the runs of each run's own mean — the seed study's
+ * "mean of 3 runs". Only combinations every run was evaluated on are reported.
+ */
+export function summariseRepeats(db: Database.Database, runIds: number[]): RepeatRow[] {
+  const perRun = runIds.map((id) => listEvaluations(db, id))
+  const keys = new Map<string, { attack: string; norm: string; epsilon: number }>()
+  for (const rows of perRun) for (const r of rows) keys.set(`${r.attack}\u0000${r.norm}\u0000${r.epsilon}`, { attack: r.attack, norm: r.norm, epsilon: r.epsilon })
+  const out: RepeatRow[] = []
+  for (const [key, k] of keys) {
+    const values = perRun.map((rows) => rows.find((r) => `${r.attack}\u0000${r.norm}\u0000${r.epsilon}` === key)?.accuracy)
+    if (values.some((v) => v === undefined)) continue
+    const v = values as number[]
+    out.push({ ...k, runIds, accuracies: v, mean: mean(v), std: sampleStd(v) })
+  }
+  return out
+}
+
+export interface RepeatRow {
+  attack: string
+  norm: string
+  epsilon: number
+  runIds: number[]
+  accuracies: number[]
+  mean: number
+  std: number
+}

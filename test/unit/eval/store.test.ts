@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { openLog } from '../../../src-main/lab/store/open'
 import { createRun } from '../../../src-main/lab/store/runs'
-import { latestVerdict, latestVerdicts, listEvaluations, listSampleOutcomes, writeEvalRecord, type EvalRecord } from '../../../src-main/lab/store/evaluations'
+import { latestVerdict, latestVerdicts, listEvaluations, listSampleOutcomes, summariseRepeats, writeEvalRecord, type EvalRecord } from '../../../src-main/lab/store/evaluations'
 import { PixelAmountSchema } from '../../../src-main/api/evaluation'
 import { accuracyDrop, meanStd, perturbationNorms } from '../../../src-main/lab/eval/metrics'
 import { defaultCurve } from '../../../src-main/lab/eval/budgets'
@@ -79,6 +79,23 @@ describe('evaluation results in the log', () => {
     expect(latestVerdict(db, model)).toMatchObject({ verdict: 'yes', fired: [2, 4], evalRunId: evalB, checks: [{ id: 2, numbers: { a: 1 } }] })
     expect(latestVerdicts(db).map((v) => v.verdict)).toEqual(['yes'])
     expect(latestVerdicts(db, [evalA])).toEqual([])
+  })
+})
+
+describe('repeats of an experiment', () => {
+  it('reports mean ± std over model runs of what every run was evaluated on', () => {
+    const runs = [0.2, 0.3, 0.4].map((acc, i) => {
+      const id = createRun(db, { name: `repeat ${i}`, kind: 'train', config: { same: true }, seed: i })
+      const ev = createRun(db, { name: `eval ${i}`, kind: 'eval', config: {}, seed: 0 })
+      writeEvalRecord(db, ev, { ...result('fgsm', 8 / 255, 0, acc), runId: id } as EvalRecord)
+      if (i === 0) writeEvalRecord(db, ev, { ...result('square', 8 / 255, 0, 0.5), runId: id } as EvalRecord)
+      return id
+    })
+    const rows = summariseRepeats(db, runs)
+    expect(rows.map((r) => r.attack)).toEqual(['fgsm'])
+    expect(rows[0].mean).toBeCloseTo(0.3, 10)
+    expect(rows[0].std).toBeCloseTo(0.1, 10)
+    expect(rows[0].accuracies).toEqual([0.2, 0.3, 0.4])
   })
 })
 
