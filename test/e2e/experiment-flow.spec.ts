@@ -197,6 +197,7 @@ test('a new user trains a baseline, attacks it, compares two runs and exports th
   if (sweep.status === 'completed') {
     await expect(page.locator('[data-testid="eval-row"]:not([data-attack="clean"])')).toHaveCount(6)
     await expect(page.getByTestId('chart-epsilon')).toBeVisible()
+    await expect(page.getByTestId('confusion-matrix').locator('canvas').first()).toBeVisible()
     // Which images the attack flipped, from the per-sample outcomes.
     await page.locator('[data-testid="eval-row"][data-attack="pgd"]').last().getByRole('button', { name: /^Show/ }).click()
     await expect(page.getByTestId('sample-outcomes')).toContainText('of 100 test images')

@@ -156,3 +156,27 @@ export function parallelOption(runs: { label: string; values: Record<string, num
     ]
   }
 }
+
+/** Counts of (true class, predicted class) pairs: rows are true classes, columns predictions. */
+export function confusionMatrix(samples: { label: number; prediction: number }[], classCount: number): number[][] {
+  const matrix = Array.from({ length: classCount }, () => new Array<number>(classCount).fill(0))
+  for (const s of samples) if (s.label < classCount && s.prediction < classCount) matrix[s.label][s.prediction]++
+  return matrix
+}
+
+/** A heatmap of the confusion matrix: predicted class across, true class down (first class on top). */
+/** `colors`: the low and high end of the scale, read from the theme's CSS variables by the caller. */
+export function confusionOption(matrix: number[][], classes: string[], titles: { predicted: string; actual: string }, colors: [string, string] = ['#f0f3f8', '#3451c7']): Option {
+  const data: [number, number, number][] = []
+  matrix.forEach((row, actual) => row.forEach((count, predicted) => data.push([predicted, actual, count])))
+  const max = Math.max(1, ...data.map((d) => d[2]))
+  return {
+    animation: false,
+    tooltip: { position: 'top' },
+    grid: { left: 90, right: 24, top: 16, bottom: 56 },
+    xAxis: { type: 'category', data: classes, name: titles.predicted, nameLocation: 'middle', nameGap: 36, splitArea: { show: true } },
+    yAxis: { type: 'category', data: classes, name: titles.actual, inverse: true, splitArea: { show: true } },
+    visualMap: { min: 0, max, show: false, inRange: { color: colors } },
+    series: [{ type: 'heatmap', data, label: { show: classes.length <= 12 } }]
+  }
+}

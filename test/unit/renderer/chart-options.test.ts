@@ -108,3 +108,19 @@ describe('parallel coordinates', () => {
     expect(option.series[0].data).toEqual([{ name: '#1', value: [0.1, 0.9] }, { name: '#2', value: [null, 0.8] }])
   })
 })
+
+describe('confusion matrix', () => {
+  const m = charts as unknown as { confusionMatrix(s: { label: number; prediction: number }[], n: number): number[][]; confusionOption(m: number[][], c: string[], t: Record<string, string>): Option }
+
+  it('counts each (true, predicted) pair in its cell and ignores labels outside the classes', () => {
+    const matrix = m.confusionMatrix([{ label: 0, prediction: 0 }, { label: 0, prediction: 1 }, { label: 1, prediction: 1 }, { label: 1, prediction: 1 }, { label: 5, prediction: 0 }], 2)
+    expect(matrix).toEqual([[1, 1], [0, 2]])
+  })
+
+  it('draws predicted across and true class down, colour scaled to the largest cell', () => {
+    const option = m.confusionOption([[1, 1], [0, 2]], ['cat', 'dog'], { predicted: 'predicted', actual: 'true' })
+    expect(option.series[0].data).toEqual([[0, 0, 1], [1, 0, 1], [0, 1, 0], [1, 1, 2]])
+    expect(option.visualMap.max).toBe(2)
+    expect(option.xAxis.data).toEqual(['cat', 'dog'])
+  })
+})
