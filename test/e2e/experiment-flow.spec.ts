@@ -275,6 +275,10 @@ test('the first screens of the flow in 简体中文', async ({ browser }) => {
     await expect(page.getByTestId('temperature-advice')).toContainText('低于 5')
     await page.getByTestId('wizard-temperature').fill('20')
     await expect(page.getByTestId('temperature-advice')).toContainText('15–25')
+    await page.getByTestId('wizard-next').click()
+    await page.getByTestId('wizard-next').click()
+    await expect(page.getByTestId('wizard-estimate')).toContainText('在 wasm 上约', { timeout: 90_000 })
+    found.push(...(await seriousViolations(page, 'zh distill review')))
     await page.screenshot({ path: screenshotPath('flow-zh-distill'), fullPage: true })
     expect(found).toEqual([])
   } finally {

@@ -346,7 +346,7 @@ const zhCNLab: typeof enLab = {
       adviceInvalid: 'T 必须是正数。',
       studentArch: '学生架构',
       studentNote: '学生训练时其 logits 除以 T，之后在 T = 1 下使用（种子研究特别指出的陷阱）。',
-      estimateNote: '蒸馏目前尚无实测耗时估计；预计约为两次训练的时间。'
+      estimateValue: '在 {backend} 上约 {time}（对教师和学生训练的实测探针）'
     },
     eval: {
       title: '完整鲁棒性评估',

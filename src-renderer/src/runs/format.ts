@@ -5,12 +5,18 @@ export function percent(value: number | null | undefined, digits = 1): string {
   return value === null || value === undefined || Number.isNaN(value) ? '—' : `${(value * 100).toFixed(digits)}%`
 }
 
-/** Seconds as "45 s", "3 min 20 s", "1 h 05 min". */
-export function formatDuration(seconds: number): string {
+const UNITS: Record<string, { s: string; min: string; h: string }> = {
+  en: { s: ' s', min: ' min', h: ' h' },
+  'zh-CN': { s: ' 秒', min: ' 分', h: ' 小时' }
+}
+
+/** Seconds as "45 s", "3 min 20 s", "1 h 05 min" (or 秒 / 分 / 小时 in Chinese). */
+export function formatDuration(seconds: number, language = 'en'): string {
+  const u = UNITS[language] ?? UNITS.en
   const s = Math.max(0, Math.round(seconds))
-  if (s < 60) return `${s} s`
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`
-  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`
+  if (s < 60) return `${s}${u.s}`
+  if (s < 3600) return `${Math.floor(s / 60)}${u.min} ${String(s % 60).padStart(2, '0')}${u.s}`
+  return `${Math.floor(s / 3600)}${u.h} ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}${u.min}`
 }
 
 /** mean ± std in percent, std left out for a single seed. */
