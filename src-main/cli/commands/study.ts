@@ -33,15 +33,16 @@ async function datasetArg(value: string | boolean | undefined, ctx: CliContext):
 }
 
 /** Redraws the overall bar and one bar per running run on a terminal; plain lines otherwise. */
-class StudyProgress {
+export class StudyProgress {
   private drawn = 0
   private lastDecile = -1
-  private known = new Set<number>()
 
   constructor(
     private readonly interactive: boolean,
     private readonly write: (t: string) => void
   ) {}
+
+  private labels = new Map<number, string>()
 
   update(e: EventData<'studies.progress'>): void {
     // The bar counts finished runs plus the share of the running ones; the runs themselves are in the message.
@@ -52,19 +53,27 @@ class StudyProgress {
       etaSeconds: e.fraction > 0.02 ? (e.elapsedSeconds * (1 - e.fraction)) / e.fraction : null,
       message: `${e.done}/${e.total} runs done${e.failed ? `, ${e.failed} failed` : ''} · ${formatDuration(e.elapsedSeconds)}`
     }).replace(/ \d+\/1000/, '')
+    // Runs that left the active set have ended: one permanent line each.
+    const now = new Set(e.active.map((a) => a.runId))
+    const ended = [...this.labels.entries()].filter(([id]) => !now.has(id)).map(([id, label]) => `ended run ${id}: ${label}`)
+    for (const [id] of [...this.labels]) if (!now.has(id)) this.labels.delete(id)
+    const started: string[] = []
+    for (const a of e.active)
+      if (!this.labels.has(a.runId)) {
+        this.labels.set(a.runId, a.label)
+        started.push(`started run ${a.runId}: ${a.label}`)
+      }
     if (this.interactive) {
-      const lines = [...e.active.slice(0, 4).map((a) => `${renderBar({ phase: a.phase.slice(0, 14), step: a.step, total: a.total, etaSeconds: null })}  ${a.label}`), overall]
-      this.write(`${this.drawn ? `\x1b[${this.drawn}A` : ''}${lines.map((l) => `\r\x1b[2K${l}`).join('\n')}\n`)
-      this.drawn = lines.length
+      const bars = [...e.active.slice(0, 4).map((a) => `${renderBar({ phase: a.phase.slice(0, 14), step: a.step, total: a.total, etaSeconds: null })}  ${a.label}`), overall]
+      const lines = [...ended, ...bars]
+      // Move up over the previous bars, then write the ended runs (they stay) and the bars afresh.
+      this.write(`${this.drawn ? `\x1b[${this.drawn}A` : ''}${lines.map((l) => `\r\x1b[2K${l}`).join('\n')}\n\x1b[J`)
+      this.drawn = bars.length
       return
     }
-    for (const a of e.active)
-      if (!this.known.has(a.runId)) {
-        this.known.add(a.runId)
-        this.write(`started run ${a.runId}: ${a.label}\n`)
-      }
+    for (const line of [...ended, ...started]) this.write(`${line}\n`)
     const decile = Math.floor(e.fraction * 10)
-    if (decile !== this.lastDecile) {
+    if (decile !== this.lastDecile || ended.length) {
       this.lastDecile = decile
       this.write(`${overall}\n`)
     }
