@@ -32,7 +32,7 @@ beforeAll(async () => {
   const r = await t.api.request('studies.report', { id: study.id, format: 'md' })
   report = r.report
   markdown = r.text!
-}, 900_000)
+}, 1_800_000)
 afterAll(() => t?.close())
 
 const row = (arm: string) => report.rows.find((r) => r.arm === arm)!

@@ -96,5 +96,5 @@ describe('lab sweep emit → tasks as processes → lab sweep merge', () => {
       await inApp.close()
       await merged.lab.close()
     }
-  }, 300_000)
+  }, 900_000)
 })
