@@ -43,7 +43,7 @@ export const BUDGETS: Record<Budget, FullEvalBudget> = {
     autoattack: { version: 'fast', n: 200 },
     square: { queries: 500, n: 200 },
     adaptive: { steps: 20, eotSamples: 10 },
-    clever: { samples: 10, batches: 20, samplesPerBatch: 32 },
+    clever: { samples: 8, batches: 20, samplesPerBatch: 32 },
     probes: 500,
     gallery: 8
   },

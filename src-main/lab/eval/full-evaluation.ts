@@ -137,32 +137,35 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRequest & {
     } else if (boundable) ctx.log('info', layers ? 'IBP certification is computed for the L∞ norm only.' : `IBP and the global Lipschitz bound need a sequential model without BatchNorm (mlp, cnn-small); ${target.model.spec.arch} is not one.`)
     if (layers) {
       const lip = await timed('lipschitz', () => globalLipschitz(layers, session.shape))
-      ctx.record({ type: 'score', runId: input.runId, metric: 'lipschitz-global', norm, value: norm === 'Linf' ? lip.Linf : lip.L2, details: { ...lip, method: 'product of layer operator norms' } })
+      for (const n of ['Linf', 'L2'] as const)
+        ctx.record({ type: 'score', runId: input.runId, metric: 'lipschitz-global', norm: n, value: lip[n], details: { ...lip, method: 'product of layer operator norms' } })
     }
 
-    // CLEVER and the local Lipschitz estimate, on the first correctly classified samples.
-    const radius = cleverRadius(norm, epsilon)
-    const cleverSamples: { sampleIndex: number; score: number; lipschitz: number | null; maxGradientNorm: number; ks: number | null }[] = []
-    await timed('clever', () => {
-      for (let i = 0; i < session.data.n && cleverSamples.length < budget.clever.samples; i++) {
-        if (clean.predictions[i] !== session.data.labels[i]) continue
-        session.check()
-        ctx.progress({ phase: 'CLEVER', step: cleverSamples.length, total: budget.clever.samples })
-        const s = cleverScore(target.classifier, session.data.images.subarray(i * size, (i + 1) * size), session.data.labels[i], norm, { ...budget.clever, radius }, config.seed + i)
-        cleverSamples.push({ sampleIndex: session.data.indices[i], score: s.score, lipschitz: s.lipschitz, maxGradientNorm: s.maxGradientNorm, ks: s.fit?.ks ?? null })
-      }
-    })
-    const cleverBudget = { ...budget.clever, radius, target: 'runner-up class' }
-    ctx.record({ type: 'score', runId: input.runId, metric: 'clever', norm, value: meanStd(cleverSamples.map((s) => s.score)).mean, details: { budget: cleverBudget, samples: cleverSamples } })
-    const local = cleverSamples.map((s) => s.maxGradientNorm).filter(Number.isFinite)
-    ctx.record({
-      type: 'score',
-      runId: input.runId,
-      metric: 'lipschitz-local',
-      norm,
-      value: local.length ? meanStd(local).mean : null,
-      details: { method: 'largest gradient norm (dual norm) of the top-2 margin in the CLEVER ball, mean over samples', max: local.length ? Math.max(...local) : null, budget: cleverBudget }
-    })
+    // CLEVER and the local Lipschitz estimate, in both norms, on the first correctly classified samples.
+    for (const cleverNorm of ['Linf', 'L2'] as const) {
+      const radius = cleverRadius(cleverNorm, cleverNorm === norm ? epsilon : defaultEpsilon(cleverNorm, session.shape))
+      const cleverSamples: { sampleIndex: number; score: number; lipschitz: number | null; maxGradientNorm: number; ks: number | null }[] = []
+      await timed('clever', () => {
+        for (let i = 0; i < session.data.n && cleverSamples.length < budget.clever.samples; i++) {
+          if (clean.predictions[i] !== session.data.labels[i]) continue
+          session.check()
+          ctx.progress({ phase: `CLEVER (${cleverNorm})`, step: cleverSamples.length, total: budget.clever.samples })
+          const s = cleverScore(target.classifier, session.data.images.subarray(i * size, (i + 1) * size), session.data.labels[i], cleverNorm, { ...budget.clever, radius }, config.seed + i)
+          cleverSamples.push({ sampleIndex: session.data.indices[i], score: s.score, lipschitz: s.lipschitz, maxGradientNorm: s.maxGradientNorm, ks: s.fit?.ks ?? null })
+        }
+      })
+      const cleverBudget = { ...budget.clever, radius, target: 'runner-up class' }
+      ctx.record({ type: 'score', runId: input.runId, metric: 'clever', norm: cleverNorm, value: meanStd(cleverSamples.map((s) => s.score)).mean, details: { budget: cleverBudget, samples: cleverSamples } })
+      const local = cleverSamples.map((s) => s.maxGradientNorm).filter(Number.isFinite)
+      ctx.record({
+        type: 'score',
+        runId: input.runId,
+        metric: 'lipschitz-local',
+        norm: cleverNorm,
+        value: local.length ? meanStd(local).mean : null,
+        details: { method: 'largest gradient norm (dual norm) of the top-2 margin in the CLEVER ball, mean over samples', max: local.length ? Math.max(...local) : null, budget: cleverBudget }
+      })
+    }
 
     // Checks 4–6 and the verdict.
     const probeN = Math.min(budget.probes, session.data.n)

@@ -110,7 +110,7 @@ describe('the gradient-masking verdict of a full evaluation', () => {
     expect(acc(masked, 'fgsm')).toBe(acc(masked, 'clean'))
     expect(acc(masked, 'pgd+bpda')).toBeLessThan(acc(masked, 'pgd') - 0.3)
     // Scores and certification are stored with their budget.
-    expect(base.scores.map((s) => s.metric).sort()).toEqual(['clever', 'lipschitz-global', 'lipschitz-local'])
+    expect(base.scores.map((s) => `${s.metric}/${s.norm}`).sort()).toEqual(['clever/L2', 'clever/Linf', 'lipschitz-global/L2', 'lipschitz-global/Linf', 'lipschitz-local/L2', 'lipschitz-local/Linf'])
     expect((base.scores.find((s) => s.metric === 'clever')!.details.budget as { batches: number }).batches).toBeGreaterThan(0)
     expect(base.rows.some((r) => r.attack === 'ibp')).toBe(true)
   }, 900_000)
