@@ -124,6 +124,8 @@ export async function runApgdOnce(model: Classifier, x: tf.Tensor4D, y: tf.Tenso
     }
     onStep?.()
     await Promise.resolve()
+    // Every point already misclassified: no further step can change the outcome.
+    if (best.fooledCount() === n) break
   }
   tf.dispose([xAdv, xPrev, xBest, gBest, grad])
 }

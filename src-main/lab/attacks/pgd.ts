@@ -55,6 +55,8 @@ export async function runPgd(
       current = swap(current, next)
       progress?.(r * settings.steps + k + 1, total)
       await Promise.resolve()
+      // Every point already misclassified (by an earlier iterate): the outcome cannot change.
+      if (best.fooledCount() === x.shape[0]) break
     }
     tf.tidy(() => {
       const logits = model.logits(current)
@@ -64,6 +66,7 @@ export async function runPgd(
     // Every point already fooled: further restarts cannot change the outcome.
     if (best.fooledCount() === x.shape[0]) break
   }
+  progress?.(total, total)
   const adversarial = projectToBall(x, best.adversarial, params.norm, params.epsilon)
   best.adversarial.dispose()
   return { adversarial, budget: { ...settings } }
