@@ -25,6 +25,8 @@ export const useRunDetailStore = defineStore('runDetail', () => {
   const events = ref<RunEvent[]>([])
   const evaluations = ref<{ rows: EvaluationRow[]; verdict: MaskingVerdict | null; scores: Score[] }>({ rows: [], verdict: null, scores: [] })
   const filed = ref<ComparedRun | null>(null)
+  /** Newest progress of this run from job.progress, kept apart from `run` so a step re-renders only the bar. */
+  const liveProgress = ref<Run['progress']>(null)
   const error = ref<ApiError | null>(null)
   const loading = ref(false)
   /** Points that arrived by event and wait for the next flush. */
@@ -36,6 +38,7 @@ export const useRunDetailStore = defineStore('runDetail', () => {
     close()
     runId.value = id
     run.value = null
+    liveProgress.value = null
     series.value = []
     events.value = []
     filed.value = null
@@ -59,7 +62,7 @@ export const useRunDetailStore = defineStore('runDetail', () => {
         if (runId.value !== null && data.ids.includes(runId.value)) void loadFiled()
       }),
       onEvent('job.progress', (data) => {
-        if (data.runId === runId.value && run.value) run.value = { ...run.value, progress: { phase: data.phase, step: data.step, total: data.total, etaSeconds: data.etaSeconds } }
+        if (data.runId === runId.value) liveProgress.value = { phase: data.phase, step: data.step, total: data.total, etaSeconds: data.etaSeconds }
       })
     ]
     await refresh()
@@ -95,6 +98,7 @@ export const useRunDetailStore = defineStore('runDetail', () => {
       ])
       if (id !== runId.value) return
       run.value = nextRun
+      liveProgress.value = nextRun.progress
       series.value = nextSeries
       error.value = null
       await Promise.all([loadEvents(), loadEvaluations(), loadFiled()])
@@ -151,5 +155,5 @@ export const useRunDetailStore = defineStore('runDetail', () => {
     await loadFiled()
   }
 
-  return { runId, run, series, events, evaluations, filed, error, loading, open, close, refresh, saveNote, addTag, removeTag, setStar }
+  return { runId, run, liveProgress, series, events, evaluations, filed, error, loading, open, close, refresh, saveNote, addTag, removeTag, setStar }
 })
