@@ -199,5 +199,10 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (study_id, run_id)
   );
   CREATE INDEX study_runs_run ON study_runs(run_id);
+  `,
+  // 7 — which process runs a study (like runs.runner_pid), so that another AdvLab sharing the log
+  // (a second CLI, serve mode) never takes a live study for an interrupted one.
+  `
+  ALTER TABLE studies ADD COLUMN runner_pid INTEGER;
   `
 ]
