@@ -68,7 +68,12 @@ export const studyHandlers: Handlers<'studies.presets' | 'studies.estimate' | 's
   },
   'studies.cancel': ({ id }, ctx) => {
     const summary = getStudySummary(ctx.db, id)
-    if (!cancelStudy(ctx, id)) throw new LabError('conflict', `Study ${id} is ${summary.status}, not running; there is nothing to cancel.`, 'id')
+    if (!cancelStudy(ctx, id))
+      throw new LabError(
+        'conflict',
+        summary.status === 'running' ? `Study ${id} is run by another AdvLab process sharing this log; cancel it there (Ctrl+C in its terminal).` : `Study ${id} is ${summary.status}, not running; there is nothing to cancel.`,
+        'id'
+      )
     return getStudySummary(ctx.db, id)
   },
   'studies.report': ({ id, format, path: out }, ctx) => {

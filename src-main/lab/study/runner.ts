@@ -16,7 +16,7 @@ import type { RunStatus, RunSummary } from '../../api/runs'
 import { requests, type EventData } from '../../api/contract'
 import { trainingHandlers } from '../training'
 import { evaluationHandlers } from '../evaluation'
-import { getRun } from '../store/runs'
+import { getRun, processIsAlive } from '../store/runs'
 import { addStudyRun, finishStudy, getStudySummary, type StudyRole } from './store'
 import { ARMS, type ResolvedStudy } from './presets'
 
@@ -40,10 +40,17 @@ export function isStudyActive(ctx: LabContext, studyId: number): boolean {
   return activeOf(ctx).has(studyId)
 }
 
-/** A study found `running` with no runner in this service was cut off (the app closed): interrupted. */
+/**
+ * A study found `running` whose runner is gone was cut off (the app closed, the CLI was killed):
+ * interrupted. Its runner is this service's (then it must be active here) or another live process
+ * sharing the log (then it is left alone).
+ */
 export function markOrphanedStudies(ctx: LabContext): void {
-  const rows = ctx.db.prepare("SELECT id FROM studies WHERE status = 'running'").all() as { id: number }[]
-  for (const { id } of rows) if (!isStudyActive(ctx, id)) finishStudy(ctx.db, id, 'interrupted', 'AdvLab stopped while the study was running; its finished runs are kept.')
+  const rows = ctx.db.prepare("SELECT id, runner_pid FROM studies WHERE status = 'running'").all() as { id: number; runner_pid: number | null }[]
+  for (const { id, runner_pid: pid } of rows) {
+    const gone = pid === null || (pid === process.pid ? !isStudyActive(ctx, id) : !processIsAlive(pid))
+    if (gone) finishStudy(ctx.db, id, 'interrupted', 'AdvLab stopped while the study was running; its finished runs are kept.')
+  }
 }
 
 export function cancelStudy(ctx: LabContext, studyId: number): boolean {

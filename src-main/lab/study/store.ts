@@ -24,7 +24,9 @@ export type StudyRole = 'model' | 'teacher' | 'eval' | 'sweep'
 export function createStudy(db: Database.Database, s: { name: string; preset: string; plan: StudyPlan; status?: StudyStatus }): number {
   const now = new Date().toISOString()
   return Number(
-    db.prepare('INSERT INTO studies (name, preset, status, plan_json, created_at) VALUES (?, ?, ?, ?, ?)').run(s.name, s.preset, s.status ?? 'running', JSON.stringify(s.plan), now).lastInsertRowid
+    db
+      .prepare('INSERT INTO studies (name, preset, status, plan_json, created_at, runner_pid) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(s.name, s.preset, s.status ?? 'running', JSON.stringify(s.plan), now, (s.status ?? 'running') === 'running' ? process.pid : null).lastInsertRowid
   )
 }
 
@@ -37,7 +39,7 @@ export function finishStudy(db: Database.Database, id: number, status: StudyStat
   if (!row) return
   const now = new Date()
   const seconds = (now.getTime() - Date.parse(row.created_at)) / 1000
-  db.prepare('UPDATE studies SET status = ?, error = ?, finished_at = ?, seconds = ? WHERE id = ?').run(status, error, now.toISOString(), seconds, id)
+  db.prepare('UPDATE studies SET status = ?, error = ?, finished_at = ?, seconds = ?, runner_pid = NULL WHERE id = ?').run(status, error, now.toISOString(), seconds, id)
 }
 
 function readRow(db: Database.Database, id: number): StudyRow {
