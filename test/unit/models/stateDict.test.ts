@@ -4,6 +4,7 @@ import { initEngine } from '../../../src-main/lab/engine/init'
 import { createModel, type CreateModelOptions } from '../../../src-main/lab/models/model'
 import { exportStateDict, importStateDict, readSpec } from '../../../src-main/lab/models/stateDict'
 import { readSafetensors, writeSafetensors, f32Bytes } from '../../../src-main/lab/models/safetensors'
+import { flattenGradients, trainingGradients, unflattenGradients } from '../../../src-main/lab/models/gradient'
 import { seededUniform } from '../../../src-main/lab/models/random'
 
 const archs: CreateModelOptions[] = [
@@ -72,5 +73,24 @@ describe('state_dict export → import', () => {
     expect(() => importStateDict(small, exportStateDict(wide), { source: 'wide.safetensors' })).toThrow(/wide\.safetensors: tensor "conv1\.weight" has shape \[16, 3, 3, 3\].*\[8, 3, 3, 3\]/)
     small.dispose()
     wide.dispose()
+  })
+})
+
+describe('flat gradients (data-parallel exchange)', () => {
+  beforeAll(async () => {
+    await initEngine('wasm')
+  })
+
+  it('flatten → unflatten returns every gradient unchanged, in parameter order', () => {
+    const m = createModel(archs[1])
+    const x = tf.randomUniform([2, ...archs[1].inputShape]) as tf.Tensor4D
+    const y = tf.tensor1d([0, 1], 'int32')
+    const g = trainingGradients(m, x, y)
+    const flat = flattenGradients(m, g.grads)
+    expect(flat.length).toBe(m.paramCount())
+    const back = unflattenGradients(m, flat)
+    for (const p of m.params) expect(Array.from(back[p.name].dataSync())).toEqual(Array.from(g.grads[p.name].dataSync()))
+    tf.dispose([x, y, g.loss, g.logits, ...Object.values(g.grads), ...Object.values(back)])
+    m.dispose()
   })
 })
