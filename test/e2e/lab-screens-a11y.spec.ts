@@ -57,7 +57,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
   }
 }
 
-test('the seed study: preset, plan with a measured estimate, start, live progress, cancel, report; settings save the engine choice', async ({ page }) => {
+test('the seed study: preset, plan with a measured estimate, start, live progress, cancel, report; a run trashed and restored; settings save the engine choice', async ({ page }) => {
   test.setTimeout(240_000)
   const found: string[] = []
   await page.setViewportSize({ width: 1280, height: 900 })
@@ -82,6 +82,19 @@ test('the seed study: preset, plan with a measured estimate, start, live progres
   await page.locator('[data-testid^="study-cancel-"]').click()
   await expect(page.getByTestId('study-list')).toContainText('cancelled', { timeout: 60_000 })
 
+  // A run moved to the trash from the Runs table, then restored from Settings.
+  await page.getByTestId('nav-runs').click()
+  await expect(page.getByTestId('run-row').first()).toBeVisible()
+  const before = await page.getByTestId('run-row').count()
+  const trashed = await page.getByTestId('run-row').first().getByTestId('run-link').innerText()
+  await page.getByTestId('run-row').first().getByTestId('run-delete').click()
+  await expect(page.getByTestId('run-row')).toHaveCount(before - 1)
+  await page.getByTestId('nav-settings').click()
+  await expect(page.getByTestId('trash-entry')).toContainText(trashed)
+  await page.getByTestId('trash-restore').click()
+  await expect(page.getByTestId('trash-entry')).toHaveCount(0)
+  await page.getByTestId('nav-runs').click()
+  await expect(page.getByTestId('run-row')).toHaveCount(before)
   await page.getByTestId('nav-settings').click()
   await page.getByTestId('settings-workers').fill('2')
   await page.getByTestId('settings-engine-save').click()
