@@ -14,7 +14,9 @@ export function dataKind(dataset: Pick<Dataset, 'shape'> | null | undefined): Da
   return 'other'
 }
 
-export function epsilonGrid(kind: DataKind): string {
+/** L2 grids are in the same pixel units, over the whole image: MNIST around 2 (Madry et al.), CIFAR around 0.5. */
+export function epsilonGrid(kind: DataKind, norm: 'Linf' | 'L2' = 'Linf'): string {
+  if (norm === 'L2') return kind === 'mnist-like' ? '1, 2, 3' : '0.25, 0.5, 1'
   return kind === 'mnist-like' ? '0.1, 0.2, 0.3' : '2/255, 4/255, 8/255'
 }
 

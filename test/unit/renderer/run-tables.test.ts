@@ -22,7 +22,7 @@ const compare = await loadRenderer<{
   onlyOneRight(cell: { correct: (boolean[] | null)[] }): number[]
 }>('runs/compareTable')
 const forms = await loadRenderer<{ parseEpsilonList(t: string): number[] | null; errorsFor(e: Record<string, string>, p: string[]): Record<string, string>; fieldErrors(schema: unknown, v: unknown): Record<string, string> }>('forms/issues')
-const defaults = await loadRenderer<{ dataKind(d: unknown): string; epsilonGrid(k: string): string; temperatureAdvice(t: number): { tone: string; key: string } }>('wizards/defaults')
+const defaults = await loadRenderer<{ dataKind(d: unknown): string; epsilonGrid(k: string, norm?: string): string; temperatureAdvice(t: number): { tone: string; key: string } }>('wizards/defaults')
 const repeat = await loadRenderer<{ withSeed(kind: string, config: Record<string, unknown>, seed: number): Record<string, any>; nextSeed(s: number[]): number }>('runs/repeat')
 const { TrainConfigSchema } = await import('@api/train')
 
@@ -131,6 +131,7 @@ describe('wizard helpers', () => {
     expect([mnist, cifar]).toEqual(['mnist-like', 'cifar-like'])
     expect(defaults.epsilonGrid(mnist)).toBe('0.1, 0.2, 0.3')
     expect(defaults.epsilonGrid(cifar)).toBe('2/255, 4/255, 8/255')
+    expect(defaults.epsilonGrid(mnist, 'L2')).toBe('1, 2, 3')
   })
 
   it('gives the seed study’s advice on the distillation temperature', () => {
