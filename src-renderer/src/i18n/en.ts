@@ -206,6 +206,7 @@ const en = {
     importPlaceholder: 'e.g. /home/me/exports/study.advlab.zip',
     import: 'Import',
     imported: '{imported} runs imported, {skipped} already in the log.',
+    dataDirHint: 'Chosen when the service starts (lab serve --data-dir, or the desktop app’s default); everything AdvLab keeps lives there.',
     backupTitle: 'Backup and restore',
     backupPath: 'Back up the log to',
     backup: 'Back up now',

@@ -206,6 +206,7 @@ const zhCN: Messages = {
     importPlaceholder: '例如 /home/me/exports/study.advlab.zip',
     import: '导入',
     imported: '已导入 {imported} 个运行，{skipped} 个已在日志中。',
+    dataDirHint: '在服务启动时确定（lab serve --data-dir，或桌面应用的默认位置）；AdvLab 保存的一切都在其中。',
     backupTitle: '备份与恢复',
     backupPath: '将日志备份到',
     backup: '立即备份',
