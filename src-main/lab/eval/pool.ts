@@ -26,9 +26,10 @@ export class ShardPool {
     private readonly cancelled: () => boolean
   ) {
     if (size <= 1) return
-    // The boot file that starts TypeScript workers lives in jobs/; name the entry relative to it.
+    // From the sources the boot file that starts TypeScript workers lives in jobs/, so the entry is
+    // named relative to it; the desktop bundle emits shard-worker.js next to the other entries.
     const here = import.meta.url
-    const entry = workerEntry('../eval/shard-worker', new URL(`../jobs/worker-url${here.endsWith('.ts') ? '.ts' : '.js'}`, here).href)
+    const entry = here.endsWith('.ts') ? workerEntry('../eval/shard-worker', new URL('../jobs/worker-url.ts', here).href) : workerEntry('shard-worker', here)
     for (let i = 0; i < size; i++) {
       const worker = new Worker(entry.file, { workerData: { ...entry.workerData, backend } })
       this.workers.push(worker)
