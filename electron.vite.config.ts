@@ -18,7 +18,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/main/index.ts'),
           // Job worker threads load this file (see src-main/lab/jobs/worker-url.ts).
           'worker-entry': resolve(__dirname, 'src-main/lab/jobs/worker-entry.ts'),
-          'probe-entry': resolve(__dirname, 'src-main/lab/jobs/probe-entry.ts')
+          'probe-entry': resolve(__dirname, 'src-main/lab/jobs/probe-entry.ts'),
+          'shard-worker': resolve(__dirname, 'src-main/lab/eval/shard-worker.ts')
         }
       }
     }

@@ -114,7 +114,8 @@ const SECTIONS: Record<string, (args: Args) => Promise<object>> = {
   engine: engineSection,
   parallel: parallelSection,
   memory: memorySection,
-  store: () => import('./store').then((m) => m.storeSection())
+  store: () => import('./store').then((m) => m.storeSection()),
+  data: () => import('./data').then((m) => m.dataSection())
 }
 
 async function main(): Promise<void> {

@@ -26,10 +26,7 @@ export class ShardPool {
     private readonly cancelled: () => boolean
   ) {
     if (size <= 1) return
-    // From the sources the boot file that starts TypeScript workers lives in jobs/, so the entry is
-    // named relative to it; the desktop bundle emits shard-worker.js next to the other entries.
-    const here = import.meta.url
-    const entry = here.endsWith('.ts') ? workerEntry('../eval/shard-worker', new URL('../jobs/worker-url.ts', here).href) : workerEntry('shard-worker', here)
+    const entry = workerEntry('eval/shard-worker')
     for (let i = 0; i < size; i++) {
       const worker = new Worker(entry.file, { workerData: { ...entry.workerData, backend } })
       this.workers.push(worker)

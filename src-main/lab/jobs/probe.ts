@@ -19,7 +19,7 @@ export interface ProbeResult {
 
 /** Runs the timing probe in a worker thread, so the service stays responsive meanwhile. */
 export function runProbe(request: ProbeRequest): Promise<ProbeResult> {
-  const entry = workerEntry('probe-entry', import.meta.url)
+  const entry = workerEntry('jobs/probe-entry')
   return new Promise((resolve, reject) => {
     const worker = new Worker(entry.file, { workerData: { ...entry.workerData, request } })
     worker.once('message', (message: { ok: true; result: ProbeResult } | { ok: false; error: string }) => {

@@ -104,7 +104,7 @@ export class JobQueue {
   }
 
   private start(job: QueuedJob): void {
-    const entry = workerEntry('worker-entry', import.meta.url)
+    const entry = workerEntry('jobs/worker-entry')
     const worker = new Worker(entry.file, { workerData: { ...entry.workerData, spec: job.spec } })
     const recorder = new RunRecorder(this.db, this.events, this.metrics, job.spec.runId, job.id)
     const running: RunningJob = { ...job, worker, recorder }
