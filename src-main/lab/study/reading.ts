@@ -29,7 +29,7 @@ function headline(row: StudyRow, report: StudyReport): Stat | null {
 function checksPhrase(row: StudyRow): string {
   if (!row.fired.length) return 'no masking check fired'
   const ids = row.fired.map((f) => String(f.id))
-  return `check${ids.length > 1 ? 's' : ''} ${listWords(ids)} fired (${row.fired.map((f) => f.name.toLowerCase()).join('; ')})`
+  return `check${ids.length > 1 ? 's' : ''} ${listWords(ids)} fired (${row.fired.map((f) => f.name).join('; ')})`
 }
 
 function defenceSentence(row: StudyRow, base: StudyRow, report: StudyReport): string | null {

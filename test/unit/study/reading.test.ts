@@ -41,7 +41,7 @@ describe('the reading', () => {
   it('calls a gain that AutoAttack erases masking, naming the checks that fired', () => {
     const d = lines.find((l) => l.startsWith('Defensive distillation'))!
     expect(d).toContain('raised FGSM accuracy at ε = 0.3 from 10.0% ± 2.0 to 50.0% ± 2.0, but AutoAttack accuracy is 2.0% ± 1.0')
-    expect(d).toContain('FGSM overestimates it by 48.0 points; the gain is masking: checks 2 and 8 fired (black-box or transfer beats white-box; fgsm far above autoattack)')
+    expect(d).toContain('FGSM overestimates it by 48.0 points; the gain is masking: checks 2 and 8 fired (Black-box or transfer beats white-box; FGSM far above AutoAttack)')
     const toy = lines.find((l) => l.startsWith('Gradient-mask toy'))!
     expect(toy).toContain("back at the baseline's 0.0% ± 1.0")
   })
