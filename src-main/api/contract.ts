@@ -15,6 +15,7 @@ import { runEvents, runRequests } from './runs'
 import { trainRequests } from './train'
 import { weightRequests } from './weights'
 import { settingsRequests } from './settings'
+import { galleryRequests } from './gallery'
 import { logEvents, logRequests } from './log'
 import { evaluationEvents, evaluationRequests } from './evaluation'
 import { studyEvents, studyRequests } from './studies'
@@ -27,6 +28,7 @@ export const requests = {
   ...trainRequests,
   ...weightRequests,
   ...settingsRequests,
+  ...galleryRequests,
   ...logRequests,
   ...evaluationRequests,
   ...studyRequests

@@ -8,6 +8,7 @@ import { runHandlers } from './runs'
 import { trainingHandlers } from './training'
 import { weightHandlers } from './weights'
 import { settingsHandlers } from './settings'
+import { galleryHandlers } from './gallery'
 import { logHandlers } from './log'
 import { evaluationHandlers } from './evaluation'
 import { studyHandlers } from './studies'
@@ -28,6 +29,7 @@ export const handlers: Handlers = {
   ...trainingHandlers,
   ...weightHandlers,
   ...settingsHandlers,
+  ...galleryHandlers,
   ...logHandlers,
   ...evaluationHandlers,
   ...studyHandlers

@@ -201,6 +201,14 @@ test('a new user trains a baseline, attacks it, compares two runs and exports th
     // Which images the attack flipped, from the per-sample outcomes.
     await page.locator('[data-testid="eval-row"][data-attack="pgd"]').last().getByRole('button', { name: /^Show/ }).click()
     await expect(page.getByTestId('sample-outcomes')).toContainText('of 100 test images')
+    // A single attack keeps a gallery: original | amplified perturbation | adversarial.
+    const attack = (await serviceCall(server, 'attack.start', { runId: firstId, attack: 'fgsm', epsilon: 0.3, n: 40, workers: 1 })).result as { id: number }
+    expect((await untilFinished(attack.id, 120_000)).status).toBe('completed')
+    await page.reload()
+    const gallery = page.getByTestId('detail-gallery')
+    await expect(gallery.locator('img')).toBeVisible()
+    expect(await gallery.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0)
+    await expect(gallery.locator('tbody tr').first()).toBeVisible()
     axe.push(...(await seriousViolations(page, 'attacked model')))
     await page.screenshot({ path: screenshotPath('flow-attacked-model'), fullPage: true })
   }
