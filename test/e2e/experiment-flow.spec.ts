@@ -216,7 +216,7 @@ test('a new user trains a baseline, attacks it, compares two runs and exports th
 
   // Runs table → select both trainings → Compare.
   await page.getByTestId('nav-runs').click()
-  await expect(page.getByTestId('run-row')).toHaveCount(3)
+  await expect(page.getByTestId('run-row')).toHaveCount(4) // two trainings, the sweep, the single attack
   await expect(page.locator(`[data-run-id="${second.id}"] [data-testid="run-status"]`)).toHaveAttribute('data-status', 'completed')
   await page.getByTestId(`run-select-${firstId}`).check()
   await page.getByTestId(`run-select-${second.id}`).check()
