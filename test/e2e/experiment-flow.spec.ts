@@ -207,7 +207,7 @@ test('a new user trains a baseline, attacks it, compares two runs and exports th
     await page.reload()
     const gallery = page.getByTestId('detail-gallery')
     await expect(gallery.locator('img')).toBeVisible()
-    expect(await gallery.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0)
+    expect(await gallery.locator('img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0)
     await expect(gallery.locator('tbody tr').first()).toBeVisible()
     axe.push(...(await seriousViolations(page, 'attacked model')))
     await page.screenshot({ path: screenshotPath('flow-attacked-model'), fullPage: true })
