@@ -19,7 +19,8 @@ export default defineConfig({
           // Job worker threads load this file (see src-main/lab/jobs/worker-url.ts).
           'worker-entry': resolve(__dirname, 'src-main/lab/jobs/worker-entry.ts'),
           'probe-entry': resolve(__dirname, 'src-main/lab/jobs/probe-entry.ts'),
-          'shard-worker': resolve(__dirname, 'src-main/lab/eval/shard-worker.ts')
+          'shard-worker': resolve(__dirname, 'src-main/lab/eval/shard-worker.ts'),
+          'replica-worker': resolve(__dirname, 'src-main/lab/train/parallel/replica-worker.ts')
         }
       }
     }

@@ -78,6 +78,11 @@ export const TrainConfigSchema = z
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
     /** Evaluate on the test split after every epoch (clean accuracy). */
     evalEveryEpoch: z.boolean().default(true),
+    /**
+     * Data-parallel training: each batch is split across this many worker threads and their
+     * gradients averaged (wasm and cpu backends, one core each). Omitted = 1.
+     */
+    workers: z.number().int().min(1).max(16).optional(),
     /** Adversarial training or a gradient-masking toy layer (lab/defences); omitted = none. */
     defence: DefenceSchema.optional()
   })
@@ -90,8 +95,11 @@ export const DistillConfigSchema = z
     projectId: z.number().int().positive().optional(),
     /** An existing completed training run to use as teacher; omitted = train one in this job. */
     teacherRunId: z.number().int().positive().optional(),
-    /** How to train the teacher when teacherRunId is omitted (its temperature is set to T). */
-    teacher: TrainConfigSchema.omit({ name: true, projectId: true }).optional(),
+    /**
+     * How to train the teacher when teacherRunId is omitted (its temperature is set to T). The
+     * teacher takes no defence: defences belong to the deployed student.
+     */
+    teacher: TrainConfigSchema.omit({ name: true, projectId: true, defence: true }).optional(),
     /** The student: trained on the teacher's soft labels at the same T. */
     student: TrainConfigSchema.omit({ name: true, projectId: true, temperature: true }),
     /** Distillation temperature T; the seed study found 15–25 best. */

@@ -5,17 +5,15 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import * as tf from '@tensorflow/tfjs-core'
 import type { DistillConfig, TrainConfig } from '../../api/train'
 import type { JobContext } from '../jobs/job-context'
 import { buildModel, loadWeights, saveWeights } from './build-model'
 import { CheckpointStore } from './checkpoints'
 import { loadTrainingData } from './data'
-import { crossEntropy, distillationLoss } from './losses'
 import { stepsPerEpoch, trainModel } from './loop'
 import type { TrainableModel } from './model'
 import type { ImageSet } from './batches'
-import { describeDefence, lossWithDefence, withDefenceLayer } from '../defences/training'
+import { describeDefence, withDefenceLayer } from '../defences/training'
 
 export async function distillJob(ctx: JobContext): Promise<Record<string, unknown>> {
   const config = ctx.spec.config as unknown as DistillConfig
@@ -26,7 +24,7 @@ export async function distillJob(ctx: JobContext): Promise<Record<string, unknow
   const runDir = path.join(ctx.spec.dataDir, 'runs', String(ctx.spec.runId))
   const checkpoints = new CheckpointStore(path.join(runDir, 'checkpoints'))
 
-  const teacher = await obtainTeacher(ctx, config, train, test, info, runDir, checkpoints)
+  const { teacher, weightsFile: teacherWeights } = await obtainTeacher(ctx, config, train, test, info, runDir, checkpoints)
   // The student's steps follow the teacher's on the run's x-axis when the teacher was trained here.
   const teacherSteps = ctx.spec.inputs.teacher ? 0 : stepsPerEpoch(train.n, config.teacher!.batchSize) * config.teacher!.epochs
   const student = withDefenceLayer(buildModel(studentConfig.model, train, info, studentConfig.seed), studentConfig.defence, studentConfig.seed)
@@ -42,17 +40,8 @@ export async function distillJob(ctx: JobContext): Promise<Record<string, unknow
       phase: 'student',
       stepOffset: teacherSteps,
       checkpoints,
-      // The teacher's soft labels are those of the clean batch, also when the student trains on
-      // adversarial examples of it ("Distill + PGD 5-step").
-      loss: lossWithDefence(studentConfig.defence, student, train, studentConfig.seed, (logits, labels, batch) => {
-        const soft = tf.tidy(() => {
-          const x = tf.tensor4d(batch.images, [labels.shape[0], train.height, train.width, train.channels])
-          return tf.softmax(tf.div(teacher.forward(x, false), T)) as tf.Tensor2D
-        })
-        const loss = distillationLoss(logits, soft, labels, T, config.alpha)
-        soft.dispose()
-        return loss
-      })
+      objective: { kind: 'distillation', temperature: T, alpha: config.alpha, teacherWeights },
+      teacher
     })
     await saveWeights(ctx, student, path.join(runDir, 'weights.safetensors'))
     return { testAccuracy: result.testAccuracy, trainAccuracy: result.trainAccuracy, temperature: T, alpha: config.alpha }
@@ -70,14 +59,14 @@ async function obtainTeacher(
   info: Parameters<typeof buildModel>[2],
   runDir: string,
   checkpoints: CheckpointStore
-): Promise<TrainableModel> {
+): Promise<{ teacher: TrainableModel; weightsFile: string }> {
   const given = ctx.spec.inputs.teacher
   if (given) {
     const teacherConfig = given.config as unknown as TrainConfig
     const teacher = buildModel(teacherConfig.model, train, info, teacherConfig.seed)
     loadWeights(teacher, fs.readFileSync(given.weightsFile), given.weightsFile)
     ctx.log('info', `Teacher: run ${given.runId} (${teacherConfig.model.arch}, trained at T = ${teacherConfig.temperature}).`)
-    return teacher
+    return { teacher, weightsFile: given.weightsFile }
   }
   // Train the teacher here, at the distillation temperature.
   const teacherConfig: TrainConfig = { ...config.teacher!, temperature: config.temperature }
@@ -86,7 +75,7 @@ async function obtainTeacher(
   if (ctx.spec.resume && fs.existsSync(teacherWeights)) {
     loadWeights(teacher, fs.readFileSync(teacherWeights), teacherWeights)
     ctx.log('info', 'Teacher already trained in this run; reusing it.')
-    return teacher
+    return { teacher, weightsFile: teacherWeights }
   }
   await trainModel({
     model: teacher,
@@ -97,8 +86,8 @@ async function obtainTeacher(
     phase: 'teacher',
     metricPrefix: 'teacher/',
     checkpoints,
-    loss: (logits, labels) => crossEntropy(logits, labels, { temperature: teacherConfig.temperature, labelSmoothing: teacherConfig.labelSmoothing })
+    objective: { kind: 'cross-entropy', temperature: teacherConfig.temperature, labelSmoothing: teacherConfig.labelSmoothing }
   })
   await saveWeights(ctx, teacher, teacherWeights, 'teacher-weights')
-  return teacher
+  return { teacher, weightsFile: teacherWeights }
 }

@@ -14,6 +14,11 @@ import type { TrainableModel } from './model'
 import { createOptimizer } from './optimizers'
 import { learningRate } from './schedule'
 import { CheckpointStore } from './checkpoints'
+import type { BuiltModel } from './build-model'
+import { objectiveLoss, type Objective } from './objective'
+import { dataParallelGradients, startReplicas } from './parallel/data-parallel'
+import type { ReplicaPool } from './parallel/replica-pool'
+import { batchGradients, type Batch } from './step'
 
 export type LossFunction = (logits: tf.Tensor2D, labels: tf.Tensor1D, batch: { images: Float32Array; indices: Int32Array }) => tf.Scalar
 
@@ -23,7 +28,10 @@ export interface TrainingOptions {
   train: ImageSet
   test: ImageSet | null
   ctx: JobContext
-  loss: LossFunction
+  /** What to minimise; the defence in `config` is applied on top of it. */
+  objective: Objective
+  /** The teacher, for a distillation objective. */
+  teacher?: TrainableModel | null
   checkpoints: CheckpointStore
   /** Phase name shown in progress ("train", "teacher", "student"). */
   phase: string
@@ -51,6 +59,7 @@ export async function trainModel(options: TrainingOptions): Promise<TrainingResu
   const { model, config, train, test, ctx, checkpoints, phase } = options
   const prefix = options.metricPrefix ?? ''
   const optimizer = createOptimizer(config.optimizer, model.variables)
+  const loss = objectiveLoss(options.objective, config.defence, model, train, config.seed, options.teacher ?? null)
   const perEpoch = stepsPerEpoch(train.n, config.batchSize)
   const totalSteps = perEpoch * config.epochs
   let step = 0
@@ -77,25 +86,27 @@ export async function trainModel(options: TrainingOptions): Promise<TrainingResu
   const firstStep = step
   let lastCheckpoint = Date.now()
   let result: TrainingResult = { steps: step, trainAccuracy: 0, testAccuracy: null, testLoss: null }
+  let replicas: ReplicaPool | null = null
   try {
+    replicas = await startReplicas(ctx, model as BuiltModel, config.workers ?? 1, config.seed, options.objective, config.defence)
     while (step < totalSteps) {
       const epoch = Math.floor(step / perEpoch)
       const order = epochPermutation(train.n, config.seed, epoch)
       for (let b = step % perEpoch; b < perEpoch; b++) {
         if (ctx.cancelled()) throw new JobCancelled()
         const indices = order.subarray(b * config.batchSize, Math.min(train.n, (b + 1) * config.batchSize))
-        const batch = gatherBatch(train, indices, config.augmentation, deriveSeed(config.seed, `augment/${epoch}/${b}`))
+        const batch = { ...gatherBatch(train, indices, config.augmentation, deriveSeed(config.seed, `augment/${epoch}/${b}`)), indices }
         const lr = learningRate(config, step, totalSteps, perEpoch)
-        const [loss, correct] = trainStep(model, optimizer, batch, indices, options.loss, lr, train)
+        const { loss: batchLoss, correct } = await trainStep(model, optimizer, batch, loss, lr, train, replicas)
         step += 1
         const globalStep = globalOffset + step
-        if (!Number.isFinite(loss)) {
-          throw new JobFailure(`the ${phase} loss became ${loss} at step ${globalStep} (epoch ${epoch + 1}); lower the learning rate or check the data`, globalStep)
+        if (!Number.isFinite(batchLoss)) {
+          throw new JobFailure(`the ${phase} loss became ${batchLoss} at step ${globalStep} (epoch ${epoch + 1}); lower the learning rate or check the data`, globalStep)
         }
         epochCorrect += correct
         epochSeen += indices.length
         ctx.metrics([
-          { name: `${prefix}train/loss`, step: globalStep, value: loss },
+          { name: `${prefix}train/loss`, step: globalStep, value: batchLoss },
           { name: `${prefix}train/batch_accuracy`, step: globalStep, value: correct / indices.length },
           { name: `${prefix}lr`, step: globalStep, value: lr }
         ])
@@ -127,33 +138,23 @@ export async function trainModel(options: TrainingOptions): Promise<TrainingResu
     }
   } finally {
     optimizer.dispose()
+    await replicas?.close()
   }
   return result
 }
 
-/** One optimizer step; returns the batch loss and the number of correct predictions. */
-function trainStep(
+/** One optimizer step, on one thread or data-parallel over the replicas; returns the batch loss and correct count. */
+async function trainStep(
   model: TrainableModel,
   optimizer: ReturnType<typeof createOptimizer>,
-  batch: { images: Float32Array; labels: Int32Array },
-  indices: Int32Array,
+  batch: Batch,
   lossFn: LossFunction,
   lr: number,
-  set: ImageSet
-): [number, number] {
-  return tf.tidy(() => {
-    const x = tf.tensor4d(batch.images, [batch.labels.length, set.height, set.width, set.channels])
-    const y = tf.tensor1d(batch.labels, 'int32')
-    let correct: tf.Tensor | null = null
-    const { value, grads } = tf.variableGrads(() => {
-      const logits = model.forward(x, true)
-      correct = tf.keep(tf.sum(tf.equal(tf.argMax(logits, 1), y)))
-      return lossFn(logits, y, { images: batch.images, indices })
-    }, model.variables)
-    optimizer.apply(model.variables.map((v) => grads[v.name]), lr)
-    const kept = correct as unknown as tf.Tensor
-    const result: [number, number] = [value.dataSync()[0], kept.dataSync()[0]]
-    kept.dispose() // kept out of variableGrads' scope above, so it is ours to free
-    return result
-  })
+  shape: ImageSet,
+  replicas: ReplicaPool | null
+): Promise<{ loss: number; correct: number }> {
+  const r = replicas ? await dataParallelGradients(replicas, model as BuiltModel, batch, lossFn, shape) : batchGradients(model, batch, lossFn, shape)
+  optimizer.apply(r.grads, lr)
+  tf.dispose(r.grads)
+  return { loss: r.loss, correct: r.correct }
 }

@@ -5,9 +5,8 @@ import type { JobContext } from '../jobs/job-context'
 import { buildModel, saveWeights } from './build-model'
 import { CheckpointStore } from './checkpoints'
 import { loadTrainingData } from './data'
-import { crossEntropy } from './losses'
 import { trainModel } from './loop'
-import { describeDefence, lossWithDefence, withDefenceLayer } from '../defences/training'
+import { describeDefence, withDefenceLayer } from '../defences/training'
 
 export async function trainJob(ctx: JobContext): Promise<Record<string, unknown>> {
   const config = ctx.spec.config as unknown as TrainConfig
@@ -25,9 +24,7 @@ export async function trainJob(ctx: JobContext): Promise<Record<string, unknown>
       phase: 'train',
       checkpoints: new CheckpointStore(path.join(runDir, 'checkpoints')),
       // Teacher training divides the logits by T (Papernot et al. 2016); T = 1 is ordinary CE.
-      loss: lossWithDefence(config.defence, model, train, config.seed, (logits, labels) =>
-        crossEntropy(logits, labels, { temperature: config.temperature, labelSmoothing: config.labelSmoothing })
-      )
+      objective: { kind: 'cross-entropy', temperature: config.temperature, labelSmoothing: config.labelSmoothing }
     })
     await saveWeights(ctx, model, path.join(runDir, 'weights.safetensors'))
     return { testAccuracy: result.testAccuracy, trainAccuracy: result.trainAccuracy, steps: result.steps }
