@@ -40,14 +40,14 @@ export function medianSeconds(fn: () => void, budgetMs: number, minReps = 3, max
   return times[Math.floor(times.length / 2)]
 }
 
-function fgsm(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): tf.Tensor4D {
+export function fgsm(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): tf.Tensor4D {
   const g = inputGradient(model, x, y)
   const adv = tf.tidy(() => tf.clipByValue(tf.add(x, tf.mul(tf.sign(g.grad), EPS)), 0, 1)) as tf.Tensor4D
   tf.dispose([g.grad, g.loss, g.logits])
   return adv
 }
 
-function pgd(model: Model, x: tf.Tensor4D, y: tf.Tensor1D, steps: number): tf.Tensor4D {
+export function pgd(model: Model, x: tf.Tensor4D, y: tf.Tensor1D, steps: number): tf.Tensor4D {
   let adv = tf.tidy(() => tf.clipByValue(tf.add(x, tf.randomUniform(x.shape, -EPS, EPS, 'float32', 1)), 0, 1)) as tf.Tensor4D
   for (let i = 0; i < steps; i++) {
     const g = inputGradient(model, adv, y)

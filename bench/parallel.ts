@@ -1,91 +1,80 @@
 /**
- * The two-core experiment: the same workloads split over N worker threads, each running its own
- * wasm engine on batch/N images (wasm is single-threaded per worker in Node). Training is
- * data-parallel: each worker returns its gradient, the main thread averages them — the
- * parameter update itself (cheap) is left out, as is broadcasting new weights.
+ * The workloads of the engine benchmark as the app runs them on N cores: attacks split the batch
+ * over N worker threads (each a wasm engine on batch/N images, as the evaluation pool does), and
+ * training is the app's own data-parallel step (lab/train/parallel: weights sent to N − 1
+ * replicas, shard gradients and BatchNorm statistics averaged, the SGD update applied).
  */
-import os from 'node:os'
 import { Worker } from 'node:worker_threads'
-import { CELLS, type Cell } from './engine'
+import * as tf from '@tensorflow/tfjs-core'
+import { createModel } from '../src-main/lab/models/model'
+import { adapt } from '../src-main/lab/train/build-model'
+import { objectiveLoss, type Objective } from '../src-main/lab/train/objective'
+import { createOptimizer } from '../src-main/lab/train/optimizers'
+import { dataParallelGradients } from '../src-main/lab/train/parallel/data-parallel'
+import { ReplicaPool } from '../src-main/lab/train/parallel/replica-pool'
+import { batchGradients } from '../src-main/lab/train/step'
+import type { Cell, CellResult } from './engine'
 
-async function startWorkers(cell: Cell, n: number): Promise<Worker[]> {
-  const workers = Array.from({ length: n }, () => new Worker(new URL('./parallelWorker.mjs', import.meta.url), { workerData: { cell, batch: cell.batch / n } }))
-  await Promise.all(workers.map((w) => new Promise((resolve) => w.once('message', resolve))))
-  return workers
-}
-
-function runAll(workers: Worker[], workload: string): Promise<unknown[]> {
-  return Promise.all(
-    workers.map(
-      (w) =>
-        new Promise((resolve) => {
-          w.once('message', resolve)
-          w.postMessage(workload)
-        })
-    )
-  )
-}
-
-/**
- * Median wall seconds per call, and the process's CPU seconds per call (all threads). On a
- * machine whose cores are busy with other work, wall time cannot show the scaling; equal CPU
- * time per image for 1 and 2 workers shows the split itself costs nothing.
- */
-async function medianSeconds(fn: () => Promise<void>, budgetMs: number, minReps = 3, maxReps = 10): Promise<{ wall: number; cpu: number }> {
+/** Median wall seconds per call after one warm-up call. */
+async function medianSeconds(fn: () => Promise<void>, budgetMs: number, minReps = 3, maxReps = 10): Promise<number> {
   await fn()
   const times: number[] = []
-  const cpu0 = process.cpuUsage()
   const start = performance.now()
   while (times.length < maxReps && (times.length < minReps || performance.now() - start < budgetMs)) {
     const t0 = performance.now()
     await fn()
     times.push((performance.now() - t0) / 1000)
   }
-  const cpu = process.cpuUsage(cpu0)
   times.sort((a, b) => a - b)
-  return { wall: times[Math.floor(times.length / 2)], cpu: (cpu.user + cpu.system) / 1e6 / times.length }
+  return times[Math.floor(times.length / 2)]
 }
 
-export interface ParallelResult {
-  cell: Cell
-  workers: number
-  /** images/s (wall) */
-  forward: number
-  fgsm: number
-  train: number
-  /** CPU milliseconds per image, all threads */
-  cpuMsPerImage: { forward: number; fgsm: number; train: number }
+async function attackWorkers(cell: Cell, n: number): Promise<Worker[]> {
+  const share = (k: number) => Math.floor(cell.batch / n) + (k < cell.batch % n ? 1 : 0)
+  const workers = Array.from({ length: n }, (_, k) => new Worker(new URL('./parallelWorker.mjs', import.meta.url), { workerData: { cell, batch: share(k) } }))
+  await Promise.all(workers.map((w) => new Promise((resolve) => w.once('message', resolve))))
+  return workers
 }
 
-export async function benchParallel(workerCounts: number[], budgetMs: number, cells: Cell[] = CELLS): Promise<ParallelResult[]> {
-  const out: ParallelResult[] = []
-  for (const cell of cells) {
-    for (const n of workerCounts) {
-      const workers = await startWorkers(cell, n)
-      const f = await medianSeconds(async () => void (await runAll(workers, 'forward')), budgetMs)
-      const a = await medianSeconds(async () => void (await runAll(workers, 'fgsm')), budgetMs)
-      const t = await medianSeconds(async () => {
-        const grads = (await runAll(workers, 'grads')) as Float32Array[]
-        const avg = grads[0]
-        for (let k = 1; k < grads.length; k++) for (let i = 0; i < avg.length; i++) avg[i] += grads[k][i]
-        for (let i = 0; i < avg.length; i++) avg[i] /= grads.length
-      }, budgetMs)
-      await Promise.all(workers.map((w) => w.terminate()))
-      const r: ParallelResult = {
-        cell,
-        workers: n,
-        forward: cell.batch / f.wall,
-        fgsm: cell.batch / a.wall,
-        train: cell.batch / t.wall,
-        cpuMsPerImage: { forward: (1000 * f.cpu) / cell.batch, fgsm: (1000 * a.cpu) / cell.batch, train: (1000 * t.cpu) / cell.batch }
-      }
-      out.push(r)
-      const c = r.cpuMsPerImage
-      console.log(
-        `  ${cell.arch} ${cell.inputShape.join('×')} batch ${cell.batch}, ${n} worker(s): forward ${r.forward.toFixed(1)}, fgsm ${r.fgsm.toFixed(1)}, train ${r.train.toFixed(1)} img/s` +
-          ` | CPU ms/img ${c.forward.toFixed(2)}, ${c.fgsm.toFixed(2)}, ${c.train.toFixed(2)} (load ${os.loadavg()[0].toFixed(1)})`
-      )
-    }
+function runAll(workers: Worker[], workload: string): Promise<void> {
+  return Promise.all(workers.map((w) => new Promise((resolve) => (w.once('message', resolve), w.postMessage(workload))))).then(() => undefined)
+}
+
+/** SGD-momentum training steps of the app's training loop, on one thread or data-parallel over `workers`. */
+async function trainingStep(cell: Cell, workers: number, budgetMs: number): Promise<number> {
+  const model = adapt(createModel({ arch: cell.arch, inputShape: cell.inputShape, numClasses: 10, width: cell.width, seed: 1 }))
+  const [height, width, channels] = cell.inputShape
+  const shape = { height, width, channels }
+  const objective: Objective = { kind: 'cross-entropy', temperature: 1, labelSmoothing: 0 }
+  const loss = objectiveLoss(objective, undefined, model, shape, 0, null)
+  const optimizer = createOptimizer({ kind: 'sgd', lr: 0.01, momentum: 0.9, nesterov: false, weightDecay: 0 }, model.variables)
+  const images = Float32Array.from({ length: cell.batch * height * width * channels }, (_, i) => ((i * 7919) % 1000) / 1000)
+  const batch = { images, labels: Int32Array.from({ length: cell.batch }, (_, i) => i % 10), indices: Int32Array.from({ length: cell.batch }, (_, i) => i) }
+  const replicas = workers > 1 ? await ReplicaPool.start(workers - 1, { spec: model.model.spec, seed: 0, objective }, 'wasm') : null
+  try {
+    const seconds = await medianSeconds(async () => {
+      const r = replicas ? await dataParallelGradients(replicas, model, batch, loss, shape) : batchGradients(model, batch, loss, shape)
+      optimizer.apply(r.grads, 0.01)
+      tf.dispose(r.grads)
+    }, budgetMs)
+    return cell.batch / seconds
+  } finally {
+    await replicas?.close()
+    optimizer.dispose()
+    model.dispose()
   }
-  return out
+}
+
+/** images/s of every workload of one cell with `workers` threads. */
+export async function benchParallelCell(cell: Cell, workers: number, budgetMs: number): Promise<CellResult> {
+  const pool = await attackWorkers(cell, workers)
+  try {
+    const forward = cell.batch / (await medianSeconds(() => runAll(pool, 'forward'), budgetMs))
+    const fgsm = cell.batch / (await medianSeconds(() => runAll(pool, 'fgsm'), budgetMs))
+    const pgd10 = cell.batch / (await medianSeconds(() => runAll(pool, 'pgd10'), budgetMs, 2, 5))
+    await Promise.all(pool.map((w) => w.terminate()))
+    return { forward, fgsm, pgd10, train: await trainingStep(cell, workers, budgetMs) }
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()))
+  }
 }

@@ -1,8 +1,8 @@
 /**
  * `npm run bench [-- <section>…] [--vs-torch] [--budget <ms>]`
  *
- * Sections: engine (default), parallel (1 vs 2 worker threads), memory (resnet18 training at
- * batch 128). Other sections register in SECTIONS. Results are printed as a
+ * Sections: engine (default: one thread, and N worker threads as the app runs them, N = cores or
+ * --workers), memory (resnet18 training at batch 128). Other sections register in SECTIONS. Results are printed as a
  * table and written as JSON to bench/results/.
  */
 import { spawnSync } from 'node:child_process'
@@ -12,7 +12,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { initEngine } from '../src-main/lab/engine/init'
 import { benchCell, CELLS, trainingMemory, WORKLOADS, type CellResult } from './engine'
-import { benchParallel } from './parallel'
+import { benchParallelCell } from './parallel'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const PYTHON = '/usr/bin/python3'
@@ -21,14 +21,17 @@ interface Args {
   sections: string[]
   vsTorch: boolean
   budgetMs: number
+  /** Worker threads for the parallel columns (1 = none). */
+  workers: number
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { sections: [], vsTorch: false, budgetMs: 2500 }
+  const args: Args = { sections: [], vsTorch: false, budgetMs: 2500, workers: os.availableParallelism() }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--vs-torch') args.vsTorch = true
     else if (a === '--budget') args.budgetMs = Number(argv[++i])
+    else if (a === '--workers') args.workers = Number(argv[++i])
     else if (!a.startsWith('-')) args.sections.push(a)
     else throw new Error(`unknown option ${a}`)
   }
@@ -50,6 +53,7 @@ async function engineSection(args: Args): Promise<object> {
   const torchNote = args.vsTorch ? torchAvailable() : null
   if (args.vsTorch && torchNote) console.log(`  --vs-torch: ${torchNote}; skipped`)
   const ours: CellResult[] = []
+  const parallel: (CellResult | null)[] = []
   const theirs: (CellResult | null)[] = []
   const load: number[] = []
   let torchVersion: string | null = null
@@ -58,6 +62,8 @@ async function engineSection(args: Args): Promise<object> {
     process.stdout.write(`  ${cell.arch} ${cell.inputShape.join('×')} batch ${cell.batch} … `)
     load.push(os.loadavg()[0])
     ours.push(benchCell(cell, args.budgetMs))
+    if (args.workers > 1) process.stdout.write(`${args.workers} workers … `)
+    parallel.push(args.workers > 1 ? await benchParallelCell(cell, args.workers, args.budgetMs) : null)
     if (args.vsTorch && !torchNote && !torchError) {
       process.stdout.write(`PyTorch (${threads} threads) … `)
       const r = spawnSync(PYTHON, [path.join(here, 'reference/torch_bench.py'), JSON.stringify({ threads, budget_ms: args.budgetMs, cells: [cell] })], {
@@ -74,30 +80,33 @@ async function engineSection(args: Args): Promise<object> {
     console.log(torchError ?? `done (load average ${load[load.length - 1].toFixed(1)})`)
   }
   const torch = args.vsTorch && !torchNote && !torchError ? { torch: torchVersion!, threads, results: theirs as CellResult[] } : null
-  const rows = CELLS.map((cell, i) => ({ cell, advlab: ours[i], torch: torch?.results[i] ?? null, loadAverage: load[i] }))
-  printTable(rows, torch !== null)
-  return { backend, cpus: threads, cells: rows, torch: torch ? { version: torch.torch, threads: torch.threads } : null, torchNote: torchNote ?? torchError }
+  const rows = CELLS.map((cell, i) => ({ cell, advlab: ours[i], advlabParallel: parallel[i], torch: torch?.results[i] ?? null, loadAverage: load[i] }))
+  printTable(rows, args.workers, torch !== null)
+  return { backend, cpus: threads, workers: args.workers, cells: rows, torch: torch ? { version: torch.torch, threads: torch.threads } : null, torchNote: torchNote ?? torchError }
 }
 
-function printTable(rows: { cell: (typeof CELLS)[number]; advlab: CellResult; torch: CellResult | null }[], withTorch: boolean): void {
+/**
+ * One row per cell; per workload the images/s on one thread, on N workers, PyTorch's, and the
+ * ratio of the app's figure (N workers where measured) to PyTorch's.
+ */
+function printTable(rows: { cell: (typeof CELLS)[number]; advlab: CellResult; advlabParallel: CellResult | null; torch: CellResult | null }[], workers: number, withTorch: boolean): void {
   const fmt = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toFixed(1))
-  const header = ['model', 'input', 'batch', ...WORKLOADS.flatMap((w) => (withTorch ? [w, 'torch', 'ratio'] : [w]))]
-  const lines = rows.map(({ cell, advlab, torch }) => [
+  const n = workers > 1
+  const header = ['model', 'input', 'batch', ...WORKLOADS.flatMap((w) => [`${w} ×1`, ...(n ? [`×${workers}`] : []), ...(withTorch ? ['torch', 'ratio'] : [])])]
+  const lines = rows.map(({ cell, advlab, advlabParallel, torch }) => [
     cell.arch,
     cell.inputShape.join('×'),
     String(cell.batch),
-    ...WORKLOADS.flatMap((w) => (withTorch && torch ? [fmt(advlab[w]), fmt(torch[w]), (advlab[w] / torch[w]).toFixed(2) + '×'] : [fmt(advlab[w])]))
+    ...WORKLOADS.flatMap((w) => {
+      const app = advlabParallel ? advlabParallel[w] : advlab[w]
+      return [fmt(advlab[w]), ...(advlabParallel ? [fmt(advlabParallel[w])] : []), ...(withTorch && torch ? [fmt(torch[w]), (app / torch[w]).toFixed(2) + '×'] : [])]
+    })
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)))
   const line = (cells: string[]): string => '| ' + cells.map((c, i) => c.padStart(widths[i])).join(' | ') + ' |'
   console.log(line(header))
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|')
   for (const l of lines) console.log(line(l))
-}
-
-async function parallelSection(args: Args): Promise<object> {
-  console.log('parallel experiment: 1 vs 2 worker threads, each a wasm engine on its share of the batch (images/s)')
-  return { results: await benchParallel([1, 2], args.budgetMs) }
 }
 
 /** resnet18 training at batch 128: resident memory and tensor count over a few SGD steps. */
@@ -112,7 +121,6 @@ async function memorySection(): Promise<object> {
 /** Each section prints its own table and returns what goes into the JSON file. */
 const SECTIONS: Record<string, (args: Args) => Promise<object>> = {
   engine: engineSection,
-  parallel: parallelSection,
   memory: memorySection,
   store: () => import('./store').then((m) => m.storeSection()),
   data: () => import('./data').then((m) => m.dataSection())

@@ -12,6 +12,7 @@ import {
   depthwiseInputGradient,
   type Pad
 } from './convGradients'
+import { maxPoolGradientValues } from './poolGradients'
 
 const BACKEND = 'wasm'
 let registered = false
@@ -71,6 +72,32 @@ const kernels: tf.KernelConfig[] = [
     depthwiseFilterGradient(i.x as tf.Tensor4D, i.dy as tf.Tensor4D, a.filterShape as number[], a.strides, a.pad, a.dimRoundingMode)
   )
 ]
+
+interface WasmHeap {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array
+}
+
+/**
+ * MaxPoolGrad works on the wasm heap in place: the output is allocated first (allocation may
+ * grow the heap, which detaches earlier views), then x, dy and dx are viewed without copies.
+ */
+kernels.push({
+  kernelName: 'MaxPoolGrad',
+  backendName: BACKEND,
+  kernelFunc: ({ inputs, attrs, backend }) => {
+    const heap = backend as unknown as WasmHeap
+    const { input, dy } = inputs as { input: tf.TensorInfo; dy: tf.TensorInfo }
+    const a = attrs as unknown as ConvAttrs & { filterSize: number | [number, number] }
+    requireNhwc('MaxPoolGrad', a)
+    const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode)
+    const out = heap.makeOutput(input.shape, 'float32')
+    const dx = heap.typedArrayFromHeap(out)
+    dx.fill(0)
+    maxPoolGradientValues(heap.typedArrayFromHeap(input), heap.typedArrayFromHeap(dy), info, dx)
+    return out
+  }
+})
 
 /**
  * Identity without a copy. tfjs clones (Identity) every tensor it saves for a backward pass, and
