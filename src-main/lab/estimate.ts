@@ -4,6 +4,8 @@ import { ensureBuiltinDatasets } from './data/builtins'
 import { getDatasetRecord } from './store/datasets'
 import { runProbe, type ProbeResult } from './jobs/probe'
 import { stepsPerEpoch } from './train/loop'
+import { dataParallelSpeedup } from './train/parallel/data-parallel'
+import os from 'node:os'
 
 /** Probe timings per (backend, model, input, batch), measured once per process. */
 const probes = new Map<string, Promise<ProbeResult>>()
@@ -26,8 +28,11 @@ export async function estimateTraining(ctx: LabContext, config: TrainConfig): Pr
   const trainImages = Math.min(config.subset.train ?? splits.train, splits.train)
   const testImages = splits.test ? Math.min(config.subset.test ?? splits.test, splits.test) : 0
   const steps = stepsPerEpoch(trainImages, config.batchSize) * config.epochs
-  const trainSeconds = steps * probe.secondsPerTrainStep
+  // The probe steps on one thread; a job gets its share of the cores for data-parallel training.
+  const workers = config.workers ?? Math.max(1, Math.floor(os.availableParallelism() / Math.max(1, ctx.jobs.concurrency)))
+  const secondsPerStep = probe.secondsPerTrainStep / dataParallelSpeedup(backend, workers)
+  const trainSeconds = steps * secondsPerStep
   const evaluations = config.evalEveryEpoch ? config.epochs : 1
   const evalSeconds = evaluations * testImages * probe.secondsPerInferenceImage
-  return { backend, trainImages, testImages, steps, secondsPerStep: probe.secondsPerTrainStep, trainSeconds, evalSeconds, totalSeconds: trainSeconds + evalSeconds }
+  return { backend, trainImages, testImages, steps, secondsPerStep, trainSeconds, evalSeconds, totalSeconds: trainSeconds + evalSeconds }
 }

@@ -12,6 +12,7 @@
  * Shapes are NHWC, filters HWIO, like everywhere in tfjs.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { filterGradientByIm2col } from './im2col'
 
 export type Pad = 'same' | 'valid' | number
 
@@ -246,11 +247,7 @@ function subPixelInputGradient(g: ConvGeometry, dy: tf.Tensor4D, phaseFilter: tf
   return tf.slice(full, [0, g.padTop, g.padLeft, 0], [-1, g.inHeight, g.inWidth, -1]) as tf.Tensor4D
 }
 
-/**
- * dL/dfilter of a conv2d. The input's channels become the batch and the real batch becomes the
- * channel axis, so one XNNPACK convolution with dy as its filter (dilated by the forward stride)
- * sums over batch and output pixels in a single GEMM-like pass.
- */
+/** dL/dfilter of a conv2d (see im2col.ts). */
 export function conv2dFilterGradient(
   x: tf.Tensor4D,
   dy: tf.Tensor4D,
@@ -261,7 +258,7 @@ export function conv2dFilterGradient(
 ): tf.Tensor4D {
   return tf.tidy(() => {
     const g = convGeometry(x.shape, filterShape, strides, pad, dimRoundingMode)
-    return filterGradientByConv(x, dy, g)
+    return filterGradientByIm2col(x, dy, g)
   })
 }
 
@@ -282,34 +279,6 @@ function paddedInput(x: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
   }
   if (bottom < 0 || right < 0) t = tf.slice(t, [0, 0, 0, 0], [-1, usedH, usedW, -1])
   return t
-}
-
-export function filterGradientByConv(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
-  const xp = paddedInput(x, g)
-  const xt = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D // [CI, H, W, N]
-  const dyt = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D // [OH, OW, N, CO] used as a filter
-  const r = tf.conv2d(xt, dyt, 1, 'valid', 'NHWC', [g.strideHeight, g.strideWidth]) // [CI, KH, KW, CO]
-  return tf.transpose(r, [1, 2, 0, 3]) as tf.Tensor4D
-}
-
-/** im2col with strided slices, then one matMul: [KH·KW·CI, N·OH·OW] × [N·OH·OW, CO]. */
-export function filterGradientByMatMul(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
-  const xp = paddedInput(x, g)
-  const m = g.batch * g.outHeight * g.outWidth
-  const cols: tf.Tensor4D[] = []
-  for (let kh = 0; kh < g.filterHeight; kh++) {
-    for (let kw = 0; kw < g.filterWidth; kw++) {
-      const end = [g.batch, kh + (g.outHeight - 1) * g.strideHeight + 1, kw + (g.outWidth - 1) * g.strideWidth + 1, g.inChannels]
-      cols.push(
-        g.strideHeight === 1 && g.strideWidth === 1
-          ? tf.slice(xp, [0, kh, kw, 0], [g.batch, g.outHeight, g.outWidth, g.inChannels])
-          : (tf.stridedSlice(xp, [0, kh, kw, 0], end, [1, g.strideHeight, g.strideWidth, 1]) as tf.Tensor4D)
-      )
-    }
-  }
-  const patches = cols.length === 1 ? cols[0] : tf.concat(cols, 3)
-  const dw = tf.matMul(tf.reshape(patches, [m, -1]), tf.reshape(dy, [m, g.outChannels]), true, false)
-  return tf.reshape(dw, [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels])
 }
 
 /** dL/dx of a depthwise conv (filter [KH, KW, C, M]): a depthwise conv of dy with the flipped filter. */

@@ -43,7 +43,7 @@ export class EvalSession {
     if (!total) throw new JobFailure(`dataset "${record.name}" has no test split to evaluate on`)
     // The same stratified subset (seed 0) for every model of a dataset, so runs compare sample by sample.
     const data = await loadDatasetRecord(record, { split: 'test', subset: n < total ? n : undefined, seed: 0 }, ctx.spec.dataDir)
-    const size = workers ?? Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, Math.ceil(data.n / 100)))
+    const size = workers ?? Math.max(1, Math.min(ctx.spec.cores ?? os.availableParallelism(), Math.ceil(data.n / 100)))
     ctx.log('info', `Evaluating on ${data.n} test images of ${record.name}, ${size} worker thread${size > 1 ? 's' : ''}.`)
     return new EvalSession(ctx, data, size)
   }

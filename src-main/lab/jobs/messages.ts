@@ -17,6 +17,11 @@ export interface JobSpec {
   backend: string
   /** What the job reads from the log, resolved by the main thread (workers never open the log). */
   inputs: JobInputs
+  /**
+   * Cores this job may keep busy (the machine's, shared among the jobs the queue runs at once):
+   * the default number of data-parallel training replicas and evaluation shard workers.
+   */
+  cores?: number
 }
 
 export interface JobInputs {

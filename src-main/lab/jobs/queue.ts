@@ -3,6 +3,7 @@
  * worker thread. Cancelling a queued job removes it; cancelling a running one asks its worker to
  * stop at the next step and terminates it if it does not within a grace period.
  */
+import os from 'node:os'
 import { Worker } from 'node:worker_threads'
 import type Database from 'better-sqlite3'
 import type { EventHub } from '../events'
@@ -105,7 +106,8 @@ export class JobQueue {
 
   private start(job: QueuedJob): void {
     const entry = workerEntry('jobs/worker-entry')
-    const worker = new Worker(entry.file, { workerData: { ...entry.workerData, spec: job.spec } })
+    const cores = Math.max(1, Math.floor(os.availableParallelism() / Math.max(1, this.concurrency)))
+    const worker = new Worker(entry.file, { workerData: { ...entry.workerData, spec: { ...job.spec, cores } } })
     const recorder = new RunRecorder(this.db, this.events, this.metrics, job.spec.runId, job.id)
     const running: RunningJob = { ...job, worker, recorder }
     this.running.set(job.id, running)

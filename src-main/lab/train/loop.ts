@@ -88,7 +88,7 @@ export async function trainModel(options: TrainingOptions): Promise<TrainingResu
   let result: TrainingResult = { steps: step, trainAccuracy: 0, testAccuracy: null, testLoss: null }
   let replicas: ReplicaPool | null = null
   try {
-    replicas = await startReplicas(ctx, model as BuiltModel, config.workers ?? 1, config.seed, options.objective, config.defence)
+    replicas = await startReplicas(ctx, model as BuiltModel, config.workers ?? ctx.spec.cores ?? 1, config.seed, options.objective, config.defence)
     while (step < totalSteps) {
       const epoch = Math.floor(step / perEpoch)
       const order = epochPermutation(train.n, config.seed, epoch)
