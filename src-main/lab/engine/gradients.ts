@@ -106,7 +106,8 @@ const defs: Def[] = [
   unaryX('Cast', (dy, x) => (x.dtype === 'float32' ? tf.cast(dy, 'float32') : zeros(x))),
   unaryX('Identity', (dy) => dy),
   unaryX('Reshape', (dy, x) => tf.reshape(dy, x.shape)),
-  unaryX('ExpandDims', (dy, x) => tf.reshape(dy, x.shape)),
+  // ExpandDims names its input "input", not "x".
+  { kernelName: 'ExpandDims', inputsToSave: ['input'], gradFunc: (dy, [input]) => ({ input: () => tf.reshape(dy, input.shape) }) },
   unaryX('Transpose', (dy, _x, attrs) => {
     const perm = attrs.perm as number[]
     const inverse = perm.map((_, i) => perm.indexOf(i))
