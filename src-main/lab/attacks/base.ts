@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { LabError } from '../../api/errors'
 import type { AttackParams, Classifier, Norm } from './types'
+import { mulberry32NonZero } from '../random'
 
 // ---------------------------------------------------------------- settings
 
@@ -50,17 +51,8 @@ export function checkCall(id: string, norms: readonly Norm[], model: Classifier,
 
 // ---------------------------------------------------------------- randomness
 
-/** mulberry32 — the same small generator the model initialisation uses. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0 || 0x9e3779b9
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** The lab's seeded generator (random.ts), as the model initialisation uses it. */
+export const rng = mulberry32NonZero
 
 /** A seed for one purpose ("restart 2", "step 7") derived from the attack's seed. */
 export function subSeed(seed: number, purpose: string | number): number {

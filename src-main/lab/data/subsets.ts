@@ -2,18 +2,10 @@
  * Seeded, stratified choice of images: every class keeps its share (largest-remainder rounding), so
  * a 1,000-image subset of MNIST still has ~100 of each digit. Same seed, same labels → same choice.
  */
+import { mulberry32 } from '../random'
 
-/** mulberry32: a small, fast 32-bit generator; good enough for shuffling, and fully reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** The lab's seeded generator (random.ts); seed 0 is used as it is, so existing subsets stay the same. */
+export const seededRandom = mulberry32
 
 /** Derives an independent seed for a named purpose, so validation and subset picks do not correlate. */
 export function deriveSeed(seed: number, purpose: string): number {

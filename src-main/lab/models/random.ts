@@ -2,18 +2,10 @@
  * Seeded initialisation. Same seed → same weights on every backend, because the numbers are drawn
  * on the host (a small counter-based generator) and uploaded, never by a backend's RNG.
  */
+import { mulberry32NonZero } from '../random'
 
-/** mulberry32: a tiny, well-mixed 32-bit generator; enough for weight init. */
-export function seededUniform(seed: number): () => number {
-  let a = seed >>> 0 || 0x9e3779b9
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** The lab's seeded generator (random.ts), for weight initialisation. */
+export const seededUniform = mulberry32NonZero
 
 /** A stable 32-bit hash of a parameter name, so each tensor's draw is independent of the others. */
 export function hashName(name: string): number {
