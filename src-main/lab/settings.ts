@@ -3,7 +3,7 @@ import type { Handlers } from './handlers'
 import type { LabContext } from './context'
 import type { Settings } from '../api/settings'
 import type { BackendChoice } from '../api/backends'
-import { readSetting, writeSetting } from './store/datasets'
+import { readSetting, writeSetting } from './store/settings'
 import { logEvent } from './store/events'
 
 const BACKEND_KEY = 'engine.backendOverride'

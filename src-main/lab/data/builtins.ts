@@ -8,7 +8,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import { logEvent } from '../store/events'
-import { findDatasetRecord, readSetting, writeSetting } from '../store/datasets'
+import { findDatasetRecord } from '../store/datasets'
+import { readSetting, writeSetting } from '../store/settings'
 import { registerDataset, type RegistryContext } from './registry'
 
 export interface BuiltinDataset {

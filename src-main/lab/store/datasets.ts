@@ -169,12 +169,3 @@ export function datasetArtifacts(db: Database.Database, datasetId: number, kind?
 export function deleteDataset(db: Database.Database, id: number): void {
   db.prepare('DELETE FROM datasets WHERE id = ?').run(id)
 }
-
-export function readSetting(db: Database.Database, key: string): string | null {
-  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined
-  return row?.value ?? null
-}
-
-export function writeSetting(db: Database.Database, key: string, value: string): void {
-  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value)
-}
