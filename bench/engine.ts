@@ -4,8 +4,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { createModel, type Model } from '../src-main/lab/models/model'
-import { inputGradient, trainingGradients } from '../src-main/lab/models/gradient'
+import { inputGradient } from '../src-main/lab/models/gradient'
 import type { ModelSpec } from '../src-main/lab/models/spec'
+import { trainingThroughput } from './parallel'
 
 export interface Cell {
   arch: ModelSpec['arch']
@@ -61,30 +62,10 @@ export function pgd(model: Model, x: tf.Tensor4D, y: tf.Tensor1D, steps: number)
   return adv
 }
 
-/** SGD with momentum 0.9 (PyTorch's form: v ← μv + g; θ ← θ − lr·v). */
-function sgdMomentum(model: Model): { step: (x: tf.Tensor4D, y: tf.Tensor1D) => void; dispose: () => void } {
-  const velocity = new Map(model.params.map((p) => [p.name, tf.variable(tf.zerosLike(p.tensor), false)]))
-  return {
-    step(x, y) {
-      const g = trainingGradients(model, x, y)
-      tf.tidy(() => {
-        for (const p of model.params) {
-          const v = velocity.get(p.name)!
-          v.assign(tf.add(tf.mul(v, 0.9), g.grads[p.name]))
-          p.tensor.assign(tf.sub(p.tensor, tf.mul(v, 0.01)))
-        }
-      })
-      g.loss.dataSync()
-      tf.dispose([g.loss, g.logits, ...Object.values(g.grads)])
-    },
-    dispose: () => tf.dispose([...velocity.values()])
-  }
-}
-
 export type CellResult = Record<Workload, number>
 
-/** images/s for each workload of one cell. */
-export function benchCell(cell: Cell, budgetMs: number): CellResult {
+/** images/s for each workload of one cell, on this thread (training: the app's own step). */
+export async function benchCell(cell: Cell, budgetMs: number): Promise<CellResult> {
   const model = createModel({ arch: cell.arch, inputShape: cell.inputShape, numClasses: 10, width: cell.width, seed: 1 })
   const x = tf.randomUniform([cell.batch, ...cell.inputShape], 0, 1, 'float32', 2) as tf.Tensor4D
   const y = tf.tensor1d(Array.from({ length: cell.batch }, (_, i) => i % 10), 'int32')
@@ -97,35 +78,8 @@ export function benchCell(cell: Cell, budgetMs: number): CellResult {
   out.fgsm = cell.batch / medianSeconds(() => sync(fgsm(model, x, y)), budgetMs)
   // PGD runs the same inference path FGSM just warmed up: no separate warm-up call.
   out.pgd10 = cell.batch / medianSeconds(() => sync(pgd(model, x, y, 10)), budgetMs, 2, 5, true)
-  const opt = sgdMomentum(model)
-  out.train = cell.batch / medianSeconds(() => opt.step(x, y), budgetMs)
-  opt.dispose()
   tf.dispose([x, y])
   model.dispose()
-  return out
-}
-
-export interface MemoryStep {
-  step: number
-  seconds: number
-  rssBytes: number
-  tensors: number
-}
-
-/** Resident memory (whole process, wasm heap included) after each training step. */
-export function trainingMemory(cell: Cell, steps: number): MemoryStep[] {
-  const model = createModel({ arch: cell.arch, inputShape: cell.inputShape, numClasses: 10, width: cell.width, seed: 1 })
-  const x = tf.randomUniform([cell.batch, ...cell.inputShape], 0, 1, 'float32', 2) as tf.Tensor4D
-  const y = tf.tensor1d(Array.from({ length: cell.batch }, (_, i) => i % 10), 'int32')
-  const opt = sgdMomentum(model)
-  const out: MemoryStep[] = []
-  for (let i = 1; i <= steps; i++) {
-    const t0 = performance.now()
-    opt.step(x, y)
-    out.push({ step: i, seconds: (performance.now() - t0) / 1000, rssBytes: process.memoryUsage().rss, tensors: tf.memory().numTensors })
-  }
-  opt.dispose()
-  tf.dispose([x, y])
-  model.dispose()
+  out.train = await trainingThroughput(cell, 1, budgetMs)
   return out
 }

@@ -40,8 +40,8 @@ function runAll(workers: Worker[], workload: string): Promise<void> {
   return Promise.all(workers.map((w) => new Promise((resolve) => (w.once('message', resolve), w.postMessage(workload))))).then(() => undefined)
 }
 
-/** SGD-momentum training steps of the app's training loop, on one thread or data-parallel over `workers`. */
-async function trainingStep(cell: Cell, workers: number, budgetMs: number): Promise<number> {
+/** The app's training step (SGD with momentum) for one cell, on one thread or data-parallel over `workers`. */
+export async function appTrainer(cell: Cell, workers: number): Promise<{ step: () => Promise<void>; close: () => Promise<void> }> {
   const model = adapt(createModel({ arch: cell.arch, inputShape: cell.inputShape, numClasses: 10, width: cell.width, seed: 1 }))
   const [height, width, channels] = cell.inputShape
   const shape = { height, width, channels }
@@ -51,17 +51,27 @@ async function trainingStep(cell: Cell, workers: number, budgetMs: number): Prom
   const images = Float32Array.from({ length: cell.batch * height * width * channels }, (_, i) => ((i * 7919) % 1000) / 1000)
   const batch = { images, labels: Int32Array.from({ length: cell.batch }, (_, i) => i % 10), indices: Int32Array.from({ length: cell.batch }, (_, i) => i) }
   const replicas = workers > 1 ? await ReplicaPool.start(workers - 1, { spec: model.model.spec, seed: 0, objective }, 'wasm') : null
-  try {
-    const seconds = await medianSeconds(async () => {
+  return {
+    async step() {
       const r = replicas ? await dataParallelGradients(replicas, model, batch, loss, shape) : batchGradients(model, batch, loss, shape)
       optimizer.apply(r.grads, 0.01)
       tf.dispose(r.grads)
-    }, budgetMs)
-    return cell.batch / seconds
+    },
+    async close() {
+      await replicas?.close()
+      optimizer.dispose()
+      model.dispose()
+    }
+  }
+}
+
+/** images/s of the app's training step on `workers` threads. */
+export async function trainingThroughput(cell: Cell, workers: number, budgetMs: number): Promise<number> {
+  const trainer = await appTrainer(cell, workers)
+  try {
+    return cell.batch / (await medianSeconds(trainer.step, budgetMs))
   } finally {
-    await replicas?.close()
-    optimizer.dispose()
-    model.dispose()
+    await trainer.close()
   }
 }
 
@@ -73,7 +83,7 @@ export async function benchParallelCell(cell: Cell, workers: number, budgetMs: n
     const fgsm = cell.batch / (await medianSeconds(() => runAll(pool, 'fgsm'), budgetMs))
     const pgd10 = cell.batch / (await medianSeconds(() => runAll(pool, 'pgd10'), budgetMs, 2, 5))
     await Promise.all(pool.map((w) => w.terminate()))
-    return { forward, fgsm, pgd10, train: await trainingStep(cell, workers, budgetMs) }
+    return { forward, fgsm, pgd10, train: await trainingThroughput(cell, workers, budgetMs) }
   } finally {
     await Promise.all(pool.map((w) => w.terminate()))
   }

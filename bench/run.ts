@@ -11,8 +11,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { initEngine } from '../src-main/lab/engine/init'
-import { benchCell, CELLS, trainingMemory, WORKLOADS, type CellResult } from './engine'
-import { benchParallelCell } from './parallel'
+import { benchCell, CELLS, WORKLOADS, type CellResult } from './engine'
+import { appTrainer, benchParallelCell } from './parallel'
+import * as tf from '@tensorflow/tfjs-core'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const PYTHON = '/usr/bin/python3'
@@ -61,7 +62,7 @@ async function engineSection(args: Args): Promise<object> {
   for (const cell of CELLS) {
     process.stdout.write(`  ${cell.arch} ${cell.inputShape.join('×')} batch ${cell.batch} … `)
     load.push(os.loadavg()[0])
-    ours.push(benchCell(cell, args.budgetMs))
+    ours.push(await benchCell(cell, args.budgetMs))
     if (args.workers > 1) process.stdout.write(`${args.workers} workers … `)
     parallel.push(args.workers > 1 ? await benchParallelCell(cell, args.workers, args.budgetMs) : null)
     if (args.vsTorch && !torchNote && !torchError) {
@@ -109,13 +110,27 @@ function printTable(rows: { cell: (typeof CELLS)[number]; advlab: CellResult; ad
   for (const l of lines) console.log(line(l))
 }
 
-/** resnet18 training at batch 128: resident memory and tensor count over a few SGD steps. */
-async function memorySection(): Promise<object> {
+/**
+ * resnet18 training at batch 128 as the app runs it (data-parallel over --workers, default the
+ * cores): resident memory of the whole process (every thread's wasm heap) and tensor count.
+ */
+async function memorySection(args: Args): Promise<object> {
   await initEngine()
-  console.log('memory: resnet18 32×32×3, batch 128, SGD-momentum training steps')
-  const steps = trainingMemory({ arch: 'resnet18', inputShape: [32, 32, 3], batch: 128, width: 1 }, 4)
+  const cell = { arch: 'resnet18' as const, inputShape: [32, 32, 3] as [number, number, number], batch: 128, width: 1 }
+  console.log(`memory: resnet18 32×32×3, batch 128, SGD-momentum training steps on ${args.workers} worker${args.workers > 1 ? 's' : ''}`)
+  const trainer = await appTrainer(cell, args.workers)
+  const steps = []
+  try {
+    for (let i = 1; i <= 4; i++) {
+      const t0 = performance.now()
+      await trainer.step()
+      steps.push({ step: i, seconds: (performance.now() - t0) / 1000, rssBytes: process.memoryUsage().rss, tensors: tf.memory().numTensors })
+    }
+  } finally {
+    await trainer.close()
+  }
   for (const s of steps) console.log(`  step ${s.step}: ${s.seconds.toFixed(1)} s, RSS ${(s.rssBytes / 2 ** 30).toFixed(2)} GiB, ${s.tensors} tensors`)
-  return { steps, peakRssBytes: Math.max(...steps.map((s) => s.rssBytes)) }
+  return { workers: args.workers, steps, peakRssBytes: Math.max(...steps.map((s) => s.rssBytes)) }
 }
 
 /** Each section prints its own table and returns what goes into the JSON file. */

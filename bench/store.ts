@@ -91,11 +91,11 @@ function loggingCostPerStep(steps: number): number {
 async function trainingStepMs(): Promise<{ ms: number; backend: string } | { error: string }> {
   try {
     const { initEngine } = await import('../src-main/lab/engine/init')
-    const { benchCell, CELLS } = await import('./engine')
+    const { CELLS } = await import('./engine')
+    const { trainingThroughput } = await import('./parallel')
     const backend = await initEngine()
     const cell = CELLS[0]
-    const r = benchCell(cell, 2000)
-    return { ms: (cell.batch / r.train) * 1000, backend: backend.name }
+    return { ms: (cell.batch / (await trainingThroughput(cell, 1, 2000))) * 1000, backend: backend.name }
   } catch (error) {
     return { error: (error as Error).message }
   }
