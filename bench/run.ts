@@ -12,7 +12,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { initEngine } from '../src-main/lab/engine/init'
 import { benchCell, CELLS, WORKLOADS, type CellResult } from './engine'
-import { appTrainer, benchParallelCell } from './parallel'
+import { appTrainer, benchParallelCell, trainingThroughput } from './parallel'
 import * as tf from '@tensorflow/tfjs-core'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -81,9 +81,27 @@ async function engineSection(args: Args): Promise<object> {
     console.log(torchError ?? `done (load average ${load[load.length - 1].toFixed(1)})`)
   }
   const torch = args.vsTorch && !torchNote && !torchError ? { torch: torchVersion!, threads, results: theirs as CellResult[] } : null
+  const seedTraining = args.vsTorch && !torchNote && !torchError ? await seedTrainingRow(args, threads) : null
   const rows = CELLS.map((cell, i) => ({ cell, advlab: ours[i], advlabParallel: parallel[i], torch: torch?.results[i] ?? null, loadAverage: load[i] }))
   printTable(rows, args.workers, torch !== null)
-  return { backend, cpus: threads, workers: args.workers, cells: rows, torch: torch ? { version: torch.torch, threads: torch.threads } : null, torchNote: torchNote ?? torchError }
+  if (seedTraining) {
+    console.log(
+      `resnet18 training at batch 128 (the seed's setting): AdvLab ${seedTraining.advlab.toFixed(1)} img/s on ${args.workers} worker(s), ` +
+        `PyTorch ${seedTraining.torch.toFixed(1)} img/s → ${(seedTraining.advlab / seedTraining.torch).toFixed(2)}×`
+    )
+  }
+  return { backend, cpus: threads, workers: args.workers, cells: rows, seedTraining, torch: torch ? { version: torch.torch, threads: torch.threads } : null, torchNote: torchNote ?? torchError }
+}
+
+/** resnet18 training steps at batch 128 (the seed study's batch), the app's way and in PyTorch. */
+async function seedTrainingRow(args: Args, threads: number): Promise<{ advlab: number; torch: number } | null> {
+  const cell = { arch: 'resnet18' as const, inputShape: [32, 32, 3] as [number, number, number], batch: 128, width: 1 }
+  process.stdout.write('  resnet18 32×32×3 batch 128, training only … ')
+  const advlab = await trainingThroughput(cell, args.workers, args.budgetMs)
+  const r = spawnSync(PYTHON, [path.join(here, 'reference/torch_bench.py'), JSON.stringify({ threads, budget_ms: args.budgetMs, cells: [{ ...cell, workloads: ['train'] }] })], { encoding: 'utf8' })
+  console.log('done')
+  if (r.status !== 0) return null
+  return { advlab, torch: (JSON.parse(r.stdout) as { results: CellResult[] }).results[0].train }
 }
 
 /**
