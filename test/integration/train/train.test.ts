@@ -79,5 +79,9 @@ describe('a training run', () => {
     expect(estimate.secondsPerStep).toBeGreaterThan(0)
     expect(estimate.totalSeconds).toBeCloseTo(estimate.trainSeconds + estimate.evalSeconds, 9)
     expect(estimate.trainSeconds).toBeCloseTo(estimate.steps * estimate.secondsPerStep, 9)
+    // Data-parallel workers shorten each step (wasm and cpu; the probe itself runs on one thread).
+    const one = await t.api.request('train.estimate', { ...base, subset: { train: 1000, test: 200 }, workers: 1 })
+    const two = await t.api.request('train.estimate', { ...base, subset: { train: 1000, test: 200 }, workers: 2 })
+    expect(two.secondsPerStep).toBeCloseTo(one.secondsPerStep / (['wasm', 'cpu'].includes(one.backend) ? 1.75 : 1), 9)
   })
 })
