@@ -127,7 +127,7 @@ describe('a training run with two workers', () => {
       runs.push(run.id)
     }
     const [first, second] = await Promise.all(runs.map((id) => t.api.request('runs.metrics', { id, names: ['train/loss', 'test/accuracy'] })))
-    expect(first[1].values.at(-1)).toBeGreaterThan(0.9)
+    expect(first[1].values.at(-1)).toBeGreaterThan(0.85)
     expect(second[0].values).toEqual(first[0].values)
     const events = await t.api.request('runs.events', { id: runs[0] })
     expect(events.map((e) => e.message)).toContain('Data-parallel training: each batch is split across 2 workers and their gradients averaged.')
