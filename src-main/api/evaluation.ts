@@ -88,7 +88,7 @@ export const AttackRequestSchema = z
     /** Repeat over seeds seed, seed+1, …; results are reported as mean ± std. */
     repeats: z.number().int().min(1).max(20).default(1),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
-    /** Worker threads the samples are sharded over (default: the number of cores). */
+    /** Worker threads the samples are sharded over (default: the job's share of the cores). */
     workers: z.number().int().min(1).max(64).optional(),
     name: z.string().trim().min(1).max(200).optional(),
     projectId: z.number().int().positive().optional()
