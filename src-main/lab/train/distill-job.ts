@@ -44,7 +44,7 @@ export async function distillJob(ctx: JobContext): Promise<Record<string, unknow
       teacher
     })
     await saveWeights(ctx, student, path.join(runDir, 'weights.safetensors'))
-    return { testAccuracy: result.testAccuracy, trainAccuracy: result.trainAccuracy, temperature: T, alpha: config.alpha }
+    return { testAccuracy: result.testAccuracy, trainAccuracy: result.trainAccuracy, temperature: T, alpha: config.alpha, workers: result.workers }
   } finally {
     student.dispose()
     teacher.dispose()

@@ -48,6 +48,8 @@ export interface TrainingResult {
   trainAccuracy: number
   testAccuracy: number | null
   testLoss: number | null
+  /** Threads each batch was split across (1 = no data-parallel training). */
+  workers: number
 }
 
 /** Batches per epoch; a last batch of one image is dropped (BatchNorm cannot use it). */
@@ -85,7 +87,7 @@ export async function trainModel(options: TrainingOptions): Promise<TrainingResu
   const started = Date.now()
   const firstStep = step
   let lastCheckpoint = Date.now()
-  let result: TrainingResult = { steps: step, trainAccuracy: 0, testAccuracy: null, testLoss: null }
+  let result: TrainingResult = { steps: step, trainAccuracy: 0, testAccuracy: null, testLoss: null, workers: 1 }
   let replicas: ReplicaPool | null = null
   try {
     replicas = await startReplicas(ctx, model as BuiltModel, config.workers ?? ctx.spec.cores ?? 1, config.seed, options.objective, config.defence)
@@ -121,7 +123,7 @@ export async function trainModel(options: TrainingOptions): Promise<TrainingResu
       // Epoch end: its accuracy, the clean test accuracy, a checkpoint, and a flush of the log.
       const trainAccuracy = epochSeen ? epochCorrect / epochSeen : 0
       const points = [{ name: `${prefix}train/accuracy`, step: globalOffset + step, value: trainAccuracy }]
-      result = { steps: step, trainAccuracy, testAccuracy: null, testLoss: null }
+      result = { steps: step, trainAccuracy, testAccuracy: null, testLoss: null, workers: 1 + (replicas?.size ?? 0) }
       if (test && (config.evalEveryEpoch || step === totalSteps)) {
         ctx.progress({ phase: `${phase}: test`, step, total: totalSteps, etaSeconds: null, message: `testing after epoch ${epoch + 1}` })
         const clean = evaluateClean(model, test)

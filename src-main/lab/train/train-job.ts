@@ -27,7 +27,7 @@ export async function trainJob(ctx: JobContext): Promise<Record<string, unknown>
       objective: { kind: 'cross-entropy', temperature: config.temperature, labelSmoothing: config.labelSmoothing }
     })
     await saveWeights(ctx, model, path.join(runDir, 'weights.safetensors'))
-    return { testAccuracy: result.testAccuracy, trainAccuracy: result.trainAccuracy, steps: result.steps }
+    return { testAccuracy: result.testAccuracy, trainAccuracy: result.trainAccuracy, steps: result.steps, workers: result.workers }
   } finally {
     model.dispose()
   }

@@ -131,6 +131,7 @@ describe('a training run with two workers', () => {
     expect(second[0].values).toEqual(first[0].values)
     const events = await t.api.request('runs.events', { id: runs[0] })
     expect(events.map((e) => e.message)).toContain('Data-parallel training: each batch is split across 2 workers and their gradients averaged.')
+    expect(events.at(-1)!.message).toContain('"workers":2')
   })
 
   it('distils a student on two workers, each replica loading the teacher from its weights file', async () => {
