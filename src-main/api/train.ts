@@ -80,7 +80,8 @@ export const TrainConfigSchema = z
     evalEveryEpoch: z.boolean().default(true),
     /**
      * Data-parallel training: each batch is split across this many worker threads and their
-     * gradients averaged (wasm and cpu backends, one core each). Omitted = 1.
+     * gradients averaged (wasm and cpu backends, one core each). Omitted: the job's share of the
+     * cores, or 1 for the mlp (too cheap per step for the split to pay).
      */
     workers: z.number().int().min(1).max(16).optional(),
     /** Adversarial training or a gradient-masking toy layer (lab/defences); omitted = none. */

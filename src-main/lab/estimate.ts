@@ -4,7 +4,7 @@ import { ensureBuiltinDatasets } from './data/builtins'
 import { getDatasetRecord } from './store/datasets'
 import { runProbe, type ProbeResult } from './jobs/probe'
 import { stepsPerEpoch } from './train/loop'
-import { dataParallelSpeedup } from './train/parallel/data-parallel'
+import { dataParallelSpeedup, defaultWorkers } from './train/parallel/data-parallel'
 import os from 'node:os'
 
 /** Probe timings per (backend, model, input, batch), measured once per process. */
@@ -29,7 +29,7 @@ export async function estimateTraining(ctx: LabContext, config: TrainConfig): Pr
   const testImages = splits.test ? Math.min(config.subset.test ?? splits.test, splits.test) : 0
   const steps = stepsPerEpoch(trainImages, config.batchSize) * config.epochs
   // The probe steps on one thread; a job gets its share of the cores for data-parallel training.
-  const workers = config.workers ?? Math.max(1, Math.floor(os.availableParallelism() / Math.max(1, ctx.jobs.concurrency)))
+  const workers = config.workers ?? defaultWorkers(config.model.arch, Math.floor(os.availableParallelism() / Math.max(1, ctx.jobs.concurrency)))
   const secondsPerStep = probe.secondsPerTrainStep / dataParallelSpeedup(backend, workers)
   const trainSeconds = steps * secondsPerStep
   const evaluations = config.evalEveryEpoch ? config.epochs : 1

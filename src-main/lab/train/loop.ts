@@ -16,7 +16,7 @@ import { learningRate } from './schedule'
 import { CheckpointStore } from './checkpoints'
 import type { BuiltModel } from './build-model'
 import { objectiveLoss, type Objective } from './objective'
-import { dataParallelGradients, startReplicas } from './parallel/data-parallel'
+import { dataParallelGradients, defaultWorkers, startReplicas } from './parallel/data-parallel'
 import type { ReplicaPool } from './parallel/replica-pool'
 import { batchGradients, type Batch } from './step'
 
@@ -90,7 +90,7 @@ export async function trainModel(options: TrainingOptions): Promise<TrainingResu
   let result: TrainingResult = { steps: step, trainAccuracy: 0, testAccuracy: null, testLoss: null, workers: 1 }
   let replicas: ReplicaPool | null = null
   try {
-    replicas = await startReplicas(ctx, model as BuiltModel, config.workers ?? ctx.spec.cores ?? 1, config.seed, options.objective, config.defence)
+    replicas = await startReplicas(ctx, model as BuiltModel, config.workers ?? defaultWorkers(config.model.arch, ctx.spec.cores ?? 1), config.seed, options.objective, config.defence)
     while (step < totalSteps) {
       const epoch = Math.floor(step / perEpoch)
       const order = epochPermutation(train.n, config.seed, epoch)

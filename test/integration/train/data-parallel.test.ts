@@ -134,6 +134,15 @@ describe('a training run with two workers', () => {
     expect(events.at(-1)!.message).toContain('"workers":2')
   })
 
+  it('trains an mlp on one worker when the config names none (its steps are too cheap to split)', async () => {
+    const { workers: _w, ...auto } = config
+    const run = await t.api.request('train.start', { ...auto, model: { arch: 'mlp' as const }, epochs: 1, name: 'mlp, default workers' })
+    expect((await finished(t.api, run.id)).status).toBe('completed')
+    const events = await t.api.request('runs.events', { id: run.id })
+    expect(events.some((e) => e.message.startsWith('Data-parallel training'))).toBe(false)
+    expect(events.at(-1)!.message).toContain('"workers":1')
+  })
+
   it('distils a student on two workers, each replica loading the teacher from its weights file', async () => {
     const part = { ...config, model: { arch: 'mlp' as const }, optimizer: { kind: 'sgd' as const, lr: 1, momentum: 0.9 } }
     const run = await t.api.request('distill.start', { temperature: 20, alpha: 0.7, teacher: { ...part, workers: 1 }, student: part })

@@ -18,6 +18,15 @@ import { ReplicaPool } from './replica-pool'
 const SINGLE_THREADED = new Set(['wasm', 'cpu'])
 
 /**
+ * Workers for a training config that names none: the job's share of the cores, except for the
+ * mlp, whose steps are too cheap for the split to pay (`npm run bench`-style measurement, MNIST
+ * batch 128: 0.53× on two workers, against 1.93× for cnn-small).
+ */
+export function defaultWorkers(arch: string, cores: number): number {
+  return arch === 'mlp' ? 1 : Math.max(1, cores)
+}
+
+/**
  * How much faster a training step runs on `workers` threads than on one: 1 + 0.75 per extra
  * worker on single-threaded backends (`npm run bench` measured 1.65–1.77× for two workers on
  * cnn-small and resnet18), 1 elsewhere.
