@@ -1,4 +1,4 @@
-// `npm test`: typecheck → unit + integration (vitest) → build (electron-vite) → end-to-end
+// `npm test`: typecheck → unit + integration (vitest) → build (electron-vite; the worker bundles started in plain Node) → end-to-end
 // (Playwright in Debian's Chromium against serve mode). Ends with one line "N passed, N failed".
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -25,6 +25,7 @@ const stages = [
   },
   { name: 'build', cmd: node('node_modules/electron-vite/bin/electron-vite.js', 'build') },
   { name: 'build', cmd: [process.execPath, '--check', path.join(root, 'out/main/index.js')] },
+  { name: 'build', cmd: [process.execPath, path.join(root, 'scripts/bundle-smoke.mjs')] },
   {
     name: 'e2e',
     before: ensureChromium,
