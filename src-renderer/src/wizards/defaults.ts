@@ -55,3 +55,11 @@ export function temperatureAdvice(t: number): { tone: 'ok' | 'warn'; key: string
 }
 
 export const ATTACKS = ['fgsm', 'pgd', 'bim', 'rfgsm', 'fgsm-rs', 'apgd-ce', 'apgd-dlr', 'apgd-t', 'fab-t', 'square', 'cw-l2', 'autoattack', 'autoattack-rand', 'autoattack-fast'] as const
+
+/** The threat-model norms an attack can bound, as drop-down choices. */
+export function normOptions(t: (key: string) => string) {
+  return [
+    { value: 'Linf' as const, label: t('wizard.linf') },
+    { value: 'L2' as const, label: t('wizard.l2') }
+  ]
+}
