@@ -10,13 +10,12 @@ import os from 'node:os'
 /** Probe timings per (backend, model, input, batch), measured once per process. */
 const probes = new Map<string, Promise<ProbeResult>>()
 
-export async function estimateTraining(ctx: LabContext, config: TrainConfig): Promise<TrainEstimate> {
+/** The measured probe for a training config's model, input and batch on the active backend (cached). */
+export async function probeFor(ctx: LabContext, config: TrainConfig): Promise<ProbeResult> {
   await ensureBuiltinDatasets(ctx)
-  const dataset = getDatasetRecord(ctx.db, config.dataset)
-  const { shape, splits, classes } = dataset.info
-  const backend = (await ctx.backend()).name
+  const { shape, classes } = getDatasetRecord(ctx.db, config.dataset).info
   const request = {
-    backend,
+    backend: (await ctx.backend()).name,
     model: config.model,
     inputShape: [shape.height, shape.width, shape.channels] as [number, number, number],
     numClasses: classes.length,
@@ -24,7 +23,13 @@ export async function estimateTraining(ctx: LabContext, config: TrainConfig): Pr
   }
   const key = JSON.stringify(request)
   if (!probes.has(key)) probes.set(key, runProbe(request).catch((error) => (probes.delete(key), Promise.reject(error))))
-  const probe = await probes.get(key)!
+  return probes.get(key)!
+}
+
+export async function estimateTraining(ctx: LabContext, config: TrainConfig): Promise<TrainEstimate> {
+  const probe = await probeFor(ctx, config)
+  const backend = probe.backend
+  const { splits } = getDatasetRecord(ctx.db, config.dataset).info
   const trainImages = Math.min(config.subset.train ?? splits.train, splits.train)
   const testImages = splits.test ? Math.min(config.subset.test ?? splits.test, splits.test) : 0
   const steps = stepsPerEpoch(trainImages, config.batchSize) * config.epochs

@@ -9,6 +9,7 @@ import { initEngine } from '../engine/init'
 import { buildModel } from '../train/build-model'
 import { createOptimizer } from '../train/optimizers'
 import { crossEntropy } from '../train/losses'
+import { inputGradient } from '../models/gradient'
 import type { ProbeRequest, ProbeResult } from './probe'
 
 const request = (workerData as { request: ProbeRequest }).request
@@ -29,6 +30,12 @@ async function probe(): Promise<ProbeResult> {
       value.dataSync()
     })
   const inferStep = () => tf.tidy(() => model.forward(x, false).dataSync())
+  // The attacks' unit of work: loss and input gradient in inference mode (lab/models/gradient).
+  const gradientStep = () => {
+    const g = inputGradient(model.model, x, y)
+    g.grad.dataSync()
+    tf.dispose([g.grad, g.loss, g.logits])
+  }
   const timed = (fn: () => void, repeats: number) => {
     fn() // warm-up: kernels compile and caches fill on the first call
     const started = performance.now()
@@ -37,10 +44,17 @@ async function probe(): Promise<ProbeResult> {
   }
   const secondsPerTrainStep = timed(trainStep, 3)
   const secondsPerInferenceBatch = timed(inferStep, 3)
+  const secondsPerGradientBatch = timed(gradientStep, 3)
   tf.dispose([x, y])
   optimizer.dispose()
   model.dispose()
-  return { backend: backend.name, batchSize: n, secondsPerTrainStep, secondsPerInferenceImage: secondsPerInferenceBatch / n }
+  return {
+    backend: backend.name,
+    batchSize: n,
+    secondsPerTrainStep,
+    secondsPerInferenceImage: secondsPerInferenceBatch / n,
+    secondsPerInputGradientImage: secondsPerGradientBatch / n
+  }
 }
 
 probe()

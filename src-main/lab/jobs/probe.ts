@@ -15,6 +15,8 @@ export interface ProbeResult {
   batchSize: number
   secondsPerTrainStep: number
   secondsPerInferenceImage: number
+  /** Loss and input gradient of one image in inference mode (an attack step). */
+  secondsPerInputGradientImage: number
 }
 
 /** Runs the timing probe in a worker thread, so the service stays responsive meanwhile. */

@@ -1,16 +1,16 @@
 /**
  * The time a study will take on the active backend, before anything starts: training from
- * train.estimate's measured probe (seconds per step), evaluation extrapolated from the same probe
- * and the attack budget. PGD-k adversarial training costs about k + 1 training steps per step (k
- * attack gradients, one update). Evaluation is an upper bound: AutoAttack and Square stop early on
- * points already broken.
+ * train.estimate's measured probe (seconds per step), evaluation from the same probe's
+ * input-gradient and inference timings and the attack budget. PGD-k adversarial training costs
+ * about k + 1 training steps per step (k attack gradients, one update). Evaluation is an upper
+ * bound: AutoAttack and Square stop early on points already broken.
  */
 import os from 'node:os'
 import type { StudyEstimate } from '../../api/studies'
 import type { TrainConfig } from '../../api/train'
 import type { LabContext } from '../context'
 import { TrainConfigSchema } from '../../api/train'
-import { estimateTraining } from '../estimate'
+import { estimateTraining, probeFor } from '../estimate'
 import { BUDGETS } from '../eval/budgets'
 import type { ResolvedStudy } from './presets'
 
@@ -42,9 +42,10 @@ export async function estimateStudy(ctx: LabContext, study: ResolvedStudy, worke
     { what: `student training with PGD-${s.pgdAtSteps} adversarial training`, count: seeds, secondsEach: adversarial }
   ]
   const trainSeconds = parts.reduce((t, p) => t + p.count * p.secondsEach, 0)
-  // Per image: an input gradient costs about one training step's share; a forward pass one inference.
-  const gradientPerImage = base.secondsPerStep / Math.max(1, study.baseline(1).batchSize)
-  const forwardPerImage = base.testImages > 0 && base.evalSeconds > 0 ? base.evalSeconds / (base.testImages * (s.epochs || 1)) : gradientPerImage / 3
+  // Attack steps and forward passes per image, as the probe measured them in inference mode.
+  const probe = await probeFor(ctx, parse(study.baseline(1)))
+  const gradientPerImage = probe.secondsPerInputGradientImage
+  const forwardPerImage = probe.secondsPerInferenceImage
   const passes = evaluationPasses(study)
   const evalEach = passes.gradients * gradientPerImage + passes.forwards * forwardPerImage
   const evalSeconds = evalEach * seeds * study.plan.arms.length
@@ -57,6 +58,6 @@ export async function estimateStudy(ctx: LabContext, study: ResolvedStudy, worke
     totalSeconds: trainSeconds + evalSeconds,
     workers,
     wallSeconds: (trainSeconds + evalSeconds) / workers,
-    note: `Training from a measured probe on ${base.backend} (${base.secondsPerStep.toFixed(3)} s per step of ${study.baseline(1).batchSize} images); evaluation is an upper bound extrapolated from the same probe; ${workers} job${workers > 1 ? 's' : ''} at once.`
+    note: `Training from a measured probe on ${base.backend} (${base.secondsPerStep.toFixed(3)} s per step of ${study.baseline(1).batchSize} images); evaluation is an upper bound from the same probe's attack-step timing; ${workers} job${workers > 1 ? 's' : ''} at once.`
   }
 }
