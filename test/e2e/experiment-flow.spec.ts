@@ -8,12 +8,10 @@
  */
 import { expect, test, type Page } from '@playwright/test'
 import fs from 'node:fs'
-import { createRequire } from 'node:module'
+import { seriousViolations } from './axe'
 import { screenshotPath, startServe, tempDataDir, type ServeProcess } from './serve'
 import { serviceCall } from './serviceCall'
 import { watchPageProblems } from './pageProblems'
-
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
 let server: ServeProcess
 test.beforeAll(async () => {
@@ -22,17 +20,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await server?.stop()
 })
-
-async function seriousViolations(page: Page, screen: string): Promise<string[]> {
-  await page.evaluate(axeSource)
-  const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe
-    return (await axe.run()).violations
-  })
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${screen}: ${v.id} (${v.impact}) at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`)
-}
 
 interface RunInfo {
   id: number

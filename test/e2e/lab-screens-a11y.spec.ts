@@ -2,12 +2,9 @@
  * An axe-core pass over the lab screens the first-screen suite does not reach — every wizard and
  * each wizard step with its forms — in both themes and both languages: no serious violations.
  */
-import { expect, test, type Page } from '@playwright/test'
-import fs from 'node:fs'
-import { createRequire } from 'node:module'
+import { expect, test } from '@playwright/test'
+import { seriousViolations } from './axe'
 import { screenshotPath, startServe, tempDataDir, type ServeProcess } from './serve'
-
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
 let server: ServeProcess
 test.beforeAll(async () => {
@@ -16,15 +13,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await server?.stop()
 })
-
-async function serious(page: Page, where: string): Promise<string[]> {
-  await page.evaluate(axeSource)
-  const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe
-    return (await axe.run()).violations
-  })
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${where}: ${v.id} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`)
-}
 
 for (const colorScheme of ['light', 'dark'] as const) {
   for (const language of ['en', 'zh-CN'] as const) {
@@ -42,7 +30,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
         await expect(page.getByTestId('wizard')).toBeVisible()
         // Walk the steps up to (not including) the review, checking each one.
         for (let step = 0; step < 6; step++) {
-          found.push(...(await serious(page, `${kind} step ${step + 1}`)))
+          found.push(...(await seriousViolations(page, `${kind} step ${step + 1}`)))
           const next = page.getByTestId('wizard-next')
           if ((await next.count()) === 0) break
           if (kind === 'sweep' && step === 0) break // no trained model in this log: the step explains that
@@ -71,13 +59,13 @@ test('the seed study: preset, plan with a measured estimate, start, live progres
   await page.getByTestId('study-review').click()
   await expect(page.getByTestId('study-plan')).toContainText('Defensive distillation', { timeout: 90_000 })
   await expect(page.getByTestId('study-estimate')).toContainText('Estimated duration')
-  found.push(...(await serious(page, 'studies: plan')))
+  found.push(...(await seriousViolations(page, 'studies: plan')))
   await page.screenshot({ path: screenshotPath('study-plan'), fullPage: true })
   await page.getByTestId('study-start').click()
   await expect(page.getByTestId('study-report')).toBeVisible()
   await expect(page.getByTestId('study-list')).toContainText('running')
   await expect(page.getByTestId('study-list').locator('progress')).toBeVisible({ timeout: 60_000 })
-  found.push(...(await serious(page, 'studies: running')))
+  found.push(...(await seriousViolations(page, 'studies: running')))
   await page.screenshot({ path: screenshotPath('study-running'), fullPage: true })
   await page.locator('[data-testid^="study-cancel-"]').click()
   await expect(page.getByTestId('study-list')).toContainText('cancelled', { timeout: 60_000 })
@@ -99,7 +87,7 @@ test('the seed study: preset, plan with a measured estimate, start, live progres
   await page.getByTestId('settings-workers').fill('2')
   await page.getByTestId('settings-engine-save').click()
   await expect(page.getByTestId('settings-engine-message')).toContainText('2 worker')
-  found.push(...(await serious(page, 'settings')))
+  found.push(...(await seriousViolations(page, 'settings')))
   await page.screenshot({ path: screenshotPath('settings'), fullPage: true })
   expect(found).toEqual([])
 })

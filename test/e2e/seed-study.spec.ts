@@ -2,10 +2,12 @@
  * "Reproduce the seed study", end to end in the browser against the real engine: the Home button,
  * a reduced seed-quick (1 seed, 3000 MNIST training images, 60 evaluation images), the study runs
  * to completion, and the in-app report shows the seed's result — the table's orderings and the
- * verdicts (baseline no, toy yes, distillation possible or yes), with a reading that names masking.
+ * verdicts (baseline no, toy yes, distillation possible or yes), with a reading that names masking,
+ * the ε-curves, and the masking checks that fired with their evidence.
  */
 import { expect, test, type Locator } from '@playwright/test'
 import { screenshotPath, startServe, tempDataDir, type ServeProcess } from './serve'
+import { seriousViolations } from './axe'
 
 let server: ServeProcess
 test.beforeAll(async () => {
@@ -61,5 +63,13 @@ test('the seed-study button runs a reduced seed-quick to completion and its repo
   expect(Math.abs((await aa('toy')) - (await aa('baseline')))).toBeLessThanOrEqual(0.1)
   await expect(row('toy').locator('[data-verdict]')).toHaveAttribute('data-verdict', 'yes')
   await expect(report.getByTestId('study-reading').filter({ hasText: /^Gradient-mask toy raised/ })).toContainText('the gain is masking')
+  // The evidence behind the table: an ε-curve per attack, and the checks that fired, with why.
+  await expect(report.getByTestId('study-curve')).toHaveCount(2)
+  await expect(report.getByTestId('study-curve').first()).toContainText('FGSM')
+  await expect(report.locator('[data-testid="study-fired"][data-arm="baseline"]')).toHaveCount(0)
+  const toyChecks = report.locator('[data-testid="study-fired"][data-arm="toy"] li')
+  expect(await toyChecks.count()).toBeGreaterThanOrEqual(2)
+  await expect(toyChecks.first()).toContainText(/Check \d, .+ in 1 of 1 seeds: /)
+  expect(await seriousViolations(page, 'studies: report')).toEqual([])
   await page.screenshot({ path: screenshotPath('study-report'), fullPage: true })
 })

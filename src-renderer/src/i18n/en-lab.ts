@@ -67,7 +67,12 @@ const enLab = {
     runCount: '{done} of {total} runs done, {failed} failed',
     progressLabel: 'Progress of {name}',
     reportTitle: 'Study report',
-    fgsmAt: 'FGSM ε = {epsilon}'
+    fgsmAt: 'FGSM ε = {epsilon}',
+    curvesTitle: 'ε-curves',
+    curveAttack: '{attack} accuracy against ε (mean over seeds)',
+    firedTitle: 'Masking checks that fired',
+    firedCheck: 'Check {id}, {name} — {strength}, in {seeds} of {total} seeds: {summary}',
+    noneFired: 'No masking check fired for any strategy.'
   },
   runs: {
     title: 'Runs',

@@ -69,7 +69,12 @@ const zhCNLab: typeof enLab = {
     runCount: '已完成 {done} / {total} 次运行，失败 {failed} 次',
     progressLabel: '{name} 的进度',
     reportTitle: '研究报告',
-    fgsmAt: 'FGSM ε = {epsilon}'
+    fgsmAt: 'FGSM ε = {epsilon}',
+    curvesTitle: 'ε 曲线',
+    curveAttack: '{attack} 准确率随 ε 的变化（各种子的平均值）',
+    firedTitle: '触发的掩蔽检查',
+    firedCheck: '检查 {id}，{name} —— {strength}，{total} 个种子中有 {seeds} 个：{summary}',
+    noneFired: '没有任何策略触发掩蔽检查。'
   },
   runs: {
     title: '运行',
