@@ -64,7 +64,7 @@ export function adversarialTrainingLoss(
   base: LossFunction
 ): LossFunction {
   const plan = trainingAttackPlan(defence)
-  return (logits, labels, batch) => {
+  const loss: LossFunction = (logits, labels, batch) => {
     const n = labels.shape[0]
     const dims: [number, number, number, number] = [n, shape.height, shape.width, shape.channels]
     const batchSeed = deriveSeed(seed, `adversarial-training/${Array.from(batch.indices.subarray(0, 8)).join(',')}`)
@@ -76,4 +76,7 @@ export function adversarialTrainingLoss(
     if (defence.mix === 0) return advLoss
     return tf.add(tf.mul(base(logits, labels, batch), defence.mix), tf.mul(advLoss, 1 - defence.mix)) as tf.Scalar
   }
+  // Without a clean term, BatchNorm should learn its statistics from the adversarial batch alone.
+  loss.cleanLogits = defence.mix === 0 ? 'inference' : 'training'
+  return loss
 }

@@ -25,7 +25,7 @@ export function batchGradients(model: TrainableModel, batch: Batch, lossFn: Loss
     const y = tf.tensor1d(batch.labels, 'int32')
     let correct: tf.Tensor | null = null
     const { value, grads } = tf.variableGrads(() => {
-      const logits = model.forward(x, true)
+      const logits = model.forward(x, lossFn.cleanLogits !== 'inference')
       correct = tf.keep(tf.sum(tf.equal(tf.argMax(logits, 1), y)))
       return lossFn(logits, y, batch)
     }, model.variables)

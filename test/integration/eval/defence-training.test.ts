@@ -4,7 +4,10 @@
  * front of the model when the run is attacked, and distillation accepts PGD-AT for its student
  * ("Distill + PGD 5-step" of the seed table).
  */
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { initEngine } from '../../../src-main/lab/engine/init'
+import { modelFromWeightsFile } from '../../../src-main/lab/train/build-model'
 import { finished, testLab } from '../../support/lab'
 
 let t: ReturnType<typeof testLab>
@@ -32,6 +35,23 @@ describe('training with a defence', () => {
     expect(config.defence).toEqual({ kind: 'pgd-at', epsilon: 0.1, steps: 2, mix: 0.5 })
     const events = await t.api.request('runs.events', { id: run.id })
     expect(events.some((e) => e.message.includes('PGD-2 AT'))).toBe(true)
+  })
+
+  it('PGD adversarial training without a clean term passes only the adversarial batch through BatchNorm in training mode', async () => {
+    // resnet18 has BatchNorm: 2 steps of pure PGD-AT (mix 0) must count 2 batches, not 4.
+    const run = await t.api.request('train.start', {
+      ...base,
+      subset: { train: 128, test: 50 },
+      model: { arch: 'resnet18' as const, width: 0.0625 },
+      workers: 1,
+      defence: { kind: 'pgd-at', epsilon: '0.1', steps: 1, mix: 0 }
+    })
+    expect((await finished(t.api, run.id)).status).toBe('completed')
+    const file = t.lab.ctx.db.prepare("SELECT path FROM artifacts WHERE run_id = ? AND kind = 'weights'").get(run.id) as { path: string }
+    await initEngine('wasm')
+    const model = modelFromWeightsFile(path.join(t.dataDir, file.path))
+    expect(model.model.get('bn1.num_batches_tracked').dataSync()[0]).toBe(2)
+    model.dispose()
   })
 
   it('a model trained behind the quantisation toy is attacked behind it too', async () => {
