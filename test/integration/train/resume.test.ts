@@ -18,7 +18,8 @@ describe('a training run killed with SIGKILL', () => {
     const config = path.join(dir, 'run.json')
     fs.writeFileSync(
       config,
-      JSON.stringify({ dataset: 'mnist', subset: { train: 640, test: 200 }, model: { arch: 'mlp' }, epochs: 4, batchSize: 32, seed: 5, optimizer: { kind: 'sgd', lr: 0.05 } })
+      // cnn-small (data-parallel by default): its steps are slow enough that the kill lands mid-run.
+      JSON.stringify({ dataset: 'mnist', subset: { train: 640, test: 200 }, model: { arch: 'cnn-small', width: 0.5 }, epochs: 4, batchSize: 32, seed: 5, optimizer: { kind: 'sgd', lr: 0.05 } })
     )
     const dataDir = path.join(dir, 'data')
     const child = spawn(process.execPath, ['bin/lab.mjs', 'train', config, '--data-dir', dataDir], { cwd: root, stdio: 'ignore' })
