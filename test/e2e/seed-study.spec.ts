@@ -72,4 +72,7 @@ test('the seed-study button runs a reduced seed-quick to completion and its repo
   await expect(toyChecks.first()).toContainText(/Check \d, .+ in 1 of 1 seeds: /)
   expect(await seriousViolations(page, 'studies: report')).toEqual([])
   await page.screenshot({ path: screenshotPath('study-report'), fullPage: true })
+  // In Chinese the checks keep their evidence and show their names translated.
+  await page.getByTestId('language-select').selectOption('zh-CN')
+  await expect(report.locator('[data-testid="study-fired"][data-arm="toy"]')).toContainText('输入梯度为零')
 })

@@ -129,6 +129,17 @@ const enLab = {
     testAccuracy: 'test accuracy',
     trainLoss: 'training loss'
   },
+  /** The eight gradient-masking checks by id (lab/eval/diagnostics/checks.ts). */
+  maskingChecks: {
+    c1: 'Iterative attack weaker than single-step',
+    c2: 'Black-box or transfer beats white-box',
+    c3: 'Accuracy not falling to chance with ε',
+    c4: 'Zero input gradients',
+    c5: 'Saturated or probability-like logits',
+    c6: 'Randomised predictions',
+    c7: 'BPDA/EOT beat plain gradients',
+    c8: 'FGSM far above AutoAttack'
+  },
   detail: {
     title: 'Run',
     loadFailed: 'Run {id} could not be loaded.',

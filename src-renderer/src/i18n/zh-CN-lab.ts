@@ -131,6 +131,17 @@ const zhCNLab: typeof enLab = {
     testAccuracy: '测试准确率',
     trainLoss: '训练损失'
   },
+  /** The eight gradient-masking checks by id (lab/eval/diagnostics/checks.ts). */
+  maskingChecks: {
+    c1: '迭代攻击弱于单步攻击',
+    c2: '黑盒或迁移攻击强于白盒攻击',
+    c3: '准确率未随 ε 降至随机水平',
+    c4: '输入梯度为零',
+    c5: 'logits 饱和或呈概率形态',
+    c6: '预测带有随机性',
+    c7: 'BPDA/EOT 强于普通梯度',
+    c8: 'FGSM 远高于 AutoAttack'
+  },
   detail: {
     title: '运行',
     loadFailed: '无法加载运行 {id}。',
