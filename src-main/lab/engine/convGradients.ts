@@ -12,7 +12,7 @@
  * Shapes are NHWC, filters HWIO, like everywhere in tfjs.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { filterGradientByIm2col } from './im2col'
+import { filterGradientByIm2col, inputGradientByCol2im } from './im2col'
 
 export type Pad = 'same' | 'valid' | number
 
@@ -202,7 +202,9 @@ export function conv2dInputGradient(
       const full = tf.conv2d(dy, preparedFilter ?? inputGradientFilter(filter, 1), 1, clipped)
       return placeAt(full, Math.max(-top, 0), Math.max(-left, 0), g.inHeight, g.inWidth)
     }
-    if (s === g.strideWidth) return subPixelInputGradient(g, dy, preparedFilter ?? inputGradientFilter(filter, s))
+    // Without a cached sub-pixel filter (training), col2im does the forward's multiplications only.
+    if (!preparedFilter) return inputGradientByCol2im(dy, filter, g)
+    if (s === g.strideWidth) return subPixelInputGradient(g, dy, preparedFilter)
     const { dyd, pads } = inputGradPadding(g)
     return tf.conv2d(dyd(dy), inputGradientFilter(filter, 1), 1, pads)
   })
