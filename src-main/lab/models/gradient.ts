@@ -60,31 +60,3 @@ export function trainingGradients(model: Model, x: tf.Tensor4D, labels: tf.Tenso
   for (const p of model.params) byName[p.name] = grads[p.tensor.name]
   return { loss: value, grads: byName, logits: logits! }
 }
-
-/**
- * All trainable gradients in one Float32Array, in `model.params` order — what a worker sends
- * back for data-parallel averaging. Does not dispose `grads`.
- */
-export function flattenGradients(model: Model, grads: Record<string, tf.Tensor>): Float32Array {
-  const out = new Float32Array(model.paramCount())
-  let offset = 0
-  for (const p of model.params) {
-    const g = grads[p.name]
-    if (!g) throw new Error(`no gradient for "${p.name}"`)
-    out.set(g.dataSync() as Float32Array, offset)
-    offset += p.tensor.size
-  }
-  return out
-}
-
-/** The inverse of flattenGradients: one tensor per trainable tensor, by state_dict name. */
-export function unflattenGradients(model: Model, flat: Float32Array): Record<string, tf.Tensor> {
-  if (flat.length !== model.paramCount()) throw new Error(`flat gradient has ${flat.length} values, the model has ${model.paramCount()} parameters`)
-  const out: Record<string, tf.Tensor> = {}
-  let offset = 0
-  for (const p of model.params) {
-    out[p.name] = tf.tensor(flat.subarray(offset, offset + p.tensor.size), p.tensor.shape, 'float32')
-    offset += p.tensor.size
-  }
-  return out
-}

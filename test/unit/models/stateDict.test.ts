@@ -4,7 +4,8 @@ import { initEngine } from '../../../src-main/lab/engine/init'
 import { createModel, type CreateModelOptions } from '../../../src-main/lab/models/model'
 import { exportStateDict, importStateDict, readSpec } from '../../../src-main/lab/models/stateDict'
 import { readSafetensors, writeSafetensors, f32Bytes } from '../../../src-main/lab/models/safetensors'
-import { flattenGradients, trainingGradients, unflattenGradients } from '../../../src-main/lab/models/gradient'
+import { trainingGradients } from '../../../src-main/lab/models/gradient'
+import { flatten, unflatten } from '../../../src-main/lab/train/parallel/flat'
 import { seededUniform } from '../../../src-main/lab/models/random'
 
 const archs: CreateModelOptions[] = [
@@ -86,11 +87,12 @@ describe('flat gradients (data-parallel exchange)', () => {
     const x = tf.randomUniform([2, ...archs[1].inputShape]) as tf.Tensor4D
     const y = tf.tensor1d([0, 1], 'int32')
     const g = trainingGradients(m, x, y)
-    const flat = flattenGradients(m, g.grads)
+    const grads = m.params.map((p) => g.grads[p.name])
+    const flat = flatten(grads)
     expect(flat.length).toBe(m.paramCount())
-    const back = unflattenGradients(m, flat)
-    for (const p of m.params) expect(Array.from(back[p.name].dataSync())).toEqual(Array.from(g.grads[p.name].dataSync()))
-    tf.dispose([x, y, g.loss, g.logits, ...Object.values(g.grads), ...Object.values(back)])
+    const back = unflatten(grads, flat)
+    m.params.forEach((p, i) => expect(Array.from(back[i].dataSync())).toEqual(Array.from(g.grads[p.name].dataSync())))
+    tf.dispose([x, y, g.loss, g.logits, ...Object.values(g.grads), ...back])
     m.dispose()
   })
 })
