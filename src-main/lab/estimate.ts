@@ -3,9 +3,9 @@ import type { TrainConfig, TrainEstimate } from '../api/train'
 import { ensureBuiltinDatasets } from './data/builtins'
 import { getDatasetRecord } from './store/datasets'
 import { runProbe, type ProbeResult } from './jobs/probe'
+import { coresPerJob } from './jobs/queue'
 import { stepsPerEpoch } from './train/loop'
 import { dataParallelSpeedup, defaultWorkers } from './train/parallel/data-parallel'
-import os from 'node:os'
 
 /** Probe timings per (backend, model, input, batch), measured once per process. */
 const probes = new Map<string, Promise<ProbeResult>>()
@@ -26,7 +26,8 @@ export async function probeFor(ctx: LabContext, config: TrainConfig): Promise<Pr
   return probes.get(key)!
 }
 
-export async function estimateTraining(ctx: LabContext, config: TrainConfig): Promise<TrainEstimate> {
+/** `concurrency`: how many jobs will run at once (the queue's setting unless a study says otherwise). */
+export async function estimateTraining(ctx: LabContext, config: TrainConfig, concurrency = ctx.jobs.concurrency): Promise<TrainEstimate> {
   const probe = await probeFor(ctx, config)
   const backend = probe.backend
   const { splits } = getDatasetRecord(ctx.db, config.dataset).info
@@ -34,7 +35,7 @@ export async function estimateTraining(ctx: LabContext, config: TrainConfig): Pr
   const testImages = splits.test ? Math.min(config.subset.test ?? splits.test, splits.test) : 0
   const steps = stepsPerEpoch(trainImages, config.batchSize) * config.epochs
   // The probe steps on one thread; a job gets its share of the cores for data-parallel training.
-  const workers = config.workers ?? defaultWorkers(config.model.arch, Math.floor(os.availableParallelism() / Math.max(1, ctx.jobs.concurrency)))
+  const workers = config.workers ?? defaultWorkers(config.model.arch, coresPerJob(concurrency))
   const secondsPerStep = probe.secondsPerTrainStep / dataParallelSpeedup(backend, workers)
   const trainSeconds = steps * secondsPerStep
   const evaluations = config.evalEveryEpoch ? config.epochs : 1

@@ -27,6 +27,11 @@ interface RunningJob extends QueuedJob {
 
 const CANCEL_GRACE_MS = 10_000
 
+/** The cores each job may keep busy when `concurrency` jobs run at once (at least one). */
+export function coresPerJob(concurrency: number): number {
+  return Math.max(1, Math.floor(os.availableParallelism() / Math.max(1, concurrency)))
+}
+
 export class JobQueue {
   private waiting: QueuedJob[] = []
   private running = new Map<number, RunningJob>()
@@ -106,8 +111,7 @@ export class JobQueue {
 
   private start(job: QueuedJob): void {
     const entry = workerEntry('jobs/worker-entry')
-    const cores = Math.max(1, Math.floor(os.availableParallelism() / Math.max(1, this.concurrency)))
-    const worker = new Worker(entry.file, { workerData: { ...entry.workerData, spec: { ...job.spec, cores } } })
+    const worker = new Worker(entry.file, { workerData: { ...entry.workerData, spec: { ...job.spec, cores: coresPerJob(this.concurrency) } } })
     const recorder = new RunRecorder(this.db, this.events, this.metrics, job.spec.runId, job.id)
     const running: RunningJob = { ...job, worker, recorder }
     this.running.set(job.id, running)

@@ -5,7 +5,6 @@
  * about k + 1 training steps per step (k attack gradients, one update). Evaluation is an upper
  * bound: AutoAttack and Square stop early on points already broken.
  */
-import os from 'node:os'
 import type { StudyEstimate } from '../../api/studies'
 import type { TrainConfig } from '../../api/train'
 import type { LabContext } from '../context'
@@ -28,12 +27,11 @@ export function evaluationPasses(study: ResolvedStudy): { gradients: number; for
 export async function estimateStudy(ctx: LabContext, study: ResolvedStudy, workers: number): Promise<StudyEstimate> {
   const seeds = study.plan.seeds.length
   const s = study.settings
+  const parse = (c: object): TrainConfig => TrainConfigSchema.parse(c)
   // The study runs `workers` jobs at once; each trains on its share of the cores.
-  const perJob = Math.max(1, Math.floor(os.availableParallelism() / Math.max(1, workers)))
-  const parse = (c: object): TrainConfig => TrainConfigSchema.parse({ ...c, workers: perJob })
-  const base = await estimateTraining(ctx, parse(study.baseline(1)))
-  const teacher = await estimateTraining(ctx, parse(study.teacher(1)))
-  const student = await estimateTraining(ctx, parse({ ...study.student(1, false), temperature: s.temperature }))
+  const base = await estimateTraining(ctx, parse(study.baseline(1)), workers)
+  const teacher = await estimateTraining(ctx, parse(study.teacher(1)), workers)
+  const student = await estimateTraining(ctx, parse({ ...study.student(1, false), temperature: s.temperature }), workers)
   const adversarial = student.trainSeconds * (s.pgdAtSteps + 1) + student.evalSeconds
   const parts = [
     { what: 'baseline training', count: seeds, secondsEach: base.totalSeconds },
