@@ -8,31 +8,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { ConvGeometry } from './convGradients'
+import { readable, writable } from './heap'
 
 /** Largest P built at once, in floats (64 MB): larger batches are done in slices. */
 const PATCH_BLOCK = 16 * 1024 * 1024
-
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array
-}
-
-/** A new float32 tensor and a writable view of its memory (host memory when the backend has no heap). */
-function writable(shape: number[]): { values: Float32Array; finish: () => tf.Tensor } {
-  const backend = tf.backend() as unknown as Partial<HeapBackend>
-  if (backend.makeOutput && backend.typedArrayFromHeap) {
-    const info = backend.makeOutput(shape, 'float32')
-    return { values: backend.typedArrayFromHeap(info), finish: () => tf.engine().makeTensorFromTensorInfo(info) }
-  }
-  const values = new Float32Array(shape.reduce((a, b) => a * b, 1))
-  return { values, finish: () => tf.tensor(values, shape) }
-}
-
-/** The values of t, without a copy where the backend allows (valid until the next allocation). */
-function readable(t: tf.Tensor): Float32Array {
-  const backend = tf.backend() as unknown as Partial<HeapBackend>
-  return backend.typedArrayFromHeap ? backend.typedArrayFromHeap(t as unknown as tf.TensorInfo) : (t.dataSync() as Float32Array)
-}
 
 export function filterGradientByIm2col(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
   const { batch, inHeight: H, inWidth: W, inChannels: CI, outHeight: OH, outWidth: OW, outChannels: CO } = g

@@ -13,6 +13,7 @@ import {
   type Pad
 } from './convGradients'
 import { maxPoolGradientValues } from './poolGradients'
+import { heapOf } from './heap'
 
 const BACKEND = 'wasm'
 let registered = false
@@ -73,11 +74,6 @@ const kernels: tf.KernelConfig[] = [
   )
 ]
 
-interface WasmHeap {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array
-}
-
 /**
  * MaxPoolGrad works on the wasm heap in place: the output is allocated first (allocation may
  * grow the heap, which detaches earlier views), then x, dy and dx are viewed without copies.
@@ -86,7 +82,7 @@ kernels.push({
   kernelName: 'MaxPoolGrad',
   backendName: BACKEND,
   kernelFunc: ({ inputs, attrs, backend }) => {
-    const heap = backend as unknown as WasmHeap
+    const heap = heapOf(backend)!
     const { input, dy } = inputs as { input: tf.TensorInfo; dy: tf.TensorInfo }
     const a = attrs as unknown as ConvAttrs & { filterSize: number | [number, number] }
     requireNhwc('MaxPoolGrad', a)
