@@ -10,9 +10,8 @@ import { createModel } from '../src-main/lab/models/model'
 import { adapt } from '../src-main/lab/train/build-model'
 import { objectiveLoss, type Objective } from '../src-main/lab/train/objective'
 import { createOptimizer } from '../src-main/lab/train/optimizers'
-import { dataParallelGradients } from '../src-main/lab/train/parallel/data-parallel'
+import { trainStep } from '../src-main/lab/train/loop'
 import { ReplicaPool } from '../src-main/lab/train/parallel/replica-pool'
-import { batchGradients } from '../src-main/lab/train/step'
 import type { Cell, CellResult } from './engine'
 
 /** Median wall seconds per call after one warm-up call. */
@@ -52,11 +51,7 @@ export async function appTrainer(cell: Cell, workers: number): Promise<{ step: (
   const batch = { images, labels: Int32Array.from({ length: cell.batch }, (_, i) => i % 10), indices: Int32Array.from({ length: cell.batch }, (_, i) => i) }
   const replicas = workers > 1 ? await ReplicaPool.start(workers - 1, { spec: model.model.spec, seed: 0, objective }, 'wasm') : null
   return {
-    async step() {
-      const r = replicas ? await dataParallelGradients(replicas, model, batch, loss, shape) : batchGradients(model, batch, loss, shape)
-      optimizer.apply(r.grads, 0.01)
-      tf.dispose(r.grads)
-    },
+    step: () => trainStep(model, optimizer, batch, loss, 0.01, shape, replicas).then(() => undefined),
     async close() {
       await replicas?.close()
       optimizer.dispose()

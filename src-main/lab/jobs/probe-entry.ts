@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs-core'
 import { initEngine } from '../engine/init'
 import { buildModel } from '../train/build-model'
 import { createOptimizer } from '../train/optimizers'
-import { crossEntropy } from '../train/losses'
+import { trainStep } from '../train/loop'
+import { objectiveLoss } from '../train/objective'
 import { inputGradient } from '../models/gradient'
 import type { ProbeRequest, ProbeResult } from './probe'
 
@@ -23,28 +24,27 @@ async function probe(): Promise<ProbeResult> {
   const n = request.batchSize
   const x = tf.randomUniform([n, h, w, c]) as tf.Tensor4D
   const y = tf.randomUniform([n], 0, request.numClasses, 'int32') as tf.Tensor1D
-  const trainStep = () =>
-    tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => crossEntropy(model.forward(x, true), y), model.variables)
-      optimizer.apply(model.variables.map((v) => grads[v.name]), 0.01)
-      value.dataSync()
-    })
-  const inferStep = () => tf.tidy(() => model.forward(x, false).dataSync())
+  // The training loop's own step (train/loop.ts) on one thread; estimates scale it by the workers.
+  const shape = { height: h, width: w, channels: c }
+  const loss = objectiveLoss({ kind: 'cross-entropy', temperature: 1, labelSmoothing: 0 }, undefined, model, shape, 0, null)
+  const batch = { images: x.dataSync() as Float32Array, labels: y.dataSync() as Int32Array, indices: Int32Array.from({ length: n }, (_, i) => i) }
+  const step = () => trainStep(model, optimizer, batch, loss, 0.01, shape, null).then(() => undefined)
+  const inferStep = () => void tf.tidy(() => model.forward(x, false).dataSync())
   // The attacks' unit of work: loss and input gradient in inference mode (lab/models/gradient).
   const gradientStep = () => {
     const g = inputGradient(model.model, x, y)
     g.grad.dataSync()
     tf.dispose([g.grad, g.loss, g.logits])
   }
-  const timed = (fn: () => void, repeats: number) => {
-    fn() // warm-up: kernels compile and caches fill on the first call
+  const timed = async (fn: () => void | Promise<void>, repeats: number) => {
+    await fn() // warm-up: kernels compile and caches fill on the first call
     const started = performance.now()
-    for (let i = 0; i < repeats; i++) fn()
+    for (let i = 0; i < repeats; i++) await fn()
     return (performance.now() - started) / 1000 / repeats
   }
-  const secondsPerTrainStep = timed(trainStep, 3)
-  const secondsPerInferenceBatch = timed(inferStep, 3)
-  const secondsPerGradientBatch = timed(gradientStep, 3)
+  const secondsPerTrainStep = await timed(step, 3)
+  const secondsPerInferenceBatch = await timed(inferStep, 3)
+  const secondsPerGradientBatch = await timed(gradientStep, 3)
   tf.dispose([x, y])
   optimizer.dispose()
   model.dispose()

@@ -154,13 +154,13 @@ export async function trainModel(options: TrainingOptions): Promise<TrainingResu
 }
 
 /** One optimizer step, on one thread or data-parallel over the replicas; returns the batch loss and correct count. */
-async function trainStep(
+export async function trainStep(
   model: TrainableModel,
   optimizer: ReturnType<typeof createOptimizer>,
   batch: Batch,
   lossFn: LossFunction,
   lr: number,
-  shape: ImageSet,
+  shape: Pick<ImageSet, 'height' | 'width' | 'channels'>,
   replicas: ReplicaPool | null
 ): Promise<{ loss: number; correct: number }> {
   const r = replicas ? await dataParallelGradients(replicas, model as BuiltModel, batch, lossFn, shape) : batchGradients(model, batch, lossFn, shape)
