@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
-import { initEngine } from '../../../src-main/lab/engine/init'
 import type { Model } from '../../../src-main/lab/models/model'
 import { classifierFromFunction, classifierFromModel } from '../../../src-main/lab/attacks/classifier'
 import { withBpda } from '../../../src-main/lab/attacks/bpda'
@@ -8,17 +7,13 @@ import { withEot } from '../../../src-main/lab/attacks/eot'
 import { fgsm } from '../../../src-main/lab/attacks/fgsm'
 import { pgd } from '../../../src-main/lab/attacks/pgd'
 import { rng } from '../../../src-main/lab/attacks/base'
-import { accuracy, loadMnist, trainedMnistModel, type MnistSplit } from '../../unit/attacks/fixtures'
+import { accuracy, mnistWithModels, type MnistSplit } from '../../unit/attacks/fixtures'
 
 let model: Model
 let test: MnistSplit
 
 beforeAll(async () => {
-  await initEngine('wasm')
-  const data = await loadMnist(3000, 100)
-  model = await trainedMnistModel({ arch: 'cnn-small', width: 0.5, trainImages: 3000, epochs: 2, seed: 1 }, data.train)
-  tf.dispose([data.train.x, data.train.y])
-  test = data.test
+  ;({ models: [model], test } = await mnistWithModels({ arch: 'cnn-small', width: 0.5, trainImages: 3000, epochs: 2, seed: 1 }))
 })
 
 afterAll(() => {

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
-import { initEngine } from '../../../src-main/lab/engine/init'
 import type { Model } from '../../../src-main/lab/models/model'
 import { classifierFromModel } from '../../../src-main/lab/attacks/classifier'
 import { attacks } from '../../../src-main/lab/attacks/index'
 import type { Classifier } from '../../../src-main/lab/attacks/types'
-import { accuracy, loadMnist, trainedMnistModel, type MnistSplit } from '../../unit/attacks/fixtures'
+import { accuracy, mnistWithModels, type MnistSplit } from '../../unit/attacks/fixtures'
 
 /**
  * Orderings that must hold between attacks on a real (small) trained network — each a stronger
@@ -16,11 +15,7 @@ let classifier: Classifier
 let test: MnistSplit
 
 beforeAll(async () => {
-  await initEngine('wasm')
-  const data = await loadMnist(3000, 100)
-  model = await trainedMnistModel({ arch: 'cnn-small', width: 0.5, trainImages: 3000, epochs: 2, seed: 1 }, data.train)
-  tf.dispose([data.train.x, data.train.y])
-  test = data.test
+  ;({ models: [model], test } = await mnistWithModels({ arch: 'cnn-small', width: 0.5, trainImages: 3000, epochs: 2, seed: 1 }))
   classifier = classifierFromModel(model)
 })
 

@@ -1,23 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
-import { initEngine } from '../../../src-main/lab/engine/init'
 import type { Model } from '../../../src-main/lab/models/model'
 import { classifierFromModel } from '../../../src-main/lab/attacks/classifier'
 import { runTransfer, transferAttack } from '../../../src-main/lab/attacks/transfer'
 import { pgd } from '../../../src-main/lab/attacks/pgd'
-import { accuracy, loadMnist, trainedMnistModel, type MnistSplit } from '../../unit/attacks/fixtures'
+import { accuracy, mnistWithModels, type MnistSplit } from '../../unit/attacks/fixtures'
 
 let surrogate: Model
 let target: Model
 let test: MnistSplit
 
 beforeAll(async () => {
-  await initEngine('wasm')
-  const data = await loadMnist(3000, 100)
-  surrogate = await trainedMnistModel({ arch: 'cnn-small', width: 0.5, trainImages: 3000, epochs: 2, seed: 1 }, data.train)
-  target = await trainedMnistModel({ arch: 'mlp', width: 0.25, trainImages: 3000, epochs: 2, seed: 2 }, data.train)
-  tf.dispose([data.train.x, data.train.y])
-  test = data.test
+  ;({ models: [surrogate, target], test } = await mnistWithModels({ arch: 'cnn-small', width: 0.5, trainImages: 3000, epochs: 2, seed: 1 }, { arch: 'mlp', width: 0.25, trainImages: 3000, epochs: 2, seed: 2 }))
 })
 
 afterAll(() => {

@@ -12,6 +12,8 @@ import { openLog } from '../../../src-main/lab/store/open'
 import { ensureBuiltinDatasets } from '../../../src-main/lab/data/builtins'
 import { loadDataset } from '../../../src-main/lab/data/loader'
 import { createModel, type CreateModelOptions, type Model } from '../../../src-main/lab/models/model'
+import { initEngine } from '../../../src-main/lab/engine/init'
+import { assignFlat, flatten } from '../../../src-main/lab/train/parallel/flat'
 
 export interface MnistSplit {
   x: tf.Tensor4D
@@ -51,12 +53,7 @@ export async function trainedMnistModel(options: TrainedModelOptions, train: Mni
   const key = `${options.arch}-w${options.width}-n${options.trainImages}-e${options.epochs}-s${options.seed}-v1`
   const file = path.join(os.tmpdir(), `advlab-attack-test-model-${key}.bin`)
   if (fs.existsSync(file)) {
-    const values = new Float32Array(fs.readFileSync(file).buffer.slice(0))
-    let offset = 0
-    for (const t of model.tensors) {
-      t.tensor.assign(tf.tensor(values.subarray(offset, offset + t.tensor.size), t.tensor.shape, t.tensor.dtype))
-      offset += t.tensor.size
-    }
+    assignFlat(model.tensors.map((t) => t.tensor), new Float32Array(fs.readFileSync(file).buffer.slice(0)))
     return model
   }
   const optimizer = tf.train.adam(1e-3)
@@ -71,17 +68,25 @@ export async function trainedMnistModel(options: TrainedModelOptions, train: Mni
     }
   }
   optimizer.dispose()
-  const parts = model.tensors.map((t) => t.tensor.dataSync() as Float32Array)
-  const all = new Float32Array(parts.reduce((a, p) => a + p.length, 0))
-  let offset = 0
-  for (const p of parts) {
-    all.set(p, offset)
-    offset += p.length
-  }
+  const all = flatten(model.tensors.map((t) => t.tensor))
   const tmp = `${file}.${process.pid}.tmp`
   fs.writeFileSync(tmp, Buffer.from(all.buffer))
   fs.renameSync(tmp, file)
   return model
+}
+
+/**
+ * What the attack integration tests start from: the engine up, MNIST (the first model's
+ * trainImages for training, 100 test images) and each model trained on it; the training images
+ * are freed, the test split is the caller's to dispose.
+ */
+export async function mnistWithModels(...options: TrainedModelOptions[]): Promise<{ models: Model[]; test: MnistSplit }> {
+  await initEngine('wasm')
+  const data = await loadMnist(options[0].trainImages, 100)
+  const models: Model[] = []
+  for (const o of options) models.push(await trainedMnistModel(o, data.train))
+  tf.dispose([data.train.x, data.train.y])
+  return { models, test: data.test }
 }
 
 /** Share of points classified correctly. */
