@@ -6,6 +6,7 @@
  * own statistics, exactly as PyTorch's DistributedDataParallel without SyncBatchNorm does.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import type { Defence } from '../../../api/evaluation'
 import type { JobContext } from '../../jobs/job-context'
 import type { BuiltModel } from '../build-model'
 import type { LossFunction } from '../loop'
@@ -28,8 +29,8 @@ export function defaultWorkers(arch: string, cores: number): number {
 
 /**
  * How much faster a training step runs on `workers` threads than on one: 1 + 0.75 per extra
- * worker on single-threaded backends (`npm run bench` measured 1.65–1.77× for two workers on
- * cnn-small and resnet18), 1 elsewhere.
+ * worker on single-threaded backends (`npm run bench` measured 1.45–1.93× for two workers on
+ * cnn-small and resnet18, depending on batch size), 1 elsewhere.
  */
 export function dataParallelSpeedup(backend: string, workers: number): number {
   return SINGLE_THREADED.has(backend) ? 1 + 0.75 * (Math.max(1, workers) - 1) : 1
@@ -39,7 +40,7 @@ export function dataParallelSpeedup(backend: string, workers: number): number {
  * Replicas for `workers` − 1 more threads, or null where data-parallel training does not apply
  * (one worker, or a tensorflow backend, which already uses every core by itself).
  */
-export async function startReplicas(ctx: JobContext, model: BuiltModel, workers: number, seed: number, objective: Objective, defence: Parameters<typeof ReplicaPool.start>[1]['defence']): Promise<ReplicaPool | null> {
+export async function startReplicas(ctx: JobContext, model: BuiltModel, workers: number, seed: number, objective: Objective, defence: Defence | undefined): Promise<ReplicaPool | null> {
   if (workers <= 1) return null
   if (!SINGLE_THREADED.has(ctx.backend.name)) {
     ctx.log('info', `${ctx.backend.name} already uses every core; training in one worker instead of ${workers}.`)
