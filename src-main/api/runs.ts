@@ -4,6 +4,23 @@ export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancel
 export const RunStatusSchema = z.enum(RUN_STATUSES)
 export type RunStatus = z.infer<typeof RunStatusSchema>
 
+/** Statuses after which a run never changes again (until the user resumes it). */
+export const FINAL_RUN_STATUSES = ['completed', 'failed', 'cancelled', 'interrupted'] as const satisfies readonly RunStatus[]
+export const isFinalStatus = (status: RunStatus): boolean => (FINAL_RUN_STATUSES as readonly RunStatus[]).includes(status)
+
+/**
+ * Every kind of run the log holds. Model runs end with final weights that can be attacked,
+ * evaluated, swept, distilled from and compared: trained, distilled, imported (a PyTorch
+ * state_dict) and wrapped (a model behind a test-time defence). The others measure models.
+ */
+export const MODEL_RUN_KINDS = ['train', 'distill', 'import', 'wrapped'] as const
+export const MEASUREMENT_RUN_KINDS = ['attack', 'eval', 'sweep'] as const
+export const RUN_KINDS = [...MODEL_RUN_KINDS, ...MEASUREMENT_RUN_KINDS] as const
+export const RunKindSchema = z.enum(RUN_KINDS)
+export type RunKind = z.infer<typeof RunKindSchema>
+export type ModelRunKind = (typeof MODEL_RUN_KINDS)[number]
+export const isModelRunKind = (kind: string): kind is ModelRunKind => (MODEL_RUN_KINDS as readonly string[]).includes(kind)
+
 export const RunIdSchema = z.number().int().positive()
 
 export const RunProgressSchema = z.object({

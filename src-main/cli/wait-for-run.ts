@@ -1,8 +1,7 @@
 import type { ApiClient } from '../api/client'
-import type { RunStatus, RunSummary } from '../api/runs'
+import type { RunSummary } from '../api/runs'
+import { runEnded } from '../api/run-ended'
 import { ProgressPrinter } from './progress'
-
-const FINAL: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted']
 
 /**
  * Follows a run until it ends: progress on stderr, Ctrl+C cancels it (a second Ctrl+C leaves it
@@ -24,19 +23,7 @@ export async function waitForRun(api: ApiClient, runId: number, options: { inter
   }
   process.on('SIGINT', onSigint)
   try {
-    return await new Promise<RunSummary>((resolve) => {
-      const check = async () => {
-        const run = await api.request('runs.get', { id: runId })
-        if (FINAL.includes(run.status)) {
-          off()
-          resolve(run)
-        }
-      }
-      const off = api.on('runs.changed', (e) => {
-        if (e.id === runId && FINAL.includes(e.status)) void check()
-      })
-      void check()
-    })
+    return await runEnded(api, runId)
   } finally {
     printer.done()
     offProgress()

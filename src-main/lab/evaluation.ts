@@ -6,6 +6,7 @@
 import type { Handlers } from './handlers'
 import type { LabContext } from './context'
 import { LabError } from '../api/errors'
+import { isModelRunKind } from '../api/runs'
 import type { Defence } from '../api/evaluation'
 import { createRun, getRun, setRunStatus } from './store/runs'
 import { latestVerdict, latestVerdicts, listEvaluations, listSampleOutcomes, listScores, summariseRepeats } from './store/evaluations'
@@ -14,12 +15,11 @@ import { findAttack } from './eval/attack-registry'
 import { describeDefence, fmt } from './defences/training'
 import { isToyDefence } from './defences/toys'
 
-const MODEL_KINDS = ['train', 'distill', 'wrapped']
 
 /** A completed model run with final weights; the errors say what to pick instead. */
 function requireModelRun(ctx: LabContext, id: number, field: string) {
   const run = getRun(ctx.db, id)
-  if (!MODEL_KINDS.includes(run.kind)) throw new LabError('bad_input', `Run ${id} is a ${run.kind} run, not a model; pick a training, distillation or wrapped run.`, field)
+  if (!isModelRunKind(run.kind)) throw new LabError('bad_input', `Run ${id} is a ${run.kind} run, not a model; pick a training, distillation, imported or wrapped run.`, field)
   if (run.status !== 'completed') throw new LabError('bad_input', `Run ${id} ("${run.name}") is ${run.status}; only a completed run has final weights to evaluate.`, field)
   const weights = ctx.db.prepare("SELECT id FROM artifacts WHERE run_id = ? AND kind = 'weights' LIMIT 1").get(id)
   if (!weights) throw new LabError('bad_input', `Run ${id} ("${run.name}") has no final weights in the log.`, field)

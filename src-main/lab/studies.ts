@@ -8,6 +8,7 @@ import path from 'node:path'
 import type { Handlers } from './handlers'
 import type { LabContext } from './context'
 import { LabError } from '../api/errors'
+import { isModelRunKind } from '../api/runs'
 import { STUDY_PRESETS, type StudyPlan, type StudyStart } from '../api/studies'
 import { ensureBuiltinDatasets } from './data/builtins'
 import { getDatasetRecord } from './store/datasets'
@@ -93,7 +94,7 @@ export const studyHandlers: Handlers<'studies.presets' | 'studies.estimate' | 's
   'studies.save-from-runs': ({ name, runIds, arms }, ctx) => {
     const runs = [...new Set(runIds)].map((id) => getRun(ctx.db, id))
     for (const r of runs)
-      if (!['train', 'distill', 'wrapped'].includes(r.kind)) throw new LabError('bad_input', `Run ${r.id} ("${r.name}") is a ${r.kind} run, not a model; a study's rows are models (training, distillation or wrapped runs).`, 'runIds')
+      if (!isModelRunKind(r.kind)) throw new LabError('bad_input', `Run ${r.id} ("${r.name}") is a ${r.kind} run, not a model; a study's rows are models (training, distillation, imported or wrapped runs).`, 'runIds')
     // Rows: as given, or runs of one config (repeats over seeds) together.
     const groups: Array<{ label: string; runIds: number[] }> = arms
       ? arms.map((a) => ({ label: a.label, runIds: a.runIds }))

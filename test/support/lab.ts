@@ -1,5 +1,5 @@
 import { createApiClient, type ApiClient } from '../../src-main/api/client'
-import type { RunStatus, RunSummary } from '../../src-main/api/runs'
+import { runEnded } from '../../src-main/api/run-ended'
 import { LabService } from '../../src-main/lab/service'
 import { inProcessTransport } from '../../src-main/lab/in-process'
 import { tempDir } from './temp'
@@ -19,21 +19,5 @@ export function testLab(label: string, dataDir?: string): { lab: LabService; api
   }
 }
 
-const FINAL: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted']
-
 /** Resolves when the run reaches a final status. */
-export function finished(api: ApiClient, runId: number): Promise<RunSummary> {
-  return new Promise((resolve) => {
-    const check = async () => {
-      const run = await api.request('runs.get', { id: runId })
-      if (FINAL.includes(run.status)) {
-        off()
-        resolve(run)
-      }
-    }
-    const off = api.on('runs.changed', (e) => {
-      if (e.id === runId) void check()
-    })
-    void check()
-  })
-}
+export const finished = runEnded

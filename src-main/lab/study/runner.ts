@@ -12,7 +12,7 @@
  * sweep over the other ε of the grid.
  */
 import type { LabContext } from '../context'
-import type { RunStatus, RunSummary } from '../../api/runs'
+import { isFinalStatus, type RunStatus, type RunSummary } from '../../api/runs'
 import { requests, type EventData } from '../../api/contract'
 import { trainingHandlers } from '../training'
 import { evaluationHandlers } from '../evaluation'
@@ -20,7 +20,6 @@ import { getRun, processIsAlive } from '../store/runs'
 import { addStudyRun, finishStudy, getStudySummary, type StudyRole } from './store'
 import { ARMS, type ResolvedStudy } from './presets'
 
-const FINAL: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted']
 
 interface Active {
   cancelled: boolean
@@ -67,7 +66,7 @@ function settled(ctx: LabContext, runId: number): Promise<RunStatus> {
     let off = (): void => {}
     const check = () => {
       const status = getRun(ctx.db, runId).status
-      if (FINAL.includes(status)) {
+      if (isFinalStatus(status)) {
         off()
         resolve(status)
         return true

@@ -5,29 +5,9 @@
  * in-app sweep (`lab sweep local`, every cell in one log) — so both leave the same runs behind.
  */
 import type { ApiClient } from '../../api/client'
-import type { RunStatus, RunSummary } from '../../api/runs'
+import { runEnded } from '../../api/run-ended'
 import { sweepCell, type SweepFile } from './sweep-file'
 
-const FINAL: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted']
-
-/** Resolves with the run's summary once it has ended. */
-export function runEnded(api: ApiClient, runId: number): Promise<RunSummary> {
-  return new Promise((resolve) => {
-    let done = false
-    const check = async () => {
-      const run = await api.request('runs.get', { id: runId })
-      if (FINAL.includes(run.status) && !done) {
-        done = true
-        off()
-        resolve(run)
-      }
-    }
-    const off = api.on('runs.changed', (e) => {
-      if (e.id === runId && FINAL.includes(e.status)) void check()
-    })
-    void check()
-  })
-}
 
 export interface CellResult {
   index: number
