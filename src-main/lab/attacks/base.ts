@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { LabError } from '../../api/errors'
 import type { AttackParams, Classifier, Norm } from './types'
 import { mulberry32NonZero } from '../random'
+import { exactSign, unitL2 } from '../engine/exact'
 
 // ---------------------------------------------------------------- settings
 
@@ -130,9 +131,8 @@ export function projectToBall(x: tf.Tensor4D, candidate: tf.Tensor4D, norm: Norm
 /** The steepest-ascent direction of a gradient in `norm`: sign(g) for L∞, g/‖g‖₂ for L2. */
 export function ascentDirection(g: tf.Tensor4D, norm: Norm): tf.Tensor4D {
   return tf.tidy(() => {
-    if (norm === 'Linf') return tf.sign(g) as tf.Tensor4D
-    const n = sampleNorms(g, 'L2')
-    return tf.div(g, perSample(tf.maximum(n, 1e-12))) as tf.Tensor4D
+    // Exact on every backend: wasm's own sign and a plain g/‖g‖ both lose tiny gradients (engine/exact.ts).
+    return norm === 'Linf' ? exactSign(g) : unitL2(g)
   })
 }
 

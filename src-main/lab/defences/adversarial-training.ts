@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Defence } from '../../api/evaluation'
 import { deriveSeed } from '../data/subsets'
+import { exactSign } from '../engine/exact'
 import type { LossFunction } from '../train/loop'
 
 export type AdversarialTraining = Extract<Defence, { kind: 'fgsm-at' | 'pgd-at' }>
@@ -43,7 +44,7 @@ export function craftTrainingExamples(
     let adv: tf.Tensor4D = tf.clipByValue(tf.add(x, tf.randomUniform(x.shape, -plan.epsilon, plan.epsilon, 'float32', seed)), 0, 1) as tf.Tensor4D
     for (let step = 0; step < plan.steps; step++) {
       const g = grad(adv) as tf.Tensor4D
-      const moved = tf.add(adv, tf.mul(tf.sign(g), plan.stepSize))
+      const moved = tf.add(adv, tf.mul(exactSign(g), plan.stepSize))
       const projected = tf.clipByValue(tf.sub(moved, x), -plan.epsilon, plan.epsilon)
       adv = tf.clipByValue(tf.add(x, projected), 0, 1) as tf.Tensor4D
     }

@@ -8,6 +8,7 @@
  * tfjs-node) is left alone. Input names follow tfjs's kernel definitions.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { exactSign } from './exact'
 
 type Grads = Record<string, () => tf.Tensor>
 type GradFn = (dy: any, saved: tf.Tensor[], attrs: tf.NamedAttrMap) => Grads
@@ -85,7 +86,7 @@ const defs: Def[] = [
     (dy, a, b) => tf.mul(dy, tf.mul(tf.pow(a, b), tf.where(tf.greater(a, 0), tf.log(a), tf.zerosLike(a))))
   ),
   unaryX('Neg', (dy) => tf.neg(dy)),
-  unaryX('Abs', (dy, x) => tf.mul(dy, tf.sign(x))),
+  unaryX('Abs', (dy, x) => tf.mul(dy, exactSign(x))),
   unaryX('Square', (dy, x) => tf.mul(dy, tf.mul(2, x))),
   unaryX('Sqrt', (dy, x) => tf.div(dy, tf.mul(2, tf.sqrt(x)))),
   unaryX('Rsqrt', (dy, x) => tf.mul(dy, tf.mul(-0.5, tf.pow(x, -1.5)))),

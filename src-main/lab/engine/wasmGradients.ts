@@ -14,6 +14,7 @@ import {
 } from './convGradients'
 import { maxPoolGradientValues } from './poolGradients'
 import { heapOf } from './heap'
+import { EXACT_KERNELS } from './exact'
 
 const BACKEND = 'wasm'
 let registered = false
@@ -112,6 +113,7 @@ const identityConfig: tf.KernelConfig = {
   }
 }
 kernels.push(identityConfig)
+kernels.push(...EXACT_KERNELS)
 
 /** Adds (or replaces) the wasm gradient kernels. Idempotent; harmless when wasm is not loaded. */
 export function registerWasmGradients(): void {
