@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { initEngine } from '../src-main/lab/engine/init'
 import { classifierFromModel } from '../src-main/lab/attacks/classifier'
 import { attacks } from '../src-main/lab/attacks/index'
-import { parseEpsilon } from '../src-main/lab/attacks/epsilon'
+import { parseEpsilon } from '../src-main/api/epsilon'
 import { accuracy, loadMnist, trainedMnistModel } from '../test/unit/attacks/fixtures'
 
 const argv = process.argv.slice(2)

@@ -12,7 +12,8 @@ import { createRun, getRun, setRunStatus } from './store/runs'
 import { latestVerdict, latestVerdicts, listEvaluations, listSampleOutcomes, listScores, summariseRepeats } from './store/evaluations'
 import { logEvent } from './store/events'
 import { findAttack } from './eval/attack-registry'
-import { describeDefence, fmt } from './defences/training'
+import { describeDefence } from './defences/training'
+import { formatEpsilon } from '../api/epsilon'
 import { isToyDefence } from './defences/toys'
 
 
@@ -50,7 +51,7 @@ export const evaluationHandlers: Handlers<'attack.start' | 'eval.start' | 'sweep
     if (params.surrogateRunId !== undefined) requireModelRun(ctx, params.surrogateRunId, 'surrogateRunId')
     checkAttack(params.attack, params.norm, 'attack')
     const epsilon = params.epsilon as number
-    const name = params.name ?? `${params.surrogateRunId !== undefined ? 'transfer ' : ''}${params.attack} ${params.norm} ε=${fmt(epsilon)} on ${target.name}`
+    const name = params.name ?? `${params.surrogateRunId !== undefined ? 'transfer ' : ''}${params.attack} ${params.norm} ε=${formatEpsilon(epsilon)} on ${target.name}`
     return start(ctx, 'attack', { ...params, epsilon, targetRunIds: [params.runId] }, target.datasetId, params.seed, name, params.projectId)
   },
   'eval.start': (params, ctx) => {

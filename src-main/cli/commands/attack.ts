@@ -10,7 +10,7 @@ import { LabError } from '../../api/errors'
 import { UsageError } from '../args'
 import { readConfigFile } from '../config-file'
 import { waitForRun } from '../wait-for-run'
-import { parseEpsilon, formatEpsilon } from '../../lab/attacks/epsilon'
+import { parseEpsilon, formatEpsilon } from '../../api/epsilon'
 
 function runIdArg(positionals: string[], what: string): number {
   const id = Number(positionals[0])

@@ -7,6 +7,7 @@ import path from 'node:path'
 import type { Command } from '../command'
 import { UsageError } from '../args'
 import { TABLE_FORMATS, type TableFormat } from '../../api/log'
+import { parseEpsilon as parseEpsilonText } from '../../api/epsilon'
 
 /** Run ids as the user types them: "3 4 5", "3,4,5" or "3-5". */
 export function parseIds(words: readonly string[]): number[] {
@@ -24,12 +25,15 @@ export function parseIds(words: readonly string[]): number[] {
   return [...new Set(ids)]
 }
 
-/** ε as a number or a fraction such as 8/255. */
+/** The --eps option: the contract's ε parser, its complaint restated as a usage error. */
 export function parseEpsilon(text: string | boolean | undefined): number | undefined {
   if (text === undefined) return undefined
-  const m = typeof text === 'string' ? /^(\d+(?:\.\d+)?)(?:\/(\d+(?:\.\d+)?))?$/.exec(text.trim()) : null
-  if (!m) throw new UsageError(`--eps must be a number or a fraction such as 8/255, not "${String(text)}".`)
-  return m[2] ? Number(m[1]) / Number(m[2]) : Number(m[1])
+  try {
+    if (typeof text !== 'string') throw new Error('no value')
+    return parseEpsilonText(text, 'eps')
+  } catch {
+    throw new UsageError(`--eps must be a number or a fraction such as 8/255, not "${String(text)}".`)
+  }
 }
 
 function format(value: string | boolean | undefined, fallback: TableFormat): TableFormat {

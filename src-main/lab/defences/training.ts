@@ -4,6 +4,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core'
 import type { Defence } from '../../api/evaluation'
+import { formatEpsilon } from '../../api/epsilon'
 import type { LossFunction } from '../train/loop'
 import { adversarialTrainingLoss, isAdversarialTraining } from './adversarial-training'
 import { createToyLayer, isToyDefence } from './toys'
@@ -32,9 +33,9 @@ export function describeDefence(defence: Defence | undefined | null): string {
   if (!defence || defence.kind === 'none') return 'no defence'
   switch (defence.kind) {
     case 'fgsm-at':
-      return `FGSM-AT (ε=${fmt(defence.epsilon as number)}, mix ${defence.mix})`
+      return `FGSM-AT (ε=${formatEpsilon(defence.epsilon as number)}, mix ${defence.mix})`
     case 'pgd-at':
-      return `PGD-${defence.steps} AT (ε=${fmt(defence.epsilon as number)}, mix ${defence.mix})`
+      return `PGD-${defence.steps} AT (ε=${formatEpsilon(defence.epsilon as number)}, mix ${defence.mix})`
     case 'gradient-truncation':
       return `gradient-truncation toy (backward ×${defence.backwardScale})`
     case 'quantisation':
@@ -44,8 +45,3 @@ export function describeDefence(defence: Defence | undefined | null): string {
   }
 }
 
-/** ε as the literature writes it when it is a multiple of 1/255. */
-export function fmt(epsilon: number): string {
-  const k = epsilon * 255
-  return Math.abs(k - Math.round(k)) < 1e-6 && k >= 1 ? `${Math.round(k)}/255` : String(Number(epsilon.toPrecision(4)))
-}

@@ -18,7 +18,7 @@ import type { StudyArm, StudyPlan, StudyPresetId, StudyScale } from '../../api/s
 import type { Budget } from '../../api/evaluation'
 import type { TrainConfig } from '../../api/train'
 import { BUDGETS } from '../eval/budgets'
-import { epsilonText as formatEpsilon } from './epsilon-text'
+import { formatEpsilon } from '../../api/epsilon'
 
 type TrainPart = Omit<TrainConfig, 'name' | 'projectId'>
 

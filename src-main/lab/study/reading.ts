@@ -5,7 +5,7 @@
  */
 import type { Stat } from '../../api/log'
 import type { StudyReport, StudyRow } from '../../api/studies'
-import { epsilonText as formatEpsilon } from './epsilon-text'
+import { formatEpsilon } from '../../api/epsilon'
 
 const pct = (s: Stat | null): string => (s === null ? '—' : `${(s.mean * 100).toFixed(1)}%${s.n > 1 ? ` ± ${(s.std * 100).toFixed(1)}` : ''}`)
 const points = (a: number, b: number): string => `${Math.abs((a - b) * 100).toFixed(1)} points`

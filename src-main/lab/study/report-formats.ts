@@ -7,7 +7,7 @@ import * as echarts from 'echarts'
 import type { Stat } from '../../api/log'
 import type { StudyReport, StudyReportFormat } from '../../api/studies'
 import { latexEscape } from '../store/export/table'
-import { epsilonText as formatEpsilon } from './epsilon-text'
+import { formatEpsilon } from '../../api/epsilon'
 import { APP_VERSION } from '../version'
 
 const pct = (v: number): string => (v * 100).toFixed(1)

@@ -4,7 +4,7 @@
  */
 import type { MetricSeries } from '@api/runs'
 import type { EvaluationRow } from '@api/evaluation'
-import { formatEpsilon } from '../runs/rows'
+import { formatEpsilon } from '@api/epsilon'
 
 type Option = Record<string, unknown>
 

@@ -8,6 +8,7 @@ import type { RunStatus, RunSummary } from '@api/runs'
 
 export type RunProgress = NonNullable<RunSummary['progress']>
 import type { ComparedRun, Comparison } from '@api/log'
+import { formatEpsilon } from '@api/epsilon'
 
 export interface RunRow {
   id: number
@@ -59,16 +60,6 @@ export function worstCaseByRun(comparison: Pick<Comparison, 'runs' | 'evaluation
     }
   })
   return new Map([...found].map(([id, v]) => [id, { accuracy: v.accuracy, label: v.label }]))
-}
-
-/** ε as the literature writes it: 8/255 when it is a whole number of 255ths, else a decimal. */
-export function formatEpsilon(epsilon: number): string {
-  const in255 = epsilon * 255
-  if (epsilon > 0 && epsilon < 1 && Math.abs(in255 - Math.round(in255)) < 1e-6 && Math.round(in255) !== 0) {
-    const whole = Math.round(in255)
-    if (![51, 102, 153, 204].includes(whole)) return `${whole}/255`
-  }
-  return String(Number(epsilon.toPrecision(4)))
 }
 
 export function buildRows(

@@ -1,7 +1,7 @@
 /** The seed-shaped results table: one row per group of repeats, mean ± std, in CSV, Markdown and LaTeX. */
 import { afterEach, describe, expect, it } from 'vitest'
 import { compareRuns } from '../../../src-main/lab/store/compare'
-import { formatEpsilon, formatResultsTable, resultsTable } from '../../../src-main/lab/store/export/table'
+import { formatResultsTable, resultsTable } from '../../../src-main/lab/store/export/table'
 import { addRun, freshLog, seedStudy, type Lab } from './fixtures'
 
 let lab: Lab
@@ -46,10 +46,5 @@ describe('results table', () => {
     expect(t.rows[0].cells[0]?.mean).toBe(0.97)
     expect(t.rows[0].cells[1]?.mean).toBe(0.6)
     expect(resultsTable(compareRuns(lab.db, { ids: [a] })).rows[0].cells[1]?.mean).toBe(0.1)
-  })
-
-  it('writes ε as a fraction of 255 where it is one', () => {
-    expect(formatEpsilon(8 / 255)).toBe('8/255')
-    expect(formatEpsilon(0.3)).toBe('0.3')
   })
 })

@@ -13,7 +13,6 @@ const rows = await loadRenderer<{
   buildRows(s: RunSummary[], f: ComparedRun[], c: Pick<Comparison, 'runs' | 'evaluations' | 'finalMetrics' | 'verdicts'> | null, live?: Record<number, unknown>): RunRow[]
   filterRows(r: RunRow[], f: Record<string, string>): RunRow[]
   sortRows(r: RunRow[], key: string, dir: 'asc' | 'desc'): RunRow[]
-  formatEpsilon(e: number): string
   EMPTY_FILTER: Record<string, string>
 }>('runs/rows')
 const compare = await loadRenderer<{
@@ -75,14 +74,6 @@ describe('Runs table rows', () => {
     expect(rows.sortRows(built, 'cleanAccuracy', 'desc').map((r) => r.id)).toEqual([1, 2, 3])
     expect(rows.sortRows(built, 'cleanAccuracy', 'asc').map((r) => r.id)).toEqual([2, 1, 3])
     expect(rows.sortRows(built, 'robustAccuracy', 'asc').map((r) => r.id)).toEqual([1, 2, 3])
-  })
-
-  it('writes ε as the literature does', () => {
-    expect(rows.formatEpsilon(8 / 255)).toBe('8/255')
-    expect(rows.formatEpsilon(2 / 255)).toBe('2/255')
-    expect(rows.formatEpsilon(0.1)).toBe('0.1')
-    expect(rows.formatEpsilon(0.2)).toBe('0.2') // 51/255 reads better as 0.2
-    expect(rows.formatEpsilon(0.5)).toBe('0.5')
   })
 })
 

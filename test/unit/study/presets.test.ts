@@ -54,7 +54,7 @@ describe('seed-quick', () => {
   })
 })
 
-import { epsilonText } from '../../../src-main/lab/study/epsilon-text'
+import { formatEpsilon as epsilonText } from '../../../src-main/api/epsilon'
 describe('ε in reports', () => {
   it('reads as written: 0.2 stays 0.2 (not 51/255), 8/255 stays a fraction', () => {
     expect([0.1, 0.2, 0.3, 8 / 255, 2 / 255, 0.5, 0.0123456].map(epsilonText)).toEqual(['0.1', '0.2', '0.3', '8/255', '2/255', '0.5', '0.01235'])

@@ -18,7 +18,7 @@ import { LabError } from '../../../api/errors'
 import { flattenConfig } from '../compare'
 import { ensureUid } from './bundle'
 import { insideRoot } from './bundle-format'
-import { formatEpsilon } from './table'
+import { formatEpsilon } from '../../../api/epsilon'
 
 /** MLflow's RunStatus numbers: RUNNING 1, SCHEDULED 2, FINISHED 3, FAILED 4, KILLED 5. */
 const STATUS: Record<string, number> = { queued: 2, running: 1, completed: 3, failed: 4, cancelled: 5, interrupted: 5 }

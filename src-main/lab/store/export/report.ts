@@ -10,7 +10,8 @@ import { pathToFileURL } from 'node:url'
 import * as echarts from 'echarts'
 import type { Comparison } from '../../../api/log'
 import { APP_VERSION } from '../../version'
-import { formatEpsilon, resultsTable } from './table'
+import { resultsTable } from './table'
+import { formatEpsilon } from '../../../api/epsilon'
 
 const esc = (s: unknown): string => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
 const pct = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`)

@@ -4,6 +4,7 @@
  * group has more than one run, as CSV, Markdown or LaTeX.
  */
 import type { Comparison, Group, Stat, TableFormat } from '../../../api/log'
+import { formatEpsilon } from '../../../api/epsilon'
 
 export interface ResultsTable {
   epsilon: number | null
@@ -17,13 +18,6 @@ const COLUMNS = [
   { title: 'PGD', match: (a: string) => a === 'pgd' || a.startsWith('pgd-'), needsEps: true },
   { title: 'AutoAttack', match: (a: string) => a.startsWith('autoattack'), needsEps: true }
 ] as const
-
-/** ε as the literature writes it: 8/255 rather than 0.0313725… */
-export function formatEpsilon(eps: number): string {
-  const k = eps * 255
-  if (Math.abs(k - Math.round(k)) < 1e-6 && eps > 0) return `${Math.round(k)}/255`
-  return String(Number(eps.toPrecision(4)))
-}
 
 /** The ε the attack columns show: the one asked for, else the largest FGSM ε present (the seed's 8/255). */
 function pickEpsilon(cmp: Comparison, wanted: number | undefined): number | null {
