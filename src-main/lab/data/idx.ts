@@ -16,6 +16,17 @@ const UNSIGNED_BYTE = 0x08
 const IDX_TYPES: Record<number, string> = { 0x08: 'unsigned byte', 0x09: 'signed byte', 0x0b: 'short', 0x0c: 'int', 0x0d: 'float', 0x0e: 'double' }
 /** An IDX set has this many classes unless a classes.txt lists them. */
 const DEFAULT_CLASS_COUNT = 10
+/**
+ * Hard caps on what one IDX file's header may declare. Headers are untrusted: a 6 MB gzip file can
+ * declare 1024×4096×4096 images and inflate to gigabytes, so a header above these caps is refused
+ * before a byte of data is read. 2 GiB of pixels holds EMNIST ByClass (814,255 × 28×28) three times
+ * over, and the loader keeps a whole split in memory, so nothing real is turned away.
+ */
+export const MAX_IDX_PIXEL_BYTES = 2 ** 31
+export const MAX_IDX_IMAGES = 10_000_000
+/** Images are streamed in chunks of at most this many bytes (big images: fewer than CHUNK_IMAGES). */
+const MAX_CHUNK_BYTES = 64 << 20
+const OVER_CAP_TODO = 'The header is damaged or the file is not a dataset AdvLab can hold in memory; check the file, or split the data into smaller files.'
 
 interface IdxFile {
   name: string
@@ -98,6 +109,8 @@ async function readAllLabels(file: string, classCount: number, classTodo: string
   return withReader(file, async (reader) => {
     const { dims } = await readHeader(reader, 'labels')
     const n = dims[0]
+    if (n > MAX_IDX_IMAGES)
+      throw badFile(file, `its header declares ${count(n)} labels; AdvLab reads at most ${count(MAX_IDX_IMAGES)} images from one IDX file`, OVER_CAP_TODO)
     const bytes = await reader.take(n, `the ${count(n)} labels its header promises`)
     if (!(await reader.atEnd())) throw badFile(file, `is longer than the ${count(n)} labels its header promises`, 'Copy or download the file again.')
     const labels = new Int32Array(n)
@@ -119,6 +132,14 @@ async function openSplit(pair: IdxPair, classCount: number, classTodo: string) {
     throw badFile(pair.imagesFile, `has image size ${height}×${width}×${channels}; AdvLab reads 1 to 4,096 pixels a side with 1 or 3 channels`, 'Check that this is an image file, not a labels file.')
   if (n === 0) throw badFile(pair.imagesFile, 'holds no images (its header says 0)', 'Copy or download the file again.')
   const imageBytes = height * width * channels
+  if (n > MAX_IDX_IMAGES)
+    throw badFile(pair.imagesFile, `its header declares ${count(n)} images; AdvLab reads at most ${count(MAX_IDX_IMAGES)} images from one IDX file`, OVER_CAP_TODO)
+  if (n * imageBytes > MAX_IDX_PIXEL_BYTES)
+    throw badFile(
+      pair.imagesFile,
+      `its header declares ${count(n)} images of ${height}×${width}×${channels}, ${count(n * imageBytes)} bytes of pixels; AdvLab reads at most ${count(MAX_IDX_PIXEL_BYTES)} bytes (2 GiB) of pixels from one IDX file`,
+      OVER_CAP_TODO
+    )
   const expected = header.headerBytes + n * imageBytes
   const gzip = await isGzipFile(pair.imagesFile)
   if (!gzip && stats.size < expected)
@@ -137,8 +158,10 @@ async function openSplit(pair: IdxPair, classCount: number, classTodo: string) {
     readImages: (onChunk) =>
       withReader(pair.imagesFile, async (reader) => {
         await reader.skip(header.headerBytes, 'the IDX header')
-        for (let start = 0; start < n; start += CHUNK_IMAGES) {
-          const k = Math.min(CHUNK_IMAGES, n - start)
+        // Bounded in bytes too: 1,024 images of 4096×4096×3 would be a 48 GiB chunk.
+        const perChunk = Math.max(1, Math.min(CHUNK_IMAGES, Math.floor(MAX_CHUNK_BYTES / imageBytes)))
+        for (let start = 0; start < n; start += perChunk) {
+          const k = Math.min(perChunk, n - start)
           const pixels = await reader.take(k * imageBytes, `image ${start + k - 1} of ${count(n)}`)
           onChunk({ start, count: k, pixels, labels: labels.subarray(start, start + k) })
         }
