@@ -20,7 +20,38 @@ interface Sample {
   label: number
 }
 
-async function walkImages(dir: string): Promise<string[]> {
+/**
+ * What one walk of a dataset has seen. Symbolic links are followed only when their real path is
+ * inside the dataset root, has not been read yet, and does not lie in another class's folder:
+ * otherwise a loop (`cat/loop -> ..`) reads the whole tree again under the wrong label, a link
+ * leaves the folder the user chose, or a test image leaks into training.
+ */
+interface Walk {
+  /** Real path of the dataset root. */
+  root: string
+  /** Real paths of every folder and image read so far (and of every class folder, up front). */
+  visited: Set<string>
+  /** Real path → name (relative to the root) of every class folder, in every split. */
+  classDirs: Map<string, string>
+  /** "cat/loop (leads back to a folder already read)": shown to the user as one warning. */
+  skipped: string[]
+}
+
+const isInside = (parent: string, child: string) => {
+  const rel = path.relative(parent, child)
+  return rel === '' || (rel.split(path.sep)[0] !== '..' && !path.isAbsolute(rel))
+}
+
+/** Why the link at `full` (real path `real`, or null when it dangles) is not followed; null to follow it. */
+function refuseLink(walk: Walk, real: string | null, classReal: string): string | null {
+  if (real === null) return 'broken or looping link'
+  if (!isInside(walk.root, real)) return `points outside the dataset folder, to ${real}`
+  if (walk.visited.has(real)) return 'leads back to a folder already read'
+  for (const [dir, name] of walk.classDirs) if (dir !== classReal && isInside(dir, real)) return `points into the class folder ${name}`
+  return null
+}
+
+async function walkImages(walk: Walk, dir: string, realDir: string, classReal: string): Promise<string[]> {
   let entries: fs.Dirent[]
   try {
     entries = await fs.promises.readdir(dir, { withFileTypes: true })
@@ -32,35 +63,80 @@ async function walkImages(dir: string): Promise<string[]> {
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue
     const full = path.join(dir, entry.name)
+    let real = path.join(realDir, entry.name)
     let isDir = entry.isDirectory()
     let isFile = entry.isFile()
     if (entry.isSymbolicLink()) {
-      const stats = await fs.promises.stat(full).catch(() => null)
+      const target = await fs.promises.realpath(full).catch(() => null)
+      const stats = target ? await fs.promises.stat(target).catch(() => null) : null
       isDir = !!stats?.isDirectory()
       isFile = !!stats?.isFile()
+      // Links to files that are not images are ignored like any other non-image, without a warning.
+      if (!isDir && !(isFile && IMAGE_EXTENSIONS.includes(path.extname(entry.name).toLowerCase()))) continue
+      const refusal = refuseLink(walk, target, classReal)
+      if (refusal) {
+        walk.skipped.push(`${path.relative(walk.root, path.join(realDir, entry.name))} (${refusal})`)
+        continue
+      }
+      real = target!
+    } else if (walk.visited.has(real)) continue // already read through a link: once is enough
+    if (isDir) {
+      walk.visited.add(real)
+      files.push(...(await walkImages(walk, full, real, classReal)))
+    } else if (isFile && IMAGE_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) {
+      walk.visited.add(real)
+      files.push(full)
     }
-    if (isDir) files.push(...(await walkImages(full)))
-    else if (isFile && IMAGE_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) files.push(full)
   }
   return files
 }
 
-async function collectSamples(splitRoot: string, classes: string[] | null): Promise<{ classes: string[]; samples: Sample[] }> {
-  const folders = await listSubfolders(splitRoot)
+/** The class folders of a split whose real paths stay inside the root and are distinct. */
+async function classFolders(walk: Walk, splitRoot: string): Promise<Array<{ name: string; dir: string; real: string }>> {
+  const folders: Array<{ name: string; dir: string; real: string }> = []
+  for (const name of await listSubfolders(splitRoot)) {
+    const dir = path.join(splitRoot, name)
+    const real = await fs.promises.realpath(dir).catch(() => null)
+    const rel = path.relative(walk.root, path.join(await fs.promises.realpath(splitRoot), name))
+    if (real === null) walk.skipped.push(`${rel} (broken or looping link)`)
+    else if (!isInside(walk.root, real)) walk.skipped.push(`${rel} (points outside the dataset folder, to ${real})`)
+    else if (walk.classDirs.has(real) || walk.visited.has(real)) walk.skipped.push(`${rel} (leads back to a folder already read)`)
+    else {
+      walk.classDirs.set(real, path.relative(walk.root, real) || '.')
+      folders.push({ name, dir, real })
+    }
+  }
+  return folders
+}
+
+async function collectSamples(
+  walk: Walk,
+  splitRoot: string,
+  folders: Array<{ name: string; dir: string; real: string }>,
+  classes: string[] | null
+): Promise<{ classes: string[]; samples: Sample[] }> {
   if (folders.length === 0)
     throw badFile(splitRoot, 'has no class folders', 'Put the images of each class in a folder named after the class (root/<class>/image.png).')
-  const classList = classes ?? folders
+  const classList = classes ?? folders.map((f) => f.name)
   const samples: Sample[] = []
   for (const folder of folders) {
-    const label = classList.indexOf(folder)
+    const label = classList.indexOf(folder.name)
     if (label < 0)
-      throw badFile(path.join(splitRoot, folder), `is a class the train split does not have (train classes: ${classList.join(', ')})`, 'Use the same class folders in train and test.')
-    const files = await walkImages(path.join(splitRoot, folder))
+      throw badFile(folder.dir, `is a class the train split does not have (train classes: ${classList.join(', ')})`, 'Use the same class folders in train and test.')
+    walk.visited.add(folder.real)
+    const files = await walkImages(walk, folder.dir, folder.real, folder.real)
     if (files.length === 0)
-      throw badFile(path.join(splitRoot, folder), `is an empty class folder (no ${IMAGE_EXTENSIONS.join(', ')} images)`, 'Add images to it or remove the folder.')
+      throw badFile(folder.dir, `is an empty class folder (no ${IMAGE_EXTENSIONS.join(', ')} images)`, 'Add images to it or remove the folder.')
     for (const file of files) samples.push({ file, label })
   }
   return { classes: classList, samples }
+}
+
+function skippedLinksWarning(skipped: string[]): string | null {
+  if (skipped.length === 0) return null
+  const shown = skipped.slice(0, 5).join('; ') + (skipped.length > 5 ? `; and ${count(skipped.length - 5)} more` : '')
+  const what = skipped.length === 1 ? '1 symbolic link was' : `${count(skipped.length)} symbolic links were`
+  return `Warning: ${what} skipped, so no image is read twice or from outside the dataset folder: ${shown}. Replace links with copies if those images belong here.`
 }
 
 async function mapParallel<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
@@ -120,8 +196,21 @@ export const imageFolderFormat: DatasetFormatModule = {
     const testFolder = TEST_FOLDERS.find((name) => top.includes(name))
     const splitLayout = top.includes('train') && testFolder !== undefined
     const notes: string[] = []
-    const train = await collectSamples(splitLayout ? path.join(dir, 'train') : dir, null)
-    const test = splitLayout ? await collectSamples(path.join(dir, testFolder), train.classes) : null
+    const root = await fs.promises.realpath(dir).catch((error) => {
+      throw fileSystemError(error, dir)
+    })
+    const walk: Walk = { root, visited: new Set([root]), classDirs: new Map(), skipped: [] }
+    // Every split root and class folder is known before any is walked, so a link into one is refused
+    // whichever comes first in the walk.
+    const trainRoot = splitLayout ? path.join(dir, 'train') : dir
+    const testRoot = splitLayout ? path.join(dir, testFolder) : null
+    for (const splitRoot of [trainRoot, testRoot]) if (splitRoot) walk.visited.add(await fs.promises.realpath(splitRoot))
+    const trainFolders = await classFolders(walk, trainRoot)
+    const testFolders = testRoot ? await classFolders(walk, testRoot) : []
+    const train = await collectSamples(walk, trainRoot, trainFolders, null)
+    const test = testRoot ? await collectSamples(walk, testRoot, testFolders, train.classes) : null
+    const linkWarning = skippedLinksWarning(walk.skipped)
+    if (linkWarning) notes.push(linkWarning)
     if (splitLayout && testFolder !== 'test') notes.push(`The ${testFolder}/ folder is used as the test split.`)
     const all = test ? [...train.samples, ...test.samples] : train.samples
     const shape = options.shape ?? (await surveyShape(all, notes))
