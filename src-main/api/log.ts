@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { MetricSeriesSchema, RunIdSchema, RunStatusSchema } from './runs'
+import { ResultsTableRequestSchema, ResultsTableSchema, TableChoiceSchema } from './results-table'
 
 const RunIds = z.array(RunIdSchema).min(1).max(10_000)
 
@@ -68,16 +69,6 @@ export const EvalCellSchema = z.object({
   n: z.array(z.number().int().nullable())
 })
 
-export const GroupSchema = z.object({
-  configHash: z.string(),
-  label: z.string(),
-  runIds: z.array(z.number().int()),
-  finalMetrics: z.record(z.string(), StatSchema),
-  evaluations: z.array(z.object({ attack: z.string(), norm: z.string(), epsilon: z.number(), accuracy: StatSchema })),
-  verdict: z.string().nullable()
-})
-export type Group = z.infer<typeof GroupSchema>
-
 export const ComparisonSchema = z.object({
   runs: z.array(ComparedRunSchema),
   config: z.array(ConfigRowSchema),
@@ -106,8 +97,7 @@ export const ComparisonSchema = z.object({
         noneCorrect: z.number().int()
       })
     )
-  }),
-  groups: z.array(GroupSchema)
+  })
 })
 export type Comparison = z.infer<typeof ComparisonSchema>
 
@@ -128,14 +118,8 @@ export const TABLE_FORMATS = ['csv', 'md', 'latex'] as const
 export const TableFormatSchema = z.enum(TABLE_FORMATS)
 export type TableFormat = z.infer<typeof TableFormatSchema>
 
-/** Which ε the FGSM and PGD columns show; default: the largest each run has (the seed uses 8/255). */
-const TableOptions = z
-  .object({
-    ids: RunIds,
-    format: TableFormatSchema,
-    epsilon: z.number().min(0).max(1000).optional()
-  })
-  .strict()
+/** The results table in a text format; its columns and partial results as the user chose (see TableChoice). */
+const TableOptions = TableChoiceSchema.extend({ ids: RunIds, format: TableFormatSchema }).strict()
 
 const OutPath = z.string().min(1).max(4096)
 
@@ -153,6 +137,8 @@ const Written = z.object({ path: z.string(), bytes: z.number().int() })
 export const logRequests = {
   'runs.select': { params: RunFilterSchema, result: z.array(ComparedRunSchema) },
   'runs.compare': { params: CompareOptionsSchema, result: ComparisonSchema },
+  /** The results table (one row per group of repeats) that every screen and export shows. */
+  'results.table': { params: ResultsTableRequestSchema, result: ResultsTableSchema },
   'runs.tag': { params: z.object({ ids: RunIds, tags: z.array(z.string()).min(1) }).strict(), result: Ok },
   'runs.untag': { params: z.object({ ids: RunIds, tags: z.array(z.string()).min(1) }).strict(), result: Ok },
   'runs.note': { params: z.object({ id: RunIdSchema, note: z.string().max(100_000) }).strict(), result: Ok },
@@ -175,7 +161,7 @@ export const logRequests = {
   'export.table': { params: TableOptions.extend({ path: OutPath.optional() }).strict(), result: z.object({ text: z.string(), path: z.string().nullable() }) },
   /** A self-contained HTML report (inline SVG charts); `pdf: true` also prints it with Chromium. */
   'export.report': {
-    params: z.object({ ids: RunIds, path: OutPath, title: z.string().max(200).optional(), pdf: z.boolean().default(false) }).strict(),
+    params: TableChoiceSchema.extend({ ids: RunIds, path: OutPath, title: z.string().max(200).optional(), pdf: z.boolean().default(false) }).strict(),
     result: Written.extend({ pdfPath: z.string().nullable(), pdfNote: z.string().nullable() })
   },
   /** An MLflow file store (`mlruns/` layout) in the directory `path`. */

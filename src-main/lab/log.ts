@@ -10,7 +10,8 @@ import { LabError } from '../api/errors'
 import { compareRuns, selectRuns } from './store/compare'
 import { emptyTrash, listTrash, renameRun, restoreFromTrash, setArchived, setNote, setStarred, tagRuns, trashRuns, untagRuns } from './store/organise'
 import { exportBundle, importBundle } from './store/export/bundle'
-import { formatResultsTable, resultsTable } from './store/export/table'
+import { formatResultsTable } from './store/export/table'
+import { buildResultsTable } from './store/results-table'
 import { printPdf, renderReport } from './store/export/report'
 import { exportMlflow } from './store/export/mlflow'
 import { exportTensorBoard } from './store/export/tensorboard'
@@ -19,6 +20,7 @@ import { backupLog, restoreLog } from './store/backup'
 type LogRequest =
   | 'runs.select'
   | 'runs.compare'
+  | 'results.table'
   | 'runs.tag'
   | 'runs.untag'
   | 'runs.note'
@@ -53,6 +55,7 @@ function outPath(ctx: LabContext, p: string): string {
 export const logHandlers: Handlers<LogRequest> = {
   'runs.select': (filter, { db }) => selectRuns(db, filter),
   'runs.compare': (options, { db }) => compareRuns(db, options),
+  'results.table': (request, { db }) => buildResultsTable(db, request),
   'runs.tag': ({ ids, tags }, ctx) => (tagRuns(ctx.db, ids, tags), changed(ctx, ids, 'tags')),
   'runs.untag': ({ ids, tags }, ctx) => (untagRuns(ctx.db, ids, tags), changed(ctx, ids, 'tags')),
   'runs.note': ({ id, note }, ctx) => (setNote(ctx.db, id, note), changed(ctx, [id], 'note')),
@@ -77,17 +80,17 @@ export const logHandlers: Handlers<LogRequest> = {
     if (result.imported.length) changed(ctx, result.imported.map((r) => r.id), 'imported')
     return result
   },
-  'export.table': ({ ids, format, epsilon, path: p }, ctx) => {
-    const text = formatResultsTable(resultsTable(compareRuns(ctx.db, { ids, metrics: [], agreement: false }), epsilon), format)
+  'export.table': ({ format, path: p, ...request }, ctx) => {
+    const text = formatResultsTable(buildResultsTable(ctx.db, request), format)
     if (p === undefined) return { text, path: null }
     const target = outPath(ctx, p)
     fs.mkdirSync(path.dirname(target), { recursive: true })
     fs.writeFileSync(target, text)
     return { text, path: target }
   },
-  'export.report': ({ ids, path: p, title, pdf }, ctx) => {
+  'export.report': ({ path: p, title, pdf, ...request }, ctx) => {
     const target = outPath(ctx, p)
-    const html = renderReport(compareRuns(ctx.db, { ids }), { title })
+    const html = renderReport(compareRuns(ctx.db, { ids: request.ids }), buildResultsTable(ctx.db, request), { title })
     fs.mkdirSync(path.dirname(target), { recursive: true })
     fs.writeFileSync(target, html)
     const printed = pdf ? printPdf(target, target.replace(/\.html?$/i, '') + '.pdf') : { path: null, note: null }

@@ -36,6 +36,12 @@ export function parseEpsilon(text: string | boolean | undefined): number | undef
   }
 }
 
+/** --eps (one ε for every attack column) and --include-partial (results of unfinished evaluations, marked). */
+function tableChoice(options: Record<string, string | boolean>): { epsilon?: number; includePartial: boolean } {
+  const epsilon = parseEpsilon(options.eps)
+  return { ...(epsilon === undefined ? {} : { epsilon }), includePartial: options['include-partial'] === true }
+}
+
 function format(value: string | boolean | undefined, fallback: TableFormat): TableFormat {
   if (value === undefined) return fallback
   if (typeof value !== 'string' || !(TABLE_FORMATS as readonly string[]).includes(value)) throw new UsageError(`--format must be one of ${TABLE_FORMATS.join(', ')}.`)
@@ -49,27 +55,27 @@ function requireOut(options: Record<string, string | boolean>, example: string):
 
 export const compareCommand: Command = {
   words: ['compare'],
-  usage: 'lab compare <ids…> [--format md|csv|latex] [--eps 8/255] [--json]',
-  summary: 'The results table of runs (repeats as mean ± std), or the whole comparison with --json.',
-  options: { values: ['format', 'eps'] },
+  usage: 'lab compare <ids…> [--format md|csv|latex] [--eps 8/255] [--include-partial] [--json]',
+  summary: 'The results table of runs (repeats as mean ± std, the table Compare shows), or the table object with --json.',
+  options: { values: ['format', 'eps'], flags: ['include-partial'] },
   async run({ positionals, options }, { api, json, out }) {
-    const ids = parseIds(positionals)
-    if (json) out(JSON.stringify(await api.request('runs.compare', { ids }), null, 2))
-    else out((await api.request('export.table', { ids, format: format(options.format, 'md'), epsilon: parseEpsilon(options.eps) })).text.trimEnd())
+    const choice = { ids: parseIds(positionals), ...tableChoice(options) }
+    if (json) out(JSON.stringify(await api.request('results.table', choice), null, 2))
+    else out((await api.request('export.table', { ...choice, format: format(options.format, 'md') })).text.trimEnd())
     return 0
   }
 }
 
 export const exportTableCommand: Command = {
   words: ['export', 'table'],
-  usage: 'lab export table <ids…> --format csv|md|latex [--eps 8/255] [--out FILE] [--json]',
-  summary: 'The seed-shaped results table as CSV, Markdown or LaTeX.',
-  options: { values: ['format', 'eps', 'out'] },
+  usage: 'lab export table <ids…> --format csv|md|latex [--eps 8/255] [--include-partial] [--out FILE] [--json]',
+  summary: 'The results table (as Compare shows it) as CSV, Markdown or LaTeX.',
+  options: { values: ['format', 'eps', 'out'], flags: ['include-partial'] },
   async run({ positionals, options }, { api, json, out, err }) {
     const result = await api.request('export.table', {
       ids: parseIds(positionals),
       format: format(options.format, 'csv'),
-      epsilon: parseEpsilon(options.eps),
+      ...tableChoice(options),
       path: typeof options.out === 'string' ? path.resolve(options.out) : undefined
     })
     if (json) out(JSON.stringify(result, null, 2))

@@ -1,17 +1,18 @@
 /**
  * Comparing runs side by side: selecting them, then aligning their configs (differing keys
  * marked), final metrics, metric series (downsampled for charts), evaluation results per attack ×
- * ε, masking verdicts and per-sample agreement. Repeats (same config hash, other seed) are grouped
- * into mean ± std with n, as the seed study reports the mean of 3.
+ * ε, masking verdicts and per-sample agreement. The results table (repeats as mean ± std) is built
+ * by store/results-table.ts.
  */
 import type Database from 'better-sqlite3'
 import type { MetricSeries, RunStatus } from '../../api/runs'
-import type { CompareOptions, ComparedRun, Comparison, Group, RunFilter, Stat } from '../../api/log'
+import type { CompareOptions, ComparedRun, Comparison, RunFilter, Stat } from '../../api/log'
 import { CompareOptionsSchema, RunFilterSchema } from '../../api/log'
 import { LabError } from '../../api/errors'
 import { readMetricSeries } from './metric-series'
 import { digestedFinals, digestedSeries, DIGEST_POINTS, finalValuesFromDigest } from './metric-digests'
 import { attackOrder, epsKey, readAgreement, readVerdicts } from './compare-evidence'
+import { readRunResults } from './run-results'
 
 export { attackOrder, epsKey }
 
@@ -182,62 +183,23 @@ export function compareRuns(db: Database.Database, options: CompareOptions): Com
   const finalMetrics = metricNames.map((name) => ({ name, values: perRun.map((p) => p.finals[name] ?? null) }))
   const series = rows.map((r, i) => ({ runId: r.id, series: perRun[i].series }))
 
-  // Evaluation results per attack × ε: a run's value is the mean of its rows (one per seed).
-  const evalRows = db
-    .prepare(`SELECT run_id, attack, norm, epsilon, n, accuracy FROM eval_results WHERE run_id IN (${ids.map(() => '?').join(',')}) ORDER BY id`)
-    .all(...ids) as Array<{ run_id: number; attack: string; norm: string; epsilon: number; n: number; accuracy: number }>
-  const cells = new Map<string, { attack: string; norm: string; epsilon: number; perRun: Map<number, { acc: number[]; n: number }> }>()
-  for (const e of evalRows) {
-    const key = epsKey(e.attack, e.norm, e.epsilon)
-    let cell = cells.get(key)
-    if (!cell) cells.set(key, (cell = { attack: e.attack, norm: e.norm, epsilon: e.epsilon, perRun: new Map() }))
-    const slot = cell.perRun.get(e.run_id) ?? { acc: [], n: e.n }
-    slot.acc.push(e.accuracy)
-    cell.perRun.set(e.run_id, slot)
-  }
-  const orderedCells = [...cells.values()].sort((a, b) => attackOrder(a.attack) - attackOrder(b.attack) || a.attack.localeCompare(b.attack) || a.norm.localeCompare(b.norm) || a.epsilon - b.epsilon)
-  const evaluations = orderedCells.map((c) => ({
+  // Evaluation results per attack × ε, completed evaluations only (store/run-results.ts).
+  const { byRun } = readRunResults(db, ids, false)
+  const cells = new Map<string, { attack: string; norm: string; epsilon: number }>()
+  for (const results of byRun.values()) for (const [key, r] of results) if (!cells.has(key)) cells.set(key, r)
+  const orderedCells = [...cells].sort(([, a], [, b]) => attackOrder(a.attack) - attackOrder(b.attack) || a.attack.localeCompare(b.attack) || a.norm.localeCompare(b.norm) || a.epsilon - b.epsilon)
+  const evaluations = orderedCells.map(([key, c]) => ({
     attack: c.attack,
     norm: c.norm,
     epsilon: c.epsilon,
-    accuracy: ids.map((id) => {
-      const s = c.perRun.get(id)
-      return s ? stat(s.acc).mean : null
-    }),
-    n: ids.map((id) => c.perRun.get(id)?.n ?? null)
+    accuracy: ids.map((id) => byRun.get(id)?.get(key)?.accuracy ?? null),
+    n: ids.map((id) => byRun.get(id)?.get(key)?.samples ?? null)
   }))
 
   const verdicts = readVerdicts(db, ids)
   const agreement = o.agreement ? readAgreement(db, ids) : { available: false, reason: 'not requested', cells: [] }
 
-  // Repeats: grouped by config hash, in the order their first run appears.
-  const groupsByHash = new Map<string, number[]>()
-  rows.forEach((r, i) => groupsByHash.set(r.config_hash, [...(groupsByHash.get(r.config_hash) ?? []), i]))
-  const groups: Group[] = [...groupsByHash.entries()].map(([hash, members]) => {
-    const finals: Record<string, Stat> = {}
-    for (const name of metricNames) {
-      const vs = members.map((i) => perRun[i].finals[name]).filter((v): v is number => v !== undefined)
-      if (vs.length) finals[name] = stat(vs)
-    }
-    const groupEvals = orderedCells.flatMap((c) => {
-      const present = members.map((i) => c.perRun.get(ids[i])).filter((s) => s !== undefined)
-      if (present.length === 0) return []
-      // One run evaluated over several seeds: its seeds are the repeats. Several runs: their means.
-      const values = present.length === 1 ? present[0].acc : present.map((s) => stat(s.acc).mean)
-      return [{ attack: c.attack, norm: c.norm, epsilon: c.epsilon, accuracy: stat(values) }]
-    })
-    const vs = members.map((i) => verdicts.perRun[i]?.verdict).filter((v): v is string => typeof v === 'string')
-    return {
-      configHash: hash,
-      label: commonLabel(members.map((i) => rows[i].name)),
-      runIds: members.map((i) => rows[i].id),
-      finalMetrics: finals,
-      evaluations: groupEvals,
-      verdict: worstVerdict(vs)
-    }
-  })
-
-  return { runs, config, finalMetrics, series, evaluations, verdicts, agreement, groups }
+  return { runs, config, finalMetrics, series, evaluations, verdicts, agreement }
 }
 
 /** Of a group's verdicts the most alarming one counts: one masked repeat is enough to suspect. */

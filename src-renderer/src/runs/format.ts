@@ -1,4 +1,5 @@
 /** Numbers as the screens show them. */
+import { statText } from '@api/results-table'
 
 /** 0.9342 → "93.4%"; null → "—". */
 export function percent(value: number | null | undefined, digits = 1): string {
@@ -19,8 +20,7 @@ export function formatDuration(seconds: number, language = 'en'): string {
   return `${Math.floor(s / 3600)}${u.h} ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}${u.min}`
 }
 
-/** mean ± std in percent, std left out for a single seed. */
+/** mean ± std in percent as every table writes it (the contract's statText); "—" when there is none. */
 export function meanStd(mean: number | null, std: number, n: number): string {
-  if (mean === null) return '—'
-  return n > 1 ? `${percent(mean)} ± ${(std * 100).toFixed(1)}` : percent(mean)
+  return mean === null ? '—' : statText(mean, std, n)
 }

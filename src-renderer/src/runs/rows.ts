@@ -1,14 +1,14 @@
 /**
  * One row of the Runs table, joined from what the service reports about a run: its summary
  * (runs.list), how the log files it (runs.select: dataset, architecture, defence, tags) and what
- * it scored (runs.compare: final test accuracy, accuracy under attack, masking verdict).
+ * it scored (results.table's headlines: clean accuracy, accuracy under attack, masking verdict).
  * Pure functions, so sorting and filtering are tested without a window.
  */
 import type { RunStatus, RunSummary } from '@api/runs'
 
 export type RunProgress = NonNullable<RunSummary['progress']>
-import type { ComparedRun, Comparison } from '@api/log'
-import { formatEpsilon } from '@api/epsilon'
+import type { ComparedRun } from '@api/log'
+import type { RunHeadline } from '@api/results-table'
 
 export interface RunRow {
   id: number
@@ -26,7 +26,7 @@ export interface RunRow {
   starred: boolean
   /** Final test accuracy (0–1), or null before the first evaluation. */
   cleanAccuracy: number | null
-  /** Lowest accuracy under any attack at the largest ε the run was attacked with. */
+  /** Lowest accuracy under any attack at the largest ε of the run's completed evaluations. */
   robustAccuracy: number | null
   robustLabel: string | null
   verdict: string | null
@@ -45,42 +45,10 @@ export interface RunFilter {
 
 export const EMPTY_FILTER: RunFilter = { text: '', status: '', dataset: '', arch: '', defence: '', tag: '' }
 
-/** Worst accuracy under attack at the largest ε each run was evaluated at, per run id. */
-export function worstCaseByRun(comparison: Pick<Comparison, 'runs' | 'evaluations'>): Map<number, { accuracy: number; label: string }> {
-  const found = new Map<number, { accuracy: number; label: string; epsilon: number }>()
-  comparison.runs.forEach((run, index) => {
-    for (const cell of comparison.evaluations) {
-      const accuracy = cell.accuracy[index]
-      if (accuracy === null || accuracy === undefined || cell.attack === 'clean') continue
-      const label = `${cell.attack} ${cell.norm} ε=${formatEpsilon(cell.epsilon)}`
-      const previous = found.get(run.id)
-      if (!previous || cell.epsilon > previous.epsilon || (cell.epsilon === previous.epsilon && accuracy < previous.accuracy)) {
-        found.set(run.id, { accuracy, label, epsilon: cell.epsilon })
-      }
-    }
-  })
-  return new Map([...found].map(([id, v]) => [id, { accuracy: v.accuracy, label: v.label }]))
-}
-
-export function buildRows(
-  summaries: RunSummary[],
-  filed: ComparedRun[],
-  comparison: Pick<Comparison, 'runs' | 'evaluations' | 'finalMetrics' | 'verdicts'> | null,
-  liveProgress: Record<number, RunProgress> = {}
-): RunRow[] {
+export function buildRows(summaries: RunSummary[], filed: ComparedRun[], headlines: RunHeadline[] | null, liveProgress: Record<number, RunProgress> = {}): RunRow[] {
   const byId = new Map(filed.map((r) => [r.id, r]))
-  const clean = new Map<number, number>()
-  const verdicts = new Map<number, string | null>()
-  let worst = new Map<number, { accuracy: number; label: string }>()
-  if (comparison) {
-    const testAccuracy = comparison.finalMetrics.find((m) => m.name === 'test/accuracy')
-    comparison.runs.forEach((run, index) => {
-      const value = testAccuracy?.values[index]
-      if (value !== null && value !== undefined) clean.set(run.id, value)
-    })
-    for (const v of comparison.verdicts.perRun) verdicts.set(v.runId, v.verdict)
-    worst = worstCaseByRun(comparison)
-  }
+  // Clean, robust and verdict come from the service's results table, the one source of these numbers.
+  const scores = new Map((headlines ?? []).map((h) => [h.runId, h]))
   return summaries.map((summary) => {
     const info = byId.get(summary.id)
     const live = summary.status === 'running' || summary.status === 'queued' ? liveProgress[summary.id] ?? summary.progress : null
@@ -98,10 +66,10 @@ export function buildRows(
       defence: info?.defence ?? 'none',
       tags: info?.tags ?? [],
       starred: info?.starred ?? false,
-      cleanAccuracy: clean.get(summary.id) ?? null,
-      robustAccuracy: worst.get(summary.id)?.accuracy ?? null,
-      robustLabel: worst.get(summary.id)?.label ?? null,
-      verdict: verdicts.get(summary.id) ?? null
+      cleanAccuracy: scores.get(summary.id)?.clean ?? null,
+      robustAccuracy: scores.get(summary.id)?.robust?.accuracy ?? null,
+      robustLabel: scores.get(summary.id)?.robust?.label ?? null,
+      verdict: scores.get(summary.id)?.verdict ?? null
     }
   })
 }

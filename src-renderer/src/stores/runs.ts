@@ -7,7 +7,8 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { ApiError } from '@api/errors'
 import type { RunSummary } from '@api/runs'
-import type { ComparedRun, Comparison } from '@api/log'
+import type { ComparedRun } from '@api/log'
+import type { RunHeadline } from '@api/results-table'
 import type { JobProgress } from '@api/jobs'
 import { request } from '../api'
 import { apiErrorOf } from '../api/errors'
@@ -18,7 +19,7 @@ const RELOAD_DELAY_MS = 250
 export const useRunsStore = defineStore('runs', () => {
   const summaries = ref<RunSummary[]>([])
   const filed = ref<ComparedRun[]>([])
-  const scores = ref<Pick<Comparison, 'runs' | 'evaluations' | 'finalMetrics' | 'verdicts'> | null>(null)
+  const scores = ref<RunHeadline[] | null>(null)
   const liveProgress = ref<Record<number, RunProgress>>({})
   const loaded = ref(false)
   const loading = ref(false)
@@ -39,7 +40,7 @@ export const useRunsStore = defineStore('runs', () => {
       error.value = null
       const ids = list.map((r) => r.id)
       // Scores are a second step: the table is usable before they arrive.
-      scores.value = ids.length ? await request('runs.compare', { ids, metrics: [], agreement: false, maxPoints: 10 }, { inPlace }) : null
+      scores.value = ids.length ? (await request('results.table', { ids }, { inPlace })).headlines : null
     } catch (failure) {
       error.value = apiErrorOf(failure)
     } finally {

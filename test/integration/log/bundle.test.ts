@@ -10,7 +10,8 @@ import { zipSync, strToU8, unzipSync } from 'fflate'
 import { exportBundle, importBundle } from '../../../src-main/lab/store/export/bundle'
 import { BUNDLE_SCHEMA_VERSION } from '../../../src-main/lab/store/export/bundle-format'
 import { compareRuns } from '../../../src-main/lab/store/compare'
-import { formatResultsTable, resultsTable } from '../../../src-main/lab/store/export/table'
+import { formatResultsTable } from '../../../src-main/lab/store/export/table'
+import { buildResultsTable } from '../../../src-main/lab/store/results-table'
 import { tagRuns, setNote } from '../../../src-main/lab/store/organise'
 import { readMetricSeries } from '../../../src-main/lab/store/metric-series'
 import { createProject } from '../../../src-main/lab/store/projects'
@@ -32,7 +33,7 @@ function addArtifact(lab: Lab, runId: number, rel: string, data: Buffer, kind = 
 }
 
 function tables(lab: Lab, ids: number[]): string[] {
-  const t = resultsTable(compareRuns(lab.db, { ids }))
+  const t = buildResultsTable(lab.db, { ids })
   return (['csv', 'md', 'latex'] as const).map((f) => formatResultsTable(t, f))
 }
 

@@ -27,7 +27,9 @@ describe('log requests', () => {
 
     const cmp = await api.request('runs.compare', { ids })
     expect(requests['runs.compare'].result.safeParse(cmp).success).toBe(true)
-    expect(cmp.groups).toHaveLength(4)
+    const results = await api.request('results.table', { ids })
+    expect(requests['results.table'].result.safeParse(results).success).toBe(true)
+    expect(results.rows).toHaveLength(4)
 
     await api.request('runs.tag', { ids: ids.slice(0, 3), tags: ['baseline'] })
     expect((await api.request('runs.select', { tag: 'baseline' })).map((r) => r.id).sort()).toEqual(ids.slice(0, 3))

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import fs from 'node:fs'
 import path from 'node:path'
 import { compareRuns } from '../../../src-main/lab/store/compare'
+import { buildResultsTable } from '../../../src-main/lab/store/results-table'
 import { CHROMIUM_CANDIDATES, printPdf, renderReport } from '../../../src-main/lab/store/export/report'
 import { addRun, freshLog, seedStudy, type Lab } from '../../unit/log/fixtures'
 
@@ -15,11 +16,11 @@ describe('HTML report', () => {
     lab = freshLog('report')
     const { ids } = seedStudy(lab.db)
     addRun(lab.db, { name: '<script>alert(1)</script>' })
-    const html = renderReport(compareRuns(lab.db, { ids: [...ids, ids.length + 1] }), { title: 'Seed study' })
+    const html = renderReport(compareRuns(lab.db, { ids: [...ids, ids.length + 1] }), buildResultsTable(lab.db, { ids: [...ids, ids.length + 1] }), { title: 'Seed study' })
     expect(html.startsWith('<!doctype html>')).toBe(true)
     expect(html).toContain('<h1>Seed study</h1>')
     expect(html).toContain('suspected gradient masking')
-    expect(html).toContain('<td>Gradient-mask toy</td><td>3</td><td>92.1% ± 0.2%</td>')
+    expect(html).toContain('<td>Gradient-mask toy</td><td>3</td><td><span class="value">92.1% ± 0.2%</span></td>')
     expect(html).toMatch(/<td>Gradient-mask toy<\/td>.*?<span class="verdict-yes">yes<\/span>/)
     expect(html).toContain('<h2>Per-sample agreement under attack</h2>')
     // Two training-curve charts (test/accuracy, train/loss) and three ε-curves (fgsm, pgd, autoattack).
@@ -32,7 +33,7 @@ describe('HTML report', () => {
     lab = freshLog('report')
     const { ids } = seedStudy(lab.db)
     const htmlPath = path.join(lab.dir, 'report.html')
-    fs.writeFileSync(htmlPath, renderReport(compareRuns(lab.db, { ids })))
+    fs.writeFileSync(htmlPath, renderReport(compareRuns(lab.db, { ids }), buildResultsTable(lab.db, { ids })))
     const pdf = printPdf(htmlPath, path.join(lab.dir, 'report.pdf'))
     expect(pdf.note).toBeNull()
     expect(fs.readFileSync(pdf.path!).subarray(0, 5).toString()).toBe('%PDF-')

@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { formatEpsilon, sameEpsilon } from '../../../src-main/api/epsilon'
 import { DefenceSchema } from '../../../src-main/api/evaluation'
 import { describeDefence } from '../../../src-main/lab/defences/training'
-import { compareRuns } from '../../../src-main/lab/store/compare'
-import { formatResultsTable, resultsTable } from '../../../src-main/lab/store/export/table'
+import { formatResultsTable } from '../../../src-main/lab/store/export/table'
+import { buildResultsTable } from '../../../src-main/lab/store/results-table'
 import { addRun, freshLog, type Lab } from './fixtures'
 
 let lab: Lab | undefined
@@ -30,7 +30,7 @@ describe('one ε format', () => {
     expect(describeDefence(defence)).toContain(`ε=${formatEpsilon(0.2)}`)
     lab = freshLog('eps-format')
     const id = addRun(lab.db, { name: 'a', evals: [['clean', 'Linf', 0, 0.9], ['fgsm', 'Linf', 0.2, 0.5]] })
-    const md = formatResultsTable(resultsTable(compareRuns(lab.db, { ids: [id] })), 'md')
+    const md = formatResultsTable(buildResultsTable(lab.db, { ids: [id] }), 'md')
     expect(md).toContain(`FGSM (ε=${formatEpsilon(0.2)})`)
     expect(md).not.toContain('51/255')
   })

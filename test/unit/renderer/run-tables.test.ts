@@ -5,19 +5,18 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { RunSummary } from '@api/runs'
-import type { ComparedRun, Comparison } from '@api/log'
+import type { ComparedRun } from '@api/log'
+import type { RunHeadline } from '@api/results-table'
 import { loadRenderer } from './loadRenderer'
 
 interface RunRow { id: number; name: string; status: string; dataset: string | null; defence: string; tags: string[]; cleanAccuracy: number | null; robustAccuracy: number | null; robustLabel: string | null; verdict: string | null; progress: unknown }
 const rows = await loadRenderer<{
-  buildRows(s: RunSummary[], f: ComparedRun[], c: Pick<Comparison, 'runs' | 'evaluations' | 'finalMetrics' | 'verdicts'> | null, live?: Record<number, unknown>): RunRow[]
+  buildRows(s: RunSummary[], f: ComparedRun[], h: RunHeadline[] | null, live?: Record<number, unknown>): RunRow[]
   filterRows(r: RunRow[], f: Record<string, string>): RunRow[]
   sortRows(r: RunRow[], key: string, dir: 'asc' | 'desc'): RunRow[]
   EMPTY_FILTER: Record<string, string>
 }>('runs/rows')
 const compare = await loadRenderer<{
-  compareTable(c: Pick<Comparison, 'groups'>): { label: string; cells: Record<string, { mean: number; std: number; n: number; epsilon?: number } | null>; verdict: string | null }[]
-  bestRows(r: unknown[]): Record<string, number | null>
   onlyOneRight(cell: { correct: (boolean[] | null)[] }): number[]
 }>('runs/compareTable')
 const forms = await loadRenderer<{ parseEpsilonList(t: string): number[] | null; errorsFor(e: Record<string, string>, p: string[]): Record<string, string>; fieldErrors(schema: unknown, v: unknown): Record<string, string> }>('forms/issues')
@@ -34,25 +33,21 @@ function filed(id: number, extra: Partial<ComparedRun> = {}): ComparedRun {
 
 describe('Runs table rows', () => {
   const summaries = [summary(1, 'completed'), summary(2, 'completed'), summary(3, 'running', { progress: { phase: 'train', step: 1, total: 10, etaSeconds: 5 } })]
-  const comparison = {
-    runs: [filed(1), filed(2), filed(3)],
-    finalMetrics: [{ name: 'test/accuracy', values: [0.9, 0.8, null] }],
-    evaluations: [
-      { attack: 'fgsm', norm: 'Linf', epsilon: 0.1, accuracy: [0.2, 0.5, null], n: [100, 100, null] },
-      { attack: 'fgsm', norm: 'Linf', epsilon: 0.3, accuracy: [0.1, null, null], n: [100, null, null] },
-      { attack: 'pgd', norm: 'Linf', epsilon: 0.3, accuracy: [0.05, null, null], n: [100, null, null] }
-    ],
-    verdicts: { available: true, perRun: [{ runId: 1, verdict: 'no', fired: [] }] }
-  }
-  const built = rows.buildRows(summaries, [filed(1, { tags: ['seed-study'] }), filed(2, { dataset: 'fashion-mnist', defence: 'pgd-at' }), filed(3)], comparison, { 3: { phase: 'train', step: 4, total: 10, etaSeconds: 2 } })
+  // The service's headlines (results.table): the Runs table shows them as they come, computing nothing.
+  const headlines: RunHeadline[] = [
+    { runId: 1, clean: 0.9, robust: { accuracy: 0.05, attack: 'pgd', norm: 'Linf', epsilon: 0.3, label: 'PGD (ε=0.3)' }, verdict: 'no' },
+    { runId: 2, clean: 0.8, robust: { accuracy: 0.5, attack: 'fgsm', norm: 'Linf', epsilon: 0.1, label: 'FGSM (ε=0.1)' }, verdict: null },
+    { runId: 3, clean: null, robust: null, verdict: null }
+  ]
+  const built = rows.buildRows(summaries, [filed(1, { tags: ['seed-study'] }), filed(2, { dataset: 'fashion-mnist', defence: 'pgd-at' }), filed(3)], headlines, { 3: { phase: 'train', step: 4, total: 10, etaSeconds: 2 } })
 
-  it('joins clean accuracy, the worst attack at the largest ε, and the verdict to each run', () => {
+  it('joins the service’s clean accuracy, robust accuracy and verdict to each run', () => {
     expect(built.map((r) => [r.id, r.cleanAccuracy, r.robustAccuracy, r.verdict])).toEqual([
       [1, 0.9, 0.05, 'no'],
       [2, 0.8, 0.5, null],
       [3, null, null, null]
     ])
-    expect(built[0].robustLabel).toBe('pgd Linf ε=0.3')
+    expect(built[0].robustLabel).toBe('PGD (ε=0.3)')
   })
 
   it('a running run shows the newest streamed progress, a finished one none', () => {
@@ -77,26 +72,7 @@ describe('Runs table rows', () => {
   })
 })
 
-describe('Compare table', () => {
-  const stat = (mean: number, std = 0, n = 1) => ({ mean, std, n })
-  const table = compare.compareTable({
-    groups: [
-      { configHash: 'a', label: 'Baseline', runIds: [1, 2, 3], finalMetrics: { 'test/accuracy': stat(0.934, 0.01, 3) }, evaluations: [{ attack: 'fgsm', norm: 'Linf', epsilon: 2 / 255, accuracy: stat(0.5) }, { attack: 'fgsm', norm: 'Linf', epsilon: 8 / 255, accuracy: stat(0.218) }, { attack: 'autoattack', norm: 'Linf', epsilon: 8 / 255, accuracy: stat(0.173) }], verdict: 'no' },
-      { configHash: 'b', label: 'Distilled', runIds: [4], finalMetrics: { 'test/accuracy': stat(0.926) }, evaluations: [{ attack: 'fgsm', norm: 'Linf', epsilon: 8 / 255, accuracy: stat(0.531) }, { attack: 'autoattack-rand', norm: 'Linf', epsilon: 8 / 255, accuracy: stat(0.248) }], verdict: 'possible' }
-    ]
-  })
-
-  it('shows each attack family at its largest ε, repeats as mean ± std', () => {
-    expect(table[0].cells.fgsm).toEqual({ mean: 0.218, std: 0, n: 1, epsilon: 8 / 255 })
-    expect(table[0].cells.clean).toEqual({ mean: 0.934, std: 0.01, n: 3 })
-    expect(table[1].cells.autoattack?.mean).toBe(0.248)
-    expect(table[0].cells.pgd).toBeNull()
-  })
-
-  it('marks the best row of each column, and none where fewer than two rows have a value', () => {
-    expect(compare.bestRows(table)).toEqual({ clean: 0, fgsm: 1, pgd: null, autoattack: 1 })
-  })
-
+describe('Compare agreement', () => {
   it('counts the samples only one model gets right', () => {
     expect(compare.onlyOneRight({ correct: [[true, true, false, false], [false, true, true, false], null] })).toEqual([1, 1, 0])
   })

@@ -10,7 +10,8 @@ import { pathToFileURL } from 'node:url'
 import * as echarts from 'echarts'
 import type { Comparison } from '../../../api/log'
 import { APP_VERSION } from '../../version'
-import { resultsTable } from './table'
+import { tableHeader } from './table'
+import { cellMarkText, cellValueText, verdictText, type ResultsTable } from '../../../api/results-table'
 import { formatEpsilon } from '../../../api/epsilon'
 
 const esc = (s: unknown): string => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
@@ -85,12 +86,13 @@ th{background:#f1f3f6}td.n{text-align:right}figure{margin:1em 0;break-inside:avo
 .verdict-yes{color:#b00020;font-weight:600}.verdict-possible{color:#a05a00;font-weight:600}.differs{background:#fff5d6}
 @media print{body{margin:0}h2{break-after:avoid}}`
 
-export function renderReport(cmp: Comparison, options: { title?: string; maxMetricCharts?: number } = {}): string {
+export function renderReport(cmp: Comparison, t: ResultsTable, options: { title?: string; maxMetricCharts?: number } = {}): string {
   const title = options.title ?? `AdvLab comparison of ${cmp.runs.length} run${cmp.runs.length === 1 ? '' : 's'}`
-  const t = resultsTable(cmp)
   const verdictCell = (v: string): string => `<span class="verdict-${esc(v)}">${esc(v)}</span>`
-  const stat = (s: { mean: number; std: number; n: number } | null): string => (s ? (s.n > 1 ? `${pct(s.mean)} ± ${pct(s.std)}` : pct(s.mean)) : '—')
-  const results = table(t.header, t.rows.map((r) => [esc(r.label), String(r.n), ...r.cells.map(stat), verdictCell(r.verdict)]))
+  // The value and its marks in separate elements, the way the Compare screen shows them.
+  const cell = (c: ResultsTable['rows'][number]['cells'][number]): string =>
+    `<span class="value">${esc(cellValueText(c))}</span>${cellMarkText(c) ? ` <span class="mark">${esc(cellMarkText(c))}</span>` : ''}`
+  const results = table(tableHeader(t), t.rows.map((r) => [esc(r.label), String(r.runIds.length), ...r.cells.map(cell), verdictCell(verdictText(r.verdict))])).replace('<table>', '<table id="results">')
   const runs = table(
     ['id', 'name', 'status', 'dataset', 'model', 'defence', 'seed', 'tags', 'note'],
     cmp.runs.map((r) => [String(r.id), esc(r.name) + (r.starred ? ' ★' : ''), esc(r.status), esc(r.dataset ?? '—'), esc(r.arch ?? '—'), esc(r.defence), String(r.seed), esc(r.tags.join(', ')), esc(r.note)])
