@@ -49,13 +49,49 @@ export class UnpickleError extends Error {}
 
 const RECONSTRUCT = new Set(['numpy.core.multiarray._reconstruct', 'numpy._core.multiarray._reconstruct'])
 
+/** Names of the opcodes we read, for messages ("APPEND (opcode 0x61 at byte 5) …"). */
+const OPCODE_NAMES: Record<number, string> = {
+  0x80: 'PROTO', 0x95: 'FRAME', 0x7d: 'EMPTY_DICT', 0x5d: 'EMPTY_LIST', 0x29: 'EMPTY_TUPLE', 0x28: 'MARK',
+  0x75: 'SETITEMS', 0x73: 'SETITEM', 0x65: 'APPENDS', 0x61: 'APPEND', 0x74: 'TUPLE', 0x85: 'TUPLE1', 0x86: 'TUPLE2',
+  0x87: 'TUPLE3', 0x55: 'SHORT_BINSTRING', 0x54: 'BINSTRING', 0x43: 'SHORT_BINBYTES', 0x42: 'BINBYTES', 0x8e: 'BINBYTES8',
+  0x8c: 'SHORT_BINUNICODE', 0x58: 'BINUNICODE', 0x8d: 'BINUNICODE8', 0x4b: 'BININT1', 0x4d: 'BININT2', 0x4a: 'BININT',
+  0x8a: 'LONG1', 0x47: 'BINFLOAT', 0x4e: 'NONE', 0x88: 'NEWTRUE', 0x89: 'NEWFALSE', 0x71: 'BINPUT', 0x72: 'LONG_BINPUT',
+  0x94: 'MEMOIZE', 0x68: 'BINGET', 0x6a: 'LONG_BINGET', 0x63: 'GLOBAL', 0x93: 'STACK_GLOBAL', 0x52: 'REDUCE', 0x81: 'NEWOBJ',
+  0x62: 'BUILD', 0x2e: 'STOP'
+}
+
+/**
+ * Python's name for what a value is, for messages. Lists and tuples are both JS arrays here (a
+ * pickle cannot tell us which one a CIFAR file meant), so both read as "a list".
+ */
+export function pyTypeName(value: unknown): string {
+  if (value === null) return 'None'
+  if (value === undefined) return 'nothing'
+  if (typeof value === 'boolean') return 'a bool'
+  if (typeof value === 'number') return Number.isInteger(value) ? 'an int' : 'a float'
+  if (typeof value === 'string') return 'a str'
+  if (value instanceof PyBytes) return 'bytes'
+  if (Array.isArray(value)) return 'a list'
+  if (value instanceof Map) return 'a dict'
+  if (value instanceof NdArray) return 'a numpy array'
+  if (value instanceof Dtype) return 'a numpy dtype'
+  if (value instanceof PyGlobal) return `the global ${value.qualified}`
+  if (value instanceof PyObject) return `a ${value.cls.qualified} object`
+  return typeof value
+}
+
 export function unpickle(input: Uint8Array): unknown {
   const buf = Buffer.from(input.buffer, input.byteOffset, input.byteLength)
   let pos = 0
+  let op = 0
+  let opPos = 0
   const stack: unknown[] = []
   const marks: number[] = []
   const memo = new Map<number, unknown>()
 
+  /** An error about the current opcode's operands: "APPEND (opcode 0x61 at byte 5) <problem>". */
+  const fail = (problem: string) =>
+    new UnpickleError(`${OPCODE_NAMES[op] ?? 'opcode'} (opcode 0x${op.toString(16).padStart(2, '0')} at byte ${opPos}) ${problem}`)
   const need = (n: number) => {
     if (pos + n > buf.length) throw new UnpickleError(`the pickle ends early, after ${buf.length} bytes (truncated)`)
   }
@@ -83,22 +119,42 @@ export function unpickle(input: Uint8Array): unknown {
     return text
   }
   const pop = () => {
-    if (stack.length === 0) throw new UnpickleError('the pickle pops from an empty stack')
+    if (stack.length === 0 || stack.length <= (marks[marks.length - 1] ?? -1)) throw fail('pops from an empty stack')
     return stack.pop()
   }
   const popMark = () => {
     const mark = marks.pop()
-    if (mark === undefined) throw new UnpickleError('the pickle has no mark where one is needed')
+    if (mark === undefined) throw fail('has no mark where one is needed')
     return stack.splice(mark)
   }
-  const top = () => stack[stack.length - 1]
+  const top = () => {
+    if (stack.length === 0) throw fail('pops from an empty stack')
+    return stack[stack.length - 1]
+  }
+  const put = (key: number) => {
+    if (stack.length === 0) throw fail('stores the top of an empty stack')
+    memo.set(key, stack[stack.length - 1])
+  }
+  const list = (target: unknown): unknown[] => {
+    if (!Array.isArray(target)) throw fail(`adds to ${pyTypeName(target)}; it can only add to a list`)
+    return target
+  }
   const setItems = (dict: unknown, items: unknown[]) => {
-    if (!(dict instanceof Map)) throw new UnpickleError('the pickle sets items on something that is not a dict')
+    if (!(dict instanceof Map)) throw fail(`sets items on ${pyTypeName(dict)}; it can only set items on a dict`)
+    if (items.length % 2 !== 0) throw fail(`has ${items.length} values between its mark and itself; keys and values come in pairs`)
     for (let i = 0; i + 1 < items.length; i += 2) dict.set(dictKey(items[i]), items[i + 1])
+  }
+  const callWith = () => {
+    const args = pop()
+    const callable = pop()
+    if (!(callable instanceof PyGlobal)) throw fail(`calls ${pyTypeName(callable)}, which is not a class or function`)
+    if (!Array.isArray(args)) throw fail(`calls ${callable.qualified} with ${pyTypeName(args)} as its arguments; expected a tuple`)
+    return call(callable, args, fail)
   }
 
   for (;;) {
-    const op = u8()
+    opPos = pos
+    op = u8()
     switch (op) {
       case 0x80: u8(); break // PROTO
       case 0x95: u64(); break // FRAME: framing only matters for streaming readers
@@ -108,8 +164,8 @@ export function unpickle(input: Uint8Array): unknown {
       case 0x28: marks.push(stack.length); break // MARK (
       case 0x75: { const items = popMark(); setItems(top(), items); break } // SETITEMS u
       case 0x73: { const v = pop(); const k = pop(); setItems(top(), [k, v]); break } // SETITEM s
-      case 0x65: { const items = popMark(); (top() as unknown[]).push(...items); break } // APPENDS e
-      case 0x61: { const v = pop(); (top() as unknown[]).push(v); break } // APPEND a
+      case 0x65: { const items = popMark(); list(top()).push(...items); break } // APPENDS e
+      case 0x61: { const v = pop(); list(top()).push(v); break } // APPEND a
       case 0x74: stack.push(popMark()); break // TUPLE t
       case 0x85: stack.push([pop()]); break // TUPLE1
       case 0x86: { const b = pop(); const a = pop(); stack.push([a, b]); break } // TUPLE2
@@ -130,22 +186,31 @@ export function unpickle(input: Uint8Array): unknown {
       case 0x4e: stack.push(null); break // NONE N
       case 0x88: stack.push(true); break // NEWTRUE
       case 0x89: stack.push(false); break // NEWFALSE
-      case 0x71: memo.set(u8(), top()); break // BINPUT q
-      case 0x72: memo.set(i32(), top()); break // LONG_BINPUT r
-      case 0x94: memo.set(memo.size, top()); break // MEMOIZE
+      case 0x71: put(u8()); break // BINPUT q
+      case 0x72: put(i32()); break // LONG_BINPUT r
+      case 0x94: put(memo.size); break // MEMOIZE
       case 0x68: stack.push(fromMemo(memo, u8())); break // BINGET h
       case 0x6a: stack.push(fromMemo(memo, i32())); break // LONG_BINGET j
       case 0x63: { const module = line(); stack.push(new PyGlobal(module, line())); break } // GLOBAL c
-      case 0x93: { const name = pop(); const module = pop(); stack.push(new PyGlobal(String(module), String(name))); break } // STACK_GLOBAL
-      case 0x52: { const args = pop() as unknown[]; stack.push(call(pop(), args)); break } // REDUCE R
-      case 0x81: { const args = pop() as unknown[]; stack.push(call(pop(), args)); break } // NEWOBJ
-      case 0x62: { const state = pop(); build(top(), state); break } // BUILD b
+      case 0x93: { // STACK_GLOBAL
+        const name = pop()
+        const module = pop()
+        if (typeof module !== 'string' || typeof name !== 'string')
+          throw fail(`names a module ${pyTypeName(module).replace(/^an? /, '')} and a class ${pyTypeName(name).replace(/^an? /, '')}; expected two strings`)
+        stack.push(new PyGlobal(module, name))
+        break
+      }
+      case 0x52: stack.push(callWith()); break // REDUCE R
+      case 0x81: stack.push(callWith()); break // NEWOBJ
+      case 0x62: { const state = pop(); build(top(), state, fail); break } // BUILD b
       case 0x2e: return pop() // STOP .
       default:
         throw new UnpickleError(`unsupported pickle opcode 0x${op.toString(16).padStart(2, '0')} at byte ${pos - 1}`)
     }
   }
 }
+
+type Fail = (problem: string) => UnpickleError
 
 function fromMemo(memo: Map<number, unknown>, key: number): unknown {
   if (!memo.has(key)) throw new UnpickleError(`the pickle refers to memo entry ${key}, which was never stored`)
@@ -164,23 +229,35 @@ function dictKey(key: unknown): unknown {
   return key instanceof PyBytes ? key.text() : key
 }
 
-function call(callable: unknown, args: unknown[]): unknown {
-  if (!(callable instanceof PyGlobal)) throw new UnpickleError('the pickle calls something that is not a class or function')
+function call(callable: PyGlobal, args: unknown[], fail: Fail): unknown {
   if (RECONSTRUCT.has(callable.qualified)) return new NdArray()
-  if (callable.qualified === 'numpy.dtype') return new Dtype(textOf(args[0]))
+  if (callable.qualified === 'numpy.dtype') {
+    if (!(args[0] instanceof PyBytes) && typeof args[0] !== 'string') throw fail(`calls numpy.dtype with ${pyTypeName(args[0])} for its type; expected a string`)
+    return new Dtype(textOf(args[0]))
+  }
   // Python 3 writes bytes as _codecs.encode(text, 'latin1') under protocol 2.
   if (callable.qualified === '_codecs.encode' && typeof args[0] === 'string')
     return new PyBytes(Buffer.from(args[0], (textOf(args[1]) || 'latin1') === 'latin1' ? 'latin1' : 'utf8'))
   return new PyObject(callable, args)
 }
 
-function build(target: unknown, state: unknown): void {
+const NDARRAY_STATE = 'expected a tuple (version, shape, dtype, Fortran order, data)'
+
+function build(target: unknown, state: unknown, fail: Fail): void {
   if (target instanceof NdArray) {
     // ndarray.__setstate__: (version, shape, dtype, is_fortran, rawdata)
-    const parts = state as unknown[]
-    const [shape, dtype, fortran, raw] = parts.length === 5 ? parts.slice(1) : parts
-    target.shape = (shape as number[]).map(Number)
-    target.dtype = dtype instanceof Dtype ? dtype.descr : String(dtype)
+    if (!Array.isArray(state) || (state.length !== 4 && state.length !== 5))
+      throw fail(`gives a numpy array the state ${Array.isArray(state) ? `a tuple of ${state.length} values` : describeValue(state)}; ${NDARRAY_STATE}`)
+    const [shape, dtype, fortran, raw] = state.length === 5 ? state.slice(1) : state
+    if (!Array.isArray(shape)) throw fail(`gives a numpy array the shape ${describeValue(shape)}; expected a tuple of sizes`)
+    if (!shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0))
+      throw fail(`gives a numpy array the shape (${shape.map(describeValue).join(', ')}); every size must be a whole number ≥ 0`)
+    if (!(dtype instanceof Dtype) && !(dtype instanceof PyBytes) && typeof dtype !== 'string')
+      throw fail(`gives a numpy array the dtype ${describeValue(dtype)}; expected a numpy dtype`)
+    if (typeof fortran !== 'boolean' && typeof fortran !== 'number')
+      throw fail(`gives a numpy array the Fortran-order flag ${describeValue(fortran)}; expected True or False`)
+    target.shape = shape as number[]
+    target.dtype = dtype instanceof Dtype ? dtype.descr : textOf(dtype)
     target.fortranOrder = Boolean(fortran)
     if (raw instanceof PyBytes) target.data = raw.bytes
     else if (typeof raw === 'string') target.data = Buffer.from(raw, 'latin1')
@@ -189,7 +266,17 @@ function build(target: unknown, state: unknown): void {
   }
   if (target instanceof Dtype) return // byte order and flags: irrelevant for single bytes
   if (target instanceof PyObject) target.state = state
-  else if (target instanceof Map && state instanceof Map) for (const [k, v] of state) target.set(k, v)
+  else if (target instanceof Map) {
+    if (state instanceof Map) for (const [k, v] of state) target.set(k, v)
+    else if (state !== null) throw fail(`gives a dict the state ${describeValue(state)}; expected a dict`)
+  } else throw fail(`gives a state to ${pyTypeName(target)}, which cannot take one`)
+}
+
+/** A value in a message: numbers and None as Python prints them, anything else by its type. */
+function describeValue(value: unknown): string {
+  if (value === null) return 'None'
+  if (typeof value === 'number') return `${value} (${pyTypeName(value)})`
+  return pyTypeName(value)
 }
 
 function textOf(value: unknown): string {
