@@ -13,8 +13,16 @@ import { requireFile } from './files'
 
 const TODO = 'Copy or extract the file again; it must be a CIFAR batch written by Python’s pickle.'
 
+/**
+ * A pickle is read whole, so its size is capped: CIFAR-100's train file, the largest, is 155 MB.
+ * 1 GiB leaves room for re-saved batches without letting a stray huge file exhaust memory.
+ */
+export const MAX_PICKLE_BYTES = 2 ** 30
+
 export async function readPickledDict(file: string): Promise<Map<unknown, unknown>> {
-  await requireFile(file)
+  const stats = await requireFile(file)
+  if (stats.size > MAX_PICKLE_BYTES)
+    throw badFile(file, `is ${count(stats.size)} bytes; AdvLab reads CIFAR pickles of at most ${count(MAX_PICKLE_BYTES)} bytes (1 GiB)`, 'Check that this is a CIFAR batch file.')
   let bytes: Buffer
   try {
     bytes = await fs.promises.readFile(file)
