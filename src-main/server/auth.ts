@@ -8,9 +8,8 @@ export function newToken(): string {
 }
 
 /** The token a request carries: `?token=` in the URL or the cookie set by the first page load. */
-export function tokenOf(req: IncomingMessage): string | null {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-  const fromQuery = url.searchParams.get('token')
+export function tokenOf(req: IncomingMessage, query: URLSearchParams): string | null {
+  const fromQuery = query.get('token')
   if (fromQuery) return fromQuery
   const cookie = req.headers.cookie ?? ''
   for (const part of cookie.split(';')) {

@@ -1,16 +1,24 @@
 /**
  * Serve mode: the renderer and the lab service in one Node process, on 127.0.0.1 only.
  * Every HTTP request and WebSocket must carry the per-start token (in the URL once, then as a
- * same-site cookie); anything else is refused with 401.
+ * same-site cookie), name this server in its Host header, and — for a WebSocket opened by a page —
+ * come from exactly the origin the app is served on. Anything a client sends, however malformed,
+ * is answered (400, 401, 403, 404, 405 …, always with the security headers) or ends that one
+ * connection; it never reaches the process.
  */
 import http from 'node:http'
+import type { Duplex } from 'node:stream'
 import type { AddressInfo } from 'node:net'
-import { WebSocketServer, type WebSocket } from 'ws'
+import { WebSocketServer } from 'ws'
 import { LabService } from '../lab/service'
-import { WS_PATH, type RequestFrame, type ServerFrame } from '../api/wire'
+import { WS_PATH } from '../api/wire'
 import { newToken, tokenMatches, tokenOf, TOKEN_COOKIE } from './auth'
-import { plain, serveStatic } from './static'
-import { CONTENT_SECURITY_POLICY } from './csp'
+import { serveStatic } from './static'
+import { plain, rawResponse, SECURITY_HEADERS } from './headers'
+import { parseTarget, pathProblem, printable } from './request-target'
+import { hostAllowed, originAllowed } from './origin'
+import { handshakeProblem } from './handshake'
+import { attachClient, MAX_MESSAGE_BYTES } from './ws-client'
 
 export interface ServeOptions {
   dataDir: string
@@ -18,6 +26,8 @@ export interface ServeOptions {
   /** 0 picks a free port. */
   port?: number
   token?: string
+  /** Where notes about refused connections go (stderr by default). */
+  log?: (line: string) => void
 }
 
 export interface RunningServer {
@@ -28,41 +38,80 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
+const NEEDS_TOKEN = 'AdvLab: this address needs the token printed when serve mode started.'
+const hostRefusal = (host: string | undefined, port: number) =>
+  `AdvLab answers only requests addressed to 127.0.0.1:${port} or localhost:${port}; this one was addressed to "${printable(host ?? '(no Host header)')}".`
+
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? newToken()
+  const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'))
   const lab = new LabService({ dataDir: options.dataDir })
-  const securityHeaders = {
-    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'X-Frame-Options': 'DENY'
-  }
+  let port = 0
 
   const server = http.createServer((req, res) => {
-    if (!tokenMatches(tokenOf(req), token)) return plain(res, 401, 'AdvLab: this address needs the token printed when serve mode started.')
-    if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed')
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    const cookie = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`
-    serveStatic(options.rendererDir, url.pathname, res, { ...securityHeaders, 'Set-Cookie': cookie })
+    try {
+      answerRequest(req, res)
+    } catch (error) {
+      log(`serve: a request failed unexpectedly: ${(error as Error).stack}`)
+      plain(req, res, 500, 'AdvLab: the request failed unexpectedly; the details are in the terminal running serve mode.')
+    }
   })
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 })
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    const sameOrigin = !req.headers.origin || isLoopbackOrigin(req.headers.origin)
-    if (url.pathname !== WS_PATH || !tokenMatches(tokenOf(req), token) || !sameOrigin) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n')
-      socket.destroy()
-      return
+  function answerRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const target = parseTarget(req.url)
+    if (!target) return plain(req, res, 400, `Bad request: "${printable(req.url ?? '')}" is not a path on this server.`)
+    if (!hostAllowed(req.headers.host, port)) return plain(req, res, 403, hostRefusal(req.headers.host, port))
+    if (!tokenMatches(tokenOf(req, target.searchParams), token)) return plain(req, res, 401, NEEDS_TOKEN)
+    if (req.method !== 'GET' && req.method !== 'HEAD') return plain(req, res, 405, `Method ${printable(req.method ?? '')} not allowed: the app is read with GET or HEAD.`, { Allow: 'GET, HEAD' })
+    const problem = pathProblem(target.pathname)
+    if (problem) return plain(req, res, 400, `Bad request: ${problem}.`)
+    const cookie = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`
+    serveStatic(options.rendererDir, target.pathname, req, res, { ...SECURITY_HEADERS, 'Set-Cookie': cookie })
+  }
+
+  // A request the HTTP parser cannot read (bad method, bad header, oversized headers, timeout):
+  // answer it on the raw socket when it can still be written, then close just that connection.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy()
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
+    socket.end(rawResponse(status, `Bad request: the HTTP request could not be read (${error.code ?? 'parse error'}).`))
+  })
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
+  wss.on('headers', (headers) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers.push(`${name}: ${value}`)
+  })
+  wss.on('error', (error) => log(`serve: WebSocket server error: ${error.message}`))
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    // The http module lets go of the socket here: a reset from now on must not go unheard.
+    socket.on('error', () => socket.destroy())
+    const refuse = (status: number, text: string) => {
+      if (socket.writable) socket.end(rawResponse(status, text, req.method !== 'HEAD'), () => socket.destroy())
+      else socket.destroy()
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attachClient(ws, lab))
+    try {
+      const target = parseTarget(req.url)
+      if (!target) return refuse(400, `Bad request: "${printable(req.url ?? '')}" is not a path on this server.`)
+      if (!hostAllowed(req.headers.host, port)) return refuse(403, hostRefusal(req.headers.host, port))
+      if (target.pathname !== WS_PATH) return refuse(404, `Not found: the lab's WebSocket is at ${WS_PATH}.`)
+      if (!tokenMatches(tokenOf(req, target.searchParams), token)) return refuse(401, NEEDS_TOKEN)
+      if (!originAllowed(req.headers.origin, req.headers.host, port))
+        return refuse(403, `AdvLab accepts WebSockets only from pages it served itself; this one came from "${printable(req.headers.origin ?? '')}".`)
+      const problem = handshakeProblem(req)
+      if (problem) return refuse(400, `Bad request: ${problem}.`)
+      wss.handleUpgrade(req, socket, head, (ws) => attachClient(ws, lab, log))
+    } catch (error) {
+      log(`serve: a WebSocket upgrade failed unexpectedly: ${(error as Error).stack}`)
+      refuse(500, 'AdvLab: the connection failed unexpectedly.')
+    }
   })
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
   })
-  const port = (server.address() as AddressInfo).port
+  server.on('error', (error) => log(`serve: server error: ${error.message}`))
+  port = (server.address() as AddressInfo).port
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
@@ -71,38 +120,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     async close() {
       for (const client of wss.clients) client.terminate()
       await new Promise<void>((resolve) => wss.close(() => resolve()))
+      server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await lab.close()
     }
   }
-}
-
-function isLoopbackOrigin(origin: string): boolean {
-  try {
-    const { hostname } = new URL(origin)
-    return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]'
-  } catch {
-    return false
-  }
-}
-
-/** One WebSocket client: requests in, answers and every event out. */
-function attachClient(ws: WebSocket, lab: LabService): void {
-  const send = (frame: ServerFrame) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
-  }
-  const unsubscribe = lab.subscribe((event, data) => send({ event, data }))
-  ws.on('close', unsubscribe)
-  ws.on('message', async (raw) => {
-    let frame: RequestFrame
-    try {
-      frame = JSON.parse(String(raw))
-    } catch {
-      return send({ id: -1, ok: false, error: { code: 'invalid_params', message: 'The message was not valid JSON.' } })
-    }
-    if (typeof frame?.id !== 'number' || typeof frame.method !== 'string') {
-      return send({ id: typeof frame?.id === 'number' ? frame.id : -1, ok: false, error: { code: 'invalid_params', message: 'A request needs a numeric "id" and a "method" name.' } })
-    }
-    send({ id: frame.id, ...(await lab.handle(frame.method, frame.params)) })
-  })
 }

@@ -1,6 +1,14 @@
-import fs from 'node:fs'
+/**
+ * The built renderer, served by `send` (the static file server behind Express): it decodes and
+ * normalises the path, refuses `..` and NUL with 403/400, answers HEAD without a body and streams
+ * files with their errors handled. On top of it: the SPA fallback (a path that names no file is a
+ * route of the renderer's router, so it gets index.html), our headers on every answer, and our
+ * own content types (text/javascript, as browsers and the CSP expect).
+ */
 import path from 'node:path'
-import type { ServerResponse } from 'node:http'
+import send from 'send'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { plain } from './headers'
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -15,24 +23,42 @@ const MIME: Record<string, string> = {
   '.wasm': 'application/wasm'
 }
 
-/** Serves a file of the built renderer; the path can never leave `root`. */
-export function serveStatic(root: string, urlPath: string, res: ServerResponse, headers: Record<string, string>): void {
-  const relative = decodeURIComponent(urlPath === '/' ? '/index.html' : urlPath)
-  const file = path.resolve(root, '.' + relative)
-  if (file !== root && !file.startsWith(root + path.sep)) return plain(res, 403, 'Forbidden')
-  fs.stat(file, (error, stat) => {
-    // Unknown paths fall back to the app shell: the renderer's router owns them.
-    const target = !error && stat.isFile() ? file : path.join(root, 'index.html')
-    const type = MIME[path.extname(target)] ?? 'application/octet-stream'
-    fs.readFile(target, (readError, body) => {
-      if (readError) return plain(res, 404, 'Not found')
-      res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-cache', ...headers })
-      res.end(body)
-    })
-  })
+const ERRORS: Record<number, string> = {
+  400: 'Bad request: the path could not be read.',
+  403: 'Forbidden: that path leaves the app’s folder.',
+  404: 'Not found: the renderer is not built here (run "npm run build").'
 }
 
-export function plain(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' })
-  res.end(text + '\n')
+/**
+ * Serves `pathname` (still percent-encoded) from `root`; `headers` go on every answer.
+ * Unknown paths fall back to index.html: the renderer's router owns them.
+ */
+export function serveStatic(root: string, pathname: string, req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): void {
+  sendOne(root, pathname, req, res, headers, true)
+}
+
+function sendOne(root: string, pathname: string, req: IncomingMessage, res: ServerResponse, headers: Record<string, string>, fallback: boolean): void {
+  const fallBack = () => (fallback ? sendOne(root, '/index.html', req, res, headers, false) : plain(req, res, 404, ERRORS[404], headers))
+  const stream = send(req, pathname === '/' ? '/index.html' : pathname, {
+    root,
+    index: false,
+    dotfiles: 'ignore',
+    etag: false,
+    lastModified: false,
+    cacheControl: false,
+    acceptRanges: false
+  })
+  stream.on('headers', (response: ServerResponse, file: string) => {
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value)
+    response.setHeader('Cache-Control', 'no-cache')
+    response.setHeader('Content-Type', MIME[path.extname(file)] ?? 'application/octet-stream')
+  })
+  // A folder is no file of the app: the router's, like any other unknown path.
+  stream.on('directory', fallBack)
+  stream.on('error', (error: { status?: number; statusCode?: number }) => {
+    const status = error.status ?? error.statusCode ?? 500
+    if (status === 404 && !res.headersSent) return fallBack()
+    plain(req, res, status, ERRORS[status] ?? 'The file could not be read.', headers)
+  })
+  stream.pipe(res)
 }
