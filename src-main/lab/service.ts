@@ -15,7 +15,7 @@ import { logEvent } from './store/events'
 import { JobQueue } from './jobs/queue'
 import { resolveJobInputs } from './jobs/inputs'
 import { readSettings } from './settings'
-import { markInterruptedRuns, setRunStatus } from './store/runs'
+import { repairGhostRuns, setRunStatus } from './store/runs'
 
 export interface LabOptions extends OpenOptions {
   dataDir: string
@@ -63,8 +63,13 @@ export class LabService {
         await jobs.enqueue(spec, opts.priority).done
       }
     }
-    for (const id of markInterruptedRuns(log.db)) {
-      logEvent(log.db, id, 'warn', 'AdvLab stopped while this run was in progress; it is marked interrupted and can be resumed from its last checkpoint.')
+    // Start-up repair: a run left queued or running by a dead process has no job and never will.
+    for (const { id, was } of repairGhostRuns(log.db)) {
+      const message =
+        was === 'queued'
+          ? 'AdvLab stopped before this run started; it is marked interrupted and can be resumed.'
+          : 'AdvLab stopped while this run was in progress; it is marked interrupted and can be resumed from its last checkpoint.'
+      logEvent(log.db, id, 'warn', message)
     }
     if (log.setAside) {
       logEvent(log.db, null, 'warn', `The previous log could not be used (${log.setAside.reason}); it was set aside at ${log.setAside.path} and a fresh log was started.`)

@@ -49,14 +49,15 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value)
 }
 
+/** A new run, `queued` and owned by this process (runner_pid), which will run it. */
 export function createRun(db: Database.Database, run: NewRun): number {
   const now = new Date().toISOString()
   const { lastInsertRowid } = db
     .prepare(
-      `INSERT INTO runs (project_id, dataset_id, name, kind, status, config_json, config_hash, seed, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`
+      `INSERT INTO runs (project_id, dataset_id, name, kind, status, config_json, config_hash, seed, created_at, updated_at, runner_pid)
+       VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`
     )
-    .run(run.projectId ?? null, run.datasetId ?? null, run.name, run.kind, JSON.stringify(run.config), configHash(run.config), run.seed, now, now)
+    .run(run.projectId ?? null, run.datasetId ?? null, run.name, run.kind, JSON.stringify(run.config), configHash(run.config), run.seed, now, now, process.pid)
   return Number(lastInsertRowid)
 }
 
@@ -99,7 +100,10 @@ export function listRuns(
   return (db.prepare(sql).all(...args, filter.limit) as RunRow[]).map(toSummary)
 }
 
-/** Moves a run to a new status, stamping start/finish times and the error, if any. */
+/**
+ * Moves a run to a new status, stamping start/finish times and the error, if any. A queued or
+ * running run records this process as its runner, so a restart can tell a ghost from a live run.
+ */
 export function setRunStatus(
   db: Database.Database,
   id: number,
@@ -114,24 +118,42 @@ export function setRunStatus(
        finished_at = CASE WHEN ? THEN ? WHEN ? = 'running' THEN NULL ELSE finished_at END,
        error = CASE WHEN ? THEN ? WHEN ? = 'running' THEN NULL ELSE error END,
        backend = COALESCE(?, backend),
-       runner_pid = CASE WHEN ? = 'running' THEN ? ELSE NULL END
+       runner_pid = CASE WHEN ? IN ('queued', 'running') THEN ? ELSE NULL END
      WHERE id = ?`
   ).run(status, now, status, now, finished ? 1 : 0, now, status, extra.error !== undefined ? 1 : 0, extra.error ?? null, status, extra.backend ?? null, status, process.pid, id)
 }
 
+export const INTERRUPTED_WHILE_RUNNING = 'AdvLab stopped while this run was in progress; resume it to continue from its last checkpoint.'
+export const INTERRUPTED_WHILE_QUEUED = 'AdvLab stopped before this run started; resume it to run it.'
+
 /**
- * Runs left `running` by a process that no longer exists (killed, crashed, power loss) become
- * `interrupted`, resumable from their last checkpoint. Runs of a live process (another AdvLab
- * sharing this log) are left alone. Returns the ids marked.
+ * Runs left `queued` or `running` by a process that no longer exists (killed, crashed, power loss)
+ * become `interrupted`, resumable from their last checkpoint; no job will ever pick them up, and
+ * left as they were they would block cancel, export and restore forever. Runs of a live process
+ * (another AdvLab sharing this log) are left alone; a run with no recorded process (written by an
+ * older AdvLab) or recorded by this very process (which has just started, so has no jobs yet) is a
+ * ghost. Returns the ids marked, with the status each was found in.
  */
-export function markInterruptedRuns(db: Database.Database, isAlive: (pid: number) => boolean = processIsAlive): number[] {
-  const candidates = db.prepare("SELECT id, runner_pid FROM runs WHERE status = 'running'").all() as { id: number; runner_pid: number | null }[]
+export function repairGhostRuns(db: Database.Database, isAlive: (pid: number) => boolean = processIsAlive): Array<{ id: number; was: 'queued' | 'running' }> {
+  const candidates = db.prepare("SELECT id, status, runner_pid FROM runs WHERE status IN ('queued', 'running')").all() as {
+    id: number
+    status: 'queued' | 'running'
+    runner_pid: number | null
+  }[]
   const rows = candidates.filter((r) => r.runner_pid === null || r.runner_pid === process.pid || !isAlive(r.runner_pid))
-  const mark = db.prepare(
-    "UPDATE runs SET status = 'interrupted', updated_at = ?, error = 'AdvLab stopped while this run was in progress; resume it to continue from its last checkpoint.' WHERE id = ?"
-  )
-  db.transaction(() => rows.forEach((r) => mark.run(new Date().toISOString(), r.id)))()
-  return rows.map((r) => r.id)
+  const mark = db.prepare("UPDATE runs SET status = 'interrupted', updated_at = ?, finished_at = COALESCE(finished_at, ?), error = ?, runner_pid = NULL WHERE id = ? AND status = ?")
+  db.transaction(() => {
+    for (const r of rows) {
+      const now = new Date().toISOString()
+      mark.run(now, now, r.status === 'queued' ? INTERRUPTED_WHILE_QUEUED : INTERRUPTED_WHILE_RUNNING, r.id, r.status)
+    }
+  })()
+  return rows.map((r) => ({ id: r.id, was: r.status }))
+}
+
+/** repairGhostRuns, for callers that only need the ids. */
+export function markInterruptedRuns(db: Database.Database, isAlive: (pid: number) => boolean = processIsAlive): number[] {
+  return repairGhostRuns(db, isAlive).map((r) => r.id)
 }
 
 export function processIsAlive(pid: number): boolean {

@@ -1,7 +1,7 @@
-/** Runs found `running` at start-up: interrupted when their process is gone, left alone when it lives. */
+/** Runs found `queued` or `running` at start-up: interrupted when their process is gone, left alone when it lives. */
 import { afterEach, describe, expect, it } from 'vitest'
-import { getRun, markInterruptedRuns } from '../../../src-main/lab/store/runs'
-import { addRun, freshLog, type Lab } from './fixtures'
+import { createRun, getRun, markInterruptedRuns, setRunStatus } from '../../../src-main/lab/store/runs'
+import { addRun, baseConfig, freshLog, type Lab } from './fixtures'
 
 let lab: Lab
 afterEach(() => lab?.cleanup())
@@ -22,5 +22,31 @@ describe('markInterruptedRuns', () => {
     expect(getRun(lab.db, dead).status).toBe('interrupted')
     expect(getRun(lab.db, dead).error).toMatch(/resume it/)
     expect(getRun(lab.db, done).status).toBe('completed')
+  })
+})
+
+describe('markInterruptedRuns and queued runs', () => {
+  it('marks queued runs of dead or unknown processes interrupted, saying they never started, and leaves a live process’s queued run queued', () => {
+    lab = freshLog()
+    const add = (name: string, pid: number | null) => {
+      const id = createRun(lab.db, { name, kind: 'train', config: baseConfig(), seed: 0 })
+      lab.db.prepare('UPDATE runs SET runner_pid = ? WHERE id = ?').run(pid, id)
+      return id
+    }
+    const live = add('queued by a live process', 1)
+    const dead = add('queued by a killed process', 2 ** 22 + 1)
+    const unknown = add('queued by an older AdvLab', null)
+    expect(markInterruptedRuns(lab.db).sort()).toEqual([dead, unknown])
+    expect(getRun(lab.db, live).status).toBe('queued')
+    expect(getRun(lab.db, dead).status).toBe('interrupted')
+    expect(getRun(lab.db, dead).error).toBe('AdvLab stopped before this run started; resume it to run it.')
+  })
+
+  it('records the creating process on a queued run, so another AdvLab sharing the log can tell it is alive', () => {
+    lab = freshLog()
+    const id = createRun(lab.db, { name: 'fresh', kind: 'train', config: baseConfig(), seed: 0 })
+    expect(lab.db.prepare('SELECT runner_pid FROM runs WHERE id = ?').pluck().get(id)).toBe(process.pid)
+    setRunStatus(lab.db, id, 'queued', { error: null })
+    expect(lab.db.prepare('SELECT runner_pid FROM runs WHERE id = ?').pluck().get(id)).toBe(process.pid)
   })
 })
