@@ -16,6 +16,7 @@ import { JobQueue } from './jobs/queue'
 import { resolveJobInputs } from './jobs/inputs'
 import { readSettings } from './settings'
 import { repairGhostRuns, setRunStatus } from './store/runs'
+import { cleanBackupDebris } from './store/backup'
 
 export interface LabOptions extends OpenOptions {
   dataDir: string
@@ -70,6 +71,10 @@ export class LabService {
           ? 'AdvLab stopped before this run started; it is marked interrupted and can be resumed.'
           : 'AdvLab stopped while this run was in progress; it is marked interrupted and can be resumed from its last checkpoint.'
       logEvent(log.db, id, 'warn', message)
+    }
+    // A backup killed mid-copy left a partial file (and its journal) wherever it was going.
+    for (const partial of cleanBackupDebris(options.dataDir)) {
+      logEvent(log.db, null, 'info', `Removed ${partial}, the partial copy of a backup that was interrupted.`)
     }
     if (log.setAside) {
       logEvent(log.db, null, 'warn', `The previous log could not be used (${log.setAside.reason}); it was set aside at ${log.setAside.path} and a fresh log was started.`)

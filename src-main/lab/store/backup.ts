@@ -10,18 +10,118 @@ import Database from 'better-sqlite3'
 import { LabError } from '../../api/errors'
 import { APPLICATION_ID } from './open'
 import { migrations } from './migrations'
-import { markInterruptedRuns } from './runs'
+import { markInterruptedRuns, processIsAlive } from './runs'
+
+/*
+ * Temporary files. A copy is written to `<target>.partial-<pid>` (plus the SQLite journal SQLite
+ * keeps beside it while copying) and renamed into place when complete, so a backup file is never
+ * half-written. A process killed mid-copy cannot clean up, so:
+ *  - before copying, a marker `.backup-in-progress-<pid>-<n>` naming the partial file is written in
+ *    the data directory, and removed when the copy has ended either way;
+ *  - at start-up (cleanBackupDebris) and before every backup, partial files and markers of
+ *    processes that no longer exist are deleted, wherever the backup was going.
+ */
+const MARKER_PREFIX = '.backup-in-progress-'
+const PARTIAL_NAME = /\.partial-(\d+)(?:-journal|-wal|-shm)?$/
+const SIDECARS = ['', '-journal', '-wal', '-shm']
+/** Partial files being written by this process right now: never stale, whatever their pid says. */
+const copying = new Set<string>()
+let markerCount = 0
+
+/** Deletes a partial copy and its SQLite side files; only regular files, never a folder. */
+function removePartial(tmp: string): void {
+  for (const suffix of SIDECARS) {
+    try {
+      if (fs.lstatSync(tmp + suffix).isFile()) fs.unlinkSync(tmp + suffix)
+    } catch {
+      // Already gone, or not ours to delete.
+    }
+  }
+}
+
+const isStale = (pid: number, tmp: string) => !copying.has(tmp) && (pid === process.pid || !processIsAlive(pid))
+
+/** Partial copies in `dir` left by processes that no longer run. Returns the names removed. */
+export function removeStalePartials(dir: string): string[] {
+  let names: string[]
+  try {
+    names = fs.readdirSync(dir)
+  } catch {
+    return []
+  }
+  const removed: string[] = []
+  for (const name of names) {
+    const match = PARTIAL_NAME.exec(name)
+    if (!match) continue
+    const tmp = path.join(dir, name.slice(0, match.index + `.partial-${match[1]}`.length))
+    if (!isStale(Number(match[1]), tmp)) continue
+    removePartial(tmp)
+    removed.push(name)
+  }
+  return removed
+}
+
+/**
+ * Start-up repair: every unfinished backup recorded in `dataDir` whose process is gone has its
+ * partial copy (wherever it was going) and its marker deleted. Returns the partial paths removed.
+ */
+export function cleanBackupDebris(dataDir: string): string[] {
+  let names: string[]
+  try {
+    names = fs.readdirSync(dataDir)
+  } catch {
+    return []
+  }
+  const removed: string[] = []
+  for (const name of names) {
+    if (!name.startsWith(MARKER_PREFIX)) continue
+    const marker = path.join(dataDir, name)
+    const pid = Number(/^\.backup-in-progress-(\d+)-/.exec(name)?.[1])
+    let tmp = ''
+    try {
+      tmp = fs.readFileSync(marker, 'utf8').trim()
+    } catch {
+      continue
+    }
+    if (pid && !isStale(pid, tmp)) continue
+    // Only a path of the shape we write is deleted: a marker is not a licence to delete anything else.
+    if (PARTIAL_NAME.test(tmp) && path.isAbsolute(tmp)) {
+      removePartial(tmp)
+      removed.push(tmp)
+    }
+    fs.rmSync(marker, { force: true })
+  }
+  return removed
+}
+
+/** A consistent copy of the log at `target`, written under a temporary name and renamed into place. */
+async function copyLog(db: Database.Database, target: string): Promise<void> {
+  const dataDir = path.dirname(db.name)
+  cleanBackupDebris(dataDir)
+  removeStalePartials(path.dirname(target))
+  const tmp = `${target}.partial-${process.pid}`
+  if (copying.has(tmp)) throw new LabError('conflict', `A backup to ${target} is already being written; wait for it to finish.`, 'path')
+  const marker = path.join(dataDir, `${MARKER_PREFIX}${process.pid}-${++markerCount}`)
+  copying.add(tmp)
+  try {
+    fs.writeFileSync(marker, tmp)
+    await db.backup(tmp)
+    fs.renameSync(tmp, target)
+  } finally {
+    removePartial(tmp)
+    copying.delete(tmp)
+    fs.rmSync(marker, { force: true })
+  }
+}
 
 export async function backupLog(db: Database.Database, outPath: string): Promise<{ path: string; bytes: number }> {
   const target = path.resolve(outPath)
   if (fs.existsSync(target) && fs.statSync(target).isDirectory()) throw new LabError('bad_input', `${target} is a folder; give the path of the backup file to write, e.g. ${path.join(target, 'advlab-backup.sqlite')}.`, 'path')
   fs.mkdirSync(path.dirname(target), { recursive: true })
-  const tmp = `${target}.partial-${process.pid}`
   try {
-    await db.backup(tmp)
-    fs.renameSync(tmp, target)
+    await copyLog(db, target)
   } catch (error) {
-    fs.rmSync(tmp, { force: true })
+    if (error instanceof LabError) throw error
     throw new LabError('bad_input', `Could not write the backup to ${target}: ${(error as Error).message}`, 'path')
   }
   return { path: target, bytes: fs.statSync(target).size }
@@ -58,7 +158,7 @@ export async function restoreLog(db: Database.Database, logPath: string, file: s
   const active = db.prepare("SELECT count(*) AS n FROM runs WHERE status IN ('queued', 'running')").get() as { n: number }
   if (active.n > 0) throw new LabError('conflict', `${active.n} run(s) are queued or running; cancel them or let them finish before restoring a backup.`, 'path')
   const saved = `${logPath}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`
-  await db.backup(saved)
+  await copyLog(db, saved)
   const src = new Database(source, { readonly: true, fileMustExist: true })
   try {
     // SQLite copies the pages in one write transaction on the live log: a failure rolls it back.
