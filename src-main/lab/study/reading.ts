@@ -6,8 +6,10 @@
 import type { Stat } from '../../api/log'
 import type { StudyReport, StudyRow } from '../../api/studies'
 import { formatEpsilon } from '../../api/epsilon'
+import { statText } from '../../api/results-table'
 
-const pct = (s: Stat | null): string => (s === null ? '—' : `${(s.mean * 100).toFixed(1)}%${s.n > 1 ? ` ± ${(s.std * 100).toFixed(1)}` : ''}`)
+/** mean ± std in the results table's words (api/results-table.ts). */
+const pct = (s: Stat | null): string => (s === null ? '—' : statText(s.mean, s.std, s.n))
 const points = (a: number, b: number): string => `${Math.abs((a - b) * 100).toFixed(1)} points`
 
 /** "1", "1 and 2", "1, 2 and 8". */

@@ -8,6 +8,7 @@ import type { Stat } from '../../api/log'
 import type { StudyReport, StudyReportFormat } from '../../api/studies'
 import { latexEscape } from '../store/export/table'
 import { formatEpsilon } from '../../api/epsilon'
+import { statText as sharedStatText } from '../../api/results-table'
 import { APP_VERSION } from '../version'
 
 const pct = (v: number): string => (v * 100).toFixed(1)
@@ -30,9 +31,9 @@ export function studyTable(r: StudyReport): StudyTable {
   return { header, rows }
 }
 
+/** The results table's words for mean ± std (api/results-table.ts), in Markdown's or LaTeX's notation. */
 function statText(s: Stat | null, pm: string, percent: string): string {
-  if (!s) return '—'
-  return s.n > 1 ? `${pct(s.mean)}${percent} ${pm} ${pct(s.std)}` : `${pct(s.mean)}${percent}`
+  return s ? sharedStatText(s.mean, s.std, s.n).replace(/±/g, pm).replace(/%/g, percent) : '—'
 }
 
 const csvField = (v: string): string => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)

@@ -36,18 +36,18 @@ function fixture(): StudyReport {
 describe('the reading', () => {
   const lines = readResult(fixture())
   it('states how far FGSM brings the baseline down', () => {
-    expect(lines[0]).toBe('Baseline reaches 95.0% ± 1.0 clean accuracy; FGSM at ε = 0.3 brings it down to 10.0% ± 2.0 (85.0 points lower); AutoAttack leaves 0.0% ± 1.0. No masking check fired (verdict no).')
+    expect(lines[0]).toBe('Baseline reaches 95.0% ± 1.0% clean accuracy; FGSM at ε = 0.3 brings it down to 10.0% ± 2.0% (85.0 points lower); AutoAttack leaves 0.0% ± 1.0%. No masking check fired (verdict no).')
   })
   it('calls a gain that AutoAttack erases masking, naming the checks that fired', () => {
     const d = lines.find((l) => l.startsWith('Defensive distillation'))!
-    expect(d).toContain('raised FGSM accuracy at ε = 0.3 from 10.0% ± 2.0 to 50.0% ± 2.0, but AutoAttack accuracy is 2.0% ± 1.0')
+    expect(d).toContain('raised FGSM accuracy at ε = 0.3 from 10.0% ± 2.0% to 50.0% ± 2.0%, but AutoAttack accuracy is 2.0% ± 1.0%')
     expect(d).toContain('FGSM overestimates it by 48.0 points; the gain is masking: checks 2 and 8 fired (Black-box or transfer beats white-box; FGSM far above AutoAttack)')
     const toy = lines.find((l) => l.startsWith('Gradient-mask toy'))!
-    expect(toy).toContain("back at the baseline's 0.0% ± 1.0")
+    expect(toy).toContain("back at the baseline's 0.0% ± 1.0%")
   })
   it('calls a gain that survives AutoAttack a gain', () => {
     const p = lines.find((l) => l.startsWith('Distill + PGD 5-step'))!
-    expect(p).toContain('AutoAttack accuracy stays at 50.0% ± 1.0')
+    expect(p).toContain('AutoAttack accuracy stays at 50.0% ± 1.0%')
     expect(p).not.toContain('masking:')
   })
   it('lists the suspects and states the budget', () => {
@@ -65,7 +65,7 @@ describe('report formats', () => {
   })
   it('Markdown: mean ± std per cell, the verdict, the reading and the fired checks', () => {
     const md = formatStudyReport(r, 'md')
-    expect(md).toContain('| Defensive distillation | 3 | 94.0% ± 1.0 | 80.0% ± 2.0 | 60.0% ± 2.0 | 50.0% ± 2.0 | 3.0% ± 0.0 | 2.0% ± 1.0 | **yes** |')
+    expect(md).toContain('| Defensive distillation | 3 | 94.0% ± 1.0% | 80.0% ± 2.0% | 60.0% ± 2.0% | 50.0% ± 2.0% | 3.0% ± 0.0% | 2.0% ± 1.0% | **yes** |')
     expect(md).toContain('- check 7, BPDA/EOT beat plain gradients (strong; 3 of 3 seeds): BPDA/EOT beat plain gradients evidence')
     expect(md).toContain(r.reading[0])
     expect(md).toContain('- study wall time: 10 min 0 s')
@@ -74,7 +74,7 @@ describe('report formats', () => {
     const csv = formatStudyReport(r, 'csv').trim().split('\n')
     expect(csv[0]).toBe('model / strategy,n,clean %,clean std %,FGSM (ε=0.1) %,FGSM (ε=0.1) std %,FGSM (ε=0.2) %,FGSM (ε=0.2) std %,FGSM (ε=0.3) %,FGSM (ε=0.3) std %,PGD (ε=0.3) %,PGD (ε=0.3) std %,AutoAttack (ε=0.3) %,AutoAttack (ε=0.3) std %,suspected gradient masking')
     expect(csv[4]).toBe('Gradient-mask toy,3,95.0,1.0,95.0,2.0,95.0,2.0,95.0,2.0,2.0,0.0,1.0,1.0,yes')
-    expect(formatStudyReport(r, 'latex')).toContain('Baseline & 3 & 95.0\\% $\\pm$ 1.0 &')
+    expect(formatStudyReport(r, 'latex')).toContain('Baseline & 3 & 95.0\\% $\\pm$ 1.0\\% &')
     const html = formatStudyReport(r, 'html')
     expect(html).toMatch(/^<!doctype html>/)
     expect(html).toContain('<svg')
