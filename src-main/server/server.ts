@@ -48,7 +48,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const lab = new LabService({ dataDir: options.dataDir })
   let port = 0
 
-  const server = http.createServer((req, res) => {
+  // requireHostHeader off: a request without Host is refused by our own check, with our headers.
+  const server = http.createServer({ requireHostHeader: false }, (req, res) => {
     try {
       answerRequest(req, res)
     } catch (error) {
@@ -60,6 +61,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   function answerRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     const target = parseTarget(req.url)
     if (!target) return plain(req, res, 400, `Bad request: "${printable(req.url ?? '')}" is not a path on this server.`)
+    if (hostHeaderCount(req) > 1) return plain(req, res, 400, 'Bad request: the request carries more than one Host header.')
     if (!hostAllowed(req.headers.host, port)) return plain(req, res, 403, hostRefusal(req.headers.host, port))
     if (!tokenMatches(tokenOf(req, target.searchParams), token)) return plain(req, res, 401, NEEDS_TOKEN)
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(req, res, 405, `Method ${printable(req.method ?? '')} not allowed: the app is read with GET or HEAD.`, { Allow: 'GET, HEAD' })
@@ -92,6 +94,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     try {
       const target = parseTarget(req.url)
       if (!target) return refuse(400, `Bad request: "${printable(req.url ?? '')}" is not a path on this server.`)
+      if (hostHeaderCount(req) > 1) return refuse(400, 'Bad request: the request carries more than one Host header.')
       if (!hostAllowed(req.headers.host, port)) return refuse(403, hostRefusal(req.headers.host, port))
       if (target.pathname !== WS_PATH) return refuse(404, `Not found: the lab's WebSocket is at ${WS_PATH}.`)
       if (!tokenMatches(tokenOf(req, target.searchParams), token)) return refuse(401, NEEDS_TOKEN)
@@ -125,4 +128,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       await lab.close()
     }
   }
+}
+
+/** Node keeps the first of several Host headers; a request that sends two is ambiguous, so refused. */
+function hostHeaderCount(req: http.IncomingMessage): number {
+  let count = 0
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i].toLowerCase() === 'host') count++
+  return count
 }

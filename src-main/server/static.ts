@@ -25,7 +25,7 @@ const MIME: Record<string, string> = {
 
 const ERRORS: Record<number, string> = {
   400: 'Bad request: the path could not be read.',
-  403: 'Forbidden: that path leaves the app’s folder.',
+  403: "Forbidden: that path leaves the app's folder.",
   404: 'Not found: the renderer is not built here (run "npm run build").'
 }
 
@@ -34,6 +34,9 @@ const ERRORS: Record<number, string> = {
  * Unknown paths fall back to index.html: the renderer's router owns them.
  */
 export function serveStatic(root: string, pathname: string, req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): void {
+  // No ETags, dates or ranges are offered (the files are small and never cached), so conditional
+  // and partial requests are answered whole instead of with 412/416.
+  for (const name of ['range', 'if-range', 'if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since']) delete req.headers[name]
   sendOne(root, pathname, req, res, headers, true)
 }
 

@@ -121,63 +121,80 @@ export interface WsOutcome {
   status: number | null
   /** The close code the server sent in a close frame, if any. */
   closeCode: number | null
+  /** The text messages the server sent, in order. */
+  messages: string[]
   /** True when the server ended the connection. */
   closed: boolean
 }
 
+export interface WsExchangeOptions {
+  timeoutMs?: number
+  /** Extra handshake headers. */
+  headers?: Record<string, string>
+  /** Ends the exchange early (the client closes) once the server's messages satisfy this. */
+  until?: (messages: string[]) => boolean
+}
+
 /**
- * Opens a WebSocket by hand, sends `frames` after the 101, and reports how the server ended the
- * connection: the close code of its close frame, if it sent one.
+ * Opens a WebSocket by hand, sends `frames` after the 101, and reports what the server sent back
+ * and how it ended the connection: the close code of its close frame, if it sent one.
  */
-export function wsExchange(port: number, token: string, frames: Buffer[], timeoutMs = 2000, headers: Record<string, string> = {}): Promise<WsOutcome> {
+export function wsExchange(port: number, token: string, frames: Buffer[], options: WsExchangeOptions = {}): Promise<WsOutcome> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1')
     let buffer = Buffer.alloc(0)
     let status: number | null = null
     let done = false
+    const outcome = (closed: boolean): WsOutcome => ({ status, closed, ...serverFrames(buffer) })
     const finish = (closed: boolean) => {
       if (done) return
       done = true
       clearTimeout(timer)
       socket.destroy()
-      resolve({ status, closeCode: closeCodeIn(buffer), closed })
+      resolve(outcome(closed))
     }
-    const timer = setTimeout(() => finish(false), timeoutMs)
+    const timer = setTimeout(() => finish(false), options.timeoutMs ?? 2000)
     socket.on('error', () => finish(true))
     socket.on('close', () => finish(true))
-    socket.on('connect', () => socket.write(wsHandshake(port, token, headers)))
+    socket.on('connect', () => socket.write(wsHandshake(port, token, options.headers)))
     socket.on('data', (chunk) => {
       if (status === null) {
         const text = chunk.toString('latin1')
         const end = text.indexOf('\r\n\r\n')
         status = Number(text.match(/^HTTP\/1\.1 (\d{3})/)?.[1] ?? 0)
-        if (status === 101) {
-          buffer = chunk.subarray(end + 4)
-          for (const frame of frames) if (!socket.destroyed) socket.write(frame)
-        }
-        return
+        if (status !== 101) return finish(true)
+        buffer = chunk.subarray(end + 4)
+        for (const frame of frames) if (!socket.destroyed) socket.write(frame)
+      } else {
+        buffer = Buffer.concat([buffer, chunk])
       }
-      buffer = Buffer.concat([buffer, chunk])
+      if (options.until?.(outcome(false).messages)) finish(false)
     })
   })
 }
 
-/** The code of the first close frame among the server's (unmasked) frames, or null. */
-function closeCodeIn(bytes: Buffer): number | null {
+/** The server's (unmasked) frames: its text messages, and the code of its close frame if any. */
+function serverFrames(bytes: Buffer): { messages: string[]; closeCode: number | null } {
+  const messages: string[] = []
   let offset = 0
   while (offset + 2 <= bytes.length) {
     const opcode = bytes[offset] & 0x0f
     let length = bytes[offset + 1] & 0x7f
     let start = offset + 2
     if (length === 126) {
+      if (offset + 4 > bytes.length) break
       length = bytes.readUInt16BE(offset + 2)
       start += 2
     } else if (length === 127) {
+      if (offset + 10 > bytes.length) break
       length = Number(bytes.readBigUInt64BE(offset + 2))
       start += 8
     }
-    if (opcode === OPCODE.close) return length >= 2 && start + 2 <= bytes.length ? bytes.readUInt16BE(start) : null
+    if (start + length > bytes.length) break
+    const payload = bytes.subarray(start, start + length)
+    if (opcode === OPCODE.close) return { messages, closeCode: length >= 2 ? payload.readUInt16BE(0) : null }
+    if (opcode === OPCODE.text) messages.push(payload.toString('utf8'))
     offset = start + length
   }
-  return null
+  return { messages, closeCode: null }
 }
