@@ -11,6 +11,7 @@ import type { Defence } from '../api/evaluation'
 import { createRun, getRun, setRunStatus } from './store/runs'
 import { latestVerdict, latestVerdicts, listEvaluations, listSampleOutcomes, listScores, summariseRepeats } from './store/evaluations'
 import { logEvent } from './store/events'
+import { requireTestImages } from './store/datasets'
 import { findAttack } from './eval/attack-registry'
 import { describeDefence } from './defences/training'
 import { formatEpsilon } from '../api/epsilon'
@@ -34,6 +35,7 @@ function requireProject(ctx: LabContext, projectId: number | undefined): void {
 
 function start(ctx: LabContext, kind: string, config: Record<string, unknown>, datasetId: number | null, seed: number, name: string, projectId: number | undefined) {
   requireProject(ctx, projectId)
+  requireTestImages(ctx.db, datasetId, kind === 'sweep' ? 'runIds' : 'runId')
   const runId = createRun(ctx.db, { projectId, datasetId, name, kind, config, seed })
   ctx.events.emit('runs.changed', { id: runId, status: 'queued' })
   void ctx.startJob(runId, kind, config, seed)
