@@ -161,7 +161,7 @@ async function surveyShape(samples: Sample[], notes: string[]): Promise<ImageSha
   const [height, width] = common.split('×').map(Number)
   const colour = probes.some((p) => p.colour)
   if (commonCount < probes.length)
-    notes.push(`${count(probes.length - commonCount)} of ${count(probes.length)} images are not ${height}×${width}; they are centre-cropped and resized to it.`)
+    notes.push(`Warning: ${count(probes.length - commonCount)} of ${count(probes.length)} images are not ${height}×${width}; they are centre-cropped and resized to it.`)
   if (colour && probes.some((p) => !p.colour)) notes.push('Grayscale images are converted to RGB, because the others are in colour.')
   return { height, width, channels: colour ? 3 : 1 }
 }

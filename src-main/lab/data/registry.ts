@@ -27,6 +27,7 @@ import { surveyDataset, PREVIEW_SAMPLES_PER_CLASS } from './survey'
 import { renderPreviewGrid } from './preview'
 import { DECODED_CACHE_LIMIT_BYTES, DecodedCacheWriter, type StagedFile } from './decoded-cache'
 import type { DatasetSource } from './source'
+import { registrationWarnings } from './warnings'
 
 export interface RegistryContext {
   db: Database.Database
@@ -80,7 +81,7 @@ export async function registerDataset(ctx: RegistryContext, request: RegisterReq
       mean: survey.mean,
       std: survey.std,
       builtin: request.builtin ?? null,
-      notes: source.notes,
+      notes: [...source.notes, ...registrationWarnings(source, survey)],
       files: sourceFiles(source),
       preview: layout,
       ...(cache ? { decodedFolder: folder } : {})

@@ -169,3 +169,19 @@ export function datasetArtifacts(db: Database.Database, datasetId: number, kind?
 export function deleteDataset(db: Database.Database, id: number): void {
   db.prepare('DELETE FROM datasets WHERE id = ?').run(id)
 }
+
+/**
+ * Attacks, evaluations and sweeps measure a model on the test split of its dataset: launched on a
+ * dataset without one, they are refused here, at launch, rather than queued to fail in the worker
+ * (where the run would end `failed` and offer a resume that can never succeed).
+ */
+export function requireTestImages(db: Database.Database, datasetId: number | null, field: string): void {
+  if (datasetId === null) return
+  const record = getDatasetRecord(db, datasetId)
+  if ((record.info.splits.test ?? 0) > 0) return
+  throw new LabError(
+    'bad_input',
+    `Dataset "${record.name}" (id ${record.id}) has no test images, and attacks, evaluations and sweeps measure a model on test images. Register the dataset again with its test files, and train on that.`,
+    field
+  )
+}

@@ -89,7 +89,7 @@ describe('ImageFolder reader', () => {
     await writeImage(path.join(root, 'b', '2.png'), 2, 12, 18, 3, 'png')
     const source = await openDataset(root)
     expect(source.shape).toEqual({ height: H, width: W, channels: 3 })
-    expect(source.notes).toContain(`1 of 3 images are not ${H}×${W}; they are centre-cropped and resized to it.`)
+    expect(source.notes).toContain(`Warning: 1 of 3 images are not ${H}×${W}; they are centre-cropped and resized to it.`)
     const read = await readSplit(source.splits[0], H * W * 3)
     expect(read.pixels.length).toBe(3 * H * W * 3)
   })
