@@ -135,7 +135,11 @@ function robustOf(results: Iterable<RunResult>): RunHeadline['robust'] {
   return { accuracy: worst.accuracy, attack: worst.attack, norm: worst.norm, epsilon: worst.epsilon, label: columnTitle(worst.attack, worst.norm, worst.epsilon) }
 }
 
-export function buildResultsTable(db: Database.Database, request: ResultsTableRequest): ResultsTable {
+/**
+ * The table of the runs asked for. `arms` replaces the grouping by config hash where a caller
+ * already knows its groups (a study's arms, labelled by the study); `ids` then lists their runs.
+ */
+export function buildResultsTable(db: Database.Database, request: ResultsTableRequest, arms?: ReadonlyArray<{ label: string; runIds: readonly number[] }>): ResultsTable {
   const o = ResultsTableRequestSchema.parse(request)
   const ids = [...new Set(o.ids)]
   const runs = loadRuns(db, ids)
@@ -145,10 +149,13 @@ export function buildResultsTable(db: Database.Database, request: ResultsTableRe
 
   const members = new Map<string, RunRow[]>()
   for (const run of runs) members.set(`${run.kind}|${run.config_hash}`, [...(members.get(`${run.kind}|${run.config_hash}`) ?? []), run])
-  const groups = [...members.values()]
+  const byId = new Map(runs.map((r) => [r.id, r]))
+  const groups = arms
+    ? arms.map((arm) => ({ label: arm.label, runs: arm.runIds.map((id) => byId.get(id)).filter((r): r is RunRow => r !== undefined) }))
+    : [...members.values()].map((group) => ({ label: commonLabel(group.map((r) => r.name)), runs: group }))
   const { columns, available } = chooseColumns([...byRun.values()].flatMap((m) => [...m.values()]), o)
 
-  const rows: ResultRow[] = groups.map((group) => {
+  const rows: ResultRow[] = groups.map(({ label, runs: group }) => {
     const verdict = worstVerdict(group.map((r) => verdictOf.get(r.id)).filter((v): v is string => typeof v === 'string'))
     const suspect = SUSPECT.includes(verdict ?? '')
     const cells = columns.map((column) => {
@@ -161,9 +168,9 @@ export function buildResultsTable(db: Database.Database, request: ResultsTableRe
         const r = results.get(column.key)
         return r ? [{ runId: run.id, accuracy: r.accuracy, partialStatus: r.partialStatus }] : []
       })
-      return cellOf(values, group.length, suspect, column.attack !== 'clean')
+      return cellOf(values, Math.max(1, group.length), suspect, column.attack !== 'clean')
     })
-    return { label: commonLabel(group.map((r) => r.name)), configHash: group[0].config_hash, runIds: group.map((r) => r.id), cells, verdict }
+    return { label, configHash: group[0]?.config_hash ?? '', runIds: group.map((r) => r.id), cells, verdict }
   })
   markBest(rows)
 

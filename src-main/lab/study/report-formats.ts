@@ -8,7 +8,7 @@ import type { Stat } from '../../api/log'
 import type { StudyReport, StudyReportFormat } from '../../api/studies'
 import { latexEscape } from '../store/export/table'
 import { formatEpsilon } from '../../api/epsilon'
-import { statText as sharedStatText } from '../../api/results-table'
+import { cellValueText } from '../../api/results-table'
 import { APP_VERSION } from '../version'
 
 const pct = (v: number): string => (v * 100).toFixed(1)
@@ -31,9 +31,12 @@ export function studyTable(r: StudyReport): StudyTable {
   return { header, rows }
 }
 
-/** The results table's words for mean ± std (api/results-table.ts), in Markdown's or LaTeX's notation. */
-function statText(s: Stat | null, pm: string, percent: string): string {
-  return s ? sharedStatText(s.mean, s.std, s.n).replace(/±/g, pm).replace(/%/g, percent) : '—'
+/**
+ * The results table's words for a cell (api/results-table.ts: "93.4% ± 0.2%", "95.0% (1 of 3
+ * runs)"), in Markdown's or LaTeX's notation; `of` is how many seeds the row has.
+ */
+function statText(s: Stat | null, pm: string, percent: string, of = s?.n ?? 1): string {
+  return s ? cellValueText({ ...s, of, runIds: [], partialStatuses: [], marks: [] }).replace(/±/g, pm).replace(/%/g, percent) : '—'
 }
 
 const csvField = (v: string): string => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)
@@ -42,7 +45,7 @@ function toCsv(r: StudyReport): string {
   const t = studyTable(r)
   const head = [t.header[0], 'n', ...t.header.slice(2, -1).flatMap((h) => [`${h} %`, `${h} std %`]), t.header.at(-1) as string]
   const lines = [head.map(csvField).join(',')]
-  for (const row of t.rows) lines.push([row.label, String(row.n), ...row.cells.flatMap((s) => (s ? [pct(s.mean), pct(s.std)] : ['', ''])), row.verdict].map(csvField).join(','))
+  for (const row of t.rows) lines.push([row.label, String(row.n), ...row.cells.flatMap((s) => (s ? [pct(s.mean), s.n >= 2 ? pct(s.std) : ''] : ['', ''])), row.verdict].map(csvField).join(','))
   return lines.join('\n') + '\n'
 }
 
@@ -53,7 +56,7 @@ function toLatex(r: StudyReport): string {
     '\\toprule',
     `${t.header.map(latexEscape).join(' & ')} \\\\`,
     '\\midrule',
-    ...t.rows.map((row) => `${[latexEscape(row.label), String(row.n), ...row.cells.map((s) => (s ? statText(s, '$\\pm$', '\\%') : '--')), latexEscape(row.verdict)].join(' & ')} \\\\`),
+    ...t.rows.map((row) => `${[latexEscape(row.label), String(row.n), ...row.cells.map((s) => (s ? statText(s, '$\\pm$', '\\%', row.n) : '--')), latexEscape(row.verdict)].join(' & ')} \\\\`),
     '\\bottomrule',
     '\\end{tabular}'
   ]
@@ -64,7 +67,7 @@ export function markdownTable(r: StudyReport): string {
   const t = studyTable(r)
   const esc = (s: string) => s.replace(/\|/g, '\\|')
   const lines = [`| ${t.header.map(esc).join(' | ')} |`, `|${t.header.map((_, i) => (i === 0 || i === t.header.length - 1 ? '---|' : '---:|')).join('')}`]
-  for (const row of t.rows) lines.push(`| ${[esc(row.label), String(row.n), ...row.cells.map((s) => statText(s, '±', '%')), `**${row.verdict}**`].join(' | ')} |`)
+  for (const row of t.rows) lines.push(`| ${[esc(row.label), String(row.n), ...row.cells.map((s) => statText(s, '±', '%', row.n)), `**${row.verdict}**`].join(' | ')} |`)
   return lines.join('\n')
 }
 
@@ -138,7 +141,7 @@ th{background:#f1f3f6}td.n{text-align:right}.muted{color:#5b6470}
 function toHtml(r: StudyReport): string {
   const t = studyTable(r)
   const table = `<table><thead><tr>${t.header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${t.rows
-    .map((row) => `<tr><td>${esc(row.label)}</td><td class="n">${row.n}</td>${row.cells.map((s) => `<td class="n">${esc(statText(s, '±', '%'))}</td>`).join('')}<td class="verdict-${esc(row.verdict)}">${esc(row.verdict)}</td></tr>`)
+    .map((row) => `<tr><td>${esc(row.label)}</td><td class="n">${row.n}</td>${row.cells.map((s) => `<td class="n">${esc(statText(s, '±', '%', row.n))}</td>`).join('')}<td class="verdict-${esc(row.verdict)}">${esc(row.verdict)}</td></tr>`)
     .join('')}</tbody></table>`
   const diag = r.rows
     .filter((row) => row.fired.length)

@@ -1,37 +1,49 @@
 /**
- * The study report, built from the log: the seed-shaped table (one row per strategy, mean ± sample
- * std over its seeds), the ε-curves, the masking checks that fired and why, the generated reading,
- * the measured time per phase and any failures. Formats live in report-formats.ts.
+ * The study report, built from the log: the seed-shaped table (one row per strategy, read from the
+ * one results table, store/results-table.ts: mean ± sample std over the seeds that have a cell,
+ * unfinished evaluations left out), the ε-curves, the masking checks that fired and why, the
+ * generated reading, the measured time per phase and any failures. Formats: report-formats.ts.
  */
 import type Database from 'better-sqlite3'
 import type { MaskingCheck } from '../../api/evaluation'
 import type { Stat } from '../../api/log'
 import type { Study, StudyReport, StudyRow } from '../../api/studies'
-import { latestVerdict, listEvaluations } from '../store/evaluations'
-import { stat, worstVerdict } from '../store/compare'
+import type { ResultsTable } from '../../api/results-table'
+import { sameEpsilon } from '../../api/epsilon'
+import { latestVerdict } from '../store/evaluations'
+import { buildResultsTable } from '../store/results-table'
 import { getStudy } from './store'
 import { readResult } from './reading'
 
-const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b))
-const statOf = (values: number[]): Stat | null => (values.length ? stat(values) : null)
+type Arm = Study['plan']['arms'][number]
 
-type Evals = ReturnType<typeof listEvaluations>
+const completedModels = (study: Study, arm: Arm) =>
+  study.members.filter((m) => m.role === 'model' && m.arm === arm.id && m.status === 'completed').sort((a, b) => a.seed - b.seed)
 
-function pick(evals: Evals, match: (attack: string) => boolean, epsilon: number | null): number | null {
-  const hits = evals.filter((e) => match(e.attack) && (epsilon === null || close(e.epsilon, epsilon)))
-  const row = hits.find((e) => e.norm === 'Linf') ?? hits[0]
-  return row ? row.accuracy : null
+/** The study's arms as rows of the one results table (store/results-table.ts): its n, ± and partial rules. */
+function armsTable(db: Database.Database, study: Study): ResultsTable | null {
+  const arms = study.plan.arms.map((arm) => ({ label: arm.label, runIds: completedModels(study, arm).map((m) => m.runId) }))
+  const ids = arms.flatMap((a) => a.runIds)
+  return ids.length ? buildResultsTable(db, { ids }, arms) : null
 }
 
 const isPgd = (a: string) => a === 'pgd'
 const isCurve = (a: string) => a === 'pgd' || a === 'pgd-curve'
 const isAutoAttack = (a: string) => a.startsWith('autoattack')
 
-function rowOf(db: Database.Database, study: Study, arm: { id: string; label: string }): StudyRow {
+/** A row's cell of the first matching attack at ε (L∞ first), as the report's Stat. */
+function cellAt(table: ResultsTable | null, row: number, match: (attack: string) => boolean, epsilon: number | null): Stat | null {
+  if (!table) return null
+  const columns = table.columns.filter((c) => match(c.attack) && (epsilon === null || (c.epsilon !== null && sameEpsilon(c.epsilon, epsilon))))
+  const filled = columns.map((c) => table.rows[row].cells[table.columns.indexOf(c)]).filter((c) => c !== null)
+  const linf = columns.filter((c) => c.norm === 'Linf').map((c) => table.rows[row].cells[table.columns.indexOf(c)]).find((c) => c !== null)
+  const cell = linf ?? filled[0]
+  return cell ? { mean: cell.mean, std: cell.std, n: cell.n } : null
+}
+
+function rowOf(db: Database.Database, study: Study, arm: Arm, index: number, table: ResultsTable | null): StudyRow {
   const { plan } = study
-  const models = study.members.filter((m) => m.role === 'model' && m.arm === arm.id && m.status === 'completed').sort((a, b) => a.seed - b.seed)
-  const evals = models.map((m) => listEvaluations(db, m.runId))
-  const values = (f: (e: Evals) => number | null) => evals.map(f).filter((v): v is number => v !== null)
+  const models = completedModels(study, arm)
   const verdicts = models.map((m) => latestVerdict(db, m.runId)).filter((v) => v !== null)
   const firedCount = new Map<number, { check: MaskingCheck; seeds: number }>()
   for (const v of verdicts)
@@ -44,11 +56,11 @@ function rowOf(db: Database.Database, study: Study, arm: { id: string; label: st
     arm: arm.id,
     label: arm.label,
     modelRunIds: models.map((m) => m.runId),
-    clean: statOf(values((e) => pick(e, (a) => a === 'clean', null))),
-    fgsm: plan.epsilons.map((eps) => statOf(values((e) => pick(e, (a) => a === 'fgsm', eps)))),
-    pgd: statOf(values((e) => pick(e, isPgd, plan.epsilon))),
-    autoattack: statOf(values((e) => pick(e, isAutoAttack, plan.epsilon))),
-    verdict: worstVerdict(verdicts.map((v) => v.verdict)),
+    clean: cellAt(table, index, (a) => a === 'clean', null),
+    fgsm: plan.epsilons.map((eps) => cellAt(table, index, (a) => a === 'fgsm', eps)),
+    pgd: cellAt(table, index, isPgd, plan.epsilon),
+    autoattack: cellAt(table, index, isAutoAttack, plan.epsilon),
+    verdict: table?.rows[index].verdict ?? null,
     verdicts: verdicts.map((v) => v.verdict),
     fired: [...firedCount.values()]
       .sort((a, b) => a.check.id - b.check.id)
@@ -57,23 +69,23 @@ function rowOf(db: Database.Database, study: Study, arm: { id: string; label: st
   }
 }
 
-function curvesOf(db: Database.Database, study: Study): StudyReport['curves'] {
+/** FGSM and PGD accuracy against every ε the arm's models were attacked at (the table's columns). */
+function curvesOf(study: Study, table: ResultsTable | null): StudyReport['curves'] {
   const out: StudyReport['curves'] = []
-  for (const arm of study.plan.arms) {
-    const models = study.members.filter((m) => m.role === 'model' && m.arm === arm.id && m.status === 'completed')
-    const evals = models.map((m) => listEvaluations(db, m.runId))
+  if (!table) return out
+  study.plan.arms.forEach((arm, index) => {
     for (const [attack, match] of [
       ['FGSM', (a: string) => a === 'fgsm'],
       ['PGD', isCurve]
     ] as const) {
-      const eps = [...new Set(evals.flatMap((e) => e.filter((r) => match(r.attack) && r.epsilon > 0).map((r) => r.epsilon)))].sort((a, b) => a - b)
+      const eps = [...new Set(table.columns.filter((c) => match(c.attack) && c.epsilon !== null && c.epsilon > 0).map((c) => c.epsilon as number))].sort((a, b) => a - b)
       const points = eps.flatMap((epsilon) => {
-        const s = statOf(evals.map((e) => pick(e, match, epsilon)).filter((v): v is number => v !== null))
+        const s = cellAt(table, index, match, epsilon)
         return s ? [{ epsilon, accuracy: s }] : []
       })
       if (points.length) out.push({ attack, arm: arm.id, label: arm.label, points })
     }
-  }
+  })
   return out
 }
 
@@ -94,13 +106,14 @@ function timingsOf(db: Database.Database, study: Study): Record<string, number> 
 
 export function buildStudyReport(db: Database.Database, studyId: number): StudyReport {
   const study = getStudy(db, studyId)
-  const rows = study.plan.arms.map((arm) => rowOf(db, study, arm))
+  const table = armsTable(db, study)
+  const rows = study.plan.arms.map((arm, i) => rowOf(db, study, arm, i, table))
   const { members, plan, ...summary } = study
   const report: StudyReport = {
     study: summary,
     plan,
     rows,
-    curves: curvesOf(db, study),
+    curves: curvesOf(study, table),
     reading: [],
     timings: timingsOf(db, study),
     failures: members.filter((m) => m.status !== 'completed').map((m) => ({ runId: m.runId, name: m.name, error: m.error }))

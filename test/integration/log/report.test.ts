@@ -1,11 +1,20 @@
-/** The HTML report is one self-contained file with inline SVG charts; Chromium prints it to PDF. */
+/**
+ * The HTML report is one self-contained file with inline SVG charts; Chromium prints it to PDF.
+ * The study report's table is the one results table's, on a real log.
+ */
 import { afterEach, describe, expect, it } from 'vitest'
 import fs from 'node:fs'
 import path from 'node:path'
 import { compareRuns } from '../../../src-main/lab/store/compare'
 import { buildResultsTable } from '../../../src-main/lab/store/results-table'
 import { CHROMIUM_CANDIDATES, printPdf, renderReport } from '../../../src-main/lab/store/export/report'
-import { addRun, freshLog, seedStudy, type Lab } from '../../unit/log/fixtures'
+import { addRun, baseConfig, freshLog, seedStudy, type Lab } from '../../unit/log/fixtures'
+import { createRun, setRunStatus } from '../../../src-main/lab/store/runs'
+import { writeEvalRecord } from '../../../src-main/lab/store/evaluations'
+import { resolvePreset } from '../../../src-main/lab/study/presets'
+import { addStudyRun, createStudy } from '../../../src-main/lab/study/store'
+import { buildStudyReport } from '../../../src-main/lab/study/report'
+import { formatStudyReport } from '../../../src-main/lab/study/report-formats'
 
 let lab: Lab
 afterEach(() => lab?.cleanup())
@@ -48,5 +57,45 @@ describe('HTML report', () => {
     const none = printPdf(htmlPath, path.join(lab.dir, 'r2.pdf'), path.join(lab.dir, 'no-such-browser'))
     expect(none.path).toBeNull()
     expect(none.note).toMatch(/could not print/)
+  })
+})
+
+describe('study report', () => {
+  /** A seed-quick study whose model runs are filled through the store: 2 seeds per arm. */
+  function studyWithResults(db: Lab['db']): { studyId: number; plan: ReturnType<typeof resolvePreset>['plan'] } {
+    const plan = resolvePreset('seed-quick', 'mnist', { seeds: 2 }).plan
+    const studyId = createStudy(db, { name: 'quick', preset: 'seed-quick', plan, status: 'completed' })
+    const eps = plan.epsilon
+    plan.arms.forEach((arm, a) => {
+      for (const [s, seed] of plan.seeds.entries()) {
+        // The first arm's second seed has no AutoAttack result: its cell is "(1 of 2 runs)".
+        const evals: Array<[string, string, number, number]> = [['clean', 'Linf', 0, 0.9 - a * 0.01], ['fgsm', 'Linf', eps, 0.2 + a * 0.1], ['pgd', 'Linf', eps, 0.1 + a * 0.01]]
+        if (!(a === 0 && s === 1)) evals.push(['autoattack', 'Linf', eps, 0.05 + a * 0.01])
+        const id = addRun(db, { name: `${arm.label} seed ${seed}`, seed, config: baseConfig({ arm: arm.id }), evals })
+        addStudyRun(db, studyId, id, arm.id, seed, 'model')
+      }
+    })
+    return { studyId, plan }
+  }
+
+  it('reads its table from the one results table: n counts the seeds that have a cell, unfinished evaluations stay out', () => {
+    lab = freshLog('study-report')
+    const { studyId, plan } = studyWithResults(lab.db)
+    const first = plan.arms[0]
+    const firstModel = (lab.db.prepare('SELECT run_id FROM study_runs WHERE study_id = ? AND arm = ? ORDER BY run_id LIMIT 1').get(studyId, first.id) as { run_id: number }).run_id
+    // The user cancels a later evaluation of that model; its PGD result (99 %) is partial.
+    const cancelled = createRun(lab.db, { name: 'cancelled eval', kind: 'eval', config: { runId: firstModel }, seed: 0 })
+    setRunStatus(lab.db, cancelled, 'running', { backend: 'wasm' })
+    writeEvalRecord(lab.db, cancelled, { type: 'result', runId: firstModel, attack: 'pgd', norm: 'Linf', epsilon: plan.epsilon, seed: 0, n: 100, accuracy: 0.99, cleanAccuracy: null, params: {}, seconds: null })
+    setRunStatus(lab.db, cancelled, 'cancelled')
+
+    const report = buildStudyReport(lab.db, studyId)
+    const row = report.rows[0]
+    expect(row.pgd).toEqual({ mean: 0.1, std: 0, n: 2 })
+    expect(row.autoattack).toMatchObject({ mean: 0.05, n: 1 })
+    const md = formatStudyReport(report, 'md')
+    expect(md).toContain(`| ${first.label} | 2 | 90.0% ± 0.0% |`)
+    expect(md).toContain('5.0% (1 of 2 runs)')
+    expect(md).not.toContain('99.0%')
   })
 })
