@@ -9,8 +9,33 @@ import { UsageError } from './args'
  */
 export const MAX_CONFIG_DEPTH = 32
 
+/**
+ * A config file that cannot be used. A UsageError (the CLI prints it with the usage line and exits
+ * 2) that also carries the contract's error code and the file, for callers that report errors in
+ * the contract's shape.
+ */
+export class ConfigFileError extends UsageError {
+  readonly code = 'bad_input' as const
+  constructor(
+    readonly file: string,
+    message: string
+  ) {
+    super(message)
+    this.name = 'ConfigFileError'
+  }
+}
+
 /** Reads a JSON or YAML experiment config; errors name the file and, for YAML, the line. */
 export function readConfigFile(file: string): Record<string, unknown> {
+  try {
+    return readConfig(file)
+  } catch (error) {
+    if (error instanceof UsageError && !(error instanceof ConfigFileError)) throw new ConfigFileError(file, error.message)
+    throw error
+  }
+}
+
+function readConfig(file: string): Record<string, unknown> {
   let text: string
   try {
     text = fs.readFileSync(file, 'utf8')
