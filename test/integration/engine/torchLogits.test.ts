@@ -3,7 +3,7 @@
  * BatchNorm statistics — here and in PyTorch (bench/reference/models.py).
  * Needs /usr/bin/python3 with torch; skipped with the reason otherwise.
  */
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -14,10 +14,9 @@ import { createModel, type CreateModelOptions } from '../../../src-main/lab/mode
 import { exportStateDict, toTorchLayout } from '../../../src-main/lab/models/stateDict'
 import { f32Bytes, readSafetensors, toFloat32, writeSafetensors } from '../../../src-main/lab/models/safetensors'
 import { inputGradient, trainingGradients } from '../../../src-main/lab/models/gradient'
+import { PYTHON, torchUnavailable } from '../../support/torch'
 
-const PYTHON = '/usr/bin/python3'
-const torchCheck = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' })
-const torchMissing = torchCheck.status !== 0 ? `${PYTHON} with torch is not available (${(torchCheck.stderr || String(torchCheck.error)).trim().split('\n').pop()})` : null
+const torchMissing = torchUnavailable()
 if (torchMissing) console.warn(`skipping PyTorch logit comparison: ${torchMissing}`)
 
 const script = path.resolve(__dirname, '../../../bench/reference/logits.py')

@@ -19,6 +19,8 @@ export interface MnistSplit {
   x: tf.Tensor4D
   y: tf.Tensor1D
   n: number
+  /** Positions in the dataset's split: the stratified subset every evaluation of that size uses. */
+  indices: Int32Array
 }
 
 /** `train` and `test` stratified subsets of MNIST, as tensors. */
@@ -29,7 +31,7 @@ export async function loadMnist(train: number, test: number, seed = 0): Promise<
     await ensureBuiltinDatasets({ db, dataDir: dir })
     const load = async (split: 'train' | 'test', subset: number): Promise<MnistSplit> => {
       const d = await loadDataset(db, 'MNIST', { split, subset, seed })
-      return { x: tf.tensor4d(d.images, [d.n, d.height, d.width, d.channels]), y: tf.tensor1d(d.labels, 'int32'), n: d.n }
+      return { x: tf.tensor4d(d.images, [d.n, d.height, d.width, d.channels]), y: tf.tensor1d(d.labels, 'int32'), n: d.n, indices: d.indices }
     }
     return { train: await load('train', train), test: await load('test', test) }
   } finally {
