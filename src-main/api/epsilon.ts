@@ -40,7 +40,9 @@ export function formatEpsilon(epsilon: number): string {
   return String(Number(epsilon.toPrecision(4)))
 }
 
-/** Two ε are the same budget when they agree to 9 significant digits (8/255 computed two ways is one ε). */
+/** ε as a key: two ε are the same budget when they agree to 9 significant digits (8/255 computed two ways is one ε). */
+export const epsilonKey = (epsilon: number): string => String(Number(epsilon.toPrecision(9)))
+
 export function sameEpsilon(a: number, b: number): boolean {
-  return Number(a.toPrecision(9)) === Number(b.toPrecision(9))
+  return epsilonKey(a) === epsilonKey(b)
 }

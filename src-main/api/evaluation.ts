@@ -4,7 +4,7 @@
  * CLEVER / Lipschitz scores and the gradient-masking verdict (no / possible / yes) with its evidence.
  */
 import { z } from 'zod'
-import { RunSummarySchema } from './runs'
+import { RunStatusSchema, RunSummarySchema } from './runs'
 
 /** ε and step sizes in pixel units; the CLI and sweep files may write them as fractions like "8/255". */
 export const PixelAmountSchema = z.union([
@@ -207,7 +207,9 @@ export const EvaluationRowSchema = z.object({
   resultIds: z.array(z.number().int()),
   evalRunId: z.number().int().nullable(),
   params: z.record(z.string(), z.unknown()),
-  createdAt: z.string()
+  createdAt: z.string(),
+  /** Present when the only evaluation of this cell did not complete (cancelled, failed, …): a partial result. */
+  partialStatus: RunStatusSchema.optional()
 })
 export type EvaluationRow = z.infer<typeof EvaluationRowSchema>
 

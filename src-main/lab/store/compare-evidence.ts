@@ -6,9 +6,9 @@
 import type Database from 'better-sqlite3'
 import type { Comparison } from '../../api/log'
 import { latestVerdicts } from './evaluations'
+import { epsKey } from './run-results'
 
-/** Results at the same attack, norm and ε (ε compared to 9 significant digits: 8/255 is 8/255). */
-export const epsKey = (attack: string, norm: string, epsilon: number): string => `${attack}|${norm}|${Number(epsilon.toPrecision(9))}`
+export { epsKey }
 
 /** Clean first, then single-step, iterative and ensemble attacks, as the seed's table reads. */
 export function attackOrder(attack: string): number {

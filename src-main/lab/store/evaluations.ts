@@ -6,6 +6,7 @@
  */
 import type Database from 'better-sqlite3'
 import type { EvaluationRow, MaskingCheck, MaskingVerdict, Score, Verdict } from '../../api/evaluation'
+import { chooseEvaluations, type ChosenEvaluation } from './run-results'
 
 /** What an evaluation job sends to the main thread to be written (the only writer of the log). */
 export type EvalRecord =
@@ -78,21 +79,6 @@ export function writeEvalRecord(db: Database.Database, evalRunId: number, record
   }
 }
 
-interface ResultRow {
-  id: number
-  run_id: number
-  eval_run_id: number | null
-  attack: string
-  norm: string
-  epsilon: number
-  seed: number
-  n: number
-  accuracy: number
-  clean_accuracy: number | null
-  params_json: string
-  created_at: string
-}
-
 export function mean(values: number[]): number {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN
 }
@@ -105,21 +91,14 @@ export function sampleStd(values: number[]): number {
 }
 
 /**
- * Accuracy of one model run per attack × norm × ε, from its most recent evaluation run that
- * measured that combination (older evaluations stay in the log but are superseded), mean ± std over
- * that evaluation's seeds, with the drop from clean accuracy on the same samples.
+ * Accuracy of one model run per attack × norm × ε, from its most recent *completed* evaluation of
+ * that combination (older ones stay in the log, superseded; store/run-results.ts chooses), mean ±
+ * std over that evaluation's seeds, with the drop from clean accuracy on the same samples. A cell
+ * only an unfinished (cancelled, failed, …) evaluation measured is listed with its partialStatus.
  */
 export function listEvaluations(db: Database.Database, runId: number): EvaluationRow[] {
-  const rows = db.prepare('SELECT * FROM eval_results WHERE run_id = ? ORDER BY id').all(runId) as ResultRow[]
-  const groups = new Map<string, ResultRow[]>()
-  for (const row of rows) {
-    const key = `${row.attack}\u0000${row.norm}\u0000${row.epsilon}`
-    const list = groups.get(key)
-    if (!list) groups.set(key, [row])
-    else if (list[0].eval_run_id !== row.eval_run_id) groups.set(key, [row]) // a newer evaluation supersedes
-    else list.push(row)
-  }
-  return [...groups.values()].map((group) => {
+  const cells = chooseEvaluations(db, [runId], true).byRun.get(runId) ?? new Map<string, ChosenEvaluation>()
+  return [...cells.values()].map(({ rows: group, partialStatus }) => {
     const accuracies = group.map((r) => r.accuracy)
     const cleans = group.map((r) => r.clean_accuracy).filter((v): v is number => v !== null)
     const accuracy = mean(accuracies)
@@ -142,7 +121,8 @@ export function listEvaluations(db: Database.Database, runId: number): Evaluatio
       resultIds: group.map((r) => r.id),
       evalRunId: last.eval_run_id,
       params: JSON.parse(last.params_json) as Record<string, unknown>,
-      createdAt: last.created_at
+      createdAt: last.created_at,
+      ...(partialStatus ? { partialStatus } : {})
     }
   })
 }

@@ -13,7 +13,7 @@
  */
 import type Database from 'better-sqlite3'
 import { LabError } from '../../api/errors'
-import { formatEpsilon, sameEpsilon } from '../../api/epsilon'
+import { epsilonKey, formatEpsilon, sameEpsilon } from '../../api/epsilon'
 import { ResultsTableRequestSchema, type ResultCell, type ResultColumn, type ResultRow, type ResultsTable, type ResultsTableRequest, type RunHeadline } from '../../api/results-table'
 import type { RunStatus } from '../../api/runs'
 import { attackOrder, epsKey, readVerdicts } from './compare-evidence'
@@ -79,7 +79,7 @@ function chooseColumns(results: Iterable<RunResult>, choice: { epsilon?: number;
     if (r.attack === 'clean') continue
     const entry = byAttack.get(`${r.attack}|${r.norm}`) ?? { attack: r.attack, norm: r.norm, epsilons: new Map() }
     byAttack.set(`${r.attack}|${r.norm}`, entry)
-    entry.epsilons.set(epsKey('', '', r.epsilon), r.epsilon)
+    entry.epsilons.set(epsilonKey(r.epsilon), r.epsilon)
   }
   const linfFirst = (a: string, b: string): number => (a === b ? 0 : a === 'Linf' ? -1 : b === 'Linf' ? 1 : a.localeCompare(b))
   const attacks = [...byAttack.values()].sort((a, b) => attackOrder(a.attack) - attackOrder(b.attack) || a.attack.localeCompare(b.attack) || linfFirst(a.norm, b.norm))
@@ -131,7 +131,7 @@ function robustOf(results: Iterable<RunResult>): RunHeadline['robust'] {
   const pool = linf.length ? linf : attacked
   if (pool.length === 0) return null
   const top = Math.max(...pool.map((r) => r.epsilon))
-  const worst = pool.filter((r) => epsKey('', '', r.epsilon) === epsKey('', '', top)).reduce((a, b) => (b.accuracy < a.accuracy ? b : a))
+  const worst = pool.filter((r) => sameEpsilon(r.epsilon, top)).reduce((a, b) => (b.accuracy < a.accuracy ? b : a))
   return { accuracy: worst.accuracy, attack: worst.attack, norm: worst.norm, epsilon: worst.epsilon, label: columnTitle(worst.attack, worst.norm, worst.epsilon) }
 }
 

@@ -7,7 +7,10 @@
  */
 import type Database from 'better-sqlite3'
 import type { RunStatus } from '../../api/runs'
-import { epsKey } from './compare-evidence'
+import { epsilonKey } from '../../api/epsilon'
+
+/** Results at the same attack, norm and ε (api/epsilon's epsilonKey: 8/255 is 8/255). */
+export const epsKey = (attack: string, norm: string, epsilon: number): string => `${attack}|${norm}|${epsilonKey(epsilon)}`
 
 export interface RunResult {
   attack: string
@@ -31,38 +34,49 @@ export interface PartialResult {
   epsilon: number
 }
 
-interface Row {
+/** An eval_results row with the status of the evaluation run that wrote it. */
+export interface StoredResult {
   id: number
   run_id: number
   eval_run_id: number | null
   attack: string
   norm: string
   epsilon: number
-  accuracy: number
+  seed: number
   n: number
+  accuracy: number
+  clean_accuracy: number | null
+  params_json: string
+  created_at: string
   status: RunStatus | null
+}
+
+/** The evaluation a run's cell is read from: its rows (one per seed), and its status when it did not complete. */
+export interface ChosenEvaluation {
+  rows: StoredResult[]
+  partialStatus: RunStatus | null
 }
 
 /** Rows without a producing run (logs from before migration 5) count as complete. */
 const isComplete = (status: RunStatus | null): boolean => status === null || status === 'completed'
 
-/** Per model run: its results keyed by epsKey, plus every partial result found. */
-export function readRunResults(db: Database.Database, ids: readonly number[], includePartial: boolean): { byRun: Map<number, Map<string, RunResult>>; partial: PartialResult[] } {
-  const byRun = new Map<number, Map<string, RunResult>>(ids.map((id) => [id, new Map()]))
+/**
+ * Per model run and cell (epsKey): the latest completed evaluation, else — with includePartial —
+ * the latest unfinished one; plus every unfinished evaluation's results found on the way.
+ */
+export function chooseEvaluations(db: Database.Database, ids: readonly number[], includePartial: boolean): { byRun: Map<number, Map<string, ChosenEvaluation>>; partial: PartialResult[] } {
+  const byRun = new Map<number, Map<string, ChosenEvaluation>>(ids.map((id) => [id, new Map()]))
   if (ids.length === 0) return { byRun, partial: [] }
   const rows = db
-    .prepare(
-      `SELECT e.id, e.run_id, e.eval_run_id, e.attack, e.norm, e.epsilon, e.accuracy, e.n, r.status FROM eval_results e
-       LEFT JOIN runs r ON r.id = e.eval_run_id WHERE e.run_id IN (${ids.map(() => '?').join(',')}) ORDER BY e.id`
-    )
-    .all(...ids) as Row[]
-  // run → cell → evaluation run → its rows (seeds); insertion order is row order, so the last is the latest.
-  const evaluations = new Map<number, Map<string, Map<number | null, Row[]>>>()
+    .prepare(`SELECT e.*, r.status FROM eval_results e LEFT JOIN runs r ON r.id = e.eval_run_id WHERE e.run_id IN (${ids.map(() => '?').join(',')}) ORDER BY e.id`)
+    .all(...ids) as StoredResult[]
+  // run → cell → evaluation run → its rows (seeds), the latest evaluation last.
+  const evaluations = new Map<number, Map<string, Map<number | null, StoredResult[]>>>()
   for (const row of rows) {
-    const cells = evaluations.get(row.run_id) ?? new Map<string, Map<number | null, Row[]>>()
+    const cells = evaluations.get(row.run_id) ?? new Map<string, Map<number | null, StoredResult[]>>()
     evaluations.set(row.run_id, cells)
     const key = epsKey(row.attack, row.norm, row.epsilon)
-    const byEval = cells.get(key) ?? new Map<number | null, Row[]>()
+    const byEval = cells.get(key) ?? new Map<number | null, StoredResult[]>()
     cells.set(key, byEval)
     // Re-inserting moves an evaluation to the end, so a newer row of it keeps it the latest.
     const list = byEval.get(row.eval_run_id) ?? []
@@ -73,26 +87,31 @@ export function readRunResults(db: Database.Database, ids: readonly number[], in
   for (const [runId, cells] of evaluations) {
     for (const [key, byEval] of cells) {
       const runs = [...byEval.values()]
-      for (const list of runs) {
-        const first = list[0]
+      for (const [first] of runs)
         if (!isComplete(first.status) && first.eval_run_id !== null)
           partial.push({ runId, evalRunId: first.eval_run_id, status: first.status as RunStatus, attack: first.attack, norm: first.norm, epsilon: first.epsilon })
-      }
-      const complete = runs.filter((list) => isComplete(list[0].status)).at(-1)
-      const chosen = complete ?? (includePartial ? runs.at(-1) : undefined)
-      if (!chosen) continue
-      const first = chosen[0]
-      byRun.get(runId)?.set(key, {
-        attack: first.attack,
-        norm: first.norm,
-        epsilon: first.epsilon,
-        accuracy: chosen.reduce((s, r) => s + r.accuracy, 0) / chosen.length,
-        samples: first.n,
-        evalRunId: first.eval_run_id,
-        partialStatus: isComplete(first.status) ? null : first.status
-      })
+      const chosen = runs.filter(([first]) => isComplete(first.status)).at(-1) ?? (includePartial ? runs.at(-1) : undefined)
+      if (chosen) byRun.get(runId)?.set(key, { rows: chosen, partialStatus: isComplete(chosen[0].status) ? null : chosen[0].status })
     }
   }
+  return { byRun, partial }
+}
+
+/** Per model run: its value of each cell (mean over the chosen evaluation's seeds), plus every partial result found. */
+export function readRunResults(db: Database.Database, ids: readonly number[], includePartial: boolean): { byRun: Map<number, Map<string, RunResult>>; partial: PartialResult[] } {
+  const { byRun: chosen, partial } = chooseEvaluations(db, ids, includePartial)
+  const byRun = new Map<number, Map<string, RunResult>>()
+  for (const [runId, cells] of chosen)
+    byRun.set(
+      runId,
+      new Map(
+        [...cells].map(([key, { rows, partialStatus }]) => {
+          const first = rows[0]
+          const accuracy = rows.reduce((sum, r) => sum + r.accuracy, 0) / rows.length
+          return [key, { attack: first.attack, norm: first.norm, epsilon: first.epsilon, accuracy, samples: first.n, evalRunId: first.eval_run_id, partialStatus }]
+        })
+      )
+    )
   return { byRun, partial }
 }
 

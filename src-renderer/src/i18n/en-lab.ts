@@ -142,6 +142,7 @@ const enLab = {
   },
   detail: {
     title: 'Run',
+    partial: 'partial: its evaluation was {status}',
     loadFailed: 'Run {id} could not be loaded.',
     backToRuns: '← All runs',
     meta: 'run {id} · seed {seed} · backend {backend}',

@@ -144,6 +144,7 @@ const zhCNLab: typeof enLab = {
   },
   detail: {
     title: '运行',
+    partial: '部分结果：其评估{status}',
     loadFailed: '无法加载运行 {id}。',
     backToRuns: '← 全部运行',
     meta: '运行 {id} · 种子 {seed} · 后端 {backend}',

@@ -8,7 +8,7 @@ import { cellValueText, type ResultsTable } from '../../../src-main/api/results-
 import { buildResultsTable } from '../../../src-main/lab/store/results-table'
 import { formatResultsTable } from '../../../src-main/lab/store/export/table'
 import { createRun, setRunStatus } from '../../../src-main/lab/store/runs'
-import { writeEvalRecord } from '../../../src-main/lab/store/evaluations'
+import { listEvaluations, writeEvalRecord } from '../../../src-main/lab/store/evaluations'
 import { addRun, baseConfig, freshLog, seedStudy, type Lab } from './fixtures'
 
 let lab: Lab
@@ -167,5 +167,16 @@ describe('partial results', () => {
     evaluationEnded(lab.db, model, 'completed', [['fgsm', 8 / 255, 0.3]])
     evaluationEnded(lab.db, model, 'cancelled', [['fgsm', 8 / 255, 0.9]])
     expect(cell(buildResultsTable(lab.db, { ids: [model] }), 'model', 'FGSM (ε=8/255)')!.mean).toBe(0.3)
+  })
+
+  it('lists a run’s own results with a cancelled evaluation marked partial, never superseding a completed one', () => {
+    lab = freshLog()
+    const model = addRun(lab.db, { name: 'model', evals: [['fgsm', 'Linf', 8 / 255, 0.4]] })
+    evaluationEnded(lab.db, model, 'cancelled', [['fgsm', 8 / 255, 0.9], ['pgd', 5, 0]])
+    const rows = listEvaluations(lab.db, model)
+    expect(rows.map((r) => [r.attack, r.accuracy, r.partialStatus])).toEqual([
+      ['fgsm', 0.4, undefined],
+      ['pgd', 0, 'cancelled']
+    ])
   })
 })
