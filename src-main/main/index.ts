@@ -5,16 +5,21 @@
 import { app, BrowserWindow, ipcMain, session } from 'electron'
 import fs from 'node:fs'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { LabService } from '../lab/service'
 import { IPC_EVENT_CHANNEL, IPC_REQUEST_CHANNEL } from '../api/wire'
 import { windowOptions } from './window-options'
 import { hardenApp } from './security'
 import { createIpcRequestHandler } from './ipc'
+import { APP_INDEX_URL, isAppUrl, isDevelopment } from './app-url'
+import { registerAppScheme, serveAppProtocol } from './protocol'
+import { PathGrants, substitutePaths } from './path-requests'
+import { nativeChooser } from './dialogs'
 
-const rendererIndex = path.join(__dirname, '../renderer/index.html')
-const rendererRoot = pathToFileURL(path.dirname(rendererIndex)).href
-const isAppUrl = (url: string) => url.startsWith(rendererRoot)
+const rendererRoot = path.join(__dirname, '../renderer')
+const development = isDevelopment(process.argv, app.isPackaged)
+
+// Before "ready": app:// must be a standard, secure scheme for the page to have its own origin.
+registerAppScheme()
 
 /** better-sqlite3 rebuilt for Electron's ABI by scripts/postinstall.mjs, when present. */
 function electronNativeBinding(): string | undefined {
@@ -24,21 +29,29 @@ function electronNativeBinding(): string | undefined {
 
 async function start(): Promise<void> {
   await app.whenReady()
-  const lab = new LabService({
-    dataDir: process.env.ADVLAB_DATA_DIR || app.getPath('userData'),
-    nativeBinding: electronNativeBinding(),
-    electronVersion: process.versions.electron
-  })
-  hardenApp(app, session.defaultSession, isAppUrl)
+  const dataDir = process.env.ADVLAB_DATA_DIR || app.getPath('userData')
+  const lab = new LabService({ dataDir, nativeBinding: electronNativeBinding(), electronVersion: process.versions.electron })
+  hardenApp(app, session.defaultSession, { isAppUrl, devTools: development })
+  serveAppProtocol(rendererRoot)
 
-  ipcMain.handle(IPC_REQUEST_CHANNEL, createIpcRequestHandler((method, params) => lab.handle(method, params), isAppUrl))
+  // Paths come from the user's dialogs, or from the lab's own exports folder — never the renderer.
+  const grants = new PathGrants([path.join(dataDir, 'exports')])
+  const chooser = nativeChooser()
+  ipcMain.handle(
+    IPC_REQUEST_CHANNEL,
+    createIpcRequestHandler(
+      (method, params) => lab.handle(method, params),
+      isAppUrl,
+      (method, params) => substitutePaths(method, params, chooser, grants)
+    )
+  )
   lab.subscribe((name, data) => {
     for (const window of BrowserWindow.getAllWindows()) window.webContents.send(IPC_EVENT_CHANNEL, name, data)
   })
 
-  const window = new BrowserWindow(windowOptions(path.join(__dirname, '../preload/index.cjs')))
+  const window = new BrowserWindow(windowOptions(path.join(__dirname, '../preload/index.cjs'), { devTools: development }))
   window.once('ready-to-show', () => window.show())
-  await window.loadFile(rendererIndex)
+  await window.loadURL(APP_INDEX_URL)
 
   app.on('window-all-closed', () => {
     void lab.close().finally(() => app.quit())

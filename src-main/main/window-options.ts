@@ -3,8 +3,9 @@ import type { BrowserWindowConstructorOptions } from 'electron'
 /**
  * The options of every AdvLab window. Kept in one pure function so a unit test can assert the
  * security settings without an Electron binary (test/unit/security/window-options.test.ts).
+ * `devTools` is true only in development (isDevelopment in app-url.ts).
  */
-export function windowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+export function windowOptions(preloadPath: string, { devTools = false }: { devTools?: boolean } = {}): BrowserWindowConstructorOptions {
   return {
     width: 1360,
     height: 860,
@@ -24,7 +25,8 @@ export function windowOptions(preloadPath: string): BrowserWindowConstructorOpti
       experimentalFeatures: false,
       webviewTag: false,
       navigateOnDragDrop: false,
-      spellcheck: false
+      spellcheck: false,
+      devTools
     }
   }
 }

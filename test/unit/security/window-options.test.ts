@@ -24,6 +24,11 @@ describe('the AdvLab window', () => {
     })
   })
 
+  it('has DevTools off unless development asks for them', () => {
+    expect(prefs.devTools).toBe(false)
+    expect(windowOptions('/p.cjs', { devTools: true }).webPreferences!.devTools).toBe(true)
+  })
+
   it('loads only our preload script', () => {
     expect(prefs.preload).toBe('/app/out/preload/index.cjs')
   })
