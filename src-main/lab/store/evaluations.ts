@@ -196,7 +196,8 @@ export function listSampleOutcomes(db: Database.Database, resultId: number) {
  * "mean of 3 runs". Only combinations every run was evaluated on are reported.
  */
 export function summariseRepeats(db: Database.Database, runIds: number[]): RepeatRow[] {
-  const perRun = runIds.map((id) => listEvaluations(db, id))
+  // Partial results (an unfinished evaluation's) never enter the summary.
+  const perRun = runIds.map((id) => listEvaluations(db, id).filter((r) => r.partialStatus === undefined))
   const keys = new Map<string, { attack: string; norm: string; epsilon: number }>()
   for (const rows of perRun) for (const r of rows) keys.set(`${r.attack}\u0000${r.norm}\u0000${r.epsilon}`, { attack: r.attack, norm: r.norm, epsilon: r.epsilon })
   const out: RepeatRow[] = []

@@ -1,12 +1,12 @@
 /**
  * What each model run scored, per attack × norm × ε, read once for every view of the log: a run's
- * value of a cell is the mean over the seeds of its latest *completed* evaluation of that cell
- * (older evaluations stay in the log, superseded). Results of an evaluation that was cancelled,
- * failed, interrupted or is still running are partial: they are reported separately and stand in
- * for a missing complete value only when the caller asks (`includePartial`).
+ * value of a cell is the mean over the seeds of its latest evaluation of that cell that completed
+ * (or is still running; older ones stay in the log, superseded). Results of an evaluation that was
+ * cancelled, failed or interrupted are partial: they are reported separately and stand in for a
+ * missing value only when the caller asks (`includePartial`).
  */
 import type Database from 'better-sqlite3'
-import type { RunStatus } from '../../api/runs'
+import { isFinalStatus, type RunStatus } from '../../api/runs'
 import { epsilonKey } from '../../api/epsilon'
 
 /** Results at the same attack, norm and ε (api/epsilon's epsilonKey: 8/255 is 8/255). */
@@ -57,8 +57,12 @@ export interface ChosenEvaluation {
   partialStatus: RunStatus | null
 }
 
-/** Rows without a producing run (logs from before migration 5) count as complete. */
-const isComplete = (status: RunStatus | null): boolean => status === null || status === 'completed'
+/**
+ * Partial: the evaluation ended without completing (cancelled, failed, interrupted). A queued or
+ * running one's results count as they stream in (the live table); rows without a producing run
+ * (logs from before migration 5) count as complete.
+ */
+const isComplete = (status: RunStatus | null): boolean => status === null || status === 'completed' || !isFinalStatus(status)
 
 /**
  * Per model run and cell (epsKey): the latest completed evaluation, else — with includePartial —
@@ -95,6 +99,12 @@ export function chooseEvaluations(db: Database.Database, ids: readonly number[],
     }
   }
   return { byRun, partial }
+}
+
+/** A run's result rows that count (its chosen, completed evaluations, one row per seed), oldest first: what exports write. */
+export function completedResultRows(db: Database.Database, runId: number): StoredResult[] {
+  const cells = chooseEvaluations(db, [runId], false).byRun.get(runId) ?? new Map<string, ChosenEvaluation>()
+  return [...cells.values()].flatMap((c) => c.rows).sort((a, b) => a.id - b.id)
 }
 
 /** Per model run: its value of each cell (mean over the chosen evaluation's seeds), plus every partial result found. */

@@ -8,7 +8,11 @@ import { cellValueText, type ResultsTable } from '../../../src-main/api/results-
 import { buildResultsTable } from '../../../src-main/lab/store/results-table'
 import { formatResultsTable } from '../../../src-main/lab/store/export/table'
 import { createRun, setRunStatus } from '../../../src-main/lab/store/runs'
+import fs from 'node:fs'
+import path from 'node:path'
 import { listEvaluations, writeEvalRecord } from '../../../src-main/lab/store/evaluations'
+import { exportMlflow } from '../../../src-main/lab/store/export/mlflow'
+import { exportTensorBoard } from '../../../src-main/lab/store/export/tensorboard'
 import { addRun, baseConfig, freshLog, seedStudy, type Lab } from './fixtures'
 
 let lab: Lab
@@ -178,5 +182,19 @@ describe('partial results', () => {
       ['fgsm', 0.4, undefined],
       ['pgd', 0, 'cancelled']
     ])
+  })
+
+  it('leaves a cancelled evaluation out of the MLflow and TensorBoard exports too', () => {
+    lab = freshLog()
+    const model = addRun(lab.db, { name: 'model', evals: [['fgsm', 'Linf', 8 / 255, 0.4]] })
+    evaluationEnded(lab.db, model, 'cancelled', [['pgd', 5, 0]])
+    const mlflow = exportMlflow(lab.db, lab.dir, [model], path.join(lab.dir, 'mlruns'), 'AdvLab')
+    const files = fs.readdirSync(mlflow.path, { recursive: true }).map(String)
+    expect(files.some((f) => f.includes(path.join('eval', 'fgsm')))).toBe(true)
+    expect(files.some((f) => f.includes(path.join('eval', 'pgd')))).toBe(false)
+    const tb = exportTensorBoard(lab.db, [model], path.join(lab.dir, 'tb'))
+    const events = fs.readFileSync(tb.files[0]).toString('latin1')
+    expect(events).toContain('eval/fgsm/Linf')
+    expect(events).not.toContain('eval/pgd/Linf')
   })
 })

@@ -19,6 +19,7 @@ import { flattenConfig } from '../compare'
 import { ensureUid } from './bundle'
 import { insideRoot } from './bundle-format'
 import { formatEpsilon } from '../../../api/epsilon'
+import { completedResultRows } from '../run-results'
 
 /** MLflow's RunStatus numbers: RUNNING 1, SCHEDULED 2, FINISHED 3, FAILED 4, KILLED 5. */
 const STATUS: Record<string, number> = { queued: 2, running: 1, completed: 3, failed: 4, cancelled: 5, interrupted: 5 }
@@ -113,8 +114,9 @@ export function exportMlflow(db: Database.Database, dataDir: string, ids: readon
       lines.push(`${Math.round(time * 1000)} ${value} ${step}`)
       byName.set(name, lines)
     }
-    // Robust accuracy per attack × ε, as metrics with the ε in the name (MLflow has no 2-D keys).
-    const evals = db.prepare('SELECT attack, norm, epsilon, accuracy, created_at FROM eval_results WHERE run_id = ? ORDER BY id').all(id) as Array<{ attack: string; norm: string; epsilon: number; accuracy: number; created_at: string }>
+    // Robust accuracy per attack × ε, as metrics with the ε in the name (MLflow has no 2-D keys);
+    // only completed evaluations count (an unfinished one's results are partial).
+    const evals = completedResultRows(db, id)
     evals.forEach((e, i) => {
       const key = `eval/${e.attack}/${e.norm}/eps_${formatEpsilon(e.epsilon).replace('/', '_')}`
       const lines = byName.get(key) ?? []

@@ -10,6 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type Database from 'better-sqlite3'
 import { LabError } from '../../../api/errors'
+import { completedResultRows } from '../run-results'
 
 // ——— CRC-32C (Castagnoli), reflected polynomial 0x82F63B78 ———
 const CRC_TABLE = (() => {
@@ -121,7 +122,8 @@ export function exportTensorBoard(db: Database.Database, ids: readonly number[],
     for (const [name, step, value, time] of rows) chunks.push(tfRecord(scalarEvent(time, step, name, value)))
     // Evaluation results become scalars over ε, one tag per attack and norm, so TensorBoard draws
     // ε-curves. Steps must be integers: the step is ε·255 for L∞ (8/255 → 8) and ε·100 for L2.
-    const evals = db.prepare('SELECT attack, norm, epsilon, accuracy, created_at FROM eval_results WHERE run_id = ? ORDER BY epsilon, id').all(id) as Array<{ attack: string; norm: string; epsilon: number; accuracy: number; created_at: string }>
+    // Only completed evaluations count (an unfinished one's results are partial).
+    const evals = completedResultRows(db, id).sort((a, b) => a.epsilon - b.epsilon || a.id - b.id)
     for (const e of evals) {
       const t = Date.parse(e.created_at) / 1000
       const step = Math.round(e.epsilon * (e.norm === 'L2' ? 100 : 255))
