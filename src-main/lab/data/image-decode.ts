@@ -11,6 +11,13 @@ import { badFile, fileSystemError } from './errors'
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.bmp', '.webp']
 const TODO = 'Replace or delete the file, then register the folder again.'
+/**
+ * The most pixels one image may have (50 megapixels, more than a camera photo). A header is
+ * untrusted: a 1 kB PNG or BMP can claim 60000×60000, and decoding it would take gigabytes.
+ * Checked from the header, before decoding (sharp's limitInputPixels; our own check for BMP).
+ */
+export const MAX_IMAGE_PIXELS = 50_000_000
+const TOO_BIG = /exceeds pixel limit|more pixels than/i
 
 export interface ImageProbe {
   width: number
@@ -47,6 +54,9 @@ async function openImage(file: string): Promise<{ image: Sharp; probe: ImageProb
   try {
     if (isBmp(file)) {
       if (bytes.length < 2 || bytes[0] !== 0x42 || bytes[1] !== 0x4d) throw new Error('not a BMP (bad signature)')
+      // BITMAPINFOHEADER: width and height (negative = top-down) at bytes 18 and 22.
+      if (bytes.length >= 26 && Math.abs(bytes.readInt32LE(18)) * Math.abs(bytes.readInt32LE(22)) > MAX_IMAGE_PIXELS)
+        throw new Error(`more pixels than allowed (${Math.abs(bytes.readInt32LE(18))}×${Math.abs(bytes.readInt32LE(22))})`)
       const bmp = decodeBmp(bytes, { toRGBA: true })
       const { width, height } = bmp
       if (!(width > 0 && height > 0)) throw new Error(`image size ${width}×${height}`)
@@ -62,7 +72,7 @@ async function openImage(file: string): Promise<{ image: Sharp; probe: ImageProb
       }
       return { image: sharp(rgb, { raw: { width, height, channels: 3 } }), probe: { width, height, colour } }
     }
-    const image = sharp(bytes, { failOn: 'warning' })
+    const image = sharp(bytes, { failOn: 'warning', limitInputPixels: MAX_IMAGE_PIXELS })
     const meta = await image.metadata()
     if (!meta.width || !meta.height) throw new Error('no image size in the header')
     let colour = (meta.channels ?? 3) >= 3 && meta.space !== 'b-w'
@@ -86,6 +96,8 @@ async function hasColour(image: Sharp): Promise<boolean> {
  */
 function undecodable(file: string, error: unknown): Error {
   const raw = (error as Error)?.message ?? String(error)
+  if (TOO_BIG.test(raw))
+    return badFile(file, `cannot be decoded as an image: it has more than ${MAX_IMAGE_PIXELS.toLocaleString('en-US')} pixels, the most AdvLab decodes from one image`, 'Resize it (or the whole folder) to the size you train at, then register the folder again.')
   const problem = /unsupported image format|not a bmp|bad signature/i.test(raw)
     ? 'its contents are not a PNG, JPEG, BMP or WebP image'
     : 'its image data is damaged or truncated'
@@ -103,7 +115,7 @@ export async function decodeImage(file: string, shape: ImageShape): Promise<Uint
   else {
     // No header probe here: it would cost a second parse per image; resize is a no-op at the same size.
     const { sharp } = await libraries()
-    image = sharp(await readBytes(file), { failOn: 'warning' })
+    image = sharp(await readBytes(file), { failOn: 'warning', limitInputPixels: MAX_IMAGE_PIXELS })
   }
   try {
     const { data, info } = await image

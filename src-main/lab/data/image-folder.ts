@@ -14,6 +14,10 @@ const TEST_FOLDERS = ['test', 'val', 'valid', 'validation']
 /** Images decoded at once: enough to keep libvips' threads busy. */
 const PARALLEL = 8
 const CHUNK = 256
+/** Images are decoded into chunks of at most this many bytes (big images: fewer than CHUNK). */
+const MAX_CHUNK_BYTES = 64 << 20
+/** The largest image side a dataset may have, as for IDX: models train on the common size. */
+const MAX_SIDE = 4096
 
 interface Sample {
   file: string
@@ -175,8 +179,9 @@ function imageSplit(name: SplitName, samples: Sample[], shape: ImageShape): Spli
     files: samples.map((s) => s.file),
     readLabels: async () => labels,
     async readImages(onChunk, wanted) {
-      for (let start = 0; start < samples.length; start += CHUNK) {
-        const k = Math.min(CHUNK, samples.length - start)
+      const perChunk = Math.max(1, Math.min(CHUNK, Math.floor(MAX_CHUNK_BYTES / imageBytes)))
+      for (let start = 0; start < samples.length; start += perChunk) {
+        const k = Math.min(perChunk, samples.length - start)
         const pixels = new Uint8Array(k * imageBytes)
         const indices = Array.from({ length: k }, (_, i) => start + i).filter((i) => !wanted || wanted[i])
         await mapParallel(indices, PARALLEL, async (i) => pixels.set(await decodeImage(samples[i].file, shape), (i - start) * imageBytes))
@@ -214,6 +219,12 @@ export const imageFolderFormat: DatasetFormatModule = {
     if (splitLayout && testFolder !== 'test') notes.push(`The ${testFolder}/ folder is used as the test split.`)
     const all = test ? [...train.samples, ...test.samples] : train.samples
     const shape = options.shape ?? (await surveyShape(all, notes))
+    if (shape.height > MAX_SIDE || shape.width > MAX_SIDE)
+      throw badFile(
+        dir,
+        `most of its images are ${shape.height}×${shape.width} pixels; AdvLab trains on images of at most ${count(MAX_SIDE)} pixels a side`,
+        'Resize the images to the size you train at (e.g. 224×224) and register the resized folder.'
+      )
     const splits = [imageSplit('train', train.samples, shape)]
     if (test) splits.push(imageSplit('test', test.samples, shape))
     return { format: 'imagefolder', root: dir, shape, classes: train.classes, splits, suggestedName: path.basename(dir), notes }
