@@ -11,6 +11,7 @@ import { UsageError } from '../args'
 import { readConfigFile } from '../config-file'
 import { waitForRun } from '../wait-for-run'
 import { parseEpsilon, formatEpsilon } from '../../api/epsilon'
+import { statText } from '../../api/results-table'
 
 function runIdArg(positionals: string[], what: string): number {
   const id = Number(positionals[0])
@@ -56,12 +57,12 @@ function attackSettings(options: Record<string, string | boolean>): Record<strin
   return settings
 }
 
-const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(2)}%`)
 
 export function formatRows(rows: EvaluationRow[]): string[] {
   const lines = [`${'attack'.padEnd(18)} ${'norm'.padEnd(5)} ${'ε'.padEnd(8)} ${'n'.padStart(6)}  ${'accuracy'.padEnd(18)} ${'δ (abs / rel)'}`]
   for (const r of rows) {
-    const acc = `${pct(r.accuracy)}${r.seeds > 1 ? ` ± ${(r.std * 100).toFixed(2)}` : ''}`
+    // The results table's words (mean ± std over seeds, api/results-table), and a partial result said as such.
+    const acc = `${statText(r.accuracy, r.std, r.seeds)}${r.partialStatus ? ` partial (${r.partialStatus})` : ''}`
     const drop = r.drop === null ? '' : `${(r.drop * 100).toFixed(2)} / ${r.relativeDrop === null ? '—' : `${(r.relativeDrop * 100).toFixed(1)}%`}`
     lines.push(`${r.attack.padEnd(18)} ${r.norm.padEnd(5)} ${(r.attack === 'clean' ? '' : formatEpsilon(r.epsilon)).padEnd(8)} ${String(r.n).padStart(6)}  ${acc.padEnd(18)} ${drop}`)
   }
