@@ -3,6 +3,7 @@
  * will check: issue path "optimizer.lr" → message, filtered to the fields of one wizard step.
  */
 import type { z } from 'zod'
+import { parseEpsilon } from '@api/epsilon'
 
 export type FieldErrors = Record<string, string>
 
@@ -22,19 +23,15 @@ export function errorsFor(errors: FieldErrors, prefixes: string[]): FieldErrors 
   return Object.fromEntries(Object.entries(errors).filter(([key]) => prefixes.some((p) => key === p || key.startsWith(`${p}.`))))
 }
 
-/** "2/255, 4/255, 0.03" → [2/255, 4/255, 0.03]; null when a part is not a number or fraction. */
+/** "2/255, 4/255, 0.03" → [2/255, 4/255, 0.03] (each read by the contract's parseEpsilon); null when a part is not an ε. */
 export function parseEpsilonList(text: string): number[] | null {
   const parts = text.split(/[,\s]+/).filter(Boolean)
   if (parts.length === 0) return null
-  const values: number[] = []
-  for (const part of parts) {
-    const m = part.match(/^(\d+(?:\.\d+)?)(?:\/(\d+(?:\.\d+)?))?$/)
-    if (!m) return null
-    const value = m[2] === undefined ? Number(m[1]) : Number(m[1]) / Number(m[2])
-    if (!Number.isFinite(value)) return null
-    values.push(value)
+  try {
+    return parts.map((part) => parseEpsilon(part))
+  } catch {
+    return null
   }
-  return values
 }
 
 /** A number input's value: empty text → undefined (the schema default applies). */
