@@ -8,7 +8,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { createHash, type Hash } from 'node:crypto'
 import type { ImageChunk, SplitName, SplitSource } from './source'
-import { CHUNK_IMAGES } from './source'
+import { imagesPerChunk } from './source'
 import { withReader } from './byte-stream'
 import { count } from './errors'
 import { LabError } from '../../api/errors'
@@ -106,8 +106,9 @@ export function cachedSplit(name: SplitName, folder: string, total: number, imag
     async readImages(onChunk) {
       const all = await readLabels()
       await withReader(imagesFile, async (reader) => {
-        for (let start = 0; start < total; start += CHUNK_IMAGES) {
-          const k = Math.min(CHUNK_IMAGES, total - start)
+        const perChunk = imagesPerChunk(imageBytes)
+        for (let start = 0; start < total; start += perChunk) {
+          const k = Math.min(perChunk, total - start)
           const pixels = await reader.take(k * imageBytes, `image ${start + k - 1}`)
           onChunk({ start, count: k, pixels, labels: all.subarray(start, start + k) })
         }

@@ -5,7 +5,7 @@
  */
 import path from 'node:path'
 import type { DatasetFormatModule, DatasetSource, SplitName, SplitSource } from './source'
-import { CHUNK_IMAGES } from './source'
+import { imagesPerChunk } from './source'
 import { isGzipFile, withReader, type ExactReader } from './byte-stream'
 import { badFile, count } from './errors'
 import { listFolder, readNameList, requireFile } from './files'
@@ -24,8 +24,6 @@ const DEFAULT_CLASS_COUNT = 10
  */
 export const MAX_IDX_PIXEL_BYTES = 2 ** 31
 export const MAX_IDX_IMAGES = 10_000_000
-/** Images are streamed in chunks of at most this many bytes (big images: fewer than CHUNK_IMAGES). */
-const MAX_CHUNK_BYTES = 64 << 20
 const OVER_CAP_TODO = 'The header is damaged or the file is not a dataset AdvLab can hold in memory; check the file, or split the data into smaller files.'
 
 interface IdxFile {
@@ -158,8 +156,7 @@ async function openSplit(pair: IdxPair, classCount: number, classTodo: string) {
     readImages: (onChunk) =>
       withReader(pair.imagesFile, async (reader) => {
         await reader.skip(header.headerBytes, 'the IDX header')
-        // Bounded in bytes too: 1,024 images of 4096×4096×3 would be a 48 GiB chunk.
-        const perChunk = Math.max(1, Math.min(CHUNK_IMAGES, Math.floor(MAX_CHUNK_BYTES / imageBytes)))
+        const perChunk = imagesPerChunk(imageBytes)
         for (let start = 0; start < n; start += perChunk) {
           const k = Math.min(perChunk, n - start)
           const pixels = await reader.take(k * imageBytes, `image ${start + k - 1} of ${count(n)}`)

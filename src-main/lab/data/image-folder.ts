@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import type { DatasetFormatModule, DatasetSource, ImageShape, OpenOptions, SplitName, SplitSource } from './source'
+import { imagesPerChunk, type DatasetFormatModule, type DatasetSource, type ImageShape, type OpenOptions, type SplitName, type SplitSource } from './source'
 import { decodeImage, IMAGE_EXTENSIONS, probeImage } from './image-decode'
 import { badFile, count, fileSystemError } from './errors'
 import { byCodePoint, listSubfolders } from './files'
@@ -14,8 +14,6 @@ const TEST_FOLDERS = ['test', 'val', 'valid', 'validation']
 /** Images decoded at once: enough to keep libvips' threads busy. */
 const PARALLEL = 8
 const CHUNK = 256
-/** Images are decoded into chunks of at most this many bytes (big images: fewer than CHUNK). */
-const MAX_CHUNK_BYTES = 64 << 20
 /** The largest image side a dataset may have, as for IDX: models train on the common size. */
 const MAX_SIDE = 4096
 
@@ -179,7 +177,7 @@ function imageSplit(name: SplitName, samples: Sample[], shape: ImageShape): Spli
     files: samples.map((s) => s.file),
     readLabels: async () => labels,
     async readImages(onChunk, wanted) {
-      const perChunk = Math.max(1, Math.min(CHUNK, Math.floor(MAX_CHUNK_BYTES / imageBytes)))
+      const perChunk = imagesPerChunk(imageBytes, CHUNK)
       for (let start = 0; start < samples.length; start += perChunk) {
         const k = Math.min(perChunk, samples.length - start)
         const pixels = new Uint8Array(k * imageBytes)

@@ -66,3 +66,10 @@ export interface DatasetFormatModule {
 }
 
 export const CHUNK_IMAGES = 1024
+/** No chunk holds more than this many bytes of pixels: 1,024 images of 4096×4096×3 would be 48 GiB. */
+export const MAX_CHUNK_BYTES = 64 << 20
+
+/** How many images of `imageBytes` each to put in one chunk: CHUNK_IMAGES, fewer for big images, at least 1. */
+export function imagesPerChunk(imageBytes: number, most = CHUNK_IMAGES): number {
+  return Math.max(1, Math.min(most, Math.floor(MAX_CHUNK_BYTES / Math.max(1, imageBytes))))
+}
