@@ -122,6 +122,11 @@ test('the Compare table matches its CSV, Markdown and HTML exports cell for cell
   await page.setViewportSize({ width: 1280, height: 800 })
   await page.goto(server.url)
   await page.getByTestId('nav-runs').click()
+  // The Runs table's headline: the imported model's cancelled ε = 5 evaluation (0 %) never counts;
+  // its robust accuracy is its completed FGSM at ε = 0.3, the cell Compare shows below.
+  const importedRobust = page.locator(`[data-run-id="${ids[3]}"] [data-testid="run-robust"]`)
+  await expect(importedRobust).toHaveText('5.0%')
+  await expect(importedRobust).toHaveAttribute('title', 'FGSM (ε=0.3)')
   for (const id of ids) await page.getByTestId(`run-select-${id}`).check()
   await page.getByTestId('runs-compare').click()
   await expect(page.getByTestId('results-table')).toBeVisible()
@@ -138,6 +143,7 @@ test('the Compare table matches its CSV, Markdown and HTML exports cell for cell
   expect(screen.header).toContain('PGD (ε=0.1)')
   expect(baseline.cells[screen.header.indexOf('PGD (ε=0.1)') - 2].value).toBe('31.0% ± 1.4% (2 of 3 runs)')
   // The masked toy wins nothing and says why; the cancelled ε = 5 never made a column.
+  expect(screen.rows[1].cells[screen.header.indexOf('FGSM (ε=0.3)') - 2].value).toBe('5.0%')
   const toy = screen.rows[2]
   expect(toy.cells.slice(1).filter((c) => c.value !== '—').every((c) => c.mark === 'masking')).toBe(true)
   expect(screen.header.join(' ')).not.toContain('ε=5')

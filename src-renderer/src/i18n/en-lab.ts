@@ -113,7 +113,7 @@ const enLab = {
     deleteLabel: 'Delete {name} (moves it to the trash)',
     deleted: '“{name}” moved to the trash.',
     repeated: 'Started “{name}” again with seed {seed}.',
-    robustNote: 'Robust accuracy: the lowest accuracy under any attack at the largest ε the run was attacked with (hover for which). Clean accuracy: the final test accuracy.'
+    robustNote: 'Robust accuracy: the lowest accuracy under any attack at the largest ε (L∞ first) of the run’s completed evaluations (hover for which); cancelled or failed evaluations never count. Clean accuracy: the run’s clean evaluation, else its final test accuracy — the same numbers Compare shows.'
   },
   verdicts: { no: 'no masking', possible: 'possible masking', yes: 'masking', none: 'not evaluated' },
   charts: {
