@@ -38,8 +38,12 @@ export function readConfigFile(file: string): Record<string, unknown> {
 function readConfig(file: string): Record<string, unknown> {
   let text: string
   try {
+    // A named pipe would block the read forever, a device never end.
+    const stats = fs.statSync(file)
+    if (!stats.isFile() && !stats.isDirectory()) throw new UsageError(`The config file ${file} is not a regular file (it is a named pipe, socket or device).`)
     text = fs.readFileSync(file, 'utf8')
   } catch (error) {
+    if (error instanceof UsageError) throw error
     const code = (error as NodeJS.ErrnoException).code
     throw new UsageError(code === 'ENOENT' ? `The config file ${file} does not exist.` : `The config file ${file} cannot be read (${code}).`)
   }

@@ -11,6 +11,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import zlib from 'node:zlib'
+import { execFileSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LabError, type ApiError } from '../../src-main/api/errors'
 import { ConfigFileError, readConfigFile } from '../../src-main/cli/config-file'
@@ -554,6 +555,22 @@ describe('dataset paths', () => {
       return register(d)
     }, bad('path-nothing: holds no dataset AdvLab recognises')))
 
+  it('a named pipe where the IDX images file should be (opening it would wait forever)', { timeout: 10_000 }, () =>
+    corpusCase(() => {
+      const d = idx('path-fifo')
+      fs.rmSync(d.trainImages)
+      execFileSync('mkfifo', [d.trainImages])
+      return register(d.dir)
+    }, bad('train-images-idx3-ubyte: is not a regular file')))
+
+  it('a named pipe as a CIFAR class-name list', { timeout: 10_000 }, () =>
+    corpusCase(() => {
+      const d = writeCifar10Bin(dir('path-fifo-meta'))
+      fs.rmSync(path.join(d, 'batches.meta.txt'))
+      execFileSync('mkfifo', [path.join(d, 'batches.meta.txt')])
+      return register(d)
+    }, bad('batches.meta.txt: is not a regular file')))
+
   it('a folder that is a link to itself', () =>
     corpusCase(() => {
       const link = path.join(dir('path-self-link'), 'me')
@@ -631,6 +648,13 @@ describe('config files', () => {
       const folder = dir('configs/a-folder.yaml')
       return () => viaCli('train.start', folder)
     }, fileError('a-folder.yaml cannot be read (EISDIR)')))
+
+  it('a config file that is a named pipe (reading it would block the CLI forever)', { timeout: 10_000 }, () =>
+    corpusCase(() => {
+      const file = path.join(dir('configs'), 'pipe.yaml')
+      execFileSync('mkfifo', [file])
+      return () => viaCli('train.start', file)
+    }, fileError('pipe.yaml is not a regular file')))
 
   it('a config file that does not exist', () => corpusCase(() => () => viaCli('train.start', path.join(c.inputsDir, 'configs', 'missing.yaml')), fileError('missing.yaml does not exist')))
 

@@ -36,6 +36,8 @@ export async function listSubfolders(dir: string): Promise<string[]> {
 export async function requireFile(file: string): Promise<fs.Stats> {
   const stats = await statPath(file)
   if (stats.isDirectory()) throw fileSystemError(Object.assign(new Error('EISDIR'), { code: 'EISDIR' }), file)
+  // Opening a named pipe waits for a writer that never comes; a device never ends.
+  if (!stats.isFile()) throw badFile(file, 'is not a regular file (it is a named pipe, socket or device)', 'Put the dataset file itself there.')
   try {
     await fs.promises.access(file, fs.constants.R_OK)
   } catch (error) {
