@@ -6,6 +6,7 @@
 //   EnableNodeCliInspectArguments off   --inspect / --inspect-brk cannot attach a debugger
 //   EnableEmbeddedAsarIntegrityValidation on   app.asar is checked against the hash in the binary
 //   OnlyLoadAppFromAsar on              no app/ folder beside it is loaded instead
+//   GrantFileProtocolExtraPrivileges off  file:// pages get no extra powers (the app is app://)
 import path from 'node:path'
 import fuses from '@electron/fuses'
 
@@ -17,7 +18,8 @@ export const FUSES = {
   [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: false,
   [FuseV1Options.EnableNodeCliInspectArguments]: false,
   [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
-  [FuseV1Options.OnlyLoadAppFromAsar]: true
+  [FuseV1Options.OnlyLoadAppFromAsar]: true,
+  [FuseV1Options.GrantFileProtocolExtraPrivileges]: false
 }
 
 /** The Electron executable electron-builder produced for this platform (what holds the fuse wire). */

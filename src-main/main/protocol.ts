@@ -7,9 +7,12 @@ import { protocol } from 'electron'
 import { APP_SCHEME, appFileFor } from './app-url'
 import { CONTENT_SECURITY_POLICY } from '../server/csp'
 
-/** Must run before the app is ready. */
+/**
+ * Must run before the app is ready. `corsEnabled` lets the page's module scripts (fetched in CORS
+ * mode, same origin) load; no cross-origin access follows, as no answer carries CORS headers.
+ */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }])
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }])
 }
 
 const HEADERS = {

@@ -26,13 +26,14 @@ function fakeElectron(file: string): void {
 }
 
 describe('the fuses the packaging step sets', () => {
-  it('turns off RunAsNode, NODE_OPTIONS and the inspect flags; turns on ASAR integrity and app-from-ASAR-only', () => {
+  it('turns off RunAsNode, NODE_OPTIONS and the inspect flags; turns on ASAR integrity and app-from-ASAR-only; no extra file:// privileges', () => {
     expect(FUSES).toMatchObject({
       [FuseV1Options.RunAsNode]: false,
       [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: false,
       [FuseV1Options.EnableNodeCliInspectArguments]: false,
       [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
-      [FuseV1Options.OnlyLoadAppFromAsar]: true
+      [FuseV1Options.OnlyLoadAppFromAsar]: true,
+      [FuseV1Options.GrantFileProtocolExtraPrivileges]: false
     })
   })
 
@@ -47,6 +48,7 @@ describe('the fuses the packaging step sets', () => {
     expect(wire[FuseV1Options.EnableNodeCliInspectArguments]).toBe(DISABLE)
     expect(wire[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(ENABLE)
     expect(wire[FuseV1Options.OnlyLoadAppFromAsar]).toBe(ENABLE)
+    expect(wire[FuseV1Options.GrantFileProtocolExtraPrivileges]).toBe(DISABLE)
     // Fuses it does not name keep Electron's defaults.
     expect(wire[FuseV1Options.EnableCookieEncryption]).toBe(ENABLE)
     cleanup()
