@@ -158,4 +158,11 @@ test('the Compare table matches its CSV, Markdown and HTML exports cell for cell
   const withPartial = await readCompareTable(page)
   expect(withPartial.header).toContain('PGD (ε=5)')
   await checkAgainstExports(page, withPartial)
+
+  // One ε chosen for FGSM: its other columns go, the other attacks keep theirs, the exports follow.
+  await page.getByTestId('compare-eps-fgsm').selectOption('0.3')
+  await expect(page.getByTestId('results-table').locator('thead th', { hasText: 'FGSM (ε=0.1)' })).toHaveCount(0)
+  const chosen = await readCompareTable(page)
+  expect(chosen.header.filter((h) => h.startsWith('FGSM') || h.startsWith('PGD'))).toEqual(['FGSM (ε=0.3)', 'PGD (ε=0.1)', 'PGD (ε=5)'])
+  await checkAgainstExports(page, chosen)
 })
