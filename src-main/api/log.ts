@@ -64,8 +64,12 @@ export const EvalCellSchema = z.object({
   attack: z.string(),
   norm: z.string(),
   epsilon: z.number(),
-  /** Per run, in the order of `runs`: the mean accuracy over its result rows (seeds), or null. */
+  /**
+   * Per run, in the order of `runs`: the mean over the seeds of its latest evaluation of this cell
+   * that did not end cancelled or failed (store/run-results.ts), or null.
+   */
   accuracy: z.array(z.number().nullable()),
+  /** Per run: the test images that evaluation used. */
   n: z.array(z.number().int().nullable())
 })
 
