@@ -65,7 +65,9 @@ export async function registerDataset(ctx: RegistryContext, request: RegisterReq
       throw new LabError('conflict', `A dataset named "${request.name}" already exists; choose another name.`, 'name')
 
     const staged: StagedFile[] = cache ? cache.finish() : []
-    const { png, layout } = await renderPreviewGrid(survey.previewSamples, source.shape, PREVIEW_SAMPLES_PER_CLASS)
+    const preview = await renderPreviewGrid(survey.previewSamples, survey.previewShape, PREVIEW_SAMPLES_PER_CLASS)
+    const { png } = preview
+    const layout = { ...preview.layout, rows: survey.previewSamples.length }
     fs.mkdirSync(staging, { recursive: true })
     const previewTemp = path.join(staging, 'preview.png')
     fs.writeFileSync(previewTemp, png)
@@ -163,7 +165,8 @@ export function readPreview(ctx: RegistryContext, ref: DatasetRef): DatasetPrevi
     cellHeight: layout.cellHeight,
     gap: layout.gap,
     samplesPerClass: layout.samplesPerClass,
-    rows: record.info.classes,
+    // Older previews have a row for every class; newer ones for the first PREVIEW_MAX_CLASSES.
+    rows: record.info.classes.slice(0, layout.rows ?? record.info.classes.length),
     sha256: artifact.sha256
   }
 }

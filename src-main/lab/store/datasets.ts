@@ -19,6 +19,8 @@ export interface PreviewInfo {
   cellHeight: number
   gap: number
   samplesPerClass: number
+  /** How many classes have a row (the first ones); absent in previews made before rows were capped. */
+  rows?: number
 }
 
 /** Everything about a dataset besides its columns; stored as JSON in `info_json`. */
