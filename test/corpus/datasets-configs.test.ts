@@ -328,6 +328,13 @@ describe('CIFAR binary files', () => {
       return register(d)
     }, bad('train.bin: record 2 has coarse label 20, out of range 0–19')))
 
+  it('a class-name list of 20 MB', () =>
+    corpusCase(() => {
+      const d = writeCifar10Bin(dir('cifar-bin-meta-huge'))
+      fs.truncateSync(path.join(d, 'batches.meta.txt'), 20_000_000)
+      return register(d)
+    }, bad('batches.meta.txt: is 20,000,000 bytes, but a class-name list is read whole and may be at most 16,777,216 bytes')))
+
   it('a class-name list with no names', () =>
     corpusCase(() => {
       const d = writeCifar10Bin(dir('cifar-bin-meta'))

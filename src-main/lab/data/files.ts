@@ -61,9 +61,14 @@ export async function requireFolder(dir: string): Promise<void> {
   }
 }
 
+/** A class-name list is read whole; 16 MiB holds a million long names. */
+export const MAX_NAME_LIST_BYTES = 16 << 20
+
 /** Reads a small text file (class-name lists): one trimmed, non-empty line per entry. */
 export async function readNameList(file: string): Promise<string[]> {
-  await requireFile(file)
+  const stats = await requireFile(file)
+  if (stats.size > MAX_NAME_LIST_BYTES)
+    throw badFile(file, `is ${stats.size.toLocaleString('en-US')} bytes, but a class-name list is read whole and may be at most ${MAX_NAME_LIST_BYTES.toLocaleString('en-US')} bytes (16 MiB)`, 'Check that this is the list of class names, one per line.')
   try {
     const text = await fs.promises.readFile(file, 'utf8')
     return text
