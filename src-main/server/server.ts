@@ -75,8 +75,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   // answer it on the raw socket when it can still be written, then close just that connection.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy()
-    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
-    socket.end(rawResponse(status, `Bad request: the HTTP request could not be read (${error.code ?? 'parse error'}).`))
+    const code = error.code ?? 'parse error'
+    const [status, text] =
+      code === 'HPE_HEADER_OVERFLOW'
+        ? [431, `Request too large: its address and headers exceed ${http.maxHeaderSize} bytes (${code}).`]
+        : code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, `Request timeout: the request did not arrive in time (${code}).`]
+          : [400, `Bad request: the HTTP request could not be read (${code}).`]
+    socket.end(rawResponse(status, text))
   })
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
