@@ -5,21 +5,28 @@
  *  - apgd-dlr: the DLR loss (shift- and scale-invariant, so saturated logits cannot hide gradients);
  *  - apgd-t:   targeted DLR toward each of the top `targets` other classes in turn (9 by default,
  *              as in AutoAttack's standard version), each on the points still not fooled.
- * Defaults (AutoAttack "standard"): steps 100, restarts 1, ρ 0.75, momentum 0.75.
+ * Settings and defaults (AutoAttack "standard": steps 100, restarts 1): api/attacks/apgd.ts;
+ * ρ 0.75 and momentum 0.75 are the paper's constants (apgd-core.ts).
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { checkCall, crossEntropyLoss, dlrLoss, numberSetting, subSeed, targetedDlrLoss } from './base'
+import { apgdCeDeclaration, apgdDlrDeclaration, apgdTDeclaration } from '../../api/attacks/apgd'
+import { crossEntropyLoss, dlrLoss, subSeed, targetedDlrLoss } from './base'
 import { onRemaining, WorstCase } from './best'
 import { runApgdOnce } from './apgd-core'
-import type { Attack, AttackParams, AttackResult, Classifier } from './types'
-import { projectToBall } from './base'
+import { defineAttack, type AlgorithmResult, type AttackCall } from './runner'
+import type { Classifier } from './types'
 
 type Kind = 'ce' | 'dlr' | 't'
 
-export async function runApgd(model: Classifier, x: tf.Tensor4D, y: tf.Tensor1D, params: AttackParams, kind: Kind, progress?: (done: number, total: number) => void): Promise<AttackResult> {
-  const steps = numberSetting(params, 'steps', 100, { integer: true, min: 1 })
-  const restarts = numberSetting(params, 'restarts', 1, { integer: true, min: 1 })
-  const targets = kind === 't' ? numberSetting(params, 'targets', Math.min(9, model.numClasses - 1), { integer: true, min: 1, max: model.numClasses - 1 }) : 1
+interface ApgdSettings {
+  steps: number
+  restarts: number
+  targets?: number
+}
+
+async function runApgd(model: Classifier, x: tf.Tensor4D, y: tf.Tensor1D, call: AttackCall<ApgdSettings>, kind: Kind, progress?: (done: number, total: number) => void): Promise<AlgorithmResult> {
+  const { steps, restarts } = call.settings
+  const targets = kind === 't' ? call.settings.targets! : 1
   const best = new WorstCase(x)
   const total = steps * restarts * targets
   let done = 0
@@ -38,31 +45,16 @@ export async function runApgd(model: Classifier, x: tf.Tensor4D, y: tf.Tensor1D,
         }
         const loss =
           kind === 'ce' ? (z: tf.Tensor2D) => crossEntropyLoss(z, ys) : kind === 'dlr' ? (z: tf.Tensor2D) => dlrLoss(z, ys) : (z: tf.Tensor2D) => targetedDlrLoss(z, ys, target!)
-        await runApgdOnce(model, xs, ys, { norm: params.norm, epsilon: params.epsilon, steps, seed: subSeed(params.seed, `apgd-${kind} ${t} ${r}`), loss }, sub, tick)
+        await runApgdOnce(model, xs, ys, { norm: call.norm, epsilon: call.epsilon, steps, seed: subSeed(call.seed, `apgd-${kind} ${t} ${r}`), loss }, sub, tick)
         target?.dispose()
       })
       done = before + steps
       progress?.(done, total)
     }
   }
-  const adversarial = projectToBall(x, best.adversarial, params.norm, params.epsilon)
-  best.adversarial.dispose()
-  return { adversarial, budget: { steps, restarts, ...(kind === 't' ? { targets } : {}), rho: 0.75, momentum: 0.75 } }
+  return { candidate: best.adversarial, budget: { steps, restarts, ...(kind === 't' ? { targets } : {}), rho: 0.75, momentum: 0.75 } }
 }
 
-function apgdAttack(kind: Kind, id: string, description: string): Attack {
-  const attack: Attack = {
-    id,
-    description,
-    norms: ['Linf', 'L2'],
-    async run(model, x, y, params, progress) {
-      checkCall(id, attack.norms, model, x, y, params)
-      return runApgd(model, x, y, params, kind, progress)
-    }
-  }
-  return attack
-}
-
-export const apgdCe = apgdAttack('ce', 'apgd-ce', 'APGD-CE (Croce & Hein 2020): step-size-free PGD with momentum and checkpoint halving; cross-entropy loss, 100 steps.')
-export const apgdDlr = apgdAttack('dlr', 'apgd-dlr', 'APGD-DLR (Croce & Hein 2020): APGD on the scale-invariant difference-of-logits-ratio loss, 100 steps.')
-export const apgdT = apgdAttack('t', 'apgd-t', 'APGD-T (Croce & Hein 2020): APGD on the targeted DLR loss toward each of the 9 most likely other classes, 100 steps each.')
+export const apgdCe = defineAttack(apgdCeDeclaration, (model, x, y, call, progress) => runApgd(model, x, y, call, 'ce', progress))
+export const apgdDlr = defineAttack(apgdDlrDeclaration, (model, x, y, call, progress) => runApgd(model, x, y, call, 'dlr', progress))
+export const apgdT = defineAttack(apgdTDeclaration, (model, x, y, call, progress) => runApgd(model, x, y, call, 't', progress))

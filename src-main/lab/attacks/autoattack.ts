@@ -11,15 +11,16 @@
  * The budgets used are returned in `stages` and `budget`.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { checkCall, choiceSetting, gatherRows, predict, projectToBall, scatterRows, subSeed, swap } from './base'
+import { autoAttackDeclaration, autoAttackFastDeclaration, autoAttackRandDeclaration, type AutoAttackVersion } from '../../api/attacks/autoattack'
+import { gatherRows, predict, scatterRows, subSeed, swap } from './base'
 import { apgdCe, apgdDlr, apgdT } from './apgd'
 import { withEot } from './eot'
 import { fabT } from './fab'
 import { square } from './square'
-import type { Attack, AttackParams, AttackResult, AttackStage, Classifier } from './types'
+import { defineAttack, type AlgorithmResult, type AttackCall } from './runner'
+import type { Attack, AttackStage, Classifier } from './types'
 
-export const AUTOATTACK_VERSIONS = ['standard', 'rand', 'fast'] as const
-export type AutoAttackVersion = (typeof AUTOATTACK_VERSIONS)[number]
+export { AUTOATTACK_VERSIONS, type AutoAttackVersion } from '../../api/attacks/autoattack'
 
 interface Stage {
   attack: Attack
@@ -56,10 +57,10 @@ export async function runAutoAttack(
   model: Classifier,
   x: tf.Tensor4D,
   y: tf.Tensor1D,
-  params: AttackParams,
+  call: AttackCall<unknown>,
   version: AutoAttackVersion,
   progress?: (done: number, total: number) => void
-): Promise<AttackResult> {
+): Promise<AlgorithmResult> {
   const plan = autoAttackPlan(version)
   const labels = Int32Array.from(y.dataSync())
   // Points the model already gets wrong are not robust to begin with.
@@ -82,7 +83,9 @@ export async function runAutoAttack(
       const xs = gatherRows(x, rows)
       const ys = gatherRows(y, rows)
       const target = stage.eot ? withEot(model, stage.eot) : model
-      const result = await stage.attack.run(target, xs, ys, { ...params, ...settings, seed: subSeed(params.seed, `autoattack ${stage.attack.id}`) }, (done, total) =>
+      // Each stage gets the threat model and its own plan's settings (the ensemble's budget), nothing else.
+      const stageParams = { norm: call.norm, epsilon: call.epsilon, ...settings, seed: subSeed(call.seed, `autoattack ${stage.attack.id}`) }
+      const result = await stage.attack.run(target, xs, ys, stageParams, (done, total) =>
         progress?.(Math.floor(s * unit + (done / Math.max(total, 1)) * unit), plan.length * unit)
       )
       const predicted = predict(model, result.adversarial)
@@ -106,37 +109,9 @@ export async function runAutoAttack(
     stages.push({ id: stage.attack.id, budget, robustBefore, robustAfter, seconds: (Date.now() - started) / 1000 })
     progress?.((s + 1) * unit, plan.length * unit)
   }
-  const out = projectToBall(x, adversarial, params.norm, params.epsilon)
-  adversarial.dispose()
-  return { adversarial: out, stages, budget: { version, stages: stages.map((s) => ({ id: s.id, ...s.budget })) } }
+  return { candidate: adversarial, stages, budget: { version, stages: stages.map((s) => ({ id: s.id, ...s.budget })) } }
 }
 
-function autoAttackEntry(id: string, version: AutoAttackVersion | null, description: string): Attack {
-  const attack: Attack = {
-    id,
-    description,
-    norms: ['Linf', 'L2'],
-    async run(model, x, y, params, progress) {
-      checkCall(id, attack.norms, model, x, y, params)
-      const v = version ?? choiceSetting(params, 'version', AUTOATTACK_VERSIONS, 'standard')
-      return runAutoAttack(model, x, y, params, v, progress)
-    }
-  }
-  return attack
-}
-
-export const autoAttack = autoAttackEntry(
-  'autoattack',
-  null,
-  'AutoAttack standard (Croce & Hein 2020): APGD-CE → APGD-T (9 × 100) → FAB-T (9 × 100) → Square (5000 queries), each on the points still robust. Setting version: standard | rand | fast.'
-)
-export const autoAttackRand = autoAttackEntry(
-  'autoattack-rand',
-  'rand',
-  'AutoAttack rand (Croce & Hein 2020): APGD-CE and APGD-DLR, 100 steps each, gradients averaged over 20 EOT samples — for randomised defences.'
-)
-export const autoAttackFast = autoAttackEntry(
-  'autoattack-fast',
-  'fast',
-  'AutoAttack fast (not the standard AutoAttack budget): APGD-CE 20 steps → APGD-T 3 × 20 → FAB-T 3 × 20 → Square 500 queries; for quick looks only.'
-)
+export const autoAttack = defineAttack(autoAttackDeclaration, (model, x, y, call, progress) => runAutoAttack(model, x, y, call, call.settings.version, progress))
+export const autoAttackRand = defineAttack(autoAttackRandDeclaration, (model, x, y, call, progress) => runAutoAttack(model, x, y, call, 'rand', progress))
+export const autoAttackFast = defineAttack(autoAttackFastDeclaration, (model, x, y, call, progress) => runAutoAttack(model, x, y, call, 'fast', progress))

@@ -1,7 +1,8 @@
 /**
- * What every attack shares, so each attack file is only its algorithm: reading settings with
- * defaults, seeded random numbers (drawn on the host, so cpu and wasm see the same numbers),
- * projection onto the ε-ball and [0, 1], per-sample losses, and one-pass logits + gradient.
+ * What every attack shares, so each attack file is only its algorithm: the checks of a call (run
+ * once by runner.ts, which also parses the settings against the attack's declaration), seeded random
+ * numbers (drawn on the host, so cpu and wasm see the same numbers), projection onto the ε-ball and
+ * [0, 1], per-sample losses, and one-pass logits + gradient.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { LabError } from '../../api/errors'
@@ -9,34 +10,7 @@ import type { AttackParams, Classifier, Norm } from './types'
 import { mulberry32NonZero } from '../random'
 import { exactSign, unitL2 } from '../engine/exact'
 
-// ---------------------------------------------------------------- settings
-
-/** A numeric setting with a default; a value of the wrong kind is a user error naming the field. */
-export function numberSetting(params: AttackParams, name: string, fallback: number, check: { integer?: boolean; min?: number; max?: number } = {}): number {
-  const raw = params[name]
-  if (raw === undefined || raw === null) return fallback
-  const v = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new LabError('bad_input', `Attack setting "${name}" must be a number (got ${JSON.stringify(raw)}).`, name)
-  if (check.integer && !Number.isInteger(v)) throw new LabError('bad_input', `Attack setting "${name}" must be a whole number (got ${v}).`, name)
-  if (check.min !== undefined && v < check.min) throw new LabError('bad_input', `Attack setting "${name}" must be ≥ ${check.min} (got ${v}).`, name)
-  if (check.max !== undefined && v > check.max) throw new LabError('bad_input', `Attack setting "${name}" must be ≤ ${check.max} (got ${v}).`, name)
-  return v
-}
-
-export function booleanSetting(params: AttackParams, name: string, fallback: boolean): boolean {
-  const raw = params[name]
-  if (raw === undefined || raw === null) return fallback
-  if (typeof raw !== 'boolean') throw new LabError('bad_input', `Attack setting "${name}" must be true or false (got ${JSON.stringify(raw)}).`, name)
-  return raw
-}
-
-export function choiceSetting<T extends string>(params: AttackParams, name: string, choices: readonly T[], fallback: T): T {
-  const raw = params[name]
-  if (raw === undefined || raw === null) return fallback
-  if (typeof raw !== 'string' || !(choices as readonly string[]).includes(raw))
-    throw new LabError('bad_input', `Attack setting "${name}" must be one of ${choices.join(', ')} (got ${JSON.stringify(raw)}).`, name)
-  return raw as T
-}
+// ---------------------------------------------------------------- the call
 
 /** Checks what every attack needs: a supported norm, ε ≥ 0, a seed, x and y of matching size. */
 export function checkCall(id: string, norms: readonly Norm[], model: Classifier, x: tf.Tensor4D, y: tf.Tensor1D, params: AttackParams): void {

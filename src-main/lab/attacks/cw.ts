@@ -5,21 +5,18 @@
  * Change of variables x' = (tanh(w) + 1)/2 keeps x' in [0, 1]; minimise with Adam
  *   ‖x' − x‖₂² + c · max(z_y(x') − max_{j≠y} z_j(x'), −κ)
  * and binary-search c per point (×10 while no adversarial was found, bisection once one was).
- * Defaults: binarySteps 5, steps 100, initialC 0.01, κ (confidence) 0, learning rate 0.01 — fewer
- * iterations than the paper's 10,000 (set `steps` to raise them).
+ * Settings and defaults (binarySteps 5, steps 100, initialC 0.01, κ (confidence) 0, learning rate
+ * 0.01 — fewer iterations than the paper's 10,000): api/attacks/cw.ts.
  * Returns perturbationNorms (smallest L2 norm found, Infinity if none). Evaluated at a given ε, a
  * point whose smallest perturbation exceeds ε counts as robust: its returned image is x itself.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { bestOtherLogit, checkCall, logitsAndGradient, misclassified, numberSetting, projectToBall, read, sampleNorms, selectSamples, swap } from './base'
-import type { Attack, AttackParams, AttackResult, Classifier } from './types'
+import { cwL2Declaration } from '../../api/attacks/cw'
+import { bestOtherLogit, logitsAndGradient, misclassified, read, sampleNorms, selectSamples, swap } from './base'
+import { defineAttack } from './runner'
 
-export async function runCwL2(model: Classifier, x: tf.Tensor4D, y: tf.Tensor1D, params: AttackParams, progress?: (done: number, total: number) => void): Promise<AttackResult> {
-  const binarySteps = numberSetting(params, 'binarySteps', 5, { integer: true, min: 1 })
-  const steps = numberSetting(params, 'steps', 100, { integer: true, min: 1 })
-  const initialC = numberSetting(params, 'initialC', 0.01, { min: 0 })
-  const kappa = numberSetting(params, 'confidence', 0, { min: 0 })
-  const lr = numberSetting(params, 'learningRate', 0.01, { min: 0 })
+export const cwL2 = defineAttack(cwL2Declaration, async (model, x, y, { epsilon, settings }, progress) => {
+  const { binarySteps, steps, initialC, confidence: kappa, learningRate: lr } = settings
   const n = x.shape[0]
   const classes = model.numClasses
   const c = new Float32Array(n).fill(initialC)
@@ -95,20 +92,8 @@ export async function runCwL2(model: Classifier, x: tf.Tensor4D, y: tf.Tensor1D,
   }
   w0.dispose()
   // At ε: points whose smallest perturbation is larger count as robust → the original image.
-  const within = tf.tensor1d(Float32Array.from(bestNorm, (d) => (d <= params.epsilon ? 1 : 0)))
+  const within = tf.tensor1d(Float32Array.from(bestNorm, (d) => (d <= epsilon ? 1 : 0)))
   const chosen = selectSamples(within, best, x)
-  const adversarial = projectToBall(x, chosen, 'L2', params.epsilon)
-  tf.dispose([within, chosen, best])
-  return { adversarial, perturbationNorms: bestNorm, budget: { binarySteps, steps, initialC, confidence: kappa, learningRate: lr } }
-}
-
-export const cwL2: Attack = {
-  id: 'cw-l2',
-  description: 'C&W-L2 (Carlini & Wagner 2017): Adam in tanh space on ‖δ‖² + c·margin, binary search over c (5 × 100 steps); minimal L2 perturbation.',
-  norms: ['L2'],
-  async run(model, x, y, params, progress) {
-    checkCall('cw-l2', cwL2.norms, model, x, y, params)
-    return runCwL2(model, x, y, params, progress)
-  }
-}
-
+  tf.dispose([within, best])
+  return { candidate: chosen, perturbationNorms: bestNorm, budget: { binarySteps, steps, initialC, confidence: kappa, learningRate: lr } }
+})

@@ -9,13 +9,16 @@
  * and after every adversarial iterate step back toward x: x_{i+1} = (1 − β)·x + β·x_{i+1}.
  * The box-constrained minimal-norm projection is solved per point by bisection (L∞: on the radius;
  * L2: on the multiplier) instead of the paper's sorting solver — same solution, simpler code.
- * Defaults (AutoAttack standard): steps 100, targets 9, α_max 0.1, η 1.05, β 0.9, restarts 1.
+ * Settings and defaults (AutoAttack standard: steps 100, targets 9, α_max 0.1, η 1.05, β 0.9):
+ * api/attacks/fab.ts; one restart.
  * Returns the smallest perturbation norm found per point (Infinity if none); the adversarial image
  * is that point when its norm is ≤ ε, else it is projected onto the ε-ball.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { checkCall, gatherRows, logitsAndGradient, misclassified, numberSetting, perSample, projectToBall, read, sampleNorms, scatterRows, selectSamples, swap } from './base'
-import type { Attack, AttackParams, AttackResult, Classifier, Norm } from './types'
+import { fabTDeclaration } from '../../api/attacks/fab'
+import { gatherRows, logitsAndGradient, misclassified, perSample, read, sampleNorms, scatterRows, selectSamples, swap } from './base'
+import { defineAttack } from './runner'
+import type { Classifier, Norm } from './types'
 
 /**
  * The smallest d (in `norm`) with Σ w·d = c and p + d in [0, 1], per point; where no such d
@@ -133,15 +136,9 @@ async function fabTowardTarget(
   tf.dispose([xi, flatX])
 }
 
-export async function runFabT(model: Classifier, x: tf.Tensor4D, y: tf.Tensor1D, params: AttackParams, progress?: (done: number, total: number) => void): Promise<AttackResult> {
-  const steps = numberSetting(params, 'steps', 100, { integer: true, min: 1 })
-  const targets = numberSetting(params, 'targets', Math.min(9, model.numClasses - 1), { integer: true, min: 1, max: model.numClasses - 1 })
-  const settings = {
-    steps,
-    alphaMax: numberSetting(params, 'alphaMax', 0.1, { min: 0, max: 1 }),
-    eta: numberSetting(params, 'eta', 1.05, { min: 1 }),
-    beta: numberSetting(params, 'beta', 0.9, { min: 0, max: 1 })
-  }
+export const fabT = defineAttack(fabTDeclaration, async (model, x, y, call, progress) => {
+  const { steps, targets, alphaMax, eta, beta } = call.settings
+  const settings = { steps, alphaMax, eta, beta }
   const n = x.shape[0]
   const norms = new Float32Array(n).fill(Infinity)
   let adversarial = tf.clone(x)
@@ -150,7 +147,7 @@ export async function runFabT(model: Classifier, x: tf.Tensor4D, y: tf.Tensor1D,
   for (let t = 0; t < targets; t++) {
     // Points already broken within ε need no other target.
     const rows: number[] = []
-    for (let i = 0; i < n; i++) if (!(norms[i] <= params.epsilon)) rows.push(i)
+    for (let i = 0; i < n; i++) if (!(norms[i] <= call.epsilon)) rows.push(i)
     if (rows.length === 0) break
     const xs = gatherRows(x, rows)
     const ys = gatherRows(y, rows)
@@ -159,23 +156,11 @@ export async function runFabT(model: Classifier, x: tf.Tensor4D, y: tf.Tensor1D,
       return tf.squeeze(tf.slice(order, [0, t + 1], [-1, 1]), [1]) as tf.Tensor1D
     })
     const state: FabState = { norms: Float32Array.from(rows, (r) => norms[r]), adversarial: gatherRows(adversarial, rows) }
-    await fabTowardTarget(model, xs, ys, target, params.norm, settings, state, () => progress?.(++done, total))
+    await fabTowardTarget(model, xs, ys, target, call.norm, settings, state, () => progress?.(++done, total))
     rows.forEach((r, j) => (norms[r] = state.norms[j]))
     adversarial = swap(adversarial, scatterRows(adversarial, rows, state.adversarial))
     tf.dispose([xs, ys, target, state.adversarial])
     done = (t + 1) * steps
   }
-  const out = projectToBall(x, adversarial, params.norm, params.epsilon)
-  adversarial.dispose()
-  return { adversarial: out, perturbationNorms: norms, budget: { ...settings, targets, restarts: 1 } }
-}
-
-export const fabT: Attack = {
-  id: 'fab-t',
-  description: 'FAB-T (Croce & Hein 2020): targeted minimal-perturbation attack by projections onto the linearised boundary, 9 targets × 100 steps.',
-  norms: ['Linf', 'L2'],
-  async run(model, x, y, params, progress) {
-    checkCall('fab-t', fabT.norms, model, x, y, params)
-    return runFabT(model, x, y, params, progress)
-  }
-}
+  return { candidate: adversarial, perturbationNorms: norms, budget: { ...settings, targets, restarts: 1 } }
+})

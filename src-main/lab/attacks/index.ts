@@ -1,8 +1,9 @@
 /**
- * The attack library: every attack by id, plus the helpers callers need (Classifier construction,
- * BPDA/EOT wrappers, transfer, ε parsing).
+ * The attack library: one implementation per declared attack (api/attacks), plus the helpers
+ * callers need (Classifier construction, BPDA/EOT wrappers, transfer, ε parsing).
  */
 import { LabError } from '../../api/errors'
+import { ATTACK_DECLARATIONS, ATTACK_IDS } from '../../api/attacks'
 import { apgdCe, apgdDlr, apgdT } from './apgd'
 import { autoAttack, autoAttackFast, autoAttackRand } from './autoattack'
 import { cwL2 } from './cw'
@@ -13,12 +14,20 @@ import { fgsmRandomStart, rfgsm } from './rfgsm'
 import { square } from './square'
 import type { Attack } from './types'
 
-const all: Attack[] = [fgsm, rfgsm, fgsmRandomStart, pgd, bim, apgdCe, apgdDlr, apgdT, fabT, square, cwL2, autoAttack, autoAttackRand, autoAttackFast]
+const implemented: Attack[] = [fgsm, rfgsm, fgsmRandomStart, pgd, bim, apgdCe, apgdDlr, apgdT, fabT, square, cwL2, autoAttack, autoAttackRand, autoAttackFast]
 
-/** id → Attack. */
-export const attacks: Readonly<Record<string, Attack>> = Object.freeze(Object.fromEntries(all.map((a) => [a.id, a])))
+/** id → Attack, in the catalogue's order; every declared attack has exactly one implementation. */
+export const attacks: Readonly<Record<string, Attack>> = Object.freeze(
+  Object.fromEntries(
+    ATTACK_DECLARATIONS.map((d) => {
+      const attack = implemented.find((a) => a.id === d.id)
+      if (!attack) throw new Error(`attack "${d.id}" is declared in api/attacks but has no implementation in lab/attacks`)
+      return [d.id, attack]
+    })
+  )
+)
 
-export const ATTACK_IDS: readonly string[] = all.map((a) => a.id)
+export { ATTACK_IDS }
 
 /** The attack with this id; a LabError listing the known ids otherwise. */
 export function getAttack(id: string): Attack {

@@ -10,11 +10,14 @@
  * L2: the same random search on squares, each new square filled with the paper's "pseudo-Gaussian"
  * bump (two halves of opposite sign) scaled to the square's current energy plus the unused budget —
  * a one-square simplification of the paper's two-square update.
- * Defaults (AutoAttack standard): queries 5000, pInit 0.8; only points not yet fooled are queried.
+ * Settings and defaults (AutoAttack standard: queries 5000, pInit 0.8): api/attacks/square.ts. Only
+ * points not yet fooled are queried.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { checkCall, gatherRows, marginLoss, numberSetting, perSample, projectToBall, read, rng, sampleNorms, scatterRows, subSeed, swap } from './base'
-import type { Attack, AttackParams, AttackResult, Classifier, Norm } from './types'
+import { squareDeclaration } from '../../api/attacks/square'
+import { gatherRows, marginLoss, perSample, projectToBall, read, rng, sampleNorms, scatterRows, subSeed, swap } from './base'
+import { defineAttack } from './runner'
+import type { Norm } from './types'
 
 /** The paper's schedule of the fraction p of pixels changed per iteration. */
 export function squareFraction(pInit: number, iteration: number, queries: number): number {
@@ -45,13 +48,12 @@ function bump(s: number): Float32Array {
   return out
 }
 
-export async function runSquare(model: Classifier, x: tf.Tensor4D, y: tf.Tensor1D, params: AttackParams, progress?: (done: number, total: number) => void): Promise<AttackResult> {
-  const budget = numberSetting(params, 'queries', 5000, { integer: true, min: 1 })
-  const pInit = numberSetting(params, 'pInit', 0.8, { min: 0, max: 1 })
-  const norm: Norm = params.norm
-  const eps = params.epsilon
+export const square = defineAttack(squareDeclaration, async (model, x, y, call, progress) => {
+  const { queries: budget, pInit } = call.settings
+  const norm: Norm = call.norm
+  const eps = call.epsilon
   const [n, h, w, c] = x.shape
-  const next = rng(subSeed(params.seed, 'square'))
+  const next = rng(subSeed(call.seed, 'square'))
   const sign = () => (next() < 0.5 ? -1 : 1)
 
   // Start: vertical stripes of ±ε per column and channel (L2: the same, scaled to norm ε).
@@ -129,18 +131,5 @@ export async function runSquare(model: Classifier, x: tf.Tensor4D, y: tf.Tensor1
       await Promise.resolve()
     }
   }
-  progress?.(budget, budget)
-  const out = projectToBall(x, adversarial, norm, eps)
-  adversarial.dispose()
-  return { adversarial: out, queries, budget: { queries: budget, pInit, loss: 'margin' } }
-}
-
-export const square: Attack = {
-  id: 'square',
-  description: 'Square Attack (Andriushchenko et al. 2020): score-based random search over squares, 5000 queries, p_init 0.8; needs no gradients.',
-  norms: ['Linf', 'L2'],
-  async run(model, x, y, params, progress) {
-    checkCall('square', square.norms, model, x, y, params)
-    return runSquare(model, x, y, params, progress)
-  }
-}
+  return { candidate: adversarial, queries, budget: { queries: budget, pInit, loss: 'margin' } }
+})

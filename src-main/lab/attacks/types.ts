@@ -1,6 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core'
 
-export type Norm = 'Linf' | 'L2'
+import type { Norm } from '../../api/attacks'
+
+export type { Norm }
 
 /** A classifier as attacks see it. Images are float32 [0, 1] NHWC; the model runs in inference mode. */
 export interface Classifier {
@@ -34,7 +36,7 @@ export interface AttackParams {
   /** Perturbation budget in pixel units (8/255 means what the literature means). */
   epsilon: number
   seed: number
-  /** Attack-specific settings (steps, stepSize, restarts, loss, queries, …) with defaults per attack. */
+  /** Attack-specific settings (steps, stepSize, restarts, loss, queries, …): checked against the attack's declaration (api/attacks). */
   [setting: string]: unknown
 }
 

@@ -1,10 +1,9 @@
-/** Attacks by id, from the attacks library's registry (lab/attacks/index.ts). */
-import { LabError } from '../../api/errors'
+/** Attacks by id: the catalogue's declaration (api/attacks) decides whether an id exists. */
+import { attackDeclaration } from '../../api/attacks'
 import { attacks } from '../attacks'
 import type { Attack } from '../attacks/types'
 
 export function findAttack(id: string, field = 'attack'): Attack {
-  const attack = attacks[id]
-  if (!attack) throw new LabError('bad_input', `There is no attack "${id}". Known attacks: ${Object.keys(attacks).join(', ')}.`, field)
-  return attack
+  attackDeclaration(id, field)
+  return attacks[id]
 }

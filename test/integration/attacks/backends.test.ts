@@ -7,6 +7,7 @@ import { classifierFromModel } from '../../../src-main/lab/attacks/classifier'
 import { attacks } from '../../../src-main/lab/attacks/index'
 import { rng } from '../../../src-main/lab/attacks/base'
 import type { Norm } from '../../../src-main/lab/attacks/types'
+import { settingsFor } from '../../unit/attacks/fixtures'
 
 /**
  * The same attack, seed and tiny model on the cpu backend (plain JS, the numerical reference) and
@@ -31,7 +32,7 @@ async function runOn(backend: 'cpu' | 'wasm', id: string, norm: Norm, eps: numbe
   const r = rng(5)
   const x = tf.tensor4d(Float32Array.from({ length: N * 64 }, () => r()), [N, 8, 8, 1])
   const y = tf.tensor1d(Int32Array.from({ length: N }, (_, i) => i % 4), 'int32')
-  const result = await attacks[id].run(classifier, x, y, { norm, epsilon: eps, seed: 11, ...small })
+  const result = await attacks[id].run(classifier, x, y, { norm, epsilon: eps, seed: 11, ...settingsFor(id, small) })
   const predictions = Int32Array.from(tf.tidy(() => tf.argMax(classifier.logits(result.adversarial), 1)).dataSync())
   const pixels = Float32Array.from(result.adversarial.dataSync())
   tf.dispose([x, y, result.adversarial])

@@ -6,7 +6,7 @@ import { classifierFromModel } from '../../../src-main/lab/attacks/classifier'
 import { attacks } from '../../../src-main/lab/attacks/index'
 import { rng } from '../../../src-main/lab/attacks/base'
 import type { Norm } from '../../../src-main/lab/attacks/types'
-import { maxDistance } from './fixtures'
+import { maxDistance, settingsFor } from './fixtures'
 
 /**
  * The promise every attack makes (types.ts): its output lies inside the ε-ball around x and inside
@@ -49,7 +49,7 @@ describe('every attack stays in the ε-ball and in [0, 1]', () => {
         // The full-budget ensembles (fixed budgets by design) are checked in autoattack.test.ts.
         if (!attack.norms.includes(c.norm) || attack.id === 'autoattack' || attack.id === 'autoattack-rand') continue
         const before = tf.memory().numTensors
-        const result = await attack.run(classifier, x, y, { norm: c.norm, epsilon: c.eps, seed: c.seed, ...small })
+        const result = await attack.run(classifier, x, y, { norm: c.norm, epsilon: c.eps, seed: c.seed, ...settingsFor(attack.id, small) })
         const values = result.adversarial.dataSync()
         expect(Math.min(...values), `${attack.id} min`).toBeGreaterThanOrEqual(0)
         expect(Math.max(...values), `${attack.id} max`).toBeLessThanOrEqual(1)

@@ -9,6 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { openLog } from '../../../src-main/lab/store/open'
+import { attackDeclaration } from '../../../src-main/api/attacks'
 import { ensureBuiltinDatasets } from '../../../src-main/lab/data/builtins'
 import { loadDataset } from '../../../src-main/lab/data/loader'
 import { createModel, type CreateModelOptions, type Model } from '../../../src-main/lab/models/model'
@@ -114,4 +115,10 @@ export function maxDistance(a: tf.Tensor4D, b: tf.Tensor4D, norm: 'Linf' | 'L2')
     worst = Math.max(worst, norm === 'Linf' ? d : Math.sqrt(d))
   }
   return worst
+}
+
+/** The entries of a shared small budget that this attack has as settings (an attack refuses others). */
+export function settingsFor(attackId: string, budget: Record<string, unknown>): Record<string, unknown> {
+  const names = attackDeclaration(attackId).settingNames
+  return Object.fromEntries(Object.entries(budget).filter(([name]) => names.includes(name)))
 }
