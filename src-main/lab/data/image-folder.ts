@@ -9,6 +9,7 @@ import { imagesPerChunk, type DatasetFormatModule, type DatasetSource, type Imag
 import { decodeImage, IMAGE_EXTENSIONS, probeImage } from './image-decode'
 import { badFile, count, fileSystemError } from './errors'
 import { byCodePoint, listSubfolders } from './files'
+import { WARNING_PREFIX } from './warnings'
 
 const TEST_FOLDERS = ['test', 'val', 'valid', 'validation']
 /** Images decoded at once: enough to keep libvips' threads busy. */
@@ -117,8 +118,10 @@ async function collectSamples(
   folders: Array<{ name: string; dir: string; real: string }>,
   classes: string[] | null
 ): Promise<{ classes: string[]; samples: Sample[] }> {
-  if (folders.length === 0)
-    throw badFile(splitRoot, 'has no class folders', 'Put the images of each class in a folder named after the class (root/<class>/image.png).')
+  if (folders.length === 0) {
+    const links = walk.skipped.length > 0 ? ` (${skippedLinksWarning(walk.skipped)!.slice(WARNING_PREFIX.length)})` : ''
+    throw badFile(splitRoot, `has no class folders${links}`, 'Put the images of each class in a folder named after the class (root/<class>/image.png).')
+  }
   const classList = classes ?? folders.map((f) => f.name)
   const samples: Sample[] = []
   for (const folder of folders) {
@@ -138,7 +141,7 @@ function skippedLinksWarning(skipped: string[]): string | null {
   if (skipped.length === 0) return null
   const shown = skipped.slice(0, 5).join('; ') + (skipped.length > 5 ? `; and ${count(skipped.length - 5)} more` : '')
   const what = skipped.length === 1 ? '1 symbolic link was' : `${count(skipped.length)} symbolic links were`
-  return `Warning: ${what} skipped, so no image is read twice or from outside the dataset folder: ${shown}. Replace links with copies if those images belong here.`
+  return `${WARNING_PREFIX}${what} skipped, so no image is read twice or from outside the dataset folder: ${shown}. Replace links with copies if those images belong here.`
 }
 
 async function mapParallel<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
@@ -163,7 +166,7 @@ async function surveyShape(samples: Sample[], notes: string[]): Promise<ImageSha
   const [height, width] = common.split('×').map(Number)
   const colour = probes.some((p) => p.colour)
   if (commonCount < probes.length)
-    notes.push(`Warning: ${count(probes.length - commonCount)} of ${count(probes.length)} images are not ${height}×${width}; they are centre-cropped and resized to it.`)
+    notes.push(`${WARNING_PREFIX}${count(probes.length - commonCount)} of ${count(probes.length)} images are not ${height}×${width}; they are centre-cropped and resized to it.`)
   if (colour && probes.some((p) => !p.colour)) notes.push('Grayscale images are converted to RGB, because the others are in colour.')
   return { height, width, channels: colour ? 3 : 1 }
 }
