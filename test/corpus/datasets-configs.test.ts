@@ -404,6 +404,26 @@ describe('CIFAR pickles', () => {
       return cifarPickle('pickle-row', pickle(batch))
     }, bad('data_batch_1: has a "data" array of shape 2×100, but CIFAR batches are N×3072')))
 
+  it('a class name that is a list nested 200,000 deep', () =>
+    corpusCase(() => {
+      const d = writeCifar10Py(dir('pickle-deep-name'))
+      const depth = 200_000
+      // {'label_names': [<list in a list in a list …>]}: lists pushed, then each appended into the one below.
+      const nested = Buffer.concat([Buffer.alloc(depth, 0x5d), Buffer.alloc(depth - 1, 0x61)])
+      fs.writeFileSync(path.join(d, 'batches.meta'), Buffer.concat([asm([0x80, 2, 0x7d], key('label_names'), [0x5d]), nested, asm([0x61, 0x73, 0x2e])]))
+      return register(d)
+    }, bad('batches.meta: label_names[0] is a list, not a class name')))
+
+  it('a label that is a list nested 200,000 deep', () =>
+    corpusCase(() => {
+      const depth = 200_000
+      const nested = Buffer.concat([Buffer.alloc(depth, 0x5d), Buffer.alloc(depth - 1, 0x61)])
+      // {'data': <the real 1×3072 array>, 'labels': [<deep list>]}
+      const data = pickle(new Map<unknown, unknown>([[py2('data'), new NumpyU8([1, 3072], Buffer.alloc(3072))]]))
+      const body = data.subarray(0, data.length - 2) // up to SETITEMS and STOP
+      return cifarPickle('pickle-deep-label', Buffer.concat([body, asm([0x75], key('labels'), [0x5d]), nested, asm([0x61, 0x73, 0x2e])]))
+    }, bad('data_batch_1: labels[0] is a list, out of range 0–9')))
+
   it('a meta file without label names', () =>
     corpusCase(() => {
       const d = writeCifar10Py(dir('pickle-meta'))

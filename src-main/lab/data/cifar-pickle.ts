@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import type { SplitName, SplitSource } from './source'
 import { CHUNK_IMAGES } from './source'
 import { CIFAR_PIXEL_BYTES, planesToHwc } from './cifar-records'
-import { NdArray, PyBytes, unpickle, UnpickleError } from './unpickle'
+import { NdArray, PyBytes, pyTypeName, unpickle, UnpickleError } from './unpickle'
 import { badFile, count, fileSystemError } from './errors'
 import { requireFile } from './files'
 
@@ -44,7 +44,12 @@ export async function readPickledDict(file: string): Promise<Map<unknown, unknow
 export function nameList(dict: Map<unknown, unknown>, key: string, file: string): string[] {
   const value = dict.get(key)
   if (!Array.isArray(value) || value.length === 0) throw badFile(file, `has no "${key}" list`, TODO)
-  return value.map((v) => (v instanceof PyBytes ? v.text() : String(v)))
+  return value.map((v, i) => {
+    if (v instanceof PyBytes) return v.text()
+    if (typeof v === 'string' || typeof v === 'number') return String(v)
+    // Never String() a structure: a list nested thousands deep overflows the stack.
+    throw badFile(file, `${key}[${i}] is ${pyTypeName(v)}, not a class name`, TODO)
+  })
 }
 
 interface Batch {
@@ -80,7 +85,7 @@ function readBatch(dict: Map<unknown, unknown>, file: string, classKey: LabelKey
     for (let i = 0; i < n; i++) {
       const v = list[i]
       if (!Number.isInteger(v) || v < 0 || v >= classCount)
-        throw badFile(file, `${key}[${i}] is ${String(v)}, out of range 0–${classCount - 1} (${classCount} classes)`, classTodo)
+        throw badFile(file, `${key}[${i}] is ${typeof v === 'number' ? String(v) : pyTypeName(v)}, out of range 0–${classCount - 1} (${classCount} classes)`, classTodo)
       values[i] = v
     }
     if (key === classKey.key) labels = values
