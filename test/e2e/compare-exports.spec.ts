@@ -8,6 +8,7 @@ import fs from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
 import { screenshotPath, startServe, tempDataDir, type ServeProcess } from './serve'
 import { serviceCall } from './serviceCall'
+import { seriousViolations } from './axe'
 import { openLog } from '../../src-main/lab/store/open'
 import { createRun, setRunStatus } from '../../src-main/lab/store/runs'
 import { writeEvalRecord } from '../../src-main/lab/store/evaluations'
@@ -150,6 +151,7 @@ test('the Compare table matches its CSV, Markdown and HTML exports cell for cell
   expect(service.partial).toHaveLength(1)
   await expect(page.getByTestId('compare-partial-note')).toBeVisible()
   await page.screenshot({ path: screenshotPath('compare-exports'), fullPage: true })
+  expect(await seriousViolations(page, 'compare with results')).toEqual([])
   await checkAgainstExports(page, screen)
 
   // Asked for, the partial result shows — marked, with its status — on screen and in every export alike.
