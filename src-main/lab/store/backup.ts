@@ -18,11 +18,13 @@ import { markInterruptedRuns, processIsAlive } from './runs'
  * half-written. A process killed mid-copy cannot clean up, so:
  *  - before copying, a marker `.backup-in-progress-<pid>-<n>` naming the partial file is written in
  *    the data directory, and removed when the copy has ended either way;
- *  - at start-up (cleanBackupDebris) and before every backup, partial files and markers of
- *    processes that no longer exist are deleted, wherever the backup was going.
+ *  - at start-up (cleanBackupDebris), the partial files named by markers of processes that no
+ *    longer exist are deleted, wherever the backup was going; before every backup, so are partial
+ *    files of dead processes in the target folder — only when they are SQLite files (or empty), so a
+ *    user's own `*.partial-N` file is never touched.
  */
 const MARKER_PREFIX = '.backup-in-progress-'
-const PARTIAL_NAME = /\.partial-(\d+)(?:-journal|-wal|-shm)?$/
+const PARTIAL_NAME = /\.partial-(\d+)$/
 const SIDECARS = ['', '-journal', '-wal', '-shm']
 /** Partial files being written by this process right now: never stale, whatever their pid says. */
 const copying = new Set<string>()
@@ -41,7 +43,26 @@ function removePartial(tmp: string): void {
 
 const isStale = (pid: number, tmp: string) => !copying.has(tmp) && (pid === process.pid || !processIsAlive(pid))
 
-/** Partial copies in `dir` left by processes that no longer run. Returns the names removed. */
+/**
+ * Whether `file` can be a partial copy we wrote: empty (killed before the first page) or an SQLite
+ * database. A user's own file that merely has a similar name is never deleted.
+ */
+function isSqliteOrEmpty(file: string): boolean {
+  try {
+    const fd = fs.openSync(file, 'r')
+    try {
+      const head = Buffer.alloc(16)
+      const n = fs.readSync(fd, head, 0, 16, 0)
+      return n === 0 || head.toString('latin1', 0, n) === 'SQLite format 3\0'.slice(0, n)
+    } finally {
+      fs.closeSync(fd)
+    }
+  } catch {
+    return false
+  }
+}
+
+/** Partial copies in `dir` (with their journals) left by processes that no longer run. Returns the names removed. */
 export function removeStalePartials(dir: string): string[] {
   let names: string[]
   try {
@@ -53,8 +74,8 @@ export function removeStalePartials(dir: string): string[] {
   for (const name of names) {
     const match = PARTIAL_NAME.exec(name)
     if (!match) continue
-    const tmp = path.join(dir, name.slice(0, match.index + `.partial-${match[1]}`.length))
-    if (!isStale(Number(match[1]), tmp)) continue
+    const tmp = path.join(dir, name)
+    if (!isStale(Number(match[1]), tmp) || !fs.lstatSync(tmp).isFile() || !isSqliteOrEmpty(tmp)) continue
     removePartial(tmp)
     removed.push(name)
   }

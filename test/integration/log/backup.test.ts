@@ -127,6 +127,20 @@ describe('a backup killed mid-copy', () => {
     }
   })
 
+  it('never deletes a user file that only looks like a partial copy', async () => {
+    lab = freshLog('backup-lookalike')
+    addRun(lab.db, { name: 'r' })
+    const folder = path.join(lab.dir, 'downloads')
+    fs.mkdirSync(folder)
+    // A browser's unfinished download of a dead process's pid (2^22+1 is above Linux's pid_max).
+    const lookalike = path.join(folder, `holiday.mp4.partial-${2 ** 22 + 1}`)
+    fs.writeFileSync(lookalike, 'not a database')
+    const stale = path.join(folder, `old.sqlite.partial-${2 ** 22 + 1}`)
+    fs.writeFileSync(stale, '')
+    await backupLog(lab.db, path.join(folder, 'log.sqlite'))
+    expect(fs.readdirSync(folder).sort()).toEqual(['holiday.mp4.partial-4194305', 'log.sqlite'])
+  })
+
   it('removes its partial copy and journal when the copy fails', async () => {
     lab = freshLog('backup-fail')
     addRun(lab.db, { name: 'r' })
