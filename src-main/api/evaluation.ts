@@ -5,6 +5,9 @@
  */
 import { z } from 'zod'
 import { RunStatusSchema, RunSummarySchema } from './runs'
+import { NormSchema } from './attacks/declaration'
+
+export { NormSchema }
 
 /** ε and step sizes in pixel units; the CLI and sweep files may write them as fractions like "8/255". */
 export const PixelAmountSchema = z.union([
@@ -18,8 +21,6 @@ export const PixelAmountSchema = z.union([
       return b === undefined ? a : a / b
     })
 ])
-
-export const NormSchema = z.enum(['Linf', 'L2'])
 
 /**
  * Defences selectable when training (recorded in the run config) or when wrapping a trained model
@@ -70,8 +71,15 @@ export type DefenceKind = Defence['kind']
 
 const RunRef = z.number().int().positive()
 
-/** Attack-specific settings (steps, stepSize, restarts, loss, queries, version …), passed through. */
-const AttackSettingsSchema = z.record(z.string(), z.unknown()).default({})
+/**
+ * Attack-specific settings (steps, stepSize, restarts, loss, queries, version …). Which keys and
+ * values an attack takes is its declaration's (api/attacks); the lab service checks them against it
+ * when the request arrives (an unknown key is refused, naming the attack's settings).
+ */
+export const AttackSettingsSchema = z.record(z.string(), z.unknown()).default({})
+
+/** One attack of a sweep (request or sweep file) with its settings. */
+export const AttackChoiceSchema = z.object({ attack: z.string().min(1), settings: AttackSettingsSchema }).strict()
 
 export const AttackRequestSchema = z
   .object({
@@ -133,10 +141,7 @@ export type EvalRequest = z.output<typeof EvalRequestSchema>
 export const SweepRequestSchema = z
   .object({
     runIds: z.array(RunRef).min(1).max(100),
-    attacks: z
-      .array(z.object({ attack: z.string().min(1), settings: AttackSettingsSchema }).strict())
-      .min(1)
-      .max(50),
+    attacks: z.array(AttackChoiceSchema).min(1).max(50),
     norm: NormSchema.default('Linf'),
     epsilons: z.array(PixelAmountSchema).min(1).max(50),
     n: z.number().int().positive().max(100_000).default(1000),

@@ -12,7 +12,8 @@ import { createRun, getRun, setRunStatus } from './store/runs'
 import { latestVerdict, latestVerdicts, listEvaluations, listSampleOutcomes, listScores, summariseRepeats } from './store/evaluations'
 import { logEvent } from './store/events'
 import { requireTestImages } from './store/datasets'
-import { findAttack } from './eval/attack-registry'
+import { checkAttackAt, clampSamples, targetImages } from './eval/request-checks'
+import { requireEpsilon } from '../api/epsilon-range'
 import { describeDefence } from './defences/training'
 import { formatEpsilon } from '../api/epsilon'
 import { isToyDefence } from './defences/toys'
@@ -33,42 +34,51 @@ function requireProject(ctx: LabContext, projectId: number | undefined): void {
     throw new LabError('not_found', `There is no project with id ${projectId}.`, 'projectId')
 }
 
-function start(ctx: LabContext, kind: string, config: Record<string, unknown>, datasetId: number | null, seed: number, name: string, projectId: number | undefined) {
+/** `warnings` (e.g. a sample count clamped to the test split) are stored with the new run. */
+function start(ctx: LabContext, kind: string, config: Record<string, unknown>, datasetId: number | null, seed: number, name: string, projectId: number | undefined, warnings: string[] = []) {
   requireProject(ctx, projectId)
   requireTestImages(ctx.db, datasetId, kind === 'sweep' ? 'runIds' : 'runId')
   const runId = createRun(ctx.db, { projectId, datasetId, name, kind, config, seed })
+  for (const warning of warnings) logEvent(ctx.db, runId, 'warn', warning)
   ctx.events.emit('runs.changed', { id: runId, status: 'queued' })
   void ctx.startJob(runId, kind, config, seed)
   return { ...getRun(ctx.db, runId), progress: null }
-}
-
-function checkAttack(id: string, norm: string, field: string): void {
-  const attack = findAttack(id, field)
-  if (!(attack.norms as readonly string[]).includes(norm)) throw new LabError('bad_input', `Attack ${id} supports ${attack.norms.join(' and ')}, not ${norm}.`, 'norm')
 }
 
 export const evaluationHandlers: Handlers<'attack.start' | 'eval.start' | 'sweep.start' | 'defences.wrap' | 'evaluations.list' | 'evaluations.samples' | 'evaluations.verdicts' | 'evaluations.repeats'> = {
   'attack.start': (params, ctx) => {
     const target = requireModelRun(ctx, params.runId, 'runId')
     if (params.surrogateRunId !== undefined) requireModelRun(ctx, params.surrogateRunId, 'surrogateRunId')
-    checkAttack(params.attack, params.norm, 'attack')
     const epsilon = params.epsilon as number
+    const images = targetImages(ctx.db, target.datasetId)
+    checkAttackAt(params, params.norm, [{ value: epsilon, field: 'epsilon' }], images, 'attack')
+    const warnings: string[] = []
+    const n = clampSamples(params.n, images, warnings)
     const name = params.name ?? `${params.surrogateRunId !== undefined ? 'transfer ' : ''}${params.attack} ${params.norm} ε=${formatEpsilon(epsilon)} on ${target.name}`
-    return start(ctx, 'attack', { ...params, epsilon, targetRunIds: [params.runId] }, target.datasetId, params.seed, name, params.projectId)
+    return start(ctx, 'attack', { ...params, epsilon, n, targetRunIds: [params.runId] }, target.datasetId, params.seed, name, params.projectId, warnings)
   },
   'eval.start': (params, ctx) => {
     const target = requireModelRun(ctx, params.runId, 'runId')
     if (params.surrogateRunId !== undefined) requireModelRun(ctx, params.surrogateRunId, 'surrogateRunId')
+    const images = targetImages(ctx.db, target.datasetId)
+    if (params.epsilon !== undefined) requireEpsilon(params.epsilon as number, params.norm, images?.shape, 'epsilon')
+    ;((params.epsilons ?? []) as number[]).forEach((e, i) => requireEpsilon(e, params.norm, images?.shape, `epsilons.${i}`))
+    const warnings: string[] = []
+    const n = params.n === undefined ? undefined : clampSamples(params.n, images, warnings)
     const name = params.name ?? `Full evaluation (${params.budget}) of ${target.name}`
-    return start(ctx, 'eval', { ...params, targetRunIds: [params.runId] }, target.datasetId, params.seed, name, params.projectId)
+    return start(ctx, 'eval', { ...params, ...(n === undefined ? {} : { n }), targetRunIds: [params.runId] }, target.datasetId, params.seed, name, params.projectId, warnings)
   },
   'sweep.start': (params, ctx) => {
     const targets = params.runIds.map((id, i) => requireModelRun(ctx, id, `runIds.${i}`))
     const datasets = new Set(targets.map((t) => t.datasetId))
     if (datasets.size > 1) throw new LabError('bad_input', `The runs of a sweep must share one dataset; runs ${params.runIds.join(', ')} use ${datasets.size} different ones. Start one sweep per dataset.`, 'runIds')
-    params.attacks.forEach((a, i) => checkAttack(a.attack, params.norm, `attacks.${i}.attack`))
+    const images = targetImages(ctx.db, targets[0].datasetId)
+    const epsilons = (params.epsilons as number[]).map((value, i) => ({ value, field: `epsilons.${i}` }))
+    params.attacks.forEach((a, i) => checkAttackAt(a, params.norm, epsilons, images, `attacks.${i}.attack`))
+    const warnings: string[] = []
+    const n = clampSamples(params.n, images, warnings)
     const name = params.name ?? `Sweep: ${targets.length} model${targets.length > 1 ? 's' : ''} × ${params.attacks.map((a) => a.attack).join(', ')} × ${params.epsilons.length} ε`
-    return start(ctx, 'sweep', { ...params, targetRunIds: params.runIds }, targets[0].datasetId, params.seed, name, params.projectId)
+    return start(ctx, 'sweep', { ...params, n, targetRunIds: params.runIds }, targets[0].datasetId, params.seed, name, params.projectId, warnings)
   },
   'defences.wrap': (params, ctx) => {
     const source = requireModelRun(ctx, params.runId, 'runId')

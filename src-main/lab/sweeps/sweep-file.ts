@@ -11,7 +11,9 @@
  */
 import { z } from 'zod'
 import { DistillConfigSchema, TrainConfigSchema, type DistillConfig, type TrainConfig } from '../../api/train'
-import { NormSchema, PixelAmountSchema } from '../../api/evaluation'
+import { AttackChoiceSchema, NormSchema, PixelAmountSchema } from '../../api/evaluation'
+import { checkAttackChoice } from '../../api/attacks'
+import { checkEpsilon } from '../../api/epsilon-range'
 
 export const SweepFileSchema = z
   .object({
@@ -23,7 +25,7 @@ export const SweepFileSchema = z
     grid: z.record(z.string().min(1), z.array(z.unknown()).min(1).max(1000)).default({}),
     evaluate: z
       .object({
-        attacks: z.array(z.object({ attack: z.string().min(1), settings: z.record(z.string(), z.unknown()).default({}) }).strict()).min(1),
+        attacks: z.array(AttackChoiceSchema).min(1),
         epsilons: z.array(PixelAmountSchema).min(1),
         norm: NormSchema.default('Linf'),
         n: z.number().int().positive().max(100_000).default(1000),
@@ -93,6 +95,7 @@ export function parseSweepFile(json: unknown, source = 'the sweep file'): SweepF
     throw new Error(`${source}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`)
   }
   const sweep = parsed.data
+  if (sweep.evaluate) checkEvaluation(sweep.evaluate, source)
   const total = cellCount(sweep)
   if (total > 10_000) throw new Error(`${source}: the grid has ${total} cells; split it into sweeps of at most 10,000.`)
   for (let i = 0; i < total; i++) {
@@ -103,4 +106,23 @@ export function parseSweepFile(json: unknown, source = 'the sweep file'): SweepF
     }
   }
   return sweep
+}
+
+/**
+ * The evaluation part is checked before any cell trains, so a misspelled attack or setting, or an
+ * ε outside its norm's range, cannot cost a training run first. (L2's bound needs the images' size,
+ * which only the trained model's dataset tells: sweep.start checks it.)
+ */
+function checkEvaluation(evaluate: NonNullable<SweepFile['evaluate']>, source: string): void {
+  evaluate.epsilons.forEach((epsilon, i) => {
+    const problem = checkEpsilon(epsilon as number, evaluate.norm, null, `evaluate.epsilons.${i}`)
+    if (problem) throw new Error(`${source}: ${problem}`)
+  })
+  evaluate.attacks.forEach((choice, i) => {
+    try {
+      checkAttackChoice(choice, evaluate.norm, undefined, `evaluate.attacks.${i}.attack`)
+    } catch (error) {
+      throw new Error(`${source}: evaluate.attacks.${i}: ${(error as Error).message}`)
+    }
+  })
 }
