@@ -10,13 +10,13 @@ import type { Response, ServerFrame } from '../../src-main/api/wire'
 import { IPC_EVENT_CHANNEL, IPC_REQUEST_CHANNEL } from '../../src-main/api/wire'
 import { createBridge, type IpcRendererLike } from '../../src-main/preload/bridge'
 import { createIpcRequestHandler } from '../../src-main/main/ipc'
+import { APP_INDEX_URL, isAppUrl } from '../../src-main/main/app-url'
 import type { LabService } from '../../src-main/lab/service'
 import type { RunningServer } from '../../src-main/server/server'
 
-const APP_URL = 'file:///app/out/renderer/index.html'
-
-export function desktopTransport(lab: LabService, senderUrl = APP_URL): Transport & { close(): void } {
-  const handler = createIpcRequestHandler((m, p) => lab.handle(m, p), (url) => url.startsWith('file:///app/out/renderer/'))
+export function desktopTransport(lab: LabService, senderUrl = APP_INDEX_URL): Transport & { close(): void } {
+  // The main process's own sender check, so the tests see what the desktop app enforces.
+  const handler = createIpcRequestHandler((m, p) => lab.handle(m, p), isAppUrl)
   const listeners = new Map<string, Set<(event: unknown, ...args: unknown[]) => void>>()
   const ipc: IpcRendererLike = {
     async invoke(channel, ...args) {

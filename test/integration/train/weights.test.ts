@@ -24,6 +24,15 @@ describe('weights export and import', () => {
     const again = path.join(t.dataDir, 'again.safetensors')
     await t.api.request('weights.export', { id: imported.id, out: again })
     expect(fs.readFileSync(again).equals(fs.readFileSync(out))).toBe(true)
+
+    // An imported model is a model like any other: it can be attacked and fully evaluated.
+    const attack = await t.api.request('attack.start', { runId: imported.id, attack: 'fgsm', epsilon: 0.1, n: 32 })
+    expect((await finished(t.api, attack.id)).status).toBe('completed')
+    const evaluation = await t.api.request('eval.start', { runId: imported.id, budget: 'quick', n: 16 })
+    const evaluated = await finished(t.api, evaluation.id)
+    expect(evaluated.status, evaluated.error ?? '').toBe('completed')
+    const { rows } = await t.api.request('evaluations.list', { runId: imported.id })
+    expect(rows.some((r) => r.attack === 'fgsm')).toBe(true)
   })
 
   it('fails an import whose tensors do not fit the architecture, naming the tensor and both shapes', async () => {
