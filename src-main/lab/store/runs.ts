@@ -141,12 +141,9 @@ export function repairGhostRuns(db: Database.Database, isAlive: (pid: number) =>
     runner_pid: number | null
   }[]
   const rows = candidates.filter((r) => r.runner_pid === null || r.runner_pid === process.pid || !isAlive(r.runner_pid))
-  const mark = db.prepare("UPDATE runs SET status = 'interrupted', updated_at = ?, finished_at = COALESCE(finished_at, ?), error = ?, runner_pid = NULL WHERE id = ? AND status = ?")
+  const mark = db.prepare("UPDATE runs SET status = 'interrupted', updated_at = ?, error = ?, runner_pid = NULL WHERE id = ? AND status = ?")
   db.transaction(() => {
-    for (const r of rows) {
-      const now = new Date().toISOString()
-      mark.run(now, now, r.status === 'queued' ? INTERRUPTED_WHILE_QUEUED : INTERRUPTED_WHILE_RUNNING, r.id, r.status)
-    }
+    for (const r of rows) mark.run(new Date().toISOString(), r.status === 'queued' ? INTERRUPTED_WHILE_QUEUED : INTERRUPTED_WHILE_RUNNING, r.id, r.status)
   })()
   return rows.map((r) => ({ id: r.id, was: r.status }))
 }
