@@ -4,6 +4,7 @@
  * CIFAR-10 (the seed study).
  */
 import type { Dataset } from '@api/datasets'
+import { ATTACK_IDS, attackDeclaration } from '@api/attacks'
 
 export type DataKind = 'mnist-like' | 'cifar-like' | 'other'
 
@@ -54,7 +55,14 @@ export function temperatureAdvice(t: number): { tone: 'ok' | 'warn'; key: string
   return { tone: 'ok', key: 'wizard.distill.adviceMid' }
 }
 
-export const ATTACKS = ['fgsm', 'pgd', 'bim', 'rfgsm', 'fgsm-rs', 'apgd-ce', 'apgd-dlr', 'apgd-t', 'fab-t', 'square', 'cw-l2', 'autoattack', 'autoattack-rand', 'autoattack-fast'] as const
+/** The attacks a sweep can run: the contract's catalogue (api/attacks), in its order. */
+export const ATTACKS: readonly string[] = ATTACK_IDS
+
+/** An attack's line in the list: the locale's short hint when it has one, else the declaration's description. */
+export function attackHint(id: string, t: (key: string) => string, te: (key: string) => boolean): string {
+  const key = `wizard.attackHint.${id}`
+  return te(key) ? t(key) : attackDeclaration(id).description
+}
 
 /** The threat-model norms an attack can bound, as drop-down choices. */
 export function normOptions(t: (key: string) => string) {

@@ -11,3 +11,10 @@ export function useModelRuns() {
   const models = computed(() => runs.rows.filter((r) => isModelRunKind(r.kind) && r.status === 'completed'))
   return { runs, models }
 }
+
+/** The dataset of the first of these model runs that is registered (its image shape bounds L2 ε), or null. */
+export function datasetOfRuns<D extends { id: number; name: string }>(models: { id: number; datasetId?: number | null; dataset?: string | null }[], datasets: D[], runIds: number[]): D | null {
+  const run = models.find((m) => runIds.includes(m.id))
+  if (!run) return null
+  return datasets.find((d) => d.id === run.datasetId) ?? datasets.find((d) => d.name.toLowerCase() === run.dataset?.toLowerCase()) ?? null
+}
