@@ -135,6 +135,13 @@ function robustOf(results: Iterable<RunResult>): RunHeadline['robust'] {
   return { accuracy: worst.accuracy, attack: worst.attack, norm: worst.norm, epsilon: worst.epsilon, label: columnTitle(worst.attack, worst.norm, worst.epsilon) }
 }
 
+/** Repeats of one experiment: runs of one kind with the same config hash, in the order their first run appears. */
+function repeatsOf(runs: readonly RunRow[]): RunRow[][] {
+  const members = new Map<string, RunRow[]>()
+  for (const run of runs) members.set(`${run.kind}|${run.config_hash}`, [...(members.get(`${run.kind}|${run.config_hash}`) ?? []), run])
+  return [...members.values()]
+}
+
 /**
  * The table of the runs asked for. `arms` replaces the grouping by config hash where a caller
  * already knows its groups (a study's arms, labelled by the study); `ids` then lists their runs.
@@ -147,12 +154,10 @@ export function buildResultsTable(db: Database.Database, request: ResultsTableRe
   const trained = finalTestAccuracy(db, ids)
   const verdictOf = new Map(readVerdicts(db, ids).perRun.map((v) => [v.runId, v.verdict]))
 
-  const members = new Map<string, RunRow[]>()
-  for (const run of runs) members.set(`${run.kind}|${run.config_hash}`, [...(members.get(`${run.kind}|${run.config_hash}`) ?? []), run])
   const byId = new Map(runs.map((r) => [r.id, r]))
   const groups = arms
     ? arms.map((arm) => ({ label: arm.label, runs: arm.runIds.map((id) => byId.get(id)).filter((r): r is RunRow => r !== undefined) }))
-    : [...members.values()].map((group) => ({ label: commonLabel(group.map((r) => r.name)), runs: group }))
+    : repeatsOf(runs).map((group) => ({ label: commonLabel(group.map((r) => r.name)), runs: group }))
   const { columns, available } = chooseColumns([...byRun.values()].flatMap((m) => [...m.values()]), o)
 
   const rows: ResultRow[] = groups.map(({ label, runs: group }) => {
