@@ -11,6 +11,7 @@ import { UsageError } from '../args'
 import { readConfigFile } from '../config-file'
 import { waitForRun } from '../wait-for-run'
 import { parseEpsilon, formatEpsilon } from '../../api/epsilon'
+import { ATTACK_DECLARATIONS, ATTACK_IDS, parseAttackSettings } from '../../api/attacks'
 import { statText } from '../../api/results-table'
 
 function runIdArg(positionals: string[], what: string): number {
@@ -114,12 +115,12 @@ function common(options: Record<string, string | boolean>) {
 
 export const attackCommand: Command = {
   words: ['attack'],
-  usage: 'lab attack <run> --attack pgd --eps 8/255 [--n 1000] [--norm Linf|L2] [--steps k] [--settings JSON] [--surrogate <run>] [--repeats k] [--json]',
-  summary: 'Attack a trained model on test images; prints accuracy under attack (mean ± std over repeats).',
+  usage: 'lab attack <run> --attack <id> --eps 8/255 [--n 1000] [--norm Linf|L2] [--steps k] [--settings JSON] [--surrogate <run>] [--repeats k] [--json]',
+  summary: `Attack a trained model on test images (${ATTACK_IDS.join(', ')}; settings: lab attacks); prints accuracy under attack (mean ± std over repeats).`,
   options: { values: ['attack', 'eps', 'steps', 'restarts', 'queries', 'step-size', 'loss', 'version', 'settings', ...COMMON] },
   async run({ positionals, options }, ctx) {
     const runId = runIdArg(positionals, 'model run to attack')
-    if (typeof options.attack !== 'string') throw new UsageError('Name the attack with --attack (fgsm, pgd, apgd-ce, autoattack, square, cw-l2, …).')
+    if (typeof options.attack !== 'string') throw new UsageError(`Name the attack with --attack: ${ATTACK_IDS.join(', ')} (lab attacks describes each).`)
     const epsilon = epsilonOption(options, 'eps')
     if (epsilon === undefined) throw new UsageError('Give the perturbation budget with --eps, e.g. --eps 8/255.')
     const run = await call<RunSummary>(ctx, 'attack.start', { runId, attack: options.attack, epsilon, settings: attackSettings(options), ...common(options) })
@@ -202,4 +203,43 @@ export const resultsCommand: Command = {
   }
 }
 
-export const evaluationCommands: readonly Command[] = [attackCommand, evalCommand, sweepCommand, wrapCommand, resultsCommand]
+/**
+ * "steps 10, stepSize 0.25·ε, …": each setting with the default its declaration fills in. A default
+ * its resolve derives is shown by resolving it at two ε (proportional to ε) or two class counts.
+ */
+function settingsLine(declaration: (typeof ATTACK_DECLARATIONS)[number]): string {
+  if (declaration.settingNames.length === 0) return 'no settings'
+  const parsed = parseAttackSettings(declaration, {}) as Record<string, unknown>
+  const at = (epsilon: number, numClasses: number) => declaration.resolve(parsed, { epsilon, numClasses }) as Record<string, unknown>
+  const [one, two, few] = [at(1, 10), at(2, 10), at(1, 4)]
+  return declaration.settingNames
+    .map((name) => {
+      if (parsed[name] !== undefined) return `${name} ${JSON.stringify(parsed[name])}`
+      if (one[name] !== two[name]) return `${name} ${Number(Number(one[name]).toPrecision(4))}·ε`
+      if (one[name] !== few[name]) return `${name} ${String(one[name])} (at most classes − 1)`
+      return name
+    })
+    .join(', ')
+}
+
+export const attacksCommand: Command = {
+  words: ['attacks'],
+  usage: 'lab attacks [--json]',
+  summary: 'The attacks lab attack and sweeps can run: paper, norms, settings and their defaults.',
+  async run(_args, ctx) {
+    if (ctx.json) {
+      const list = ATTACK_DECLARATIONS.map((d) => ({ id: d.id, paper: d.paper, norms: d.norms, description: d.description, settings: parseAttackSettings(d, {}) }))
+      ctx.out(JSON.stringify(list, null, 2))
+      return 0
+    }
+    for (const d of ATTACK_DECLARATIONS) {
+      ctx.out(`${d.id} (${d.norms.join(', ')})`)
+      ctx.out(`  ${d.description}`)
+      ctx.out(`  settings: ${settingsLine(d)}`)
+      ctx.out(`  paper: ${d.paper}`)
+    }
+    return 0
+  }
+}
+
+export const evaluationCommands: readonly Command[] = [attacksCommand, attackCommand, evalCommand, sweepCommand, wrapCommand, resultsCommand]

@@ -11,6 +11,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { finished, testLab } from '../../support/lab'
 import type { RunSummary } from '../../../src-main/api/runs'
+import { ATTACK_DECLARATIONS } from '../../../src-main/api/attacks'
 
 const root = path.resolve(__dirname, '../../..')
 let t: ReturnType<typeof testLab>
@@ -117,5 +118,16 @@ describe('sample counts', () => {
     expect((await t.api.request('runs.get', { id: run.id })).config).toMatchObject({ n: 10_000 })
     await t.api.request('runs.cancel', { id: run.id })
     await finished(t.api, run.id)
+  })
+})
+
+describe('lab attacks', () => {
+  it("lists every declared attack with its paper, norms and the declaration's defaults", () => {
+    const r = lab('attacks', '--json')
+    expect(r.status).toBe(0)
+    const list = JSON.parse(r.stdout) as { id: string; norms: string[]; settings: Record<string, unknown> }[]
+    expect(list.map((a) => a.id)).toEqual(ATTACK_DECLARATIONS.map((d) => d.id))
+    expect(list.find((a) => a.id === 'pgd')!.settings).toEqual({ steps: 10, restarts: 1, randomStart: true, loss: 'ce' })
+    expect(lab('attacks').stdout).toContain('settings: steps 10, stepSize 0.25·ε, restarts 1, randomStart true, loss "ce"')
   })
 })
