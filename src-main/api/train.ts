@@ -90,6 +90,39 @@ export const TrainConfigSchema = z
   .strict()
 export type TrainConfig = z.output<typeof TrainConfigSchema>
 
+/**
+ * The student losses a distillation can train with, the default first (lab/train/losses.ts):
+ * 'seed-times-t' is the seed write-up's loss times T, which learns at ordinary learning rates;
+ * 'hinton-t2' is Hinton et al.'s (T² on the soft term, hard term at T = 1), for a teacher trained
+ * at T = 1; 'seed' is the write-up's loss as it stands, which needs lr · T.
+ */
+export const DISTILL_LOSSES = ['seed-times-t', 'hinton-t2', 'seed'] as const
+export type DistillLoss = (typeof DISTILL_LOSSES)[number]
+export const DEFAULT_DISTILL_LOSS: DistillLoss = DISTILL_LOSSES[0]
+
+/** The loss a distillation run's student trained with; runs from before the choice existed used 'seed'. */
+export function distillLossOf(config: { loss?: DistillLoss }): DistillLoss {
+  return config.loss ?? 'seed'
+}
+
+/**
+ * The one rule for training at temperature T, used by the study presets, the distillation wizard
+ * and (as a loss factor) lab/train/losses.ts. A loss that sees logits / T — a teacher's
+ * CE(logits/T, y), the seed write-up's student loss — has gradients T times smaller than ordinary
+ * training's, so it needs lr · T and, to keep the per-step weight decay lr · wd, wd / T. For SGD
+ * with momentum that is the same update as multiplying the loss by T at the ordinary lr and wd,
+ * which is what the 'seed-times-t' and 'hinton-t2' student losses do inside the loss: they keep
+ * the ordinary values here.
+ */
+export function learningAtTemperature(
+  ordinary: { lr: number; weightDecay: number },
+  temperature: number,
+  loss: 'teacher' | DistillLoss
+): { lr: number; weightDecay: number } {
+  const k = loss === 'teacher' || loss === 'seed' ? temperature : 1
+  return { lr: ordinary.lr * k, weightDecay: ordinary.weightDecay / k }
+}
+
 export const DistillConfigSchema = z
   .object({
     name: z.string().trim().min(1).max(200).optional(),
@@ -106,7 +139,13 @@ export const DistillConfigSchema = z
     /** Distillation temperature T; the seed study found 15–25 best. */
     temperature: z.number().positive().max(1000).default(20),
     /** Weight α of the soft (KL) term; 1 − α weighs the hard-label CE term. */
-    alpha: z.number().min(0).max(1).default(0.7)
+    alpha: z.number().min(0).max(1).default(0.7),
+    /**
+     * The student's loss form (DISTILL_LOSSES, lab/train/losses.ts); the default learns at the
+     * learning rate the student config gives. A stored config without the field predates the
+     * choice and used 'seed' (distillLossOf).
+     */
+    loss: z.enum(DISTILL_LOSSES).default(DEFAULT_DISTILL_LOSS)
   })
   .strict()
   .refine((c) => c.teacherRunId !== undefined || c.teacher !== undefined, {

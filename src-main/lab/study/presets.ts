@@ -9,14 +9,15 @@
  *  - seed-paper: the write-up's exact settings (CIFAR-10, ResNet-18, SGD lr 0.1 cosine, 200 epochs,
  *    ε ∈ {2, 4, 8}/255, full AutoAttack) — meant for a GPU.
  *
- * Learning rate at temperature T: the teacher and the student see logits / T, so their loss gradient
- * is T times smaller (our distillation loss has no T² factor). They therefore train with lr · T and,
- * to keep the per-step weight decay (lr · wd) unchanged, wd / T. test/integration/train/distill.test.ts
- * shows the same rule on an MLP.
+ * Learning rate at temperature T: one rule, learningAtTemperature (api/train.ts), shared with the
+ * distillation wizard. The teacher sees logits / T, so it trains with lr · T and wd / T; the student
+ * trains on distill.start's default loss (the study runner names none), 'seed-times-t', which
+ * carries the same factor T inside the loss and so keeps the ordinary lr and wd — the same SGD
+ * update the students had when they trained on the 'seed' loss at lr · T, wd / T.
  */
 import type { StudyArm, StudyPlan, StudyPresetId, StudyScale } from '../../api/studies'
 import type { Budget } from '../../api/evaluation'
-import type { TrainConfig } from '../../api/train'
+import { DEFAULT_DISTILL_LOSS, learningAtTemperature, type TrainConfig } from '../../api/train'
 import { BUDGETS } from '../eval/budgets'
 import { formatEpsilon } from '../../api/epsilon'
 
@@ -63,7 +64,7 @@ const QUICK: PresetSettings = {
   testImages: 500,
   epochs: 1,
   batchSize: 64,
-  // Teacher and students train at lr · T = 0.5; measured: teacher 92.6%, student 93.4% on this subset.
+  // The teacher trains at lr · T = 0.5, the students at lr on a loss times T; measured: teacher 92.6%, student 93.4% on this subset.
   lr: 0.025,
   weightDecay: 5e-4,
   augmentation: { cropPadding: 0, horizontalFlip: false },
@@ -128,7 +129,7 @@ export function resolvePreset(preset: StudyPresetId, dataset: string, scale: Stu
   }
   const seeds = Array.from({ length: s.seeds }, (_, i) => i + 1)
   const subset = { ...(s.trainImages ? { train: s.trainImages } : {}), ...(s.testImages ? { test: s.testImages } : {}) }
-  const common = (seed: number, lr: number, wd: number): TrainPart => ({
+  const common = (seed: number, { lr, weightDecay: wd }: { lr: number; weightDecay: number }): TrainPart => ({
     dataset,
     subset,
     model: { arch: s.arch, width: 1 },
@@ -143,11 +144,12 @@ export function resolvePreset(preset: StudyPresetId, dataset: string, scale: Stu
     evalEveryEpoch: true
   })
   const T = s.temperature
-  const baseline = (seed: number): TrainPart => common(seed, s.lr, s.weightDecay)
-  // Teacher and student: lr · T and wd / T (see the file comment).
-  const teacher = (seed: number): TrainPart => ({ ...common(seed + 100, s.lr * T, s.weightDecay / T), temperature: T })
+  const ordinary = { lr: s.lr, weightDecay: s.weightDecay }
+  const baseline = (seed: number): TrainPart => common(seed, ordinary)
+  // Teacher and student: learning rates at T by the one rule (see the file comment).
+  const teacher = (seed: number): TrainPart => ({ ...common(seed + 100, learningAtTemperature(ordinary, T, 'teacher')), temperature: T })
   const student = (seed: number, adversarial: boolean): Omit<TrainPart, 'temperature'> => {
-    const { temperature: _t, ...rest } = common(seed, s.lr * T, s.weightDecay / T)
+    const { temperature: _t, ...rest } = common(seed, learningAtTemperature(ordinary, T, DEFAULT_DISTILL_LOSS))
     return adversarial ? { ...rest, defence: { kind: 'pgd-at', epsilon: s.epsilon, steps: s.pgdAtSteps, mix: s.pgdAtMix } } : rest
   }
   const budget = BUDGETS[s.budget]
@@ -175,7 +177,7 @@ export function resolvePreset(preset: StudyPresetId, dataset: string, scale: Stu
       teacher: teacher(seeds[0]),
       student: student(seeds[0], false),
       'student (PGD-AT)': student(seeds[0], true),
-      distillation: { temperature: T, alpha: s.alpha },
+      distillation: { temperature: T, alpha: s.alpha, loss: DEFAULT_DISTILL_LOSS },
       toy: { defence: { kind: 'gradient-truncation', backwardScale: 0 }, wraps: 'the baseline of the same seed' }
     },
     scale

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { Defence } from '../../api/evaluation'
+import type { DistillLoss } from '../../api/train'
 import { lossWithDefence } from '../defences/training'
 import type { ImageSet } from './batches'
 import { crossEntropy, distillationLoss } from './losses'
@@ -14,8 +15,11 @@ import type { TrainableModel } from './model'
 export type Objective =
   /** Cross-entropy of logits/T (T > 1 trains a distillation teacher), optionally label-smoothed. */
   | { kind: 'cross-entropy'; temperature: number; labelSmoothing: number }
-  /** The student's loss against the teacher stored in `teacherWeights` (a weights file). */
-  | { kind: 'distillation'; temperature: number; alpha: number; teacherWeights: string }
+  /**
+   * The student's loss against the teacher stored in `teacherWeights` (a weights file); `loss`
+   * names its form (losses.ts), so every replica trains on the form the run recorded.
+   */
+  | { kind: 'distillation'; temperature: number; alpha: number; loss: DistillLoss; teacherWeights: string }
 
 /**
  * The loss function for `model`: the objective, on adversarial examples when the defence is
@@ -34,7 +38,7 @@ export function objectiveLoss(
     return lossWithDefence(defence, model, shape, seed, (logits, labels) => crossEntropy(logits, labels, { temperature, labelSmoothing }))
   }
   if (!teacher) throw new Error('a distillation objective needs its teacher model')
-  const { temperature: T, alpha } = objective
+  const { temperature: T, alpha, loss: form } = objective
   // The teacher's soft labels are those of the clean batch, also when the student trains on
   // adversarial examples of it ("Distill + PGD 5-step").
   return lossWithDefence(defence, model, shape, seed, (logits, labels, batch) => {
@@ -42,7 +46,7 @@ export function objectiveLoss(
       const x = tf.tensor4d(batch.images, [labels.shape[0], shape.height, shape.width, shape.channels])
       return tf.softmax(tf.div(teacher.forward(x, false), T)) as tf.Tensor2D
     })
-    const loss = distillationLoss(logits, soft, labels, T, alpha)
+    const loss = distillationLoss(logits, soft, labels, { temperature: T, alpha, loss: form })
     soft.dispose()
     return loss
   })

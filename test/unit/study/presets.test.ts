@@ -1,10 +1,11 @@
 /**
  * The study presets say what the seed write-up says: seed-paper carries its exact settings, and
- * every distillation part trains at lr · T (the loss gradient through logits / T is T times smaller).
+ * every distillation part makes up for the gradient that logits / T makes T times smaller: the
+ * teacher through lr · T, the student through its default loss, which carries the factor T.
  */
 import { describe, expect, it } from 'vitest'
 import { resolvePreset, ARMS } from '../../../src-main/lab/study/presets'
-import { TrainConfigSchema } from '../../../src-main/api/train'
+import { DEFAULT_DISTILL_LOSS, TrainConfigSchema } from '../../../src-main/api/train'
 
 describe('seed-paper', () => {
   const study = resolvePreset('seed-paper', 'cifar10', {})
@@ -23,13 +24,14 @@ describe('seed-paper', () => {
     expect(study.plan.budgetNote).toMatch(/AutoAttack "standard".* on the first 1000 images/)
     expect(study.plan.seeds).toEqual([1, 2, 3])
   })
-  it('trains teacher and students at lr · T with weight decay / T, so each step moves the logits as far as at T = 1', () => {
+  it('trains the teacher at lr · T with weight decay / T, and the student at lr on its loss times T — the same steps at T = 20 as at T = 1', () => {
     const base = study.baseline(1).optimizer as { lr: number; weightDecay: number }
-    for (const part of [study.teacher(1), study.student(1, false)]) {
-      const o = part.optimizer as { lr: number; weightDecay: number }
-      expect(o.lr).toBeCloseTo(base.lr * 20, 12)
-      expect(o.lr * o.weightDecay).toBeCloseTo(base.lr * base.weightDecay, 12)
-    }
+    const teacher = study.teacher(1).optimizer as { lr: number; weightDecay: number }
+    expect(teacher.lr).toBeCloseTo(base.lr * 20, 12)
+    expect(teacher.lr * teacher.weightDecay).toBeCloseTo(base.lr * base.weightDecay, 12)
+    expect(DEFAULT_DISTILL_LOSS).toBe('seed-times-t')
+    expect(study.student(1, false).optimizer).toEqual(study.baseline(1).optimizer)
+    expect(study.plan.training.distillation).toMatchObject({ temperature: 20, alpha: 0.7, loss: 'seed-times-t' })
     expect(study.teacher(1).temperature).toBe(20)
   })
 })
