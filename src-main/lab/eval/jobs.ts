@@ -9,6 +9,8 @@ import type { JobContext } from '../jobs/job-context'
 import { JobFailure } from '../jobs/job-context'
 import { EvalSession } from './session'
 import { runFullEvaluation } from './full-evaluation'
+import { PREFLIGHT_IMAGES, preflightWarnings } from './diagnostics/preflight'
+import type { LoadedTarget } from './model-input'
 
 type Stored<T> = T & { targetRunIds: number[] }
 
@@ -28,6 +30,13 @@ function recordName(attack: string, settings: Record<string, unknown>, transfer:
   return transfer ? `transfer-${name}` : name
 }
 
+/** The pre-flight warnings for these attacks on this model, stored on the run before they run. */
+function preflight(ctx: JobContext, session: EvalSession, target: LoadedTarget, attackIds: readonly string[]): void {
+  const [h, w, c] = session.shape
+  const m = Math.min(PREFLIGHT_IMAGES, session.data.n)
+  for (const warning of preflightWarnings(target.classifier, session.data.images.subarray(0, m * h * w * c), attackIds)) ctx.log('warn', warning)
+}
+
 export async function attackJob(ctx: JobContext): Promise<Record<string, unknown>> {
   const config = ctx.spec.config as unknown as Stored<AttackRequest>
   const [input] = targetsOf(ctx)
@@ -37,6 +46,7 @@ export async function attackJob(ctx: JobContext): Promise<Record<string, unknown
     const accuracies: number[] = []
     try {
       const clean = session.clean(target, config.seed)
+      preflight(ctx, session, target, [config.attack])
       for (const seed of seedsOf(config.seed, config.repeats)) {
         const { accuracy, outcome } = await session.attack(target, clean, {
           attackId: config.attack,
@@ -68,6 +78,7 @@ export async function sweepJob(ctx: JobContext): Promise<Record<string, unknown>
       try {
         const clean = session.clean(target, config.seed)
         summary[`${input.runId}/clean`] = clean.accuracy
+        preflight(ctx, session, target, config.attacks.map((a) => a.attack))
         for (const { attack, settings } of config.attacks) {
           for (const epsilon of config.epsilons as number[]) {
             for (const seed of seedsOf(config.seed, config.repeats)) {

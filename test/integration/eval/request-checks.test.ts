@@ -121,6 +121,22 @@ describe('sample counts', () => {
   })
 })
 
+describe('pre-flight checks', () => {
+  it('an attack on a randomised defence (random-resize) stores a warning on its run before it runs', async () => {
+    const wrapped = await t.api.request('defences.wrap', { runId: model.id, defence: { kind: 'random-resize' } })
+    const run = await t.api.request('attack.start', { runId: wrapped.id, attack: 'fgsm', epsilon: 0.1, n: 50 })
+    expect((await finished(t.api, run.id)).status).toBe('completed')
+    const warnings = (await t.api.request('runs.events', { id: run.id })).filter((e) => e.level === 'warn').map((e) => e.message)
+    expect(warnings).toEqual([expect.stringMatching(/^Pre-flight: the model is randomised — two calls on the same images differ by up to .* in a logit\. Attacks without EOT/)])
+  })
+
+  it('an attack on the plain model stores none', async () => {
+    const run = await t.api.request('attack.start', { runId: model.id, attack: 'fgsm', epsilon: 0.1, n: 50 })
+    expect((await finished(t.api, run.id)).status).toBe('completed')
+    expect((await t.api.request('runs.events', { id: run.id })).filter((e) => e.level === 'warn')).toEqual([])
+  })
+})
+
 describe('lab attacks', () => {
   it("lists every declared attack with its paper, norms and the declaration's defaults", () => {
     const r = lab('attacks', '--json')
