@@ -366,7 +366,20 @@ const enLab = {
       teacherArch: 'Teacher architecture',
       temperature: 'Temperature T',
       alpha: 'α (weight of the soft loss)',
-      alphaHint: 'loss = α · KL(teacher/T ‖ student/T) + (1 − α) · CE(student/T, y). The seed study used α = 0.7.',
+      alphaHint: 'Weight of the soft (teacher) term; 1 − α weighs the hard labels. The seed study used α = 0.7.',
+      loss: 'Student loss',
+      lossName: {
+        'seed-times-t': 'Seed loss × T — learns at ordinary learning rates (default)',
+        'hinton-t2': 'Hinton et al. 2015, T² on the soft term — for a teacher trained at T = 1',
+        seed: 'Seed loss as written — needs learning rate × T'
+      },
+      lossHint: {
+        'seed-times-t': 'loss = T · [α · KL(teacher/T ‖ student/T) + (1 − α) · CE(student/T, y)]. Dividing the logits by T makes the gradients T times smaller; multiplying the loss by T gives the student ordinary-sized steps at the learning rate below — the seed study presets’ lr × T rule, inside the loss.',
+        'hinton-t2': 'loss = α · T² · KL(teacher/T ‖ student/T) + (1 − α) · CE(student, y) (Hinton, Vinyals & Dean 2015). The T² suits a teacher with ordinary logits, trained at T = 1; a teacher trained at T has logits of the order of T, and T² then makes the steps about T times too large.',
+        seed: 'loss = α · KL(teacher/T ‖ student/T) + (1 − α) · CE(student/T, y), as in the seed write-up. Its gradients are T times smaller, so the student trains at learning rate × T (weight decay ÷ T); at an ordinary learning rate it stays near chance.'
+      },
+      teacherLrNote: 'The teacher trained here learns on CE(teacher/T, y), whose gradients are T times smaller: it trains at learning rate × T = {lr}.',
+      studentLrNote: 'With this loss the student trains at learning rate × T = {lr}.',
       adviceBest: 'T in 15–25: the range where the seed study found distillation worked best.',
       adviceMid: 'Within the usable range; the seed study found 15–25 best.',
       adviceLow: 'Below 5, distillation barely distils: the soft labels are almost hard labels.',

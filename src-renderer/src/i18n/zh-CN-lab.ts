@@ -368,7 +368,20 @@ const zhCNLab: typeof enLab = {
       teacherArch: '教师架构',
       temperature: '温度 T',
       alpha: 'α（软损失权重）',
-      alphaHint: 'loss = α · KL(teacher/T ‖ student/T) + (1 − α) · CE(student/T, y)。种子研究使用 α = 0.7。',
+      alphaHint: '软（教师）项的权重；1 − α 为硬标签项的权重。种子研究使用 α = 0.7。',
+      loss: '学生损失',
+      lossName: {
+        'seed-times-t': '种子损失 × T — 普通学习率即可学习（默认）',
+        'hinton-t2': 'Hinton 等 2015，软项乘以 T² — 适用于在 T = 1 下训练的教师',
+        seed: '种子文章原样的损失 — 学习率需乘以 T'
+      },
+      lossHint: {
+        'seed-times-t': 'loss = T · [α · KL(teacher/T ‖ student/T) + (1 − α) · CE(student/T, y)]。logits 除以 T 使梯度缩小 T 倍；把损失乘以 T，学生在下方的学习率下即可迈出正常大小的步长——即种子研究预设的“学习率 × T”规则，放进了损失之中。',
+        'hinton-t2': 'loss = α · T² · KL(teacher/T ‖ student/T) + (1 − α) · CE(student, y)（Hinton、Vinyals 和 Dean，2015）。T² 适合 logits 为普通大小、在 T = 1 下训练的教师；在 T 下训练的教师 logits 约为 T 的量级，此时 T² 会使步长大约大 T 倍。',
+        seed: 'loss = α · KL(teacher/T ‖ student/T) + (1 − α) · CE(student/T, y)，即种子文章的损失。其梯度缩小 T 倍，所以学生以学习率 × T（权重衰减 ÷ T）训练；用普通学习率时它停留在随机猜测附近。'
+      },
+      teacherLrNote: '在此训练的教师按 CE(teacher/T, y) 学习，梯度缩小 T 倍：其学习率为学习率 × T = {lr}。',
+      studentLrNote: '使用此损失时，学生的学习率为学习率 × T = {lr}。',
       adviceBest: 'T 在 15–25：种子研究发现蒸馏效果最好的区间。',
       adviceMid: '在可用范围内；种子研究发现 15–25 最好。',
       adviceLow: '低于 5 时几乎没有蒸馏效果：软标签接近硬标签。',
