@@ -31,10 +31,10 @@ function recordName(attack: string, settings: Record<string, unknown>, transfer:
 }
 
 /** The pre-flight warnings for these attacks on this model, stored on the run before they run. */
-function preflight(ctx: JobContext, session: EvalSession, target: LoadedTarget, attackIds: readonly string[]): void {
+function preflight(ctx: JobContext, session: EvalSession, target: LoadedTarget, attacks: readonly { attack: string; settings?: Record<string, unknown> }[]): void {
   const [h, w, c] = session.shape
   const m = Math.min(PREFLIGHT_IMAGES, session.data.n)
-  for (const warning of preflightWarnings(target.classifier, session.data.images.subarray(0, m * h * w * c), attackIds)) ctx.log('warn', warning)
+  for (const warning of preflightWarnings(target.classifier, session.data.images.subarray(0, m * h * w * c), attacks)) ctx.log('warn', warning)
 }
 
 export async function attackJob(ctx: JobContext): Promise<Record<string, unknown>> {
@@ -46,7 +46,7 @@ export async function attackJob(ctx: JobContext): Promise<Record<string, unknown
     const accuracies: number[] = []
     try {
       const clean = session.clean(target, config.seed)
-      preflight(ctx, session, target, [config.attack])
+      preflight(ctx, session, target, [{ attack: config.attack, settings: config.settings }])
       for (const seed of seedsOf(config.seed, config.repeats)) {
         const { accuracy, outcome } = await session.attack(target, clean, {
           attackId: config.attack,
@@ -78,7 +78,7 @@ export async function sweepJob(ctx: JobContext): Promise<Record<string, unknown>
       try {
         const clean = session.clean(target, config.seed)
         summary[`${input.runId}/clean`] = clean.accuracy
-        preflight(ctx, session, target, config.attacks.map((a) => a.attack))
+        preflight(ctx, session, target, config.attacks)
         for (const { attack, settings } of config.attacks) {
           for (const epsilon of config.epsilons as number[]) {
             for (const seed of seedsOf(config.seed, config.repeats)) {

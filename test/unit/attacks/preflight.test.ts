@@ -20,26 +20,29 @@ beforeAll(async () => {
 
 describe('pre-flight warnings', () => {
   it('none for a deterministic model with logit outputs and ten classes', () => {
-    expect(preflightWarnings(classifierFromFunction(linear(10), { numClasses: 10, inputShape: shape }), images, ['pgd', 'apgd-t'])).toEqual([])
+    expect(preflightWarnings(classifierFromFunction(linear(10), { numClasses: 10, inputShape: shape }), images, [{ attack: 'pgd' }, { attack: 'apgd-t' }])).toEqual([])
   })
 
   it('a randomised model: two calls differ', () => {
     let call = 0
     const noisy = classifierFromFunction((x) => tf.add(linear(10)(x), ++call * 0.01) as tf.Tensor2D, { numClasses: 10, inputShape: shape, randomised: true })
-    const [warning, ...rest] = preflightWarnings(noisy, images, ['pgd'])
+    const [warning, ...rest] = preflightWarnings(noisy, images, [{ attack: 'pgd' }])
     expect(rest).toEqual([])
     expect(warning).toMatch(/^Pre-flight: the model is randomised — two calls on the same images differ by up to 1\.00e-2 in a logit\./)
     // autoattack-rand is the attack for such models: nothing to warn about.
-    expect(preflightWarnings(noisy, images, ['autoattack-rand'])).toEqual([])
+    expect(preflightWarnings(noisy, images, [{ attack: 'autoattack-rand' }])).toEqual([])
   })
 
   it('probability outputs: rows in [0, 1] summing to 1', () => {
     const softmax = classifierFromFunction((x) => tf.softmax(linear(10)(x)) as tf.Tensor2D, { numClasses: 10, inputShape: shape })
-    expect(preflightWarnings(softmax, images, ['fgsm'])).toEqual([expect.stringMatching(/^Pre-flight: the model outputs probabilities \(rows in \[0, 1\] summing to 1\), not logits/)])
+    expect(preflightWarnings(softmax, images, [{ attack: 'fgsm' }])).toEqual([expect.stringMatching(/^Pre-flight: the model outputs probabilities \(rows in \[0, 1\] summing to 1\), not logits/)])
   })
 
   it("fewer classes than a targeted attack's plan aims at", () => {
     const three = classifierFromFunction(linear(3), { numClasses: 3, inputShape: shape })
-    expect(preflightWarnings(three, images, ['apgd-t', 'pgd'])).toEqual(["Pre-flight: apgd-t aims at 9 other classes in AutoAttack's plan, but the model has only 3 classes; it aims at 2."])
+    expect(preflightWarnings(three, images, [{ attack: 'apgd-t' }, { attack: 'pgd' }, { attack: 'autoattack', settings: { version: 'fast' } }])).toEqual([
+      'Pre-flight: apgd-t aims at 9 other classes by default, but the model has only 3 classes; it aims at 2.',
+      'Pre-flight: autoattack aims at 3 other classes by default, but the model has only 3 classes; it aims at 2.'
+    ])
   })
 })

@@ -4,6 +4,9 @@
  * understate what an adversary can do. They reuse the masking diagnostics' probes and thresholds
  * (probes.ts, checks.ts; README.md, checks 5 and 6) and are stored as warnings on the run.
  */
+import { attackDeclaration, resolveAttackSettings } from '../../../api/attacks'
+import type { AutoAttackVersion } from '../../../api/attacks'
+import { autoAttackPlan } from '../../attacks/autoattack'
 import type { Classifier } from '../../attacks/types'
 import { THRESHOLDS } from './checks'
 import { logitShape, maxLogitChange } from './probes'
@@ -11,11 +14,25 @@ import { logitShape, maxLogitChange } from './probes'
 /** Images the checks look at: enough to see randomness or softmax rows, cheap next to any attack. */
 export const PREFLIGHT_IMAGES = 64
 
-/** Targeted attacks and how many other classes they aim at in AutoAttack's standard (and fast) plan. */
-const STANDARD_TARGETS: Record<string, number> = { 'apgd-t': 9, 'fab-t': 9, autoattack: 9, 'autoattack-fast': 3 }
+export interface AttackChoice {
+  attack: string
+  settings?: Record<string, unknown>
+}
 
-/** Warnings for attacking `model` with `attackIds` (see the module comment); `images` are its first test images. */
-export function preflightWarnings(model: Classifier, images: Float32Array, attackIds: readonly string[]): string[] {
+/**
+ * How many other classes an attack aims at before the model's class count limits it: its
+ * declaration's default for a targeted attack, the largest of its plan's stages for AutoAttack.
+ */
+function plannedTargets({ attack, settings = {} }: AttackChoice): number {
+  const version = attack.startsWith('autoattack') ? ((attack === 'autoattack' ? (settings.version ?? 'standard') : attack.slice('autoattack-'.length)) as AutoAttackVersion) : null
+  if (version) return Math.max(0, ...autoAttackPlan(version).map((stage) => Number(stage.settings.targets ?? 0)))
+  const resolved = resolveAttackSettings(attackDeclaration(attack), settings, { epsilon: 1, numClasses: Number.MAX_SAFE_INTEGER }) as { targets?: number }
+  return resolved.targets ?? 0
+}
+
+/** Warnings for attacking `model` with these attacks (see the module comment); `images` are its first test images. */
+export function preflightWarnings(model: Classifier, images: Float32Array, choices: readonly AttackChoice[]): string[] {
+  const attackIds = choices.map((c) => c.attack)
   const warnings: string[] = []
   const change = maxLogitChange(model, images)
   if (change > THRESHOLDS.randomLogitChange && !attackIds.every((id) => id === 'autoattack-rand'))
@@ -29,8 +46,9 @@ export function preflightWarnings(model: Classifier, images: Float32Array, attac
         'Use loss "margin", APGD-DLR or AutoAttack, or remove the softmax (masking check 5).'
     )
   const others = model.numClasses - 1
-  for (const id of attackIds)
-    if (STANDARD_TARGETS[id] !== undefined && others < STANDARD_TARGETS[id])
-      warnings.push(`Pre-flight: ${id} aims at ${STANDARD_TARGETS[id]} other classes in AutoAttack's plan, but the model has only ${model.numClasses} classes; it aims at ${others}.`)
+  for (const choice of choices) {
+    const planned = plannedTargets(choice)
+    if (planned > others) warnings.push(`Pre-flight: ${choice.attack} aims at ${planned} other classes by default, but the model has only ${model.numClasses} classes; it aims at ${others}.`)
+  }
   return warnings
 }
