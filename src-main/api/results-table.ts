@@ -86,36 +86,4 @@ export const ResultsTableSchema = z.object({
 })
 export type ResultsTable = z.infer<typeof ResultsTableSchema>
 
-const pct = (v: number): string => `${(v * 100).toFixed(1)}%`
-
-/** mean ± std in percent: "93.4% ± 0.2%", and "95.0%" alone when there is one value (n < 2). */
-export function statText(mean: number, std: number, n: number): string {
-  return n >= 2 ? `${pct(mean)} ± ${pct(std)}` : pct(mean)
-}
-
-/**
- * A cell's value as every screen and export writes it: "95.0%" for one value, "93.4% ± 0.2%" for
- * repeats (± only when n ≥ 2), and "(1 of 2 runs)" when some repeats lack the cell.
- */
-export function cellValueText(cell: ResultCell | null): string {
-  if (!cell) return '—'
-  const value = statText(cell.mean, cell.std, cell.n)
-  return cell.n < cell.of ? `${value} (${cell.n} of ${cell.of} runs)` : value
-}
-
-/** A cell's marks in words: "★", "masking", "partial (cancelled)". */
-export function cellMarkText(cell: ResultCell | null): string {
-  if (!cell) return ''
-  return cell.marks
-    .map((m) => (m === 'best' ? '★' : m === 'masking' ? 'masking' : `partial (${[...new Set(cell.partialStatuses)].join(', ')})`))
-    .join(' ')
-}
-
-/** Value and marks together, as the text exports write a cell. */
-export function cellText(cell: ResultCell | null): string {
-  const marks = cellMarkText(cell)
-  return marks ? `${cellValueText(cell)} ${marks}` : cellValueText(cell)
-}
-
-/** The verdict column's words. */
-export const verdictText = (verdict: string | null): string => verdict ?? 'not evaluated'
+export { statText, cellValueText, cellMarkText, cellText, verdictText } from './results-text'

@@ -9,6 +9,7 @@ import { expect, test, type Page } from '@playwright/test'
 import { screenshotPath, startServe, tempDataDir, type ServeProcess } from './serve'
 import { serviceCall } from './serviceCall'
 import { seriousViolations } from './axe'
+import { watchPageProblems } from './pageProblems'
 import { openLog } from '../../src-main/lab/store/open'
 import { createRun, setRunStatus } from '../../src-main/lab/store/runs'
 import { writeEvalRecord } from '../../src-main/lab/store/evaluations'
@@ -121,6 +122,7 @@ async function checkAgainstExports(page: Page, screen: ScreenTable): Promise<voi
 
 test('the Compare table matches its CSV, Markdown and HTML exports cell for cell', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 })
+  const watch = await watchPageProblems(page)
   await page.goto(server.url)
   await page.getByTestId('nav-runs').click()
   // The Runs table's headline: the imported model's cancelled ε = 5 evaluation (0 %) never counts;
@@ -167,4 +169,5 @@ test('the Compare table matches its CSV, Markdown and HTML exports cell for cell
   const chosen = await readCompareTable(page)
   expect(chosen.header.filter((h) => h.startsWith('FGSM') || h.startsWith('PGD'))).toEqual(['FGSM (ε=0.3)', 'PGD (ε=0.1)', 'PGD (ε=5)'])
   await checkAgainstExports(page, chosen)
+  expect(await watch.problems()).toEqual([])
 })

@@ -1,5 +1,5 @@
 /** Numbers as the screens show them. */
-import { statText } from '@api/results-table'
+import { statText } from '@api/results-text'
 
 /** 0.9342 → "93.4%"; null → "—". */
 export function percent(value: number | null | undefined, digits = 1): string {
