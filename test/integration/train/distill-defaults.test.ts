@@ -8,7 +8,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { finished, testLab } from '../../support/lab'
-import { distillDefaults, distillOptimizers } from '../../../src-renderer/src/wizards/defaults'
+import type { DistillLoss } from '../../../src-main/api/train'
+import { loadRenderer } from '../../unit/renderer/loadRenderer'
+
+type Sgd = { kind: 'sgd'; lr: number; weightDecay: number }
+/** The part of the wizard's defaults (src-renderer/src/wizards/defaults.ts) this test reads. */
+const wizard = await loadRenderer<{
+  distillDefaults: () => { arch: 'cnn-small'; lr: number; weightDecay: number; temperature: number; alpha: number; loss: DistillLoss }
+  distillOptimizers: (ordinary: { lr: number; weightDecay: number }, temperature: number, loss: DistillLoss) => { teacher: Sgd; student: Sgd }
+}>('wizards/defaults')
 
 let t: ReturnType<typeof testLab>
 beforeAll(() => {
@@ -55,8 +63,8 @@ describe('distillation at its defaults', () => {
   })
 
   it("the wizard's present defaults (teacher at lr · T, student on seed × T at lr) give a student close to its teacher", async () => {
-    const d = distillDefaults()
-    const opt = distillOptimizers({ lr: d.lr, weightDecay: d.weightDecay }, d.temperature, d.loss)
+    const d = wizard.distillDefaults()
+    const opt = wizard.distillOptimizers({ lr: d.lr, weightDecay: d.weightDecay }, d.temperature, d.loss)
     const run = await t.api.request('distill.start', { temperature: d.temperature, alpha: d.alpha, loss: d.loss, teacher: part(d.arch, opt.teacher), student: part(d.arch, opt.student) })
     const r = await outcome(run.id)
     // Measured: teacher 75%, student 71%.
