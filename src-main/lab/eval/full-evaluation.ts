@@ -18,6 +18,7 @@ import { globalLipschitz } from './lipschitz'
 import { cleverScore } from './clever'
 import { logitShape, maxLogitChange, zeroGradientShare } from './diagnostics/probes'
 import { runChecks, verdictOf, type MaskingEvidence } from './diagnostics/checks'
+import { formatEpsilon } from '../../api/epsilon'
 
 const seedsOf = (seed: number, repeats: number): number[] => Array.from({ length: repeats }, (_, i) => seed + i)
 
@@ -43,7 +44,7 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRequest & {
     const seeds = seedsOf(config.seed, config.repeats)
     const clean = await timed('clean', () => session.clean(target, config.seed))
     const layer = target.classifier.layer
-    ctx.log('info', `Full evaluation (${config.budget}) of "${input.name}" at ε=${epsilon.toPrecision(4)} (${norm}); clean accuracy ${(clean.accuracy * 100).toFixed(2)}%.`)
+    ctx.log('info', `Full evaluation (${config.budget}) of "${input.name}" at ε=${formatEpsilon(epsilon)} (${norm}); clean accuracy ${(clean.accuracy * 100).toFixed(2)}%.`)
 
     const at = (acc: Record<string, number[]>, key: string, v: number) => (acc[key] ??= []).push(v)
     const onFirst = (predictions: Int32Array, m: number) => accuracyOf(predictions.subarray(0, m), session.data.labels.subarray(0, m))
@@ -99,7 +100,7 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRequest & {
       for (const e of curve) {
         const acc = (
           await timed('curve', () =>
-            session.attack(target, clean, { attackId: 'pgd', recordAs: 'pgd-curve', params: { norm, epsilon: e, seed, steps: budget.curve.steps, restarts: 1 }, n: budget.curve.n, phase: `ε-curve: PGD-${budget.curve.steps} at ε=${e.toPrecision(3)}` })
+            session.attack(target, clean, { attackId: 'pgd', recordAs: 'pgd-curve', params: { norm, epsilon: e, seed, steps: budget.curve.steps, restarts: 1 }, n: budget.curve.n, phase: `ε-curve: PGD-${budget.curve.steps} at ε=${formatEpsilon(e)}` })
           )
         ).accuracy
         ;(curvePoints[e] ??= []).push(acc)

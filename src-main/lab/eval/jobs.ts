@@ -11,6 +11,7 @@ import { EvalSession } from './session'
 import { runFullEvaluation } from './full-evaluation'
 import { PREFLIGHT_IMAGES, preflightWarnings } from './diagnostics/preflight'
 import type { LoadedTarget } from './model-input'
+import { formatEpsilon } from '../../api/epsilon'
 
 type Stored<T> = T & { targetRunIds: number[] }
 
@@ -86,7 +87,7 @@ export async function sweepJob(ctx: JobContext): Promise<Record<string, unknown>
                 attackId: attack,
                 recordAs: recordName(attack, settings, false),
                 params: { ...settings, norm: config.norm as Norm, epsilon, seed },
-                phase: `run ${input.runId}: ${attack} ε=${epsilon.toPrecision(3)}`
+                phase: `run ${input.runId}: ${attack} ε=${formatEpsilon(epsilon)}`
               })
               summary[`${input.runId}/${attack}/${epsilon}/${seed}`] = accuracy
             }

@@ -14,6 +14,7 @@ import { loadTarget, type LoadedTarget } from './model-input'
 import { ShardPool } from './pool'
 import { writeGallery } from './gallery'
 import os from 'node:os'
+import { formatEpsilon } from '../../api/epsilon'
 
 export interface CleanResult {
   predictions: Int32Array
@@ -141,7 +142,7 @@ export class EvalSession {
       samples: { indices: this.data.indices.subarray(0, n), labels, cleanPredictions, adversarialPredictions: outcome.predictions, perturbationNorms: outcome.norms }
     })
     this.ctx.metrics([{ name: `eval/${spec.recordAs ?? spec.attackId}/${spec.params.norm}/${spec.params.epsilon}/accuracy`, step: spec.params.seed, value: accuracy }])
-    this.ctx.log('info', `${target.input.name}: ${spec.recordAs ?? spec.attackId} (${spec.params.norm}, ε=${spec.params.epsilon.toPrecision(4)}) accuracy ${(accuracy * 100).toFixed(2)}% on ${n} images in ${seconds.toFixed(1)} s.`)
+    this.ctx.log('info', `${target.input.name}: ${spec.recordAs ?? spec.attackId} (${spec.params.norm}, ε=${formatEpsilon(spec.params.epsilon)}) accuracy ${(accuracy * 100).toFixed(2)}% on ${n} images in ${seconds.toFixed(1)} s.`)
     this.ctx.phaseEnd()
     return { accuracy, outcome, n }
   }

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { formatEpsilon, sameEpsilon } from '../../../src-main/api/epsilon'
 import { DefenceSchema } from '../../../src-main/api/evaluation'
 import { describeDefence } from '../../../src-main/lab/defences/training'
+import { runChecks, type MaskingEvidence } from '../../../src-main/lab/eval/diagnostics/checks'
 import { formatResultsTable } from '../../../src-main/lab/store/export/table'
 import { buildResultsTable } from '../../../src-main/lab/store/results-table'
 import { addRun, freshLog, type Lab } from './fixtures'
@@ -33,5 +34,13 @@ describe('one ε format', () => {
     const md = formatResultsTable(buildResultsTable(lab.db, { ids: [id] }), 'md')
     expect(md).toContain(`FGSM (ε=${formatEpsilon(0.2)})`)
     expect(md).not.toContain('51/255')
+  })
+
+  it('prints ε the same in the masking checks’ summaries (8/255, not 0.0313725…)', () => {
+    const evidence = { numClasses: 10, n: 100, epsilon: 8 / 255, cleanAccuracy: 0.9, fgsm: 0.2, pgd: 0.1, autoattack: null, square: null, transfer: null, adaptive: null, hasMaskingLayers: false, curve: [{ epsilon: 8 / 255, accuracy: 0.1 }, { epsilon: 0.2, accuracy: 0 }], zeroGradientShare: 0, probabilityLike: false, medianTopLogitGap: 8, maxLogitChange: 0 } as MaskingEvidence
+    const summaries = runChecks(evidence).map((c) => c.summary).join(' ')
+    expect(summaries).toContain(`ε=${formatEpsilon(8 / 255)}`)
+    expect(summaries).toContain(`ε=${formatEpsilon(0.2)}`)
+    expect(summaries).not.toMatch(/0\.0313/)
   })
 })

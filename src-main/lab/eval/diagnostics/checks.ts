@@ -4,6 +4,7 @@
  * README.md beside this file explains each check, its source and its threshold.
  */
 import type { MaskingCheck, Verdict } from '../../../api/evaluation'
+import { formatEpsilon } from '../../../api/epsilon'
 
 export interface MaskingEvidence {
   numClasses: number
@@ -74,7 +75,7 @@ export function runChecks(e: MaskingEvidence): MaskingCheck[] {
   // 1 — PGD should never do worse than FGSM: it starts where FGSM ends up and keeps going.
   if (e.fgsm !== null && e.pgd !== null) {
     const fired = e.pgd > e.fgsm + t.iterativeWeaker
-    checks.push({ id: 1, status: fired ? 'fired' : 'passed', strength: 'strong', summary: `PGD ${pct(e.pgd)} vs FGSM ${pct(e.fgsm)} at ε=${e.epsilon}`, numbers: { fgsm: e.fgsm, pgd: e.pgd, threshold: t.iterativeWeaker } })
+    checks.push({ id: 1, status: fired ? 'fired' : 'passed', strength: 'strong', summary: `PGD ${pct(e.pgd)} vs FGSM ${pct(e.fgsm)} at ε=${formatEpsilon(e.epsilon)}`, numbers: { fgsm: e.fgsm, pgd: e.pgd, threshold: t.iterativeWeaker } })
   } else checks.push(notRun(1, 'strong', 'needs FGSM and PGD at the same ε'))
 
   // 2 — gradient-free attacks know less than white-box ones; when they win, the gradient lies.
@@ -105,7 +106,7 @@ export function runChecks(e: MaskingEvidence): MaskingCheck[] {
       id: 3,
       status: fired ? 'fired' : 'passed',
       strength: 'weak',
-      summary: `largest rise ${pct(rise)} along the ε-curve; ${pct(last.accuracy)} left at ε=${last.epsilon} (chance ${pct(chance)})`,
+      summary: `largest rise ${pct(rise)} along the ε-curve; ${pct(last.accuracy)} left at ε=${formatEpsilon(last.epsilon)} (chance ${pct(chance)})`,
       numbers: { largestRise: rise, largeEpsilon: last.epsilon, accuracyAtLargeEpsilon: last.accuracy, chance }
     })
   } else checks.push(notRun(3, 'weak', 'needs an ε-curve'))
