@@ -1,5 +1,5 @@
 /** Numbers as the screens show them. */
-import { statText } from '@api/results-text'
+import { cellValueText } from '@api/results-text'
 
 /** 0.9342 → "93.4%"; null → "—". */
 export function percent(value: number | null | undefined, digits = 1): string {
@@ -20,7 +20,10 @@ export function formatDuration(seconds: number, language = 'en'): string {
   return `${Math.floor(s / 3600)}${u.h} ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}${u.min}`
 }
 
-/** mean ± std in percent as every table writes it (the contract's statText); "—" when there is none. */
-export function meanStd(mean: number | null, std: number, n: number): string {
-  return mean === null ? '—' : statText(mean, std, n)
+/**
+ * mean ± std in percent as every table writes it (the contract's words); "—" when there is none.
+ * `of`: how many repeats the row has, so "95.0% (1 of 3 runs)" says when some lack the value.
+ */
+export function meanStd(mean: number | null, std: number, n: number, of = n): string {
+  return mean === null ? '—' : cellValueText({ mean, std, n, of, runIds: [], partialStatuses: [], marks: [] })
 }

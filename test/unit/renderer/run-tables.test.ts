@@ -19,6 +19,7 @@ const rows = await loadRenderer<{
 const compare = await loadRenderer<{
   onlyOneRight(cell: { correct: (boolean[] | null)[] }): number[]
 }>('runs/compareTable')
+const format = await loadRenderer<{ meanStd(mean: number | null, std: number, n: number, of?: number): string }>('runs/format')
 const forms = await loadRenderer<{ parseEpsilonList(t: string): number[] | null; errorsFor(e: Record<string, string>, p: string[]): Record<string, string>; fieldErrors(schema: unknown, v: unknown): Record<string, string> }>('forms/issues')
 const defaults = await loadRenderer<{ dataKind(d: unknown): string; epsilonGrid(k: string, norm?: string): string; temperatureAdvice(t: number): { tone: string; key: string } }>('wizards/defaults')
 const repeat = await loadRenderer<{ withSeed(kind: string, config: Record<string, unknown>, seed: number): Record<string, any>; nextSeed(s: number[]): number }>('runs/repeat')
@@ -69,6 +70,15 @@ describe('Runs table rows', () => {
     expect(rows.sortRows(built, 'cleanAccuracy', 'desc').map((r) => r.id)).toEqual([1, 2, 3])
     expect(rows.sortRows(built, 'cleanAccuracy', 'asc').map((r) => r.id)).toEqual([2, 1, 3])
     expect(rows.sortRows(built, 'robustAccuracy', 'asc').map((r) => r.id)).toEqual([1, 2, 3])
+  })
+})
+
+describe('numbers on screen', () => {
+  it('writes mean ± std in the results table’s words: ± only from two values, and how many repeats lack one', () => {
+    expect(format.meanStd(0.95, 0, 1)).toBe('95.0%')
+    expect(format.meanStd(0.934, 0.002, 3)).toBe('93.4% ± 0.2%')
+    expect(format.meanStd(0.05, 0, 1, 2)).toBe('5.0% (1 of 2 runs)')
+    expect(format.meanStd(null, 0, 0)).toBe('—')
   })
 })
 
