@@ -71,6 +71,18 @@ export type DefenceKind = Defence['kind']
 
 const RunRef = z.number().int().positive()
 
+const SAMPLES = 'a whole number of test images from 1 to 100,000'
+/**
+ * How many test images to evaluate on. An emptied wizard field arrives as '' and is refused as
+ * empty — never replaced by the default. More than the test split has is clamped by the service,
+ * with a warning on the run.
+ */
+export const SampleCountSchema = z
+  .number({ error: (issue) => (issue.input === '' ? `is empty: give ${SAMPLES}` : `must be ${SAMPLES}`) })
+  .int({ error: `must be ${SAMPLES}` })
+  .positive({ error: `must be ${SAMPLES}` })
+  .max(100_000, { error: `must be ${SAMPLES}` })
+
 /**
  * Attack-specific settings (steps, stepSize, restarts, loss, queries, version …). Which keys and
  * values an attack takes is its declaration's (api/attacks); the lab service checks them against it
@@ -89,7 +101,7 @@ export const AttackRequestSchema = z
     norm: NormSchema.default('Linf'),
     epsilon: PixelAmountSchema,
     /** Test images (a stratified subset, the same for every model of a dataset). */
-    n: z.number().int().positive().max(100_000).default(1000),
+    n: SampleCountSchema.default(1000),
     settings: AttackSettingsSchema,
     /** Transfer attack: craft on this run's model, evaluate on runId's. */
     surrogateRunId: RunRef.optional(),
@@ -126,7 +138,7 @@ export const EvalRequestSchema = z
     epsilon: PixelAmountSchema.optional(),
     /** The ε-curve; default a grid up to 4× the headline ε. */
     epsilons: z.array(PixelAmountSchema).min(1).max(20).optional(),
-    n: z.number().int().positive().max(100_000).optional(),
+    n: SampleCountSchema.optional(),
     /** Surrogate for the transfer check; default none. */
     surrogateRunId: RunRef.optional(),
     repeats: z.number().int().min(1).max(20).default(1),
@@ -144,7 +156,7 @@ export const SweepRequestSchema = z
     attacks: z.array(AttackChoiceSchema).min(1).max(50),
     norm: NormSchema.default('Linf'),
     epsilons: z.array(PixelAmountSchema).min(1).max(50),
-    n: z.number().int().positive().max(100_000).default(1000),
+    n: SampleCountSchema.default(1000),
     repeats: z.number().int().min(1).max(20).default(1),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
     workers: z.number().int().min(1).max(64).optional(),

@@ -11,7 +11,7 @@
  */
 import { z } from 'zod'
 import { DistillConfigSchema, TrainConfigSchema, type DistillConfig, type TrainConfig } from '../../api/train'
-import { AttackChoiceSchema, NormSchema, PixelAmountSchema } from '../../api/evaluation'
+import { AttackChoiceSchema, NormSchema, PixelAmountSchema, SampleCountSchema } from '../../api/evaluation'
 import { checkAttackChoice } from '../../api/attacks'
 import { checkEpsilon } from '../../api/epsilon-range'
 
@@ -28,7 +28,7 @@ export const SweepFileSchema = z
         attacks: z.array(AttackChoiceSchema).min(1),
         epsilons: z.array(PixelAmountSchema).min(1),
         norm: NormSchema.default('Linf'),
-        n: z.number().int().positive().max(100_000).default(1000),
+        n: SampleCountSchema.default(1000),
         seed: z.number().int().min(0).default(0)
       })
       .strict()
