@@ -10,7 +10,7 @@ import { JobFailure } from '../jobs/job-context'
 import { EvalSession } from './session'
 import { runFullEvaluation } from './full-evaluation'
 import { PREFLIGHT_IMAGES, preflightWarnings } from './diagnostics/preflight'
-import type { LoadedTarget } from './model-input'
+import type { ModelInput } from '../jobs/messages'
 import { formatEpsilon } from '../../api/epsilon'
 
 type Stored<T> = T & { targetRunIds: number[] }
@@ -31,11 +31,20 @@ function recordName(attack: string, settings: Record<string, unknown>, transfer:
   return transfer ? `transfer-${name}` : name
 }
 
-/** The pre-flight warnings for these attacks on this model, stored on the run before they run. */
-function preflight(ctx: JobContext, session: EvalSession, target: LoadedTarget, attacks: readonly { attack: string; settings?: Record<string, unknown> }[]): void {
+/**
+ * The pre-flight warnings for these attacks on this model, stored on the run before they run. The
+ * probes call the model on a copy of its own, so a randomised defence's draws for the evaluation
+ * (clean accuracy, gallery) stay exactly what they were without them.
+ */
+function preflight(ctx: JobContext, session: EvalSession, input: ModelInput, seed: number, attacks: readonly { attack: string; settings?: Record<string, unknown> }[]): void {
   const [h, w, c] = session.shape
   const m = Math.min(PREFLIGHT_IMAGES, session.data.n)
-  for (const warning of preflightWarnings(target.classifier, session.data.images.subarray(0, m * h * w * c), attacks)) ctx.log('warn', warning)
+  const probe = session.load(input, seed)
+  try {
+    for (const warning of preflightWarnings(probe.classifier, session.data.images.subarray(0, m * h * w * c), attacks)) ctx.log('warn', warning)
+  } finally {
+    probe.dispose()
+  }
 }
 
 export async function attackJob(ctx: JobContext): Promise<Record<string, unknown>> {
@@ -47,7 +56,7 @@ export async function attackJob(ctx: JobContext): Promise<Record<string, unknown
     const accuracies: number[] = []
     try {
       const clean = session.clean(target, config.seed)
-      preflight(ctx, session, target, [{ attack: config.attack, settings: config.settings }])
+      preflight(ctx, session, input, config.seed, [{ attack: config.attack, settings: config.settings }])
       for (const seed of seedsOf(config.seed, config.repeats)) {
         const { accuracy, outcome } = await session.attack(target, clean, {
           attackId: config.attack,
@@ -79,7 +88,7 @@ export async function sweepJob(ctx: JobContext): Promise<Record<string, unknown>
       try {
         const clean = session.clean(target, config.seed)
         summary[`${input.runId}/clean`] = clean.accuracy
-        preflight(ctx, session, target, config.attacks)
+        preflight(ctx, session, input, config.seed, config.attacks)
         for (const { attack, settings } of config.attacks) {
           for (const epsilon of config.epsilons as number[]) {
             for (const seed of seedsOf(config.seed, config.repeats)) {
