@@ -153,7 +153,9 @@ export const StudyRowSchema = z.object({
   verdicts: z.array(z.string()),
   /** Checks that fired in any seed, with how many seeds they fired in and one seed's evidence. */
   fired: z.array(z.object({ id: z.number().int(), name: z.string(), seeds: z.number().int(), strength: z.string(), summary: z.string() })),
-  checks: z.array(MaskingCheckSchema)
+  checks: z.array(MaskingCheckSchema),
+  /** Why no conclusion can be drawn from this row (its model did not learn), or null. */
+  notLearnt: z.string().nullable()
 })
 export type StudyRow = z.infer<typeof StudyRowSchema>
 
@@ -171,6 +173,10 @@ export const StudyReportSchema = z.object({
   curves: z.array(StudyCurveSchema),
   /** The generated reading of the result, one paragraph per sentence. */
   reading: z.array(z.string()),
+  /** What the study left out compared with the write-up's settings, stated beside its table. */
+  cuts: z.array(z.string()),
+  /** Accuracy of guessing (1 / classes of the dataset); null when the dataset is gone. */
+  chance: z.number().nullable(),
   /** Measured time per phase (training, evaluation …) in seconds, summed over runs. */
   timings: z.record(z.string(), z.number()),
   failures: z.array(z.object({ runId: z.number().int(), name: z.string(), error: z.string().nullable() }))

@@ -62,17 +62,30 @@ export function readResult(report: StudyReport): string[] {
   const base = rows.find((r) => r.arm === 'baseline') ?? [...rows].sort((a, b) => (headline(a, report)?.mean ?? 1) - (headline(b, report)?.mean ?? 1))[0]
   const out: string[] = []
   const fb = headline(base, report)
+  // A model that did not learn gives no evidence either way: say so instead of reading its row,
+  // and read no defence against a baseline that did not learn.
+  for (const row of rows) if (row.notLearnt) out.push(`${row.label}: no conclusion can be drawn. ${row.notLearnt}`)
+  if (base.notLearnt) {
+    out.push(`Without a baseline that learnt, no defence of this study can be judged; train longer or on more images.`)
+    out.push(scaleSentence(report))
+    return out
+  }
   if (base.clean && fb) {
     const aa = base.autoattack ? `; AutoAttack leaves ${pct(base.autoattack)}` : ''
     out.push(`${base.label} reaches ${pct(base.clean)} clean accuracy; FGSM at ε = ${eps} brings it down to ${pct(fb)} (${points(base.clean.mean, fb.mean)} lower)${aa}. ${base.fired.length ? `Yet ${checksPhrase(base)}` : 'No masking check fired'} (verdict ${base.verdict ?? 'not evaluated'}).`)
   }
-  for (const row of rows) if (row !== base) {
+  for (const row of rows) if (row !== base && !row.notLearnt) {
     const s = defenceSentence(row, base, report)
     if (s) out.push(s)
   }
   const masked = rows.filter((r) => r.verdict === 'yes' || r.verdict === 'possible').map((r) => r.label)
   if (masked.length) out.push(`Gradient masking is suspected for ${listWords(masked)}: judge ${masked.length > 1 ? 'these' : 'it'} by the AutoAttack column, not by FGSM.`)
-  const seeds = report.plan.seeds.length
-  out.push(`Numbers are the mean${seeds > 1 ? ' ± sample std' : ''} over ${seeds} seed${seeds > 1 ? 's' : ''} on ${report.plan.evalImages} test images; ${report.plan.budgetNote}`)
+  out.push(scaleSentence(report))
   return out
+}
+
+function scaleSentence(report: StudyReport): string {
+  const seeds = report.plan.seeds.length
+  const cuts = report.cuts.length ? ` Reduced scale: ${report.cuts.join('; ')}.` : ''
+  return `Numbers are the mean${seeds > 1 ? ' ± sample std' : ''} over ${seeds} seed${seeds > 1 ? 's' : ''} on ${report.plan.evalImages} test images; ${report.plan.budgetNote}${cuts}`
 }

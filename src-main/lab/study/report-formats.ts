@@ -63,6 +63,9 @@ function toLatex(r: StudyReport): string {
   return lines.join('\n') + '\n'
 }
 
+/** Stated right under every study table: the numbers above are from a reduced study. */
+const CUTS_TITLE = 'Reduced scale (against the write-up):'
+
 export function markdownTable(r: StudyReport): string {
   const t = studyTable(r)
   const esc = (s: string) => s.replace(/\|/g, '\\|')
@@ -95,7 +98,9 @@ function curveTables(r: StudyReport): string[] {
 }
 
 function toMarkdown(r: StudyReport): string {
-  const parts = [`# ${r.plan.title}`, metaLines(r).join('\n'), '## Results', markdownTable(r), '## Reading', r.reading.map((s) => `- ${s}`).join('\n')]
+  const parts = [`# ${r.plan.title}`, metaLines(r).join('\n'), '## Results', markdownTable(r)]
+  if (r.cuts.length) parts.push(`${CUTS_TITLE}\n${r.cuts.map((c) => `- ${c}`).join('\n')}`)
+  parts.push('## Reading', r.reading.map((s) => `- ${s}`).join('\n'))
   const diag = r.rows.filter((row) => row.fired.length)
   parts.push('## Masking checks that fired')
   parts.push(
@@ -155,6 +160,7 @@ function toHtml(r: StudyReport): string {
 <h1>${esc(r.plan.title)}</h1>
 ${metaLines(r).map((l) => `<p class="muted">${esc(l)}</p>`).join('\n')}
 <h2>Results</h2>${table}
+${r.cuts.length ? `<p>${esc(CUTS_TITLE)}</p><ul>${r.cuts.map((c) => `<li>${esc(c)}</li>`).join('')}</ul>` : ''}
 <h2>Reading</h2><ul>${r.reading.map((s) => `<li>${esc(s)}</li>`).join('')}</ul>
 <h2>Masking checks that fired</h2>${diag || '<p>None fired.</p>'}
 ${curves ? `<h2>ε-curves</h2>${curves}` : ''}

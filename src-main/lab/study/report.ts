@@ -14,6 +14,10 @@ import { latestVerdict } from '../store/evaluations'
 import { buildResultsTable } from '../store/results-table'
 import { getStudy } from './store'
 import { readResult } from './reading'
+import { studyCuts } from './cuts'
+import { finalTestAccuracy } from '../store/run-results'
+import { findDatasetRecord } from '../store/datasets'
+import { NEAR_CHANCE, studentFailed } from '../train/student-check'
 
 type Arm = Study['plan']['arms'][number]
 
@@ -41,7 +45,25 @@ function cellAt(table: ResultsTable | null, row: number, match: (attack: string)
   return cell ? { mean: cell.mean, std: cell.std, n: cell.n } : null
 }
 
-function rowOf(db: Database.Database, study: Study, arm: Arm, index: number, table: ResultsTable | null): StudyRow {
+const mean = (values: number[]): number | null => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null)
+const pct = (v: number) => `${(v * 100).toFixed(1)}%`
+
+/**
+ * Why a row says nothing about robustness: its model sits within 15 points of chance, or (a
+ * distilled student) 20 points below its teachers — the distillation job's own rule.
+ */
+function notLearnt(db: Database.Database, study: Study, arm: Arm, clean: Stat | null, chance: number | null): string | null {
+  if (!clean || chance === null) return null
+  if (arm.strategy.startsWith('distillation')) {
+    const teachers = study.members.filter((m) => m.role === 'teacher' && m.status === 'completed').map((m) => m.runId)
+    const teacherAccuracy = mean([...finalTestAccuracy(db, teachers).values()])
+    return studentFailed({ testAccuracy: clean.mean, teacherAccuracy, chance })?.message ?? null
+  }
+  if (clean.mean > chance + NEAR_CHANCE) return null
+  return `The model did not learn: its clean accuracy ${pct(clean.mean)} is within ${(NEAR_CHANCE * 100).toFixed(0)} points of chance (${pct(chance)}), so its robustness numbers describe nothing.`
+}
+
+function rowOf(db: Database.Database, study: Study, arm: Arm, index: number, table: ResultsTable | null, chance: number | null): StudyRow {
   const { plan } = study
   const models = completedModels(study, arm)
   const verdicts = models.map((m) => latestVerdict(db, m.runId)).filter((v) => v !== null)
@@ -52,11 +74,12 @@ function rowOf(db: Database.Database, study: Study, arm: Arm, index: number, tab
         const seen = firedCount.get(c.id)
         firedCount.set(c.id, { check: seen?.check ?? c, seeds: (seen?.seeds ?? 0) + 1 })
       }
+  const clean = cellAt(table, index, (a) => a === 'clean', null)
   return {
     arm: arm.id,
     label: arm.label,
     modelRunIds: models.map((m) => m.runId),
-    clean: cellAt(table, index, (a) => a === 'clean', null),
+    clean,
     fgsm: plan.epsilons.map((eps) => cellAt(table, index, (a) => a === 'fgsm', eps)),
     pgd: cellAt(table, index, isPgd, plan.epsilon),
     autoattack: cellAt(table, index, isAutoAttack, plan.epsilon),
@@ -65,7 +88,8 @@ function rowOf(db: Database.Database, study: Study, arm: Arm, index: number, tab
     fired: [...firedCount.values()]
       .sort((a, b) => a.check.id - b.check.id)
       .map(({ check, seeds }) => ({ id: check.id, name: check.name, seeds, strength: check.strength, summary: check.summary })),
-    checks: verdicts[0]?.checks ?? []
+    checks: verdicts[0]?.checks ?? [],
+    notLearnt: notLearnt(db, study, arm, clean, chance)
   }
 }
 
@@ -107,7 +131,9 @@ function timingsOf(db: Database.Database, study: Study): Record<string, number> 
 export function buildStudyReport(db: Database.Database, studyId: number): StudyReport {
   const study = getStudy(db, studyId)
   const table = armsTable(db, study)
-  const rows = study.plan.arms.map((arm, i) => rowOf(db, study, arm, i, table))
+  const classes = findDatasetRecord(db, study.plan.dataset)?.info.classes.length
+  const chance = classes ? 1 / classes : null
+  const rows = study.plan.arms.map((arm, i) => rowOf(db, study, arm, i, table, chance))
   const { members, plan, ...summary } = study
   const report: StudyReport = {
     study: summary,
@@ -115,6 +141,8 @@ export function buildStudyReport(db: Database.Database, studyId: number): StudyR
     rows,
     curves: curvesOf(study, table),
     reading: [],
+    cuts: studyCuts(plan),
+    chance,
     timings: timingsOf(db, study),
     failures: members.filter((m) => m.status !== 'completed').map((m) => ({ runId: m.runId, name: m.name, error: m.error }))
   }

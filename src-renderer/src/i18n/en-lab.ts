@@ -67,6 +67,7 @@ const enLab = {
     runCount: '{done} of {total} runs done, {failed} failed',
     progressLabel: 'Progress of {name}',
     reportTitle: 'Study report',
+    cutsTitle: 'Reduced scale — what this study left out of the write-up’s settings:',
     fgsmAt: 'FGSM ε = {epsilon}',
     curvesTitle: 'ε-curves',
     curveAttack: '{attack} accuracy against ε (mean over seeds)',
@@ -99,7 +100,7 @@ const enLab = {
       actions: 'Actions'
     },
     statuses: { queued: 'queued', running: 'running', completed: 'completed', failed: 'failed', cancelled: 'cancelled', interrupted: 'interrupted' },
-    kinds: { train: 'training', distill: 'distillation', wrapped: 'wrapped model', attack: 'attack', eval: 'evaluation', sweep: 'attack sweep' },
+    kinds: { train: 'training', distill: 'distillation', import: 'imported model', wrapped: 'wrapped model', attack: 'attack', eval: 'evaluation', sweep: 'attack sweep' },
     seed: 'seed {seed}',
     progress: '{phase}: {step} of {total}',
     eta: 'about {time} left',

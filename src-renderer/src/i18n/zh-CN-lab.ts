@@ -69,6 +69,7 @@ const zhCNLab: typeof enLab = {
     runCount: '已完成 {done} / {total} 次运行，失败 {failed} 次',
     progressLabel: '{name} 的进度',
     reportTitle: '研究报告',
+    cutsTitle: '缩减规模——本研究相对原文设置省去的部分：',
     fgsmAt: 'FGSM ε = {epsilon}',
     curvesTitle: 'ε 曲线',
     curveAttack: '{attack} 准确率随 ε 的变化（各种子的平均值）',
@@ -101,7 +102,7 @@ const zhCNLab: typeof enLab = {
       actions: '操作'
     },
     statuses: { queued: '排队中', running: '运行中', completed: '已完成', failed: '失败', cancelled: '已取消', interrupted: '已中断' },
-    kinds: { train: '训练', distill: '蒸馏', wrapped: '包装模型', attack: '攻击', eval: '评估', sweep: '攻击扫描' },
+    kinds: { train: '训练', distill: '蒸馏', import: '导入的模型', wrapped: '包装模型', attack: '攻击', eval: '评估', sweep: '攻击扫描' },
     seed: '种子 {seed}',
     progress: '{phase}：{step} / {total}',
     eta: '约剩 {time}',

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { flatten, type Tree } from './messageKeys'
 import { loadRenderer } from './loadRenderer'
+import { RUN_KINDS } from '../../../src-main/api/runs'
 
 const en = (await loadRenderer<{ default: Tree }>('i18n/en')).default
 const zhCN = (await loadRenderer<{ default: Tree }>('i18n/zh-CN')).default
@@ -20,6 +21,10 @@ describe('UI text in English and 简体中文', () => {
     const a = flatten({ home: { title: 'Home', extra: 'only here' } })
     const b = flatten({ home: { title: '首页' } })
     expect([...a.keys()].filter((k) => !b.has(k))).toEqual(['home.extra'])
+  })
+
+  it('every run kind of the contract has a name (an imported model showed the raw key runs.kinds.import)', () => {
+    expect(RUN_KINDS.filter((kind) => !english.has(`runs.kinds.${kind}`))).toEqual([])
   })
 
   it('every English key exists in 简体中文', () => {

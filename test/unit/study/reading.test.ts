@@ -7,12 +7,13 @@ import type { StudyReport, StudyRow } from '../../../src-main/api/studies'
 import { readResult, listWords } from '../../../src-main/lab/study/reading'
 import { formatStudyReport, studyTable } from '../../../src-main/lab/study/report-formats'
 import { resolvePreset } from '../../../src-main/lab/study/presets'
+import { studyCuts } from '../../../src-main/lab/study/cuts'
 
 const s = (mean: number, std = 0, n = 3) => ({ mean, std, n })
 const check = (id: number, name: string, strength: 'strong' | 'weak') => ({ id, name, seeds: 3, strength, summary: `${name} evidence` })
 
 function row(arm: string, label: string, clean: number, fgsm: number[], aa: number, verdict: string, fired: StudyRow['fired'] = []): StudyRow {
-  return { arm, label, modelRunIds: [1, 2, 3], clean: s(clean, 0.01), fgsm: fgsm.map((v) => s(v, 0.02)), pgd: s(aa + 0.01), autoattack: s(aa, 0.01), verdict, verdicts: [verdict, verdict, verdict], fired, checks: [] }
+  return { arm, label, modelRunIds: [1, 2, 3], clean: s(clean, 0.01), fgsm: fgsm.map((v) => s(v, 0.02)), pgd: s(aa + 0.01), autoattack: s(aa, 0.01), verdict, verdicts: [verdict, verdict, verdict], fired, checks: [], notLearnt: null }
 }
 
 function fixture(): StudyReport {
@@ -28,6 +29,8 @@ function fixture(): StudyReport {
     ],
     curves: [{ attack: 'FGSM', arm: 'baseline', label: 'Baseline', points: [0.1, 0.2, 0.3].map((e, i) => ({ epsilon: e, accuracy: s([0.6, 0.3, 0.1][i]) })) }],
     reading: [],
+    cuts: studyCuts(plan),
+    chance: 0.1,
     timings: { training: 300, 'study wall time': 600 },
     failures: []
   }
@@ -57,6 +60,39 @@ describe('the reading', () => {
   })
 })
 
+describe('a reduced study states its cuts and refuses to read a model that did not learn', () => {
+  it('lists every cut against the write-up: model and data, training images, epochs, evaluated images, budget', () => {
+    const cuts = studyCuts(resolvePreset('seed-quick', 'mnist', {}).plan)
+    expect(cuts).toEqual([
+      'model cnn-small on mnist (the write-up: resnet18 on CIFAR-10)',
+      '6,000 training images per model, a stratified subset (the write-up: the whole training set)',
+      '1 epoch of training (the write-up: 200)',
+      'clean accuracy during training on 500 test images',
+      'attacks on 100 test images per model',
+      'the "quick" evaluation budget (the write-up: full AutoAttack, "thorough" here)'
+    ])
+  })
+  it("names the user's own reductions against the preset", () => {
+    const cuts = studyCuts(resolvePreset('seed-quick', 'mnist', { seeds: 1, trainImages: 3000, evalImages: 60 }).plan)
+    expect(cuts).toContain('1 seed (the write-up: 3)')
+    expect(cuts.at(-1)).toBe('reduced further for this run: seeds 1 (preset: 3), trainImages 3,000 (preset: 6,000), evalImages 60 (preset: 100)')
+  })
+  it('the reading states the cuts', () => {
+    expect(readResult(fixture()).at(-1)).toContain('Reduced scale: model cnn-small on mnist (the write-up: resnet18 on CIFAR-10); 6,000 training images per model')
+  })
+  it('cannot conclude about a student near chance, and reads no defence against a baseline near chance', () => {
+    const r = fixture()
+    r.rows[1] = { ...r.rows[1], clean: s(0.17), notLearnt: 'The student did not learn: its clean accuracy 17.0% is within 15.0 points of chance (10.0%).' }
+    const lines = readResult(r)
+    expect(lines).toContain('Defensive distillation: no conclusion can be drawn. The student did not learn: its clean accuracy 17.0% is within 15.0 points of chance (10.0%).')
+    expect(lines.some((l) => l.startsWith('Defensive distillation raised') || l.startsWith('Defensive distillation did not raise'))).toBe(false)
+    r.rows[0] = { ...r.rows[0], notLearnt: 'The model did not learn.' }
+    const none = readResult(r)
+    expect(none).toContain('Without a baseline that learnt, no defence of this study can be judged; train longer or on more images.')
+    expect(none.some((l) => l.includes('raised FGSM accuracy'))).toBe(false)
+  })
+})
+
 describe('report formats', () => {
   const r = fixture()
   r.reading = readResult(r)
@@ -69,6 +105,7 @@ describe('report formats', () => {
     expect(md).toContain('- check 7, BPDA/EOT beat plain gradients (strong; 3 of 3 seeds): BPDA/EOT beat plain gradients evidence')
     expect(md).toContain(r.reading[0])
     expect(md).toContain('- study wall time: 10 min 0 s')
+    expect(md).toContain('Reduced scale (against the write-up):\n- model cnn-small on mnist (the write-up: resnet18 on CIFAR-10)')
   })
   it('CSV keeps numbers machine-readable, LaTeX escapes %, HTML is one self-contained page with an SVG curve', () => {
     const csv = formatStudyReport(r, 'csv').trim().split('\n')
