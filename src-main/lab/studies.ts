@@ -13,7 +13,8 @@ import { STUDY_PRESETS, type StudyPlan, type StudyStart } from '../api/studies'
 import { ensureBuiltinDatasets } from './data/builtins'
 import { getDatasetRecord } from './store/datasets'
 import { getRun } from './store/runs'
-import { archOf, datasetOf, defenceOf, commonLabel } from './store/compare'
+import { defenceOf, commonLabel } from './store/compare'
+import { architectureOf, datasetNameOf } from './store/model-identity'
 import { PRESETS, resolvePreset } from './study/presets'
 import { estimateStudy } from './study/estimate'
 import { cancelStudy, markOrphanedStudies, runStudy } from './study/runner'
@@ -108,8 +109,8 @@ export const studyHandlers: Handlers<'studies.presets' | 'studies.estimate' | 's
     const plan: StudyPlan = {
       preset: 'custom',
       title: name,
-      dataset: datasetOf(first) ?? 'unknown',
-      arch: archOf(first) ?? 'unknown',
+      dataset: datasetNameOf(ctx.db, runs[0].id) ?? 'unknown',
+      arch: architectureOf(ctx.db, runs[0].kind, first) ?? 'unknown',
       arms: groups.map((g, i) => {
         const r = runs.find((x) => x.id === g.runIds[0])!
         return { id: `arm-${i + 1}`, label: g.label, strategy: defenceOf(r.kind, r.config as Record<string, unknown>), description: `runs ${g.runIds.join(', ')}` }

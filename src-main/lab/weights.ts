@@ -27,7 +27,10 @@ export const weightHandlers: Handlers<'weights.import' | 'weights.export'> = {
       throw new LabError('bad_input', `${file} does not say which architecture it holds; give arch (mlp, cnn-small or resnet18).`, 'arch')
     await ensureBuiltinDatasets(ctx)
     const dataset = getDatasetRecord(ctx.db, params.dataset)
-    const config = { ...params, file }
+    // The architecture is recorded with the run even when the file states it, so the run is filed
+    // (and filtered) under it like any other model (store/model-identity.ts).
+    const stored = metadata['advlab.spec'] ? (JSON.parse(metadata['advlab.spec']) as { arch?: string }) : null
+    const config = { ...params, file, arch: params.arch ?? stored?.arch }
     const runId = createRun(ctx.db, { projectId: params.projectId, datasetId: dataset.id, name: params.name ?? `Imported ${path.basename(file)}`, kind: 'import', config, seed: 0 })
     ctx.events.emit('runs.changed', { id: runId, status: 'queued' })
     void ctx.startJob(runId, 'import', config, 0)

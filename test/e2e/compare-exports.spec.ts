@@ -32,7 +32,7 @@ function fillLog(dataDir: string): number[] {
         verdict: { verdict: 'no', fired: [] }
       })
     )
-    const imported = addRun(db, { name: 'imported resnet', kind: 'import', config: { source: 'state_dict', dataset: 'mnist', model: { arch: 'cnn-small' } }, evals: [['clean', 'Linf', 0, 0.97], ['fgsm', 'Linf', 0.1, 0.4], ['fgsm', 'Linf', 0.3, 0.05]], verdict: { verdict: 'no', fired: [] } })
+    const imported = addRun(db, { name: 'imported resnet', kind: 'import', config: { file: '/models/resnet.safetensors', dataset: 'mnist', arch: 'cnn-small' }, evals: [['clean', 'Linf', 0, 0.97], ['fgsm', 'Linf', 0.1, 0.4], ['fgsm', 'Linf', 0.3, 0.05]], verdict: { verdict: 'no', fired: [] } })
     const toy = addRun(db, { name: 'gradient-mask toy', config: baseConfig({ defence: { kind: 'gradient-truncation', backwardScale: 0 } }), evals: [['clean', 'Linf', 0, 0.92], ['fgsm', 'Linf', 0.1, 0.88], ['pgd', 'Linf', 0.1, 0.85]], verdict: { verdict: 'yes', fired: [1, 4] } })
     // An evaluation of the imported model the user cancelled at ε = 5: partial, so out of the table.
     const cancelled = createRun(db, { name: 'eval of imported (cancelled)', kind: 'eval', config: { runId: imported }, seed: 0 })

@@ -13,6 +13,7 @@ import { readMetricSeries } from './metric-series'
 import { digestedFinals, digestedSeries, DIGEST_POINTS, finalValuesFromDigest } from './metric-digests'
 import { attackOrder, epsKey, readAgreement, readVerdicts } from './compare-evidence'
 import { readRunResults } from './run-results'
+import { architectureOf } from './model-identity'
 
 export { attackOrder, epsKey }
 
@@ -30,25 +31,16 @@ interface Row {
   starred: number
   archived_at: string | null
   tags: string | null
+  dataset: string | null
 }
 
 const ROW_SQL = `SELECT r.id, r.name, r.kind, r.status, r.seed, r.config_hash, r.config_json, r.created_at, r.finished_at,
-  r.note, r.starred, r.archived_at, (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM run_tags t WHERE t.run_id = r.id ORDER BY tag)) AS tags
+  r.note, r.starred, r.archived_at, (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM run_tags t WHERE t.run_id = r.id ORDER BY tag)) AS tags,
+  (SELECT d.name FROM datasets d WHERE d.id = r.dataset_id) AS dataset
   FROM runs r`
 
 type Config = Record<string, unknown>
 const obj = (v: unknown): Config | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Config) : undefined)
-
-/** The dataset a run used, from its config (a distillation names it in `student`). */
-export function datasetOf(config: Config): string | null {
-  const d = config.dataset ?? obj(config.student)?.dataset
-  return typeof d === 'string' ? d : null
-}
-
-export function archOf(config: Config): string | null {
-  const a = obj(config.model)?.arch ?? obj(obj(config.student)?.model)?.arch
-  return typeof a === 'string' ? a : null
-}
 
 /**
  * The defence in the user's words: "none", a defence kind (pgd-at, gradient-truncation, …),
@@ -64,7 +56,7 @@ export function defenceOf(kind: string, config: Config): string {
   return parts.length ? parts.join('+') : 'none'
 }
 
-function toCompared(r: Row, config: Config): ComparedRun {
+function toCompared(db: Database.Database, r: Row, config: Config): ComparedRun {
   return {
     id: r.id,
     name: r.name,
@@ -73,8 +65,8 @@ function toCompared(r: Row, config: Config): ComparedRun {
     seed: r.seed,
     configHash: r.config_hash,
     createdAt: r.created_at,
-    dataset: datasetOf(config),
-    arch: archOf(config),
+    dataset: r.dataset,
+    arch: architectureOf(db, r.kind, config),
     defence: defenceOf(r.kind, config),
     tags: r.tags ? r.tags.split('\u001f') : [],
     note: r.note,
@@ -101,8 +93,8 @@ export function selectRuns(db: Database.Database, filter: RunFilter): ComparedRu
   const rows = db.prepare(`${ROW_SQL} WHERE ${where.join(' AND ')} ORDER BY r.id DESC`).all(...args) as Row[]
   const out: ComparedRun[] = []
   for (const r of rows) {
-    const run = toCompared(r, JSON.parse(r.config_json) as Config)
-    // Dataset, architecture and defence live in the config JSON, so they are matched here.
+    const run = toCompared(db, r, JSON.parse(r.config_json) as Config)
+    // Architecture and defence depend on the kind's config, so they are matched here.
     if (f.dataset && run.dataset?.toLowerCase() !== f.dataset.toLowerCase()) continue
     if (f.arch && run.arch !== f.arch) continue
     if (f.defence && !run.defence.split('+').includes(f.defence) && run.defence !== f.defence) continue
@@ -166,7 +158,7 @@ export function compareRuns(db: Database.Database, options: CompareOptions): Com
   const ids = [...new Set(o.ids)]
   const rows = loadRows(db, ids)
   const configs = rows.map((r) => JSON.parse(r.config_json) as Config)
-  const runs = rows.map((r, i) => toCompared(r, configs[i]))
+  const runs = rows.map((r, i) => toCompared(db, r, configs[i]))
 
   // Configs, aligned on the union of their keys; a key differs when any two runs disagree.
   const flat = configs.map((c) => flattenConfig(c))

@@ -3,9 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { compareRuns, selectRuns, commonLabel, stat } from '../../../src-main/lab/store/compare'
 import { tagRuns, setArchived, trashRuns, setStarred } from '../../../src-main/lab/store/organise'
 import { DIGEST_POINTS } from '../../../src-main/lab/store/metric-digests'
-import { setRunStatus } from '../../../src-main/lab/store/runs'
+import { createRun, setRunStatus } from '../../../src-main/lab/store/runs'
 import { MetricWriter } from '../../../src-main/lab/store/metric-writer'
-import { addRun, baseConfig, freshLog, seedStudy, type Lab } from './fixtures'
+import { addRun, baseConfig, datasetNamed, freshLog, seedStudy, type Lab } from './fixtures'
 
 let lab: Lab
 afterEach(() => lab?.cleanup())
@@ -36,6 +36,17 @@ describe('selectRuns', () => {
     expect(ids({ from: '2000-01-01', to: '2000-12-31' })).toEqual([])
     const today = new Date().toISOString().slice(0, 10)
     expect(ids({ from: today, to: today })).toEqual([a, b, c, d])
+  })
+
+  it("files imported and wrapped models under their dataset and architecture, so filters keep them (they showed neither)", () => {
+    lab = freshLog()
+    const { db } = lab
+    const trained = addRun(db, { name: 'trained', config: baseConfig() })
+    const imported = addRun(db, { name: 'imported', kind: 'import', config: { file: '/w/model.safetensors', dataset: 'mnist', arch: 'cnn-small' } })
+    const wrapped = createRun(db, { name: 'wrapped', kind: 'wrapped', datasetId: datasetNamed(db, 'mnist'), config: { sourceRunId: imported, defence: { kind: 'gradient-truncation' } }, seed: 0 })
+    const byId = new Map(selectRuns(db, {}).map((r) => [r.id, r]))
+    for (const id of [trained, imported, wrapped]) expect(byId.get(id), `run ${id}`).toMatchObject({ dataset: 'mnist', arch: 'cnn-small' })
+    expect(selectRuns(db, { arch: 'cnn-small', dataset: 'MNIST' }).map((r) => r.id).sort()).toEqual([trained, imported, wrapped])
   })
 
   it('leaves archived runs out unless asked', () => {

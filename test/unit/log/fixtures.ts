@@ -6,6 +6,7 @@ import { MetricWriter } from '../../../src-main/lab/store/metric-writer'
 import { logEvent } from '../../../src-main/lab/store/events'
 import { writeEvalRecord } from '../../../src-main/lab/store/evaluations'
 import { tempDir } from '../../support/temp'
+import { findDatasetRecord, insertDataset, type DatasetInfo } from '../../../src-main/lab/store/datasets'
 
 export interface Lab {
   db: Database.Database
@@ -41,9 +42,20 @@ export const baseConfig = (over: Record<string, unknown> = {}): Record<string, u
   ...over
 })
 
+/** The id of a dataset row named `name` (made on first use), as the service files a run under the dataset it names. */
+export function datasetNamed(db: Database.Database, name: string): number {
+  const found = findDatasetRecord(db, name)
+  if (found) return found.id
+  const info = { splits: { train: 100, test: 10 }, shape: { height: 28, width: 28, channels: 1 }, classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], classCounts: {}, mean: [0.5], std: [0.5], builtin: null, notes: [], files: [], preview: null }
+  return insertDataset(db, { name, format: 'idx', sourcePath: `/datasets/${name}`, contentHash: `hash-of-${name}`, info: info as unknown as DatasetInfo })
+}
+
 export function addRun(db: Database.Database, spec: RunSpec): number {
   const seed = spec.seed ?? 0
-  const id = createRun(db, { name: spec.name, kind: spec.kind ?? 'train', config: { ...(spec.config ?? baseConfig()), seed }, seed })
+  const config = spec.config ?? baseConfig()
+  const named = config.dataset ?? (config.student as { dataset?: unknown } | undefined)?.dataset
+  const datasetId = typeof named === 'string' ? datasetNamed(db, named) : null
+  const id = createRun(db, { name: spec.name, kind: spec.kind ?? 'train', datasetId, config: { ...config, seed }, seed })
   setRunStatus(db, id, 'running', { backend: 'wasm' })
   const writer = new MetricWriter(db)
   for (const [name, values] of Object.entries(spec.metrics ?? {})) writer.add(id, values.map((value, step) => ({ name, step, value, time: 1_700_000_000 + step })))
