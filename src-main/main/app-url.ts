@@ -4,6 +4,7 @@
  * admit any local file. Pure (no Electron import), so the checks are unit-tested in plain Node.
  */
 import path from 'node:path'
+import { CONTENT_TYPES } from '../server/content-types'
 
 export const APP_SCHEME = 'app'
 export const APP_HOST = 'advlab'
@@ -35,18 +36,6 @@ export function isAppUrl(url: string): boolean {
 
 export type AppFile = { ok: true; file: string; contentType: string } | { ok: false; status: 400 | 404; reason: string }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm'
-}
 
 /**
  * The file of the built renderer an `app://advlab/…` URL names, or why there is none. The path is

@@ -9,19 +9,8 @@ import path from 'node:path'
 import send from 'send'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { plain } from './headers'
+import { CONTENT_TYPES } from './content-types'
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm'
-}
 
 const ERRORS: Record<number, string> = {
   400: 'Bad request: the path could not be read.',
@@ -54,7 +43,7 @@ function sendOne(root: string, pathname: string, req: IncomingMessage, res: Serv
   stream.on('headers', (response: ServerResponse, file: string) => {
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value)
     response.setHeader('Cache-Control', 'no-cache')
-    response.setHeader('Content-Type', MIME[path.extname(file)] ?? 'application/octet-stream')
+    response.setHeader('Content-Type', CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream')
   })
   // A folder is no file of the app: the router's, like any other unknown path.
   stream.on('directory', fallBack)
