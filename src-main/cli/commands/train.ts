@@ -3,13 +3,14 @@ import type { RunSummary } from '../../api/runs'
 import { UsageError } from '../args'
 import { readConfigFile } from '../config-file'
 import { waitForRun } from '../wait-for-run'
+import { METRICS } from '../../api/metrics'
 
 async function followAndReport(run: RunSummary, ctx: CliContext): Promise<number> {
   if (!ctx.json) ctx.err(`Run ${run.id} "${run.name}" queued.`)
   const final = await waitForRun(ctx.api, run.id, { interactive: ctx.interactive, err: ctx.err, quiet: ctx.json })
-  const metrics = await ctx.api.request('runs.metrics', { id: run.id, names: ['test/accuracy', 'train/accuracy'] })
+  const metrics = await ctx.api.request('runs.metrics', { id: run.id, names: [METRICS.testAccuracy, METRICS.trainAccuracy] })
   const last = (name: string) => metrics.find((m) => m.name === name)?.values.at(-1) ?? null
-  const summary = { run: final, testAccuracy: last('test/accuracy'), trainAccuracy: last('train/accuracy') }
+  const summary = { run: final, testAccuracy: last(METRICS.testAccuracy), trainAccuracy: last(METRICS.trainAccuracy) }
   if (ctx.json) ctx.out(JSON.stringify(summary, null, 2))
   else {
     ctx.out(`Run ${final.id} ${final.status}${final.error ? `: ${final.error}` : ''}.`)

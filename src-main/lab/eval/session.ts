@@ -15,6 +15,7 @@ import { ShardPool } from './pool'
 import { writeGallery } from './gallery'
 import os from 'node:os'
 import { formatEpsilon } from '../../api/epsilon'
+import { evalAccuracyMetric } from '../../api/metrics'
 
 export interface CleanResult {
   predictions: Int32Array
@@ -141,7 +142,7 @@ export class EvalSession {
       seconds,
       samples: { indices: this.data.indices.subarray(0, n), labels, cleanPredictions, adversarialPredictions: outcome.predictions, perturbationNorms: outcome.norms }
     })
-    this.ctx.metrics([{ name: `eval/${spec.recordAs ?? spec.attackId}/${spec.params.norm}/${spec.params.epsilon}/accuracy`, step: spec.params.seed, value: accuracy }])
+    this.ctx.metrics([{ name: evalAccuracyMetric(spec.recordAs ?? spec.attackId, spec.params.norm, spec.params.epsilon), step: spec.params.seed, value: accuracy }])
     this.ctx.log('info', `${target.input.name}: ${spec.recordAs ?? spec.attackId} (${spec.params.norm}, ε=${formatEpsilon(spec.params.epsilon)}) accuracy ${(accuracy * 100).toFixed(2)}% on ${n} images in ${seconds.toFixed(1)} s.`)
     this.ctx.phaseEnd()
     return { accuracy, outcome, n }

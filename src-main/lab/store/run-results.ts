@@ -8,6 +8,7 @@
 import type Database from 'better-sqlite3'
 import { isFinalStatus, type RunStatus } from '../../api/runs'
 import { epsilonKey } from '../../api/epsilon'
+import { METRICS } from '../../api/metrics'
 
 /** Results at the same attack, norm and ε (api/epsilon's epsilonKey: 8/255 is 8/255). */
 export const epsKey = (attack: string, norm: string, epsilon: number): string => `${attack}|${norm}|${epsilonKey(epsilon)}`
@@ -129,7 +130,7 @@ export function readRunResults(db: Database.Database, ids: readonly number[], in
 export function finalTestAccuracy(db: Database.Database, ids: readonly number[]): Map<number, number> {
   if (ids.length === 0) return new Map()
   const rows = db
-    .prepare(`SELECT run_id, value, MAX(step) AS step FROM metrics WHERE name = 'test/accuracy' AND run_id IN (${ids.map(() => '?').join(',')}) GROUP BY run_id`)
-    .all(...ids) as Array<{ run_id: number; value: number }>
+    .prepare(`SELECT run_id, value, MAX(step) AS step FROM metrics WHERE name = ? AND run_id IN (${ids.map(() => '?').join(',')}) GROUP BY run_id`)
+    .all(METRICS.testAccuracy, ...ids) as Array<{ run_id: number; value: number }>
   return new Map(rows.map((r) => [r.run_id, r.value]))
 }

@@ -17,6 +17,7 @@ import type { ImageSet } from './batches'
 import { describeDefence, withDefenceLayer } from '../defences/training'
 import { evaluateClean } from './evaluate'
 import { studentFailed } from './student-check'
+import { TEACHER_METRIC_PREFIX } from '../../api/metrics'
 
 export async function distillJob(ctx: JobContext): Promise<Record<string, unknown>> {
   const config = ctx.spec.config as unknown as DistillConfig
@@ -91,7 +92,7 @@ async function obtainTeacher(
     test,
     ctx,
     phase: 'teacher',
-    metricPrefix: 'teacher/',
+    metricPrefix: TEACHER_METRIC_PREFIX,
     checkpoints,
     objective: { kind: 'cross-entropy', temperature: teacherConfig.temperature, labelSmoothing: teacherConfig.labelSmoothing }
   })

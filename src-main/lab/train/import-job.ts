@@ -9,6 +9,7 @@ import { readSpec } from '../models/stateDict'
 import type { ModelSpec } from '../models/spec'
 import { adapt, loadWeights, saveWeights } from './build-model'
 import { evaluateClean } from './evaluate'
+import { METRICS } from '../../api/metrics'
 
 interface ImportConfig {
   file: string
@@ -45,7 +46,7 @@ export async function importJob(ctx: JobContext): Promise<Record<string, unknown
     ctx.progress({ phase: 'checking accuracy', step: 0, total: 1 })
     const test = await loadDatasetRecord(dataset, { split: dataset.info.splits.test ? 'test' : 'train', subset: 2000 }, ctx.spec.dataDir)
     const clean = evaluateClean(model, test)
-    ctx.metrics([{ name: 'test/accuracy', step: 0, value: clean.accuracy }, { name: 'test/loss', step: 0, value: clean.loss }])
+    ctx.metrics([{ name: METRICS.testAccuracy, step: 0, value: clean.accuracy }, { name: METRICS.testLoss, step: 0, value: clean.loss }])
     ctx.log('info', `Imported ${spec.arch} (width ${spec.width}) from ${config.file}: clean accuracy ${(clean.accuracy * 100).toFixed(2)}% on ${test.n} images of ${dataset.name}.`)
     await saveWeights(ctx, model, path.join(ctx.spec.dataDir, 'runs', String(ctx.spec.runId), 'weights.safetensors'))
     return { testAccuracy: clean.accuracy }

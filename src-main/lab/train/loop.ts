@@ -19,6 +19,7 @@ import { objectiveLoss, type Objective } from './objective'
 import { dataParallelGradients, defaultWorkers, startReplicas } from './parallel/data-parallel'
 import type { ReplicaPool } from './parallel/replica-pool'
 import { batchGradients, type Batch } from './step'
+import { METRICS } from '../../api/metrics'
 
 export type LossFunction = ((logits: tf.Tensor2D, labels: tf.Tensor1D, batch: { images: Float32Array; indices: Int32Array }) => tf.Scalar) & {
   /**
@@ -116,9 +117,9 @@ export async function trainModel(options: TrainingOptions): Promise<TrainingResu
         epochCorrect += correct
         epochSeen += indices.length
         ctx.metrics([
-          { name: `${prefix}train/loss`, step: globalStep, value: batchLoss },
-          { name: `${prefix}train/batch_accuracy`, step: globalStep, value: correct / indices.length },
-          { name: `${prefix}lr`, step: globalStep, value: lr }
+          { name: `${prefix}${METRICS.trainLoss}`, step: globalStep, value: batchLoss },
+          { name: `${prefix}${METRICS.trainBatchAccuracy}`, step: globalStep, value: correct / indices.length },
+          { name: `${prefix}${METRICS.learningRate}`, step: globalStep, value: lr }
         ])
         const elapsed = (Date.now() - started) / 1000
         const rate = (step - firstStep) / Math.max(elapsed, 1e-3)
@@ -130,12 +131,12 @@ export async function trainModel(options: TrainingOptions): Promise<TrainingResu
       }
       // Epoch end: its accuracy, the clean test accuracy, a checkpoint, and a flush of the log.
       const trainAccuracy = epochSeen ? epochCorrect / epochSeen : 0
-      const points = [{ name: `${prefix}train/accuracy`, step: globalOffset + step, value: trainAccuracy }]
+      const points = [{ name: `${prefix}${METRICS.trainAccuracy}`, step: globalOffset + step, value: trainAccuracy }]
       result = { steps: step, trainAccuracy, testAccuracy: null, testLoss: null, workers: 1 + (replicas?.size ?? 0) }
       if (test && (config.evalEveryEpoch || step === totalSteps)) {
         ctx.progress({ phase: `${phase}: test`, step, total: totalSteps, etaSeconds: null, message: `testing after epoch ${epoch + 1}` })
         const clean = evaluateClean(model, test)
-        points.push({ name: `${prefix}test/accuracy`, step: globalOffset + step, value: clean.accuracy }, { name: `${prefix}test/loss`, step: globalOffset + step, value: clean.loss })
+        points.push({ name: `${prefix}${METRICS.testAccuracy}`, step: globalOffset + step, value: clean.accuracy }, { name: `${prefix}${METRICS.testLoss}`, step: globalOffset + step, value: clean.loss })
         result = { ...result, testAccuracy: clean.accuracy, testLoss: clean.loss }
       }
       ctx.metrics(points)

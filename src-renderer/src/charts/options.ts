@@ -5,17 +5,18 @@
 import type { MetricSeries } from '@api/runs'
 import type { EvaluationRow } from '@api/evaluation'
 import { formatEpsilon } from '@api/epsilon'
+import { METRICS } from '@api/metrics'
 
 type Option = Record<string, unknown>
 
 /** Metric names drawn on the training chart and the axis each uses. */
 export const TRAINING_METRICS: { name: string; axis: 'loss' | 'accuracy' | 'lr' }[] = [
-  { name: 'train/loss', axis: 'loss' },
-  { name: 'test/loss', axis: 'loss' },
-  { name: 'train/batch_accuracy', axis: 'accuracy' },
-  { name: 'train/accuracy', axis: 'accuracy' },
-  { name: 'test/accuracy', axis: 'accuracy' },
-  { name: 'lr', axis: 'lr' }
+  { name: METRICS.trainLoss, axis: 'loss' },
+  { name: METRICS.testLoss, axis: 'loss' },
+  { name: METRICS.trainBatchAccuracy, axis: 'accuracy' },
+  { name: METRICS.trainAccuracy, axis: 'accuracy' },
+  { name: METRICS.testAccuracy, axis: 'accuracy' },
+  { name: METRICS.learningRate, axis: 'lr' }
 ]
 
 export interface AxisTitles {

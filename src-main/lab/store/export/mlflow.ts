@@ -18,8 +18,8 @@ import { LabError } from '../../../api/errors'
 import { flattenConfig } from '../compare'
 import { ensureUid } from './bundle'
 import { insideRoot } from './bundle-format'
-import { formatEpsilon } from '../../../api/epsilon'
 import { completedResultRows } from '../run-results'
+import { evalExportMetric } from '../../../api/metrics'
 
 /** MLflow's RunStatus numbers: RUNNING 1, SCHEDULED 2, FINISHED 3, FAILED 4, KILLED 5. */
 const STATUS: Record<string, number> = { queued: 2, running: 1, completed: 3, failed: 4, cancelled: 5, interrupted: 5 }
@@ -118,7 +118,7 @@ export function exportMlflow(db: Database.Database, dataDir: string, ids: readon
     // only completed evaluations count (an unfinished one's results are partial).
     const evals = completedResultRows(db, id)
     evals.forEach((e, i) => {
-      const key = `eval/${e.attack}/${e.norm}/eps_${formatEpsilon(e.epsilon).replace('/', '_')}`
+      const key = evalExportMetric(e.attack, e.norm, e.epsilon)
       const lines = byName.get(key) ?? []
       lines.push(`${Date.parse(e.created_at) || start} ${e.accuracy} ${i}`)
       byName.set(key, lines)

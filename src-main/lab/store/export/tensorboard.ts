@@ -11,6 +11,7 @@ import path from 'node:path'
 import type Database from 'better-sqlite3'
 import { LabError } from '../../../api/errors'
 import { completedResultRows } from '../run-results'
+import { evalCurveTag } from '../../../api/metrics'
 
 // ——— CRC-32C (Castagnoli), reflected polynomial 0x82F63B78 ———
 const CRC_TABLE = (() => {
@@ -127,7 +128,7 @@ export function exportTensorBoard(db: Database.Database, ids: readonly number[],
     for (const e of evals) {
       const t = Date.parse(e.created_at) / 1000
       const step = Math.round(e.epsilon * (e.norm === 'L2' ? 100 : 255))
-      chunks.push(tfRecord(scalarEvent(Number.isFinite(t) ? t : start, step, `eval/${e.attack}/${e.norm}`, e.accuracy)))
+      chunks.push(tfRecord(scalarEvent(Number.isFinite(t) ? t : start, step, evalCurveTag(e.attack, e.norm), e.accuracy)))
     }
     fs.writeFileSync(file, Buffer.concat(chunks))
     files.push(file)
