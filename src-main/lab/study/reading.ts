@@ -86,6 +86,7 @@ export function readResult(report: StudyReport): string[] {
 
 function scaleSentence(report: StudyReport): string {
   const seeds = report.plan.seeds.length
-  const cuts = report.cuts.length ? ` Reduced scale: ${report.cuts.join('; ')}.` : ''
+  // The cuts themselves are listed beside the table; the reading only says they apply.
+  const cuts = report.cuts.length ? ` This is a reduced-scale study (${report.cuts.length} cuts, listed with the table): its numbers are not the write-up's.` : ''
   return `Numbers are the mean${seeds > 1 ? ' ± sample std' : ''} over ${seeds} seed${seeds > 1 ? 's' : ''} on ${report.plan.evalImages} test images; ${report.plan.budgetNote}${cuts}`
 }

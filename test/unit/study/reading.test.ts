@@ -78,7 +78,7 @@ describe('a reduced study states its cuts and refuses to read a model that did n
     expect(cuts.at(-1)).toBe('reduced further for this run: seeds 1 (preset: 3), trainImages 3,000 (preset: 6,000), evalImages 60 (preset: 100)')
   })
   it('the reading states the cuts', () => {
-    expect(readResult(fixture()).at(-1)).toContain('Reduced scale: model cnn-small on mnist (the write-up: resnet18 on CIFAR-10); 6,000 training images per model')
+    expect(readResult(fixture()).at(-1)).toContain("This is a reduced-scale study (6 cuts, listed with the table): its numbers are not the write-up's.")
   })
   it('cannot conclude about a student near chance, and reads no defence against a baseline near chance', () => {
     const r = fixture()
