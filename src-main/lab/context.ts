@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3'
 import type { BackendInfo } from '../api/status'
 import type { EventHub } from './events'
 import type { JobQueue } from './jobs/queue'
+import type { JobOrder } from '../api/run-configs'
 
 /** What every request handler may use. Handlers hold no state of their own. */
 export interface LabContext {
@@ -15,6 +16,10 @@ export interface LabContext {
   reselectBackend: () => void
   electronVersion: string | null
   jobs: JobQueue
-  /** Queues the job of an existing run; resolves when the job has ended. */
-  startJob(runId: number, kind: string, config: Record<string, unknown>, seed: number, options?: { resume?: boolean; priority?: number }): Promise<void>
+  /**
+   * Queues the job of an existing run — its kind with that kind's config — and resolves when the
+   * job has ended. The config is checked against its kind's schema first (it may have been read
+   * back from the log); a run whose config does not fit is marked failed, never started.
+   */
+  startJob(runId: number, order: JobOrder, seed: number, options?: { resume?: boolean; priority?: number }): Promise<void>
 }

@@ -8,6 +8,7 @@ import type { LabContext } from './context'
 import { LabError } from '../api/errors'
 import { isModelRunKind } from '../api/runs'
 import type { Defence } from '../api/evaluation'
+import type { JobOrderOf } from '../api/run-configs'
 import { createRun, getRun, setRunStatus } from './store/runs'
 import { latestVerdict, latestVerdicts, listEvaluations, listSampleOutcomes, listScores, summariseRepeats } from './store/evaluations'
 import { logEvent } from './store/events'
@@ -35,13 +36,13 @@ function requireProject(ctx: LabContext, projectId: number | undefined): void {
 }
 
 /** `warnings` (e.g. a sample count clamped to the test split) are stored with the new run. */
-function start(ctx: LabContext, kind: string, config: Record<string, unknown>, datasetId: number | null, seed: number, name: string, projectId: number | undefined, warnings: string[] = []) {
+function start(ctx: LabContext, order: JobOrderOf<'attack'> | JobOrderOf<'eval'> | JobOrderOf<'sweep'>, datasetId: number | null, seed: number, name: string, projectId: number | undefined, warnings: string[] = []) {
   requireProject(ctx, projectId)
-  requireTestImages(ctx.db, datasetId, kind === 'sweep' ? 'runIds' : 'runId')
-  const runId = createRun(ctx.db, { projectId, datasetId, name, kind, config, seed })
+  requireTestImages(ctx.db, datasetId, order.kind === 'sweep' ? 'runIds' : 'runId')
+  const runId = createRun(ctx.db, { projectId, datasetId, name, kind: order.kind, config: order.config, seed })
   for (const warning of warnings) logEvent(ctx.db, runId, 'warn', warning)
   ctx.events.emit('runs.changed', { id: runId, status: 'queued' })
-  void ctx.startJob(runId, kind, config, seed)
+  void ctx.startJob(runId, order, seed)
   return { ...getRun(ctx.db, runId), progress: null }
 }
 
@@ -55,7 +56,7 @@ export const evaluationHandlers: Handlers<'attack.start' | 'eval.start' | 'sweep
     const warnings: string[] = []
     const n = clampSamples(params.n, images, warnings)
     const name = params.name ?? `${params.surrogateRunId !== undefined ? 'transfer ' : ''}${params.attack} ${params.norm} ε=${formatEpsilon(epsilon)} on ${target.name}`
-    return start(ctx, 'attack', { ...params, epsilon, n, targetRunIds: [params.runId] }, target.datasetId, params.seed, name, params.projectId, warnings)
+    return start(ctx, { kind: 'attack', config: { ...params, epsilon, n, targetRunIds: [params.runId] } }, target.datasetId, params.seed, name, params.projectId, warnings)
   },
   'eval.start': (params, ctx) => {
     const target = requireModelRun(ctx, params.runId, 'runId')
@@ -66,7 +67,7 @@ export const evaluationHandlers: Handlers<'attack.start' | 'eval.start' | 'sweep
     const warnings: string[] = []
     const n = params.n === undefined ? undefined : clampSamples(params.n, images, warnings)
     const name = params.name ?? `Full evaluation (${params.budget}) of ${target.name}`
-    return start(ctx, 'eval', { ...params, ...(n === undefined ? {} : { n }), targetRunIds: [params.runId] }, target.datasetId, params.seed, name, params.projectId, warnings)
+    return start(ctx, { kind: 'eval', config: { ...params, ...(n === undefined ? {} : { n }), targetRunIds: [params.runId] } }, target.datasetId, params.seed, name, params.projectId, warnings)
   },
   'sweep.start': (params, ctx) => {
     const targets = params.runIds.map((id, i) => requireModelRun(ctx, id, `runIds.${i}`))
@@ -78,7 +79,7 @@ export const evaluationHandlers: Handlers<'attack.start' | 'eval.start' | 'sweep
     const warnings: string[] = []
     const n = clampSamples(params.n, images, warnings)
     const name = params.name ?? `Sweep: ${targets.length} model${targets.length > 1 ? 's' : ''} × ${params.attacks.map((a) => a.attack).join(', ')} × ${params.epsilons.length} ε`
-    return start(ctx, 'sweep', { ...params, n, targetRunIds: params.runIds }, targets[0].datasetId, params.seed, name, params.projectId, warnings)
+    return start(ctx, { kind: 'sweep', config: { ...params, n, targetRunIds: params.runIds } }, targets[0].datasetId, params.seed, name, params.projectId, warnings)
   },
   'defences.wrap': (params, ctx) => {
     const source = requireModelRun(ctx, params.runId, 'runId')

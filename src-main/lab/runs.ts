@@ -1,5 +1,6 @@
 import type { Handlers } from './handlers'
 import { LabError } from '../api/errors'
+import { readJobOrder } from '../api/run-configs'
 import { getRun, listRuns, setRunStatus } from './store/runs'
 import { readMetricSeries } from './store/metric-series'
 
@@ -15,9 +16,11 @@ export const runHandlers: Handlers<'runs.list' | 'runs.get' | 'runs.cancel' | 'r
     const run = getRun(ctx.db, id)
     if (ctx.jobs.isActive(id)) throw new LabError('conflict', `Run ${id} is already ${run.status}.`, 'id')
     if (run.status === 'completed') throw new LabError('conflict', `Run ${id} has completed; there is nothing to resume. Repeat it instead.`, 'id')
+    // The stored config, checked against its kind before the run is queued again.
+    const order = readJobOrder(run.kind, run.config)
     setRunStatus(ctx.db, id, 'queued', { error: null })
     ctx.events.emit('runs.changed', { id, status: 'queued' })
-    void ctx.startJob(run.id, run.kind, run.config as Record<string, unknown>, run.seed, { resume: true })
+    void ctx.startJob(run.id, order, run.seed, { resume: true })
     return { ...getRun(ctx.db, id), progress: null }
   },
   'runs.metrics': ({ id, names, maxPoints }, { db }) => {

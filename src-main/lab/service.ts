@@ -17,6 +17,8 @@ import { resolveJobInputs } from './jobs/inputs'
 import { readSettings } from './settings'
 import { repairGhostRuns, setRunStatus } from './store/runs'
 import { cleanBackupDebris } from './store/backup'
+import { readJobOrder } from '../api/run-configs'
+import type { JobSpec } from './jobs/messages'
 
 export interface LabOptions extends OpenOptions {
   dataDir: string
@@ -48,11 +50,13 @@ export class LabService {
       },
       electronVersion: options.electronVersion ?? null,
       jobs,
-      startJob: async (runId, kind, config, seed, opts = {}) => {
-        let spec
+      startJob: async (runId, given, seed, opts = {}) => {
+        let spec: JobSpec
         try {
+          // The typed boundary: a config that does not fit its kind is refused before any job sees it.
+          const order = readJobOrder(given.kind, given.config)
           const backend = await this.ctx.backend()
-          spec = { runId, kind, config, seed, dataDir: options.dataDir, resume: opts.resume ?? false, backend: backend.name, inputs: resolveJobInputs(this.ctx, runId, config) }
+          spec = { ...order, runId, seed, dataDir: options.dataDir, resume: opts.resume ?? false, backend: backend.name, inputs: resolveJobInputs(this.ctx, runId, order) }
         } catch (error) {
           // The run exists in the log; it must not stay "queued" forever.
           const message = (error as Error).message

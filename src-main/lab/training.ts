@@ -2,6 +2,7 @@ import type { Handlers } from './handlers'
 import type { LabContext } from './context'
 import { LabError } from '../api/errors'
 import type { TrainConfig } from '../api/train'
+import type { JobOrderOf } from '../api/run-configs'
 import { createRun, getRun } from './store/runs'
 import { getDatasetRecord } from './store/datasets'
 import { ensureBuiltinDatasets } from './data/builtins'
@@ -10,7 +11,7 @@ import { estimateTraining } from './estimate'
 export const trainingHandlers: Handlers<'train.start' | 'distill.start' | 'train.estimate'> = {
   'train.estimate': (config, ctx) => estimateTraining(ctx, config),
   'train.start': async (config, ctx) => {
-    const runId = await startRun(ctx, 'train', config, config.dataset, config.seed, config.name ?? defaultTrainName(config), config.projectId)
+    const runId = await startRun(ctx, { kind: 'train', config }, config.dataset, config.seed, config.name ?? defaultTrainName(config), config.projectId)
     return { ...getRun(ctx.db, runId), progress: null }
   },
   'distill.start': async (config, ctx) => {
@@ -20,7 +21,7 @@ export const trainingHandlers: Handlers<'train.start' | 'distill.start' | 'train
         throw new LabError('bad_input', `Run ${teacher.id} cannot be a teacher: it is a ${teacher.status} ${teacher.kind} run; pick a completed training run.`, 'teacherRunId')
     }
     const name = config.name ?? `Distilled ${config.student.model.arch} (T=${config.temperature}, α=${config.alpha})`
-    const runId = await startRun(ctx, 'distill', config, config.student.dataset, config.student.seed, name, config.projectId)
+    const runId = await startRun(ctx, { kind: 'distill', config }, config.student.dataset, config.student.seed, name, config.projectId)
     return { ...getRun(ctx.db, runId), progress: null }
   }
 }
@@ -31,8 +32,7 @@ function defaultTrainName(config: TrainConfig): string {
 
 async function startRun(
   ctx: LabContext,
-  kind: string,
-  config: object,
+  order: JobOrderOf<'train'> | JobOrderOf<'distill'>,
   datasetName: string,
   seed: number,
   name: string,
@@ -43,8 +43,8 @@ async function startRun(
   const dataset = getDatasetRecord(ctx.db, datasetName)
   if (projectId !== undefined && !ctx.db.prepare('SELECT 1 FROM projects WHERE id = ?').get(projectId))
     throw new LabError('not_found', `There is no project with id ${projectId}.`, 'projectId')
-  const runId = createRun(ctx.db, { projectId, datasetId: dataset.id, name, kind, config: config as Record<string, unknown>, seed })
+  const runId = createRun(ctx.db, { projectId, datasetId: dataset.id, name, kind: order.kind, config: order.config, seed })
   ctx.events.emit('runs.changed', { id: runId, status: 'queued' })
-  void ctx.startJob(runId, kind, config as Record<string, unknown>, seed)
+  void ctx.startJob(runId, order, seed)
   return runId
 }

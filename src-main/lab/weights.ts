@@ -6,6 +6,7 @@ import { createRun, getRun } from './store/runs'
 import { getDatasetRecord } from './store/datasets'
 import { ensureBuiltinDatasets } from './data/builtins'
 import { readSafetensors } from './models/safetensors'
+import type { ImportRunConfig } from '../api/run-configs'
 
 export const weightHandlers: Handlers<'weights.import' | 'weights.export'> = {
   'weights.import': async (params, ctx) => {
@@ -29,11 +30,11 @@ export const weightHandlers: Handlers<'weights.import' | 'weights.export'> = {
     const dataset = getDatasetRecord(ctx.db, params.dataset)
     // The architecture is recorded with the run even when the file states it, so the run is filed
     // (and filtered) under it like any other model (store/model-identity.ts).
-    const stored = metadata['advlab.spec'] ? (JSON.parse(metadata['advlab.spec']) as { arch?: string }) : null
-    const config = { ...params, file, arch: params.arch ?? stored?.arch }
+    const stored = metadata['advlab.spec'] ? (JSON.parse(metadata['advlab.spec']) as { arch?: ImportRunConfig['arch'] }) : null
+    const config: ImportRunConfig = { ...params, file, arch: params.arch ?? stored?.arch }
     const runId = createRun(ctx.db, { projectId: params.projectId, datasetId: dataset.id, name: params.name ?? `Imported ${path.basename(file)}`, kind: 'import', config, seed: 0 })
     ctx.events.emit('runs.changed', { id: runId, status: 'queued' })
-    void ctx.startJob(runId, 'import', config, 0)
+    void ctx.startJob(runId, { kind: 'import', config }, 0)
     return { ...getRun(ctx.db, runId), progress: null }
   },
   'weights.export': ({ id, out }, { db, dataDir }) => {

@@ -5,7 +5,7 @@
  * the global Lipschitz bound where the architecture allows; CLEVER and the local Lipschitz estimate;
  * the gradient-masking checks and their verdict; a gallery. Budgets: budgets.ts.
  */
-import type { EvalRequest } from '../../api/evaluation'
+import type { EvalRunConfig } from '../../api/run-configs'
 import type { Norm } from '../attacks/types'
 import type { JobContext } from '../jobs/job-context'
 import { JobFailure } from '../jobs/job-context'
@@ -22,7 +22,7 @@ import { formatEpsilon } from '../../api/epsilon'
 
 const seedsOf = (seed: number, repeats: number): number[] => Array.from({ length: repeats }, (_, i) => seed + i)
 
-export async function runFullEvaluation(ctx: JobContext, config: EvalRequest & { targetRunIds: number[] }): Promise<Record<string, unknown>> {
+export async function runFullEvaluation(ctx: JobContext, config: EvalRunConfig): Promise<Record<string, unknown>> {
   const input = ctx.spec.inputs.targets?.[0]
   if (!input) throw new JobFailure('this evaluation names no model run to evaluate')
   const budget = BUDGETS[config.budget]

@@ -3,8 +3,6 @@
  * config names the model runs it measures (`targetRunIds`); its results are written against those
  * model runs (store/evaluations.ts), so every model carries its own accuracy table and verdict.
  */
-import type { AttackRequest, EvalRequest, SweepRequest } from '../../api/evaluation'
-import type { Norm } from '../attacks/types'
 import type { JobContext } from '../jobs/job-context'
 import { JobFailure } from '../jobs/job-context'
 import { EvalSession } from './session'
@@ -13,7 +11,6 @@ import { PREFLIGHT_IMAGES, preflightWarnings } from './diagnostics/preflight'
 import type { ModelInput } from '../jobs/messages'
 import { formatEpsilon } from '../../api/epsilon'
 
-type Stored<T> = T & { targetRunIds: number[] }
 
 function targetsOf(ctx: JobContext) {
   const targets = ctx.spec.inputs.targets
@@ -47,8 +44,8 @@ function preflight(ctx: JobContext, session: EvalSession, input: ModelInput, see
   }
 }
 
-export async function attackJob(ctx: JobContext): Promise<Record<string, unknown>> {
-  const config = ctx.spec.config as unknown as Stored<AttackRequest>
+export async function attackJob(ctx: JobContext<'attack'>): Promise<Record<string, unknown>> {
+  const config = ctx.spec.config
   const [input] = targetsOf(ctx)
   const session = await EvalSession.open(ctx, config.n, config.workers)
   try {
@@ -61,13 +58,13 @@ export async function attackJob(ctx: JobContext): Promise<Record<string, unknown
         const { accuracy, outcome } = await session.attack(target, clean, {
           attackId: config.attack,
           recordAs: recordName(config.attack, config.settings, !!ctx.spec.inputs.surrogate),
-          params: { ...config.settings, norm: config.norm as Norm, epsilon: config.epsilon as number, seed },
+          params: { ...config.settings, norm: config.norm, epsilon: config.epsilon, seed },
           surrogate: ctx.spec.inputs.surrogate,
           keep: seed === config.seed ? 8 : 0,
           phase: `${config.attack}${config.repeats > 1 ? ` (seed ${seed})` : ''}`
         })
         accuracies.push(accuracy)
-        if (seed === config.seed) await session.gallery(target, clean, outcome, config.attack, config.norm as Norm, config.epsilon as number)
+        if (seed === config.seed) await session.gallery(target, clean, outcome, config.attack, config.norm, config.epsilon)
       }
       return { cleanAccuracy: clean.accuracy, accuracy: accuracies.reduce((a, b) => a + b, 0) / accuracies.length, accuracies }
     } finally {
@@ -78,8 +75,8 @@ export async function attackJob(ctx: JobContext): Promise<Record<string, unknown
   }
 }
 
-export async function sweepJob(ctx: JobContext): Promise<Record<string, unknown>> {
-  const config = ctx.spec.config as unknown as Stored<SweepRequest>
+export async function sweepJob(ctx: JobContext<'sweep'>): Promise<Record<string, unknown>> {
+  const config = ctx.spec.config
   const session = await EvalSession.open(ctx, config.n, config.workers)
   const summary: Record<string, number> = {}
   try {
@@ -90,12 +87,12 @@ export async function sweepJob(ctx: JobContext): Promise<Record<string, unknown>
         summary[`${input.runId}/clean`] = clean.accuracy
         preflight(ctx, session, input, config.seed, config.attacks)
         for (const { attack, settings } of config.attacks) {
-          for (const epsilon of config.epsilons as number[]) {
+          for (const epsilon of config.epsilons) {
             for (const seed of seedsOf(config.seed, config.repeats)) {
               const { accuracy } = await session.attack(target, clean, {
                 attackId: attack,
                 recordAs: recordName(attack, settings, false),
-                params: { ...settings, norm: config.norm as Norm, epsilon, seed },
+                params: { ...settings, norm: config.norm, epsilon, seed },
                 phase: `run ${input.runId}: ${attack} ε=${formatEpsilon(epsilon)}`
               })
               summary[`${input.runId}/${attack}/${epsilon}/${seed}`] = accuracy
@@ -112,7 +109,7 @@ export async function sweepJob(ctx: JobContext): Promise<Record<string, unknown>
   }
 }
 
-export async function evalJob(ctx: JobContext): Promise<Record<string, unknown>> {
-  const config = ctx.spec.config as unknown as Stored<EvalRequest>
+export async function evalJob(ctx: JobContext<'eval'>): Promise<Record<string, unknown>> {
+  const config = ctx.spec.config
   return runFullEvaluation(ctx, config)
 }

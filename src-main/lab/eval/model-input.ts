@@ -1,20 +1,13 @@
 /**
  * A model run rebuilt for evaluation: its final weights (the file carries the model spec) and the
- * defence recorded in its config, so a toy layer is put back in front of the model.
+ * defence recorded in its config (read by run kind when the job's inputs are resolved,
+ * api/run-configs.ts defenceOfModelRun), so a toy layer is put back in front of the model.
  */
 import type { Defence } from '../../api/evaluation'
 import type { ModelInput } from '../jobs/messages'
 import { modelFromWeightsFile } from '../train/build-model'
 import type { Model } from '../models/model'
 import { classifierFor, type DefendedClassifier } from '../defences/classifier'
-
-/** The defence of a train run (`defence`), a distill run (`student.defence`) or a wrapped run. */
-export function defenceOfConfig(config: Record<string, unknown>): Defence | null {
-  const own = config.defence as Defence | undefined
-  if (own) return own
-  const student = config.student as { defence?: Defence } | undefined
-  return student?.defence ?? null
-}
 
 export interface LoadedTarget {
   input: ModelInput
@@ -26,7 +19,7 @@ export interface LoadedTarget {
 
 export function loadTarget(input: ModelInput, seed: number): LoadedTarget {
   const built = modelFromWeightsFile(input.weightsFile)
-  const defence = defenceOfConfig(input.config)
+  const defence = input.defence
   return {
     input,
     model: built.model,

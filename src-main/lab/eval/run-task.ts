@@ -9,7 +9,7 @@ export class TargetCache {
   private loaded = new Map<string, LoadedTarget>()
 
   get(input: ShardTask['target'], seed: number): LoadedTarget {
-    const key = `${input.weightsFile}\u0000${JSON.stringify(input.config.defence ?? null)}\u0000${seed}`
+    const key = `${input.weightsFile}\u0000${JSON.stringify(input.defence)}\u0000${seed}`
     let t = this.loaded.get(key)
     if (!t) {
       t = loadTarget(input, seed)

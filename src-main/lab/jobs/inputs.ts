@@ -8,25 +8,30 @@ import type { JobInputs, ModelInput } from './messages'
 import { getDatasetRecord } from '../store/datasets'
 import { getRun } from '../store/runs'
 import { LabError } from '../../api/errors'
+import { isModelRunKind } from '../../api/runs'
+import { defenceOfModelRun, readRunConfig, type JobOrder } from '../../api/run-configs'
 
-export function resolveJobInputs(ctx: Pick<LabContext, 'db' | 'dataDir'>, runId: number, config: Record<string, unknown>): JobInputs {
+export function resolveJobInputs(ctx: Pick<LabContext, 'db' | 'dataDir'>, runId: number, order: JobOrder): JobInputs {
   const run = getRun(ctx.db, runId)
   const inputs: JobInputs = {}
   if (run.datasetId !== null) inputs.dataset = getDatasetRecord(ctx.db, run.datasetId)
-  const teacherRunId = config.teacherRunId as number | undefined
+  const teacherRunId = order.kind === 'distill' ? order.config.teacherRunId : undefined
   if (teacherRunId !== undefined) {
     const teacher = getRun(ctx.db, teacherRunId)
     const weights = ctx.db
       .prepare("SELECT path FROM artifacts WHERE run_id = ? AND kind = 'weights' ORDER BY id DESC LIMIT 1")
       .get(teacherRunId) as { path: string } | undefined
     if (!weights) throw new LabError('bad_input', `Run ${teacherRunId} has no final weights in the log; it cannot be a teacher.`, 'teacherRunId')
-    inputs.teacher = { runId: teacherRunId, config: teacher.config as Record<string, unknown>, weightsFile: path.join(ctx.dataDir, weights.path) }
+    // distill.start accepts only a training run as teacher; its stored config is checked as one.
+    if (teacher.kind !== 'train') throw new LabError('bad_input', `Run ${teacherRunId} is a ${teacher.kind} run; only a training run can be a teacher.`, 'teacherRunId')
+    inputs.teacher = { runId: teacherRunId, config: readRunConfig('train', teacher.config), weightsFile: path.join(ctx.dataDir, weights.path) }
   }
   // Attack, eval and sweep runs (lab/eval): the model runs they measure, and a transfer surrogate.
-  const targetRunIds = config.targetRunIds as number[] | undefined
-  if (targetRunIds) inputs.targets = targetRunIds.map((id) => modelInput(ctx, id, 'runId'))
-  const surrogateRunId = config.surrogateRunId as number | undefined
-  if (surrogateRunId !== undefined) inputs.surrogate = modelInput(ctx, surrogateRunId, 'surrogateRunId')
+  if (order.kind === 'attack' || order.kind === 'eval' || order.kind === 'sweep') {
+    inputs.targets = order.config.targetRunIds.map((id) => modelInput(ctx, id, 'runId'))
+    const surrogateRunId = order.kind === 'sweep' ? undefined : order.config.surrogateRunId
+    if (surrogateRunId !== undefined) inputs.surrogate = modelInput(ctx, surrogateRunId, 'surrogateRunId')
+  }
   return inputs
 }
 
@@ -36,5 +41,6 @@ function modelInput(ctx: Pick<LabContext, 'db' | 'dataDir'>, runId: number, fiel
     .prepare("SELECT path FROM artifacts WHERE run_id = ? AND kind = 'weights' ORDER BY id DESC LIMIT 1")
     .get(runId) as { path: string } | undefined
   if (!weights) throw new LabError('bad_input', `Run ${runId} ("${run.name}", ${run.status}) has no final weights in the log; only a completed training run can be evaluated.`, field)
-  return { runId, name: run.name, config: run.config as Record<string, unknown>, weightsFile: path.join(ctx.dataDir, weights.path) }
+  if (!isModelRunKind(run.kind)) throw new LabError('bad_input', `Run ${runId} is a ${run.kind} run, not a model.`, field)
+  return { runId, name: run.name, defence: defenceOfModelRun(run.kind, run.config), weightsFile: path.join(ctx.dataDir, weights.path) }
 }

@@ -1,12 +1,13 @@
 import type { BackendInfo } from '../../api/status'
 import type { MetricPoint } from '../store/metric-writer'
 import type { EventLevel } from '../store/events'
-import type { JobSpec } from './messages'
+import type { JobSpecOf } from './messages'
+import type { JobRunKind } from '../../api/run-configs'
 import type { EvalRecord } from '../store/evaluations'
 
-/** What a job function sees, inside its worker thread. */
-export interface JobContext {
-  spec: JobSpec
+/** What a job function sees, inside its worker thread; a job of kind K sees a spec of that kind. */
+export interface JobContext<K extends JobRunKind = JobRunKind> {
+  spec: JobSpecOf<K>
   backend: BackendInfo
   progress(p: { phase: string; step: number; total: number; etaSeconds?: number | null; message?: string }): void
   metrics(points: MetricPoint[]): void
@@ -39,4 +40,4 @@ export class JobFailure extends Error {
   }
 }
 
-export type JobFunction = (ctx: JobContext) => Promise<Record<string, unknown> | void>
+export type JobFunction<K extends JobRunKind = JobRunKind> = (ctx: JobContext<K>) => Promise<Record<string, unknown> | void>

@@ -4,11 +4,17 @@ import type { MetricPoint } from '../store/metric-writer'
 import type { EventLevel } from '../store/events'
 import type { DatasetRecord } from '../store/datasets'
 import type { EvalRecord } from '../store/evaluations'
+import type { JobOrderOf, JobRunKind, TrainRunConfig } from '../../api/run-configs'
+import type { Defence } from '../../api/evaluation'
 
-export interface JobSpec {
+/** A job of kind K: its config is the one runs of that kind store (api/run-configs.ts). */
+export type JobSpecOf<K extends JobRunKind> = JobOrderOf<K> & JobSpecBase
+
+/** Any job: a union keyed by `kind`, so narrowing the kind types the config. */
+export type JobSpec = { [K in JobRunKind]: JobSpecOf<K> }[JobRunKind]
+
+interface JobSpecBase {
   runId: number
-  kind: string
-  config: Record<string, unknown>
   seed: number
   dataDir: string
   /** Continue from the run's last checkpoint instead of starting over. */
@@ -27,17 +33,20 @@ export interface JobSpec {
 export interface JobInputs {
   dataset?: DatasetRecord
   /** Distillation from an existing run: its config and its final weights. */
-  teacher?: { runId: number; config: Record<string, unknown>; weightsFile: string }
+  teacher?: { runId: number; config: TrainRunConfig; weightsFile: string }
   /** Attack, eval and sweep jobs: the model runs to evaluate (and a transfer surrogate). */
   targets?: ModelInput[]
   surrogate?: ModelInput
 }
 
-/** A model run as an evaluation job needs it: its final weights and its config (for its defence). */
+/**
+ * A model run as an evaluation job needs it: its final weights and the defence layer its config
+ * puts in front of the model (read by kind from the stored config, api/run-configs.ts).
+ */
 export interface ModelInput {
   runId: number
   name: string
-  config: Record<string, unknown>
+  defence: Defence | null
   weightsFile: string
 }
 

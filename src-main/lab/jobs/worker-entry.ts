@@ -6,8 +6,9 @@ import { parentPort, workerData } from 'node:worker_threads'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import type { JobSpec, MainMessage, WorkerMessage } from './messages'
-import { JobCancelled, JobFailure, type JobContext } from './job-context'
+import type { JobSpec, JobSpecOf, MainMessage, WorkerMessage } from './messages'
+import type { JobRunKind } from '../../api/run-configs'
+import { JobCancelled, JobFailure, type JobContext, type JobFunction } from './job-context'
 import { jobKinds } from './kinds'
 import { initEngine } from '../engine/init'
 
@@ -19,12 +20,13 @@ port.on('message', (message: MainMessage) => {
 })
 const post = (message: WorkerMessage) => port.postMessage(message)
 
-async function run(): Promise<void> {
-  const job = jobKinds[spec.kind]
+// Generic in the kind, so the job function found for spec.kind is the one typed for this spec.
+async function run<K extends JobRunKind>(spec: JobSpecOf<K>): Promise<void> {
+  const job: JobFunction<K> | undefined = jobKinds[spec.kind]
   if (!job) return post({ type: 'failed', error: `AdvLab does not know how to run a "${spec.kind}" job.` })
   const backend = await initEngine(spec.backend)
   post({ type: 'started', backend })
-  const ctx: JobContext = {
+  const ctx: JobContext<K> = {
     spec,
     backend,
     progress: (p) => post({ type: 'progress', etaSeconds: null, ...p }),
@@ -50,7 +52,7 @@ async function run(): Promise<void> {
   }
 }
 
-run()
+run(spec)
   .catch((error) => post({ type: 'failed', error: String((error as Error)?.stack ?? error) }))
   // The job is over: closing the port lets the thread exit, which frees its slot in the queue.
   .finally(() => port.close())

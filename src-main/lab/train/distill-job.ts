@@ -19,8 +19,8 @@ import { evaluateClean } from './evaluate'
 import { studentFailed } from './student-check'
 import { TEACHER_METRIC_PREFIX } from '../../api/metrics'
 
-export async function distillJob(ctx: JobContext): Promise<Record<string, unknown>> {
-  const config = ctx.spec.config as unknown as DistillConfig
+export async function distillJob(ctx: JobContext<'distill'>): Promise<Record<string, unknown>> {
+  const config = ctx.spec.config
   const T = config.temperature
   const studentConfig: TrainConfig = { ...config.student, temperature: T }
   const { train, test } = await loadTrainingData(ctx, studentConfig)
@@ -60,7 +60,7 @@ export async function distillJob(ctx: JobContext): Promise<Record<string, unknow
 }
 
 async function obtainTeacher(
-  ctx: JobContext,
+  ctx: JobContext<'distill'>,
   config: DistillConfig,
   train: ImageSet,
   test: ImageSet | null,
@@ -70,7 +70,7 @@ async function obtainTeacher(
 ): Promise<{ teacher: TrainableModel; weightsFile: string; teacherAccuracy: number | null }> {
   const given = ctx.spec.inputs.teacher
   if (given) {
-    const teacherConfig = given.config as unknown as TrainConfig
+    const teacherConfig = given.config
     const teacher = buildModel(teacherConfig.model, train, info, teacherConfig.seed)
     loadWeights(teacher, fs.readFileSync(given.weightsFile), given.weightsFile)
     ctx.log('info', `Teacher: run ${given.runId} (${teacherConfig.model.arch}, trained at T = ${teacherConfig.temperature}).`)

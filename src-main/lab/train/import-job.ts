@@ -11,16 +11,8 @@ import { adapt, loadWeights, saveWeights } from './build-model'
 import { evaluateClean } from './evaluate'
 import { METRICS } from '../../api/metrics'
 
-interface ImportConfig {
-  file: string
-  arch?: ModelSpec['arch']
-  width?: number
-  mean?: number[]
-  std?: number[]
-}
-
-export async function importJob(ctx: JobContext): Promise<Record<string, unknown>> {
-  const config = ctx.spec.config as unknown as ImportConfig
+export async function importJob(ctx: JobContext<'import'>): Promise<Record<string, unknown>> {
+  const config = ctx.spec.config
   const dataset = ctx.spec.inputs.dataset!
   const bytes = fs.readFileSync(config.file)
   const { shape, classes, mean, std } = dataset.info

@@ -1,6 +1,5 @@
 /** A training run: one model trained on one dataset (also a distillation teacher, at T > 1). */
 import path from 'node:path'
-import type { TrainConfig } from '../../api/train'
 import type { JobContext } from '../jobs/job-context'
 import { buildModel, saveWeights } from './build-model'
 import { CheckpointStore } from './checkpoints'
@@ -8,8 +7,8 @@ import { loadTrainingData } from './data'
 import { trainModel } from './loop'
 import { describeDefence, withDefenceLayer } from '../defences/training'
 
-export async function trainJob(ctx: JobContext): Promise<Record<string, unknown>> {
-  const config = ctx.spec.config as unknown as TrainConfig
+export async function trainJob(ctx: JobContext<'train'>): Promise<Record<string, unknown>> {
+  const config = ctx.spec.config
   const { train, test } = await loadTrainingData(ctx, config)
   const model = withDefenceLayer(buildModel(config.model, train, ctx.spec.inputs.dataset!.info, config.seed), config.defence, config.seed)
   if (config.defence) ctx.log('info', `Training with ${describeDefence(config.defence)}.`)
