@@ -8,7 +8,7 @@ import type { LabContext } from './context'
 import { LabError } from '../api/errors'
 import { isModelRunKind } from '../api/runs'
 import type { Defence } from '../api/evaluation'
-import type { JobOrderOf } from '../api/run-configs'
+import type { JobOrderOf, WrappedRunConfig } from '../api/run-configs'
 import { createRun, getRun, setRunStatus } from './store/runs'
 import { latestVerdict, latestVerdicts, listEvaluations, listSampleOutcomes, listScores, summariseRepeats } from './store/evaluations'
 import { logEvent } from './store/events'
@@ -87,7 +87,7 @@ export const evaluationHandlers: Handlers<'attack.start' | 'eval.start' | 'sweep
     if (!isToyDefence(defence))
       throw new LabError('bad_input', `Only a defence layer (gradient-truncation, quantisation, random-resize) can wrap a trained model; ${defence.kind} changes training — start a training run with it instead.`, 'defence.kind')
     const name = params.name ?? `${source.name} + ${describeDefence(defence)}`
-    const config = { sourceRunId: source.id, defence, source: source.config }
+    const config: WrappedRunConfig = { sourceRunId: source.id, defence, source: source.config }
     const runId = createRun(ctx.db, { projectId: source.projectId, datasetId: source.datasetId, name, kind: 'wrapped', config, seed: source.seed })
     // No training: the wrapped run shares its source's weights file; the layer is rebuilt from `defence`.
     const weights = ctx.db.prepare("SELECT path, sha256, bytes FROM artifacts WHERE run_id = ? AND kind = 'weights' ORDER BY id DESC LIMIT 1").get(source.id) as { path: string; sha256: string; bytes: number }
