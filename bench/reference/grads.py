@@ -3,29 +3,14 @@ AdvLab-exported model (used by the tests).
 
 usage: grads.py <weights.safetensors> <batch.safetensors: x NHWC float32, y int64> <out.safetensors>
 """
-import json
 import os
-import struct
 import sys
 
 import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from models import load_advlab, read_safetensors  # noqa: E402
-
-
-def write_safetensors(path, tensors):
-    header, blobs, offset = {}, [], 0
-    for name, t in tensors.items():
-        data = t.detach().contiguous().to(torch.float32).numpy().tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    h = json.dumps(header).encode()
-    h += b" " * ((8 - (8 + len(h)) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
+from models import load_advlab, read_safetensors, write_safetensors  # noqa: E402
 
 
 torch.set_num_threads(1)

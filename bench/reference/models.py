@@ -144,6 +144,20 @@ def read_safetensors(path):
     return tensors, meta
 
 
+def write_safetensors(path, tensors):
+    """Writes float32 tensors as a safetensors file, without the safetensors package."""
+    header, blobs, offset = {}, [], 0
+    for name, t in tensors.items():
+        data = t.detach().contiguous().to(torch.float32).numpy().tobytes()
+        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header).encode()
+    text += b" " * ((8 - len(text) % 8) % 8)  # the data starts 8-byte aligned
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+
+
 def load_advlab(path):
     """Rebuilds a Normalized model from a file written by AdvLab's exportStateDict."""
     tensors, meta = read_safetensors(path)
