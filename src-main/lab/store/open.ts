@@ -7,6 +7,7 @@ import Database from 'better-sqlite3'
 import fs from 'node:fs'
 import path from 'node:path'
 import { migrations } from './migrations'
+import { rehashConfigs } from './runs'
 
 export const LOG_FILE_NAME = 'advlab.sqlite'
 /** Written into `PRAGMA application_id` so a foreign SQLite file is never mistaken for ours. */
@@ -36,6 +37,7 @@ export function openLog(dataDir: string, options: OpenOptions = {}): OpenedLog {
   const db = connect(logPath, options)
   try {
     migrate(db)
+    rehashConfigs(db)
   } catch (error) {
     db.close()
     throw error

@@ -2,6 +2,7 @@ import crypto from 'node:crypto'
 import type Database from 'better-sqlite3'
 import type { Run, RunStatus, RunSummary } from '../../api/runs'
 import { LabError } from '../../api/errors'
+import { readSetting, writeSetting } from './settings'
 
 interface RunRow {
   id: number
@@ -30,12 +31,39 @@ export interface NewRun {
 }
 
 /**
- * Two runs with the same hash are repeats of one experiment: the hash covers the whole config
- * except the seed, with keys sorted so that key order never matters.
+ * Keys that name, file or link a run rather than say what it does. Repeats of one experiment differ
+ * in them: the seed, the name ("… · seed 2"), the project, and the runs it was made from (a
+ * student's teacher, a wrapped model's source — themselves repeats of one config).
+ */
+const NOT_THE_EXPERIMENT = new Set(['seed', 'name', 'projectId', 'teacherRunId', 'sourceRunId'])
+
+function experimentOf(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(experimentOf)
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([k]) => !NOT_THE_EXPERIMENT.has(k)).map(([k, v]) => [k, experimentOf(v)]))
+  return value
+}
+
+/**
+ * Two runs with the same hash are repeats of one experiment: the hash covers the whole config at
+ * every depth except the keys above, with keys sorted so that key order never matters.
  */
 export function configHash(config: Record<string, unknown>): string {
-  const { seed: _seed, ...rest } = config
-  return crypto.createHash('sha256').update(canonicalJson(rest)).digest('hex').slice(0, 16)
+  return crypto.createHash('sha256').update(canonicalJson(experimentOf(config))).digest('hex').slice(0, 16)
+}
+
+/** Bumped when configHash changes what it covers; logs hashed under an older rule are rehashed once. */
+const HASH_RULE = '2'
+
+/** Rehashes every run of a log written under an older rule (before rule 2, names and run links counted). */
+export function rehashConfigs(db: Database.Database): void {
+  if (readSetting(db, 'configHashRule') === HASH_RULE) return
+  db.transaction(() => {
+    const update = db.prepare('UPDATE runs SET config_hash = ? WHERE id = ?')
+    for (const r of db.prepare('SELECT id, config_json FROM runs').all() as Array<{ id: number; config_json: string }>)
+      update.run(configHash(JSON.parse(r.config_json) as Record<string, unknown>), r.id)
+    writeSetting(db, 'configHashRule', HASH_RULE)
+  })()
 }
 
 export function canonicalJson(value: unknown): string {

@@ -22,6 +22,33 @@ describe('runs in the log', () => {
     expect(configHash({ a: 1, seed: 1 })).not.toBe(configHash({ a: 2, seed: 1 }))
   })
 
+  it("treat a study's seeds as repeats: names, projects and links to teachers or sources are not the experiment (seed-quick showed one row per seed)", () => {
+    const baseline = (seed: number) => ({ name: `seed-quick · Baseline · seed ${seed}`, projectId: seed, dataset: 'MNIST', optimizer: { kind: 'sgd', lr: 0.025 }, seed })
+    expect(configHash(baseline(1))).toBe(configHash(baseline(2)))
+    const student = (seed: number) => ({ teacherRunId: 10 + seed, student: baseline(seed), temperature: 20, alpha: 0.7 })
+    expect(configHash(student(1))).toBe(configHash(student(3)))
+    const toy = (seed: number) => ({ sourceRunId: seed, defence: { kind: 'gradient-truncation' }, source: baseline(seed) })
+    expect(configHash(toy(1))).toBe(configHash(toy(2)))
+    expect(configHash(student(1))).not.toBe(configHash({ ...student(1), temperature: 10 }))
+    expect(configHash(toy(1))).not.toBe(configHash({ ...toy(1), source: { ...baseline(1), optimizer: { kind: 'sgd', lr: 0.1 } } }))
+  })
+
+  it('rehash a log written under the old rule once, when it is opened', () => {
+    const t = tempDir('rehash')
+    cleanups.push(t.cleanup)
+    const first = openLog(t.dir).db
+    const a = createRun(first, { name: 'a · seed 1', kind: 'train', config: { lr: 1, name: 'a · seed 1', seed: 1 }, seed: 1 })
+    const b = createRun(first, { name: 'a · seed 2', kind: 'train', config: { lr: 1, name: 'a · seed 2', seed: 2 }, seed: 2 })
+    // As an older AdvLab left it: hashes that differ by name, and no record of the rule.
+    first.prepare("UPDATE runs SET config_hash = 'old-' || id").run()
+    first.prepare("DELETE FROM settings WHERE key = 'configHashRule'").run()
+    first.close()
+    const again = openLog(t.dir).db
+    expect(getRun(again, a).configHash).toBe(getRun(again, b).configHash)
+    expect(getRun(again, a).configHash).toBe(configHash({ lr: 1 }))
+    again.close()
+  })
+
   it('stamp start and finish times as their status moves, and clear the error when running again', () => {
     const d = db()
     const id = newRun(d)

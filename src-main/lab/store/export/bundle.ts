@@ -13,6 +13,7 @@ import { z } from 'zod'
 import { LabError } from '../../../api/errors'
 import { APP_VERSION } from '../../version'
 import { buildMissingDigests } from '../metric-digests'
+import { configHash } from '../runs'
 import { BUNDLE_FORMAT, BUNDLE_SCHEMA_VERSION, BundleRunSchema, insideRoot, ManifestSchema, sha256, unsafeArchivePath, type BundleRun, type Manifest } from './bundle-format'
 
 interface RunRow {
@@ -397,7 +398,8 @@ export function importBundle(db: Database.Database, dataDir: string, source: str
         // An imported run is history, never live: a run exported mid-way comes in as interrupted.
         const status = r.status === 'queued' || r.status === 'running' ? 'interrupted' : r.status
         const id = Number(
-          insertRun.run(projectId, datasetId, r.name, r.kind, status, JSON.stringify(c.config), r.configHash, r.seed, r.backend, r.error, r.createdAt, r.startedAt, r.finishedAt, now, r.note, r.starred ? 1 : 0, r.uid).lastInsertRowid
+          // Hashed under this log's rule (store/runs.ts), not the exporting AdvLab's, so repeats group.
+          insertRun.run(projectId, datasetId, r.name, r.kind, status, JSON.stringify(c.config), configHash(c.config as Record<string, unknown>), r.seed, r.backend, r.error, r.createdAt, r.startedAt, r.finishedAt, now, r.note, r.starred ? 1 : 0, r.uid).lastInsertRowid
         )
         for (const m of c.metrics) insertMetric.run(id, m[0], m[1], m[2], m[3])
         // The eval run that produced a result stays behind on the exporting machine: eval_run_id is null.
