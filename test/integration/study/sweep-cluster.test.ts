@@ -85,12 +85,14 @@ describe('lab sweep emit → tasks as processes → lab sweep merge', () => {
       expect(remote.cells).toEqual(local.cells)
       expect(remote.text).toBe(local.text)
 
-      // A custom study saved from the merged comparison reports both cells at both ε.
+      // A custom study saved from the merged comparison: a grid over seeds only is two repeats of one
+      // config, so one row of n = 2 whose cells are the mean of both runs, at both ε.
       const study = await merged.api.request('studies.save-from-runs', { name: 'merged sweep', runIds: models.map((r) => r.id) })
       const { report, text } = await merged.api.request('studies.report', { id: study.id, format: 'md' })
       expect(report.plan.epsilons).toEqual([0.1, 0.2])
-      expect(report.rows).toHaveLength(2)
-      expect(report.rows[0].fgsm[0]?.mean).toBeCloseTo(remote.cells[1].accuracy[0]!, 12)
+      expect(report.rows).toHaveLength(1)
+      expect(report.rows[0].fgsm[0]?.n).toBe(2)
+      expect(report.rows[0].fgsm[0]?.mean).toBeCloseTo((remote.cells[1].accuracy[0]! + remote.cells[1].accuracy[1]!) / 2, 12)
       expect(text).toContain('| FGSM (ε=0.1) | FGSM (ε=0.2) |')
     } finally {
       await inApp.close()
