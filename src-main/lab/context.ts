@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { BackendInfo } from '../api/status'
-import type { EventHub } from './events'
+import type { EventHub } from './event-hub'
 import type { JobQueue } from './jobs/queue'
 import type { JobOrder } from '../api/run-configs'
 

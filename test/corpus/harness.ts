@@ -14,7 +14,7 @@ import path from 'node:path'
 import type Database from 'better-sqlite3'
 import { createApiClient, type ApiClient } from '../../src-main/api/client'
 import { LabService, type LabOptions } from '../../src-main/lab/service'
-import { inProcessTransport } from '../../src-main/lab/in-process'
+import { inProcessTransport } from '../../src-main/lab/in-process-transport'
 
 export interface CorpusLab {
   lab: LabService

@@ -1,7 +1,7 @@
 import { createApiClient, type ApiClient } from '../../src-main/api/client'
 import { runEnded } from '../../src-main/api/run-ended'
 import { LabService } from '../../src-main/lab/service'
-import { inProcessTransport } from '../../src-main/lab/in-process'
+import { inProcessTransport } from '../../src-main/lab/in-process-transport'
 import { tempDir } from './temp'
 
 /** A real lab service on a temporary data directory, and a client speaking the contract to it. */

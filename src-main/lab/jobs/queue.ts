@@ -6,7 +6,7 @@
 import os from 'node:os'
 import { Worker } from 'node:worker_threads'
 import type Database from 'better-sqlite3'
-import type { EventHub } from '../events'
+import type { EventHub } from '../event-hub'
 import type { JobSpec, MainMessage, WorkerMessage } from './messages'
 import { RunRecorder } from './recorder'
 import { MetricWriter } from '../store/metric-writer'

@@ -3,7 +3,7 @@
  * thread is the only writer of the log, so the workers never contend for it.
  */
 import type Database from 'better-sqlite3'
-import type { EventHub } from '../events'
+import type { EventHub } from '../event-hub'
 import type { WorkerMessage } from './messages'
 import { MetricWriter } from '../store/metric-writer'
 import { logEvent } from '../store/events'

@@ -9,7 +9,7 @@ import type { StudyEstimate } from '../../api/studies'
 import type { TrainConfig } from '../../api/train'
 import type { LabContext } from '../context'
 import { TrainConfigSchema } from '../../api/train'
-import { estimateTraining, probeFor } from '../estimate'
+import { estimateTraining, probeFor } from '../train/estimate'
 import { BUDGETS } from '../eval/budgets'
 import type { ResolvedStudy } from './presets'
 

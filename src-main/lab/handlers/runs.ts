@@ -1,8 +1,8 @@
-import type { Handlers } from './handlers'
-import { LabError } from '../api/errors'
-import { readJobOrder } from '../api/run-configs'
-import { getRun, listRuns, setRunStatus } from './store/runs'
-import { readMetricSeries } from './store/metric-series'
+import type { Handlers } from './handler'
+import { LabError } from '../../api/errors'
+import { readJobOrder } from '../../api/run-configs'
+import { getRun, listRuns, setRunStatus } from '../store/runs'
+import { readMetricSeries } from '../store/metric-series'
 
 export const runHandlers: Handlers<'runs.list' | 'runs.get' | 'runs.cancel' | 'runs.resume' | 'runs.metrics' | 'runs.events'> = {
   'runs.list': (filter, { db, jobs }) => listRuns(db, filter).map((r) => ({ ...r, progress: jobs.progressOf(r.id) })),

@@ -1,9 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Handlers } from './handlers'
-import type { Gallery } from '../api/gallery'
-import { getRun } from './store/runs'
-import { logEvent } from './store/events'
+import type { Handlers } from './handler'
+import type { Gallery } from '../../api/gallery'
+import { getRun } from '../store/runs'
+import { logEvent } from '../store/events'
 
 interface GalleryFile {
   attack: string

@@ -1,11 +1,11 @@
-import type { LabContext } from './context'
-import type { TrainConfig, TrainEstimate } from '../api/train'
-import { ensureBuiltinDatasets } from './data/builtins'
-import { getDatasetRecord } from './store/datasets'
-import { runProbe, type ProbeResult } from './jobs/probe'
-import { coresPerJob } from './jobs/queue'
-import { stepsPerEpoch } from './train/loop'
-import { dataParallelSpeedup, defaultWorkers } from './train/parallel/data-parallel'
+import type { LabContext } from '../context'
+import type { TrainConfig, TrainEstimate } from '../../api/train'
+import { ensureBuiltinDatasets } from '../data/builtins'
+import { getDatasetRecord } from '../store/datasets'
+import { runProbe, type ProbeResult } from '../jobs/probe'
+import { coresPerJob } from '../jobs/queue'
+import { stepsPerEpoch } from './loop'
+import { dataParallelSpeedup, defaultWorkers } from './parallel/data-parallel'
 
 /** Probe timings per (backend, model, input, batch), measured once per process. */
 const probes = new Map<string, Promise<ProbeResult>>()

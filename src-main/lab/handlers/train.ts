@@ -1,12 +1,12 @@
-import type { Handlers } from './handlers'
-import type { LabContext } from './context'
-import { LabError } from '../api/errors'
-import type { TrainConfig } from '../api/train'
-import type { JobOrderOf } from '../api/run-configs'
-import { createRun, getRun } from './store/runs'
-import { getDatasetRecord } from './store/datasets'
-import { ensureBuiltinDatasets } from './data/builtins'
-import { estimateTraining } from './estimate'
+import type { Handlers } from './handler'
+import type { LabContext } from '../context'
+import { LabError } from '../../api/errors'
+import type { TrainConfig } from '../../api/train'
+import type { JobOrderOf } from '../../api/run-configs'
+import { createRun, getRun } from '../store/runs'
+import { getDatasetRecord } from '../store/datasets'
+import { ensureBuiltinDatasets } from '../data/builtins'
+import { estimateTraining } from '../train/estimate'
 
 export const trainingHandlers: Handlers<'train.start' | 'distill.start' | 'train.estimate'> = {
   'train.estimate': (config, ctx) => estimateTraining(ctx, config),

@@ -1,9 +1,9 @@
-import type { Handlers } from './handlers'
-import type { Detection } from '../api/datasets'
-import { getDatasetRecord, listDatasetRecords, toDataset } from './store/datasets'
-import { openDataset, describeSource } from './data/detect'
-import { registerDataset, removeDataset, readPreview } from './data/registry'
-import { ensureBuiltinDatasets, rememberBuiltinRemoved } from './data/builtins'
+import type { Handlers } from './handler'
+import type { Detection } from '../../api/datasets'
+import { getDatasetRecord, listDatasetRecords, toDataset } from '../store/datasets'
+import { openDataset, describeSource } from '../data/detect'
+import { registerDataset, removeDataset, readPreview } from '../data/registry'
+import { ensureBuiltinDatasets, rememberBuiltinRemoved } from '../data/builtins'
 
 /** Progress events at most this often: enough for a progress bar, not a flood over IPC. */
 const PROGRESS_INTERVAL_MS = 250

@@ -1,12 +1,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Handlers } from './handlers'
-import { LabError } from '../api/errors'
-import { createRun, getRun } from './store/runs'
-import { getDatasetRecord } from './store/datasets'
-import { ensureBuiltinDatasets } from './data/builtins'
-import { readSafetensors } from './models/safetensors'
-import type { ImportRunConfig } from '../api/run-configs'
+import type { Handlers } from './handler'
+import { LabError } from '../../api/errors'
+import { createRun, getRun } from '../store/runs'
+import { getDatasetRecord } from '../store/datasets'
+import { ensureBuiltinDatasets } from '../data/builtins'
+import { readSafetensors } from '../models/safetensors'
+import type { ImportRunConfig } from '../../api/run-configs'
 
 export const weightHandlers: Handlers<'weights.import' | 'weights.export'> = {
   'weights.import': async (params, ctx) => {

@@ -3,21 +3,21 @@
  * An attack / eval / sweep is a run of its own (kind 'attack' | 'eval' | 'sweep') whose config lists
  * the model runs it measures in `targetRunIds`; its results are written against those model runs.
  */
-import type { Handlers } from './handlers'
-import type { LabContext } from './context'
-import { LabError } from '../api/errors'
-import { isModelRunKind } from '../api/runs'
-import type { Defence } from '../api/evaluation'
-import type { JobOrderOf, WrappedRunConfig } from '../api/run-configs'
-import { createRun, getRun, setRunStatus } from './store/runs'
-import { latestVerdict, latestVerdicts, listEvaluations, listSampleOutcomes, listScores, summariseRepeats } from './store/evaluations'
-import { logEvent } from './store/events'
-import { requireTestImages } from './store/datasets'
-import { checkAttackAt, clampSamples, targetImages } from './eval/request-checks'
-import { requireEpsilon } from '../api/epsilon-range'
-import { describeDefence } from './defences/training'
-import { formatEpsilon } from '../api/epsilon'
-import { isToyDefence } from './defences/toys'
+import type { Handlers } from './handler'
+import type { LabContext } from '../context'
+import { LabError } from '../../api/errors'
+import { isModelRunKind } from '../../api/runs'
+import type { Defence } from '../../api/evaluation'
+import type { JobOrderOf, WrappedRunConfig } from '../../api/run-configs'
+import { createRun, getRun, setRunStatus } from '../store/runs'
+import { latestVerdict, latestVerdicts, listEvaluations, listSampleOutcomes, listScores, summariseRepeats } from '../store/evaluations'
+import { logEvent } from '../store/events'
+import { requireTestImages } from '../store/datasets'
+import { checkAttackAt, clampSamples, targetImages } from '../eval/request-checks'
+import { requireEpsilon } from '../../api/epsilon-range'
+import { describeDefence } from '../defences/training'
+import { formatEpsilon } from '../../api/epsilon'
+import { isToyDefence } from '../defences/toys'
 
 
 /** A completed model run with final weights; the errors say what to pick instead. */

@@ -1,7 +1,7 @@
-import type { Handlers } from './handlers'
-import type { LabContext } from './context'
-import type { Status } from '../api/status'
-import { APP_VERSION } from './version'
+import type { Handlers } from './handler'
+import type { LabContext } from '../context'
+import type { Status } from '../../api/status'
+import { APP_VERSION } from '../version'
 
 export const statusHandlers: Handlers<'status.get'> = {
   'status.get': async (_params, ctx) => readStatus(ctx)

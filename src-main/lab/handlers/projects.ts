@@ -1,5 +1,5 @@
-import type { Handlers } from './handlers'
-import { createProject, listProjects, renameProject } from './store/projects'
+import type { Handlers } from './handler'
+import { createProject, listProjects, renameProject } from '../store/projects'
 
 export const projectHandlers: Handlers<'projects.list' | 'projects.create' | 'projects.rename'> = {
   'projects.list': (_params, { db }) => listProjects(db),
