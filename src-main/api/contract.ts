@@ -18,6 +18,8 @@ import { settingsRequests } from './settings'
 import { galleryRequests } from './gallery'
 import { logEvents, logRequests } from './log'
 import { evaluationEvents, evaluationRequests } from './evaluation'
+import { defenceRequests } from './defences'
+import { compareRequests } from './compare'
 import { studyEvents, studyRequests } from './studies'
 
 export const requests = {
@@ -25,12 +27,14 @@ export const requests = {
   ...projectRequests,
   ...datasetRequests,
   ...runRequests,
+  ...compareRequests,
   ...trainRequests,
   ...weightRequests,
   ...settingsRequests,
   ...galleryRequests,
   ...logRequests,
   ...evaluationRequests,
+  ...defenceRequests,
   ...studyRequests
 } as const
 

@@ -5,6 +5,7 @@
  * Shown: a short decimal when it is one (MNIST's 0.1, 0.2, 0.3 — 0.2 is never "51/255"), else
  * k/255 when it is a whole number of grey levels (the literature's 8/255), else 4 significant digits.
  */
+import { z } from 'zod'
 import { LabError } from './errors'
 
 const DECIMAL = /^[+]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i
@@ -46,3 +47,16 @@ export const epsilonKey = (epsilon: number): string => String(Number(epsilon.toP
 export function sameEpsilon(a: number, b: number): boolean {
   return epsilonKey(a) === epsilonKey(b)
 }
+
+/** ε and step sizes in pixel units; the CLI and sweep files may write them as fractions like "8/255". */
+export const PixelAmountSchema = z.union([
+  z.number().min(0).max(1000),
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?(\/\d+(\.\d+)?)?$/, 'must be a number or a fraction such as 8/255')
+    .transform((text) => {
+      const [a, b] = text.split('/').map(Number)
+      return b === undefined ? a : a / b
+    })
+])

@@ -8,7 +8,8 @@ import { z } from 'zod'
 import { LabError } from './errors'
 import { RunIdSchema, type ModelRunKind, type RunKind } from './runs'
 import { DistillConfigSchema, TrainConfigSchema } from './train'
-import { AttackRequestSchema, DefenceSchema, EvalRequestSchema, SweepRequestSchema, type Defence } from './evaluation'
+import { AttackRequestSchema, EvalRequestSchema, SweepRequestSchema } from './evaluation'
+import { DefenceSchema, type Defence } from './defences'
 import { weightRequests } from './weights'
 
 /** The model runs an attack, evaluation or sweep measures; its results are written against them. */

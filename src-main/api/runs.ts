@@ -22,6 +22,10 @@ export type ModelRunKind = (typeof MODEL_RUN_KINDS)[number]
 export const isModelRunKind = (kind: string): kind is ModelRunKind => (MODEL_RUN_KINDS as readonly string[]).includes(kind)
 
 export const RunIdSchema = z.number().int().positive()
+/** Runs a request acts on together (tag, archive, delete, export, …). */
+export const RunIdsSchema = z.array(RunIdSchema).min(1).max(10_000)
+
+const Ok = z.object({ ok: z.literal(true) })
 
 export const RunProgressSchema = z.object({
   phase: z.string(),
@@ -95,7 +99,15 @@ export const runRequests = {
   'runs.events': {
     params: z.object({ id: RunIdSchema, afterId: z.number().int().nonnegative().default(0) }).strict(),
     result: z.array(RunEventSchema)
-  }
+  },
+  'runs.tag': { params: z.object({ ids: RunIdsSchema, tags: z.array(z.string()).min(1) }).strict(), result: Ok },
+  'runs.untag': { params: z.object({ ids: RunIdsSchema, tags: z.array(z.string()).min(1) }).strict(), result: Ok },
+  'runs.note': { params: z.object({ id: RunIdSchema, note: z.string().max(100_000) }).strict(), result: Ok },
+  'runs.star': { params: z.object({ id: RunIdSchema, starred: z.boolean() }).strict(), result: Ok },
+  'runs.rename': { params: z.object({ id: RunIdSchema, name: z.string().min(1).max(200) }).strict(), result: Ok },
+  'runs.archive': { params: z.object({ ids: RunIdsSchema, archived: z.boolean().default(true) }).strict(), result: Ok },
+  /** Moves runs to the trash; their rows and files go only when the trash is emptied. */
+  'runs.delete': { params: z.object({ ids: RunIdsSchema }).strict(), result: Ok },
 } as const
 
 export const runEvents = {

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod'
 import { RunStatusSchema } from './runs'
-import { StatSchema } from './log'
+import { StatSchema } from './compare'
 import { MaskingCheckSchema } from './evaluation'
 
 export const STUDY_PRESETS = ['seed-quick', 'seed-paper'] as const

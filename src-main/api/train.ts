@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { RunSummarySchema } from './runs'
-import { DefenceSchema } from './evaluation'
+import { DefenceSchema } from './defences'
 
 export const ARCHITECTURES = ['mlp', 'cnn-small', 'resnet18'] as const
 

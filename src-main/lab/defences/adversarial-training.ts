@@ -7,7 +7,7 @@
  * BatchNorm's running statistics.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import type { Defence } from '../../api/evaluation'
+import type { Defence } from '../../api/defences'
 import { deriveSeed } from '../data/subsets'
 import { exactSign } from '../engine/exact'
 import type { LossFunction } from '../train/loop'

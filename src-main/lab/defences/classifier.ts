@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier } from '../attacks/types'
-import type { Defence } from '../../api/evaluation'
+import type { Defence } from '../../api/defences'
 import type { Model } from '../models/model'
 import { createToyLayer, isToyDefence, type ToyLayer } from './toys'
 

@@ -7,7 +7,7 @@
  * backward pass; EOT averages gradients over the randomness of a randomised part.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import type { Defence } from '../../api/evaluation'
+import type { Defence } from '../../api/defences'
 import { seededRandom } from '../data/subsets'
 
 export type ToyDefence = Extract<Defence, { kind: 'gradient-truncation' | 'quantisation' | 'random-resize' }>

@@ -3,7 +3,7 @@
  * a toy layer in front of the model, or an adversarial-training loss.
  */
 import type * as tf from '@tensorflow/tfjs-core'
-import type { Defence } from '../../api/evaluation'
+import type { Defence } from '../../api/defences'
 import { formatEpsilon } from '../../api/epsilon'
 import type { LossFunction } from '../train/loop'
 import { adversarialTrainingLoss, isAdversarialTraining } from './adversarial-training'

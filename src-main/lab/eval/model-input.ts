@@ -3,7 +3,7 @@
  * defence recorded in its config (read by run kind when the job's inputs are resolved,
  * api/run-configs.ts defenceOfModelRun), so a toy layer is put back in front of the model.
  */
-import type { Defence } from '../../api/evaluation'
+import type { Defence } from '../../api/defences'
 import type { ModelInput } from '../jobs/messages'
 import { modelFromWeightsFile } from '../train/build-model'
 import type { Model } from '../models/model'

@@ -1,5 +1,5 @@
 /**
- * Handlers of attacks, full evaluations, sweeps, defence wrapping and the evaluation queries.
+ * Handlers of attacks, full evaluations, sweeps and the evaluation queries.
  * An attack / eval / sweep is a run of its own (kind 'attack' | 'eval' | 'sweep') whose config lists
  * the model runs it measures in `targetRunIds`; its results are written against those model runs.
  */
@@ -7,9 +7,10 @@ import type { Handlers } from './handler'
 import type { LabContext } from '../context'
 import { LabError } from '../../api/errors'
 import { isModelRunKind } from '../../api/runs'
-import type { Defence } from '../../api/evaluation'
+import type { Defence } from '../../api/defences'
 import type { JobOrderOf, WrappedRunConfig } from '../../api/run-configs'
-import { createRun, getRun, setRunStatus } from '../store/runs'
+import { createRun, getRun } from '../store/runs'
+import { requireModelRun } from '../store/model-runs'
 import { latestVerdict, latestVerdicts, listEvaluations, listSampleOutcomes, listScores, summariseRepeats } from '../store/evaluations'
 import { logEvent } from '../store/events'
 import { requireTestImages } from '../store/datasets'
@@ -20,15 +21,6 @@ import { formatEpsilon } from '../../api/epsilon'
 import { isToyDefence } from '../defences/toys'
 
 
-/** A completed model run with final weights; the errors say what to pick instead. */
-function requireModelRun(ctx: LabContext, id: number, field: string) {
-  const run = getRun(ctx.db, id)
-  if (!isModelRunKind(run.kind)) throw new LabError('bad_input', `Run ${id} is a ${run.kind} run, not a model; pick a training, distillation, imported or wrapped run.`, field)
-  if (run.status !== 'completed') throw new LabError('bad_input', `Run ${id} ("${run.name}") is ${run.status}; only a completed run has final weights to evaluate.`, field)
-  const weights = ctx.db.prepare("SELECT id FROM artifacts WHERE run_id = ? AND kind = 'weights' LIMIT 1").get(id)
-  if (!weights) throw new LabError('bad_input', `Run ${id} ("${run.name}") has no final weights in the log.`, field)
-  return run
-}
 
 function requireProject(ctx: LabContext, projectId: number | undefined): void {
   if (projectId !== undefined && !ctx.db.prepare('SELECT 1 FROM projects WHERE id = ?').get(projectId))
@@ -46,10 +38,10 @@ function start(ctx: LabContext, order: JobOrderOf<'attack'> | JobOrderOf<'eval'>
   return { ...getRun(ctx.db, runId), progress: null }
 }
 
-export const evaluationHandlers: Handlers<'attack.start' | 'eval.start' | 'sweep.start' | 'defences.wrap' | 'evaluations.list' | 'evaluations.samples' | 'evaluations.verdicts' | 'evaluations.repeats'> = {
+export const evaluationHandlers: Handlers<'attack.start' | 'eval.start' | 'sweep.start' | 'evaluations.list' | 'evaluations.samples' | 'evaluations.verdicts' | 'evaluations.repeats'> = {
   'attack.start': (params, ctx) => {
-    const target = requireModelRun(ctx, params.runId, 'runId')
-    if (params.surrogateRunId !== undefined) requireModelRun(ctx, params.surrogateRunId, 'surrogateRunId')
+    const target = requireModelRun(ctx.db, params.runId, 'runId')
+    if (params.surrogateRunId !== undefined) requireModelRun(ctx.db, params.surrogateRunId, 'surrogateRunId')
     const epsilon = params.epsilon as number
     const images = targetImages(ctx.db, target.datasetId)
     checkAttackAt(params, params.norm, [{ value: epsilon, field: 'epsilon' }], images, 'attack')
@@ -59,8 +51,8 @@ export const evaluationHandlers: Handlers<'attack.start' | 'eval.start' | 'sweep
     return start(ctx, { kind: 'attack', config: { ...params, epsilon, n, targetRunIds: [params.runId] } }, target.datasetId, params.seed, name, params.projectId, warnings)
   },
   'eval.start': (params, ctx) => {
-    const target = requireModelRun(ctx, params.runId, 'runId')
-    if (params.surrogateRunId !== undefined) requireModelRun(ctx, params.surrogateRunId, 'surrogateRunId')
+    const target = requireModelRun(ctx.db, params.runId, 'runId')
+    if (params.surrogateRunId !== undefined) requireModelRun(ctx.db, params.surrogateRunId, 'surrogateRunId')
     const images = targetImages(ctx.db, target.datasetId)
     if (params.epsilon !== undefined) requireEpsilon(params.epsilon as number, params.norm, images?.shape, 'epsilon')
     ;((params.epsilons ?? []) as number[]).forEach((e, i) => requireEpsilon(e, params.norm, images?.shape, `epsilons.${i}`))
@@ -70,7 +62,7 @@ export const evaluationHandlers: Handlers<'attack.start' | 'eval.start' | 'sweep
     return start(ctx, { kind: 'eval', config: { ...params, ...(n === undefined ? {} : { n }), targetRunIds: [params.runId] } }, target.datasetId, params.seed, name, params.projectId, warnings)
   },
   'sweep.start': (params, ctx) => {
-    const targets = params.runIds.map((id, i) => requireModelRun(ctx, id, `runIds.${i}`))
+    const targets = params.runIds.map((id, i) => requireModelRun(ctx.db, id, `runIds.${i}`))
     const datasets = new Set(targets.map((t) => t.datasetId))
     if (datasets.size > 1) throw new LabError('bad_input', `The runs of a sweep must share one dataset; runs ${params.runIds.join(', ')} use ${datasets.size} different ones. Start one sweep per dataset.`, 'runIds')
     const images = targetImages(ctx.db, targets[0].datasetId)
@@ -80,22 +72,6 @@ export const evaluationHandlers: Handlers<'attack.start' | 'eval.start' | 'sweep
     const n = clampSamples(params.n, images, warnings)
     const name = params.name ?? `Sweep: ${targets.length} model${targets.length > 1 ? 's' : ''} × ${params.attacks.map((a) => a.attack).join(', ')} × ${params.epsilons.length} ε`
     return start(ctx, { kind: 'sweep', config: { ...params, n, targetRunIds: params.runIds } }, targets[0].datasetId, params.seed, name, params.projectId, warnings)
-  },
-  'defences.wrap': (params, ctx) => {
-    const source = requireModelRun(ctx, params.runId, 'runId')
-    const defence = params.defence as Defence
-    if (!isToyDefence(defence))
-      throw new LabError('bad_input', `Only a defence layer (gradient-truncation, quantisation, random-resize) can wrap a trained model; ${defence.kind} changes training — start a training run with it instead.`, 'defence.kind')
-    const name = params.name ?? `${source.name} + ${describeDefence(defence)}`
-    const config: WrappedRunConfig = { sourceRunId: source.id, defence, source: source.config }
-    const runId = createRun(ctx.db, { projectId: source.projectId, datasetId: source.datasetId, name, kind: 'wrapped', config, seed: source.seed })
-    // No training: the wrapped run shares its source's weights file; the layer is rebuilt from `defence`.
-    const weights = ctx.db.prepare("SELECT path, sha256, bytes FROM artifacts WHERE run_id = ? AND kind = 'weights' ORDER BY id DESC LIMIT 1").get(source.id) as { path: string; sha256: string; bytes: number }
-    ctx.db.prepare('INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(runId, 'weights', weights.path, weights.sha256, weights.bytes, new Date().toISOString())
-    setRunStatus(ctx.db, runId, 'completed')
-    logEvent(ctx.db, runId, 'info', `Run ${source.id} behind a ${describeDefence(defence)}.`)
-    ctx.events.emit('runs.changed', { id: runId, status: 'completed' })
-    return { ...getRun(ctx.db, runId), progress: null }
   },
   'evaluations.list': ({ runId }, { db }) => {
     getRun(db, runId)

@@ -10,6 +10,8 @@ import { galleryHandlers } from './gallery'
 import { logHandlers } from './log'
 import { evaluationHandlers } from './evaluation'
 import { studyHandlers } from './studies'
+import { compareHandlers } from './compare'
+import { defenceHandlers } from './defences'
 
 /** Every request in the contract has exactly one handler; the type checker enforces it. */
 export const handlers: Handlers = {
@@ -17,11 +19,13 @@ export const handlers: Handlers = {
   ...projectHandlers,
   ...datasetHandlers,
   ...runHandlers,
+  ...compareHandlers,
   ...trainingHandlers,
   ...weightHandlers,
   ...settingsHandlers,
   ...galleryHandlers,
   ...logHandlers,
   ...evaluationHandlers,
+  ...defenceHandlers,
   ...studyHandlers
 }

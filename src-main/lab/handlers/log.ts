@@ -1,5 +1,5 @@
 /**
- * Handlers of the experiment-log requests (api/log.ts): comparing, organising, exporting,
+ * Handlers of the experiment-log requests (api/log.ts): the results table, the trash, exporting,
  * importing, backing up. Each changes the log through lab/store and announces what changed.
  */
 import fs from 'node:fs'
@@ -7,8 +7,8 @@ import path from 'node:path'
 import type { Handlers } from './handler'
 import type { LabContext } from '../context'
 import { LabError } from '../../api/errors'
-import { compareRuns, selectRuns } from '../store/compare'
-import { emptyTrash, listTrash, renameRun, restoreFromTrash, setArchived, setNote, setStarred, tagRuns, trashRuns, untagRuns } from '../store/organise'
+import { compareRuns } from '../store/compare'
+import { emptyTrash, listTrash, restoreFromTrash } from '../store/organise'
 import { exportBundle, importBundle } from '../store/export/bundle'
 import { formatResultsTable } from '../store/export/table'
 import { buildResultsTable } from '../store/results-table'
@@ -18,16 +18,7 @@ import { exportTensorBoard } from '../store/export/tensorboard'
 import { backupLog, restoreLog } from '../store/backup'
 
 type LogRequest =
-  | 'runs.select'
-  | 'runs.compare'
   | 'results.table'
-  | 'runs.tag'
-  | 'runs.untag'
-  | 'runs.note'
-  | 'runs.star'
-  | 'runs.rename'
-  | 'runs.archive'
-  | 'runs.delete'
   | 'trash.list'
   | 'trash.restore'
   | 'trash.empty'
@@ -53,20 +44,7 @@ function outPath(ctx: LabContext, p: string): string {
 }
 
 export const logHandlers: Handlers<LogRequest> = {
-  'runs.select': (filter, { db }) => selectRuns(db, filter),
-  'runs.compare': (options, { db }) => compareRuns(db, options),
   'results.table': (request, { db }) => buildResultsTable(db, request),
-  'runs.tag': ({ ids, tags }, ctx) => (tagRuns(ctx.db, ids, tags), changed(ctx, ids, 'tags')),
-  'runs.untag': ({ ids, tags }, ctx) => (untagRuns(ctx.db, ids, tags), changed(ctx, ids, 'tags')),
-  'runs.note': ({ id, note }, ctx) => (setNote(ctx.db, id, note), changed(ctx, [id], 'note')),
-  'runs.star': ({ id, starred }, ctx) => (setStarred(ctx.db, id, starred), changed(ctx, [id], 'star')),
-  'runs.rename': ({ id, name }, ctx) => (renameRun(ctx.db, id, name), changed(ctx, [id], 'name')),
-  'runs.archive': ({ ids, archived }, ctx) => (setArchived(ctx.db, ids, archived), changed(ctx, ids, archived ? 'archived' : 'unarchived')),
-  'runs.delete': ({ ids }, ctx) => {
-    for (const id of ids) if (ctx.jobs.isActive(id)) throw new LabError('conflict', `Run ${id} is still queued or running; cancel it before deleting it.`, 'ids')
-    trashRuns(ctx.db, ids)
-    return changed(ctx, ids, 'trashed')
-  },
   'trash.list': (_p, { db }) => listTrash(db),
   'trash.restore': ({ ids }, ctx) => (restoreFromTrash(ctx.db, ids), changed(ctx, ids, 'restored')),
   'trash.empty': ({ ids }, ctx) => {

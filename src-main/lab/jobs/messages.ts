@@ -5,7 +5,7 @@ import type { EventLevel } from '../store/events'
 import type { DatasetRecord } from '../store/datasets'
 import type { EvalRecord } from '../store/evaluations'
 import type { JobOrderOf, JobRunKind, TrainRunConfig } from '../../api/run-configs'
-import type { Defence } from '../../api/evaluation'
+import type { Defence } from '../../api/defences'
 
 /** A job of kind K: its config is the one runs of that kind store (api/run-configs.ts). */
 export type JobSpecOf<K extends JobRunKind> = JobOrderOf<K> & JobSpecBase

@@ -4,7 +4,7 @@
  * `available: false` remains for a log whose schema predates them.
  */
 import type Database from 'better-sqlite3'
-import type { Comparison } from '../../api/log'
+import type { Comparison } from '../../api/compare'
 import { latestVerdicts } from './evaluations'
 import { epsKey } from './run-results'
 

@@ -6,8 +6,8 @@
  */
 import type Database from 'better-sqlite3'
 import type { MetricSeries, RunStatus } from '../../api/runs'
-import type { CompareOptions, ComparedRun, Comparison, RunFilter, Stat } from '../../api/log'
-import { CompareOptionsSchema, RunFilterSchema } from '../../api/log'
+import type { CompareOptions, ComparedRun, Comparison, RunFilter, Stat } from '../../api/compare'
+import { CompareOptionsSchema, RunFilterSchema } from '../../api/compare'
 import { LabError } from '../../api/errors'
 import { readMetricSeries } from './metric-series'
 import { digestedFinals, digestedSeries, DIGEST_POINTS, finalValuesFromDigest } from './metric-digests'

@@ -3,7 +3,7 @@
  * careful reader of the seed write-up would say: how far FGSM brings the baseline down; whether a
  * defence's FGSM gain survives AutoAttack or is masking, and which checks said so.
  */
-import type { Stat } from '../../api/log'
+import type { Stat } from '../../api/compare'
 import type { StudyReport, StudyRow } from '../../api/studies'
 import { formatEpsilon } from '../../api/epsilon'
 import { statText } from '../../api/results-table'

@@ -4,7 +4,7 @@
  * machine-readable) and LaTeX (a booktabs table to \input into a paper).
  */
 import * as echarts from 'echarts'
-import type { Stat } from '../../api/log'
+import type { Stat } from '../../api/compare'
 import type { StudyReport, StudyReportFormat } from '../../api/studies'
 import { latexEscape } from '../store/export/table'
 import { formatEpsilon } from '../../api/epsilon'

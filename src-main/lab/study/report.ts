@@ -6,7 +6,7 @@
  */
 import type Database from 'better-sqlite3'
 import type { MaskingCheck } from '../../api/evaluation'
-import type { Stat } from '../../api/log'
+import type { Stat } from '../../api/compare'
 import type { Study, StudyReport, StudyRow } from '../../api/studies'
 import type { ResultsTable } from '../../api/results-table'
 import { sameEpsilon } from '../../api/epsilon'

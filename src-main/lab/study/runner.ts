@@ -16,6 +16,7 @@ import { isFinalStatus, type RunStatus, type RunSummary } from '../../api/runs'
 import { requests, type EventData } from '../../api/contract'
 import { trainingHandlers } from '../handlers/train'
 import { evaluationHandlers } from '../handlers/evaluation'
+import { defenceHandlers } from '../handlers/defences'
 import { getRun, processIsAlive } from '../store/runs'
 import { addStudyRun, finishStudy, getStudySummary, type StudyRole } from './store'
 import { ARMS, type ResolvedStudy } from './presets'
@@ -188,7 +189,7 @@ export async function runStudy(ctx: LabContext, studyId: number, study: Resolved
         baseline === null
           ? null
           : await launch('model', 'toy', seed, name('toy', seed), () =>
-              evaluationHandlers['defences.wrap'](requests['defences.wrap'].params.parse({ runId: baseline, defence: { kind: 'gradient-truncation', backwardScale: 0 }, name: name('toy', seed) }), ctx)
+              defenceHandlers['defences.wrap'](requests['defences.wrap'].params.parse({ runId: baseline, defence: { kind: 'gradient-truncation', backwardScale: 0 }, name: name('toy', seed) }), ctx)
             )
       if (baseline === null) {
         done += 1

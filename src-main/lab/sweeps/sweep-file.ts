@@ -11,7 +11,8 @@
  */
 import { z } from 'zod'
 import { DistillConfigSchema, TrainConfigSchema, type DistillConfig, type TrainConfig } from '../../api/train'
-import { AttackChoiceSchema, NormSchema, PixelAmountSchema, SampleCountSchema } from '../../api/evaluation'
+import { AttackChoiceSchema, NormSchema, SampleCountSchema } from '../../api/evaluation'
+import { PixelAmountSchema } from '../../api/epsilon'
 import { checkAttackChoice } from '../../api/attacks'
 import { checkEpsilon } from '../../api/epsilon-range'
 

@@ -4,7 +4,7 @@
  * trained on exactly the objective the whole batch would have been.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import type { Defence } from '../../api/evaluation'
+import type { Defence } from '../../api/defences'
 import type { DistillLoss } from '../../api/train'
 import { lossWithDefence } from '../defences/training'
 import type { ImageSet } from './batches'

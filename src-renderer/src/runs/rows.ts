@@ -7,7 +7,7 @@
 import type { RunStatus, RunSummary } from '@api/runs'
 
 export type RunProgress = NonNullable<RunSummary['progress']>
-import type { ComparedRun } from '@api/log'
+import type { ComparedRun } from '@api/compare'
 import type { RunHeadline } from '@api/results-table'
 
 export interface RunRow {

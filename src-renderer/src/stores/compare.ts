@@ -6,7 +6,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { ApiError } from '@api/errors'
-import type { Comparison } from '@api/log'
+import type { Comparison } from '@api/compare'
 import type { ResultsTable, TableChoice } from '@api/results-table'
 import { request } from '../api'
 import { apiErrorOf } from '../api/errors'

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { initEngine } from '../../../src-main/lab/engine/init'
 import { adversarialTrainingLoss, craftTrainingExamples, trainingAttackPlan } from '../../../src-main/lab/defences/adversarial-training'
 import { lossWithDefence } from '../../../src-main/lab/defences/training'
-import { DefenceSchema } from '../../../src-main/api/evaluation'
+import { DefenceSchema } from '../../../src-main/api/defences'
 import { crossEntropy } from '../../../src-main/lab/train/losses'
 import { images, tinyModel } from './fixtures'
 

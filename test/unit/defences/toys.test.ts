@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { initEngine } from '../../../src-main/lab/engine/init'
 import { classifierFor } from '../../../src-main/lab/defences/classifier'
 import { createToyLayer, resizePlacementMatrix, randomResizeAndPad } from '../../../src-main/lab/defences/toys'
-import { DefenceSchema } from '../../../src-main/api/evaluation'
+import { DefenceSchema } from '../../../src-main/api/defences'
 import { images, sumOfLogit, tensor, tinyModel } from './fixtures'
 
 beforeAll(async () => {

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { formatEpsilon, sameEpsilon } from '../../../src-main/api/epsilon'
-import { DefenceSchema } from '../../../src-main/api/evaluation'
+import { DefenceSchema } from '../../../src-main/api/defences'
 import { describeDefence } from '../../../src-main/lab/defences/training'
 import { runChecks, type MaskingEvidence } from '../../../src-main/lab/eval/diagnostics/checks'
 import { formatResultsTable } from '../../../src-main/lab/store/export/table'

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { RunSummary } from '@api/runs'
-import type { ComparedRun } from '@api/log'
+import type { ComparedRun } from '@api/compare'
 import type { RunHeadline } from '@api/results-table'
 import { loadRenderer } from './loadRenderer'
 

@@ -6,7 +6,7 @@
  * own statistics, exactly as PyTorch's DistributedDataParallel without SyncBatchNorm does.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import type { Defence } from '../../../api/evaluation'
+import type { Defence } from '../../../api/defences'
 import type { JobContext } from '../../jobs/job-context'
 import type { BuiltModel } from '../build-model'
 import type { LossFunction } from '../loop'

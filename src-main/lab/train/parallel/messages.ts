@@ -1,4 +1,4 @@
-import type { Defence } from '../../../api/evaluation'
+import type { Defence } from '../../../api/defences'
 import type { ModelSpec } from '../../models/spec'
 import type { Objective } from '../objective'
 
