@@ -86,4 +86,3 @@ export const ResultsTableSchema = z.object({
 })
 export type ResultsTable = z.infer<typeof ResultsTableSchema>
 
-export { statText, cellValueText, cellMarkText, cellText, verdictText } from './results-text'

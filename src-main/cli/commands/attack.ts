@@ -12,7 +12,7 @@ import { readConfigFile } from '../config-file'
 import { waitForRun } from '../wait-for-run'
 import { parseEpsilon, formatEpsilon } from '../../api/epsilon'
 import { ATTACK_DECLARATIONS, ATTACK_IDS, parseAttackSettings } from '../../api/attacks'
-import { statText } from '../../api/results-table'
+import { statText } from '../../api/results-text'
 
 function runIdArg(positionals: string[], what: string): number {
   const id = Number(positionals[0])

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { Defence } from '../../api/defences'
 import { deriveSeed } from '../data/subsets'
 import { exactSign } from '../engine/exact'
-import type { LossFunction } from '../train/loop'
+import type { LossFunction } from '../train/step'
 
 export type AdversarialTraining = Extract<Defence, { kind: 'fgsm-at' | 'pgd-at' }>
 

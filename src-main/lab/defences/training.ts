@@ -5,7 +5,7 @@
 import type * as tf from '@tensorflow/tfjs-core'
 import type { Defence } from '../../api/defences'
 import { formatEpsilon } from '../../api/epsilon'
-import type { LossFunction } from '../train/loop'
+import type { LossFunction } from '../train/step'
 import { adversarialTrainingLoss, isAdversarialTraining } from './adversarial-training'
 import { createToyLayer, isToyDefence } from './toys'
 

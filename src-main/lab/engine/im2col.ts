@@ -7,7 +7,7 @@
  * 5–8× faster than the conv form for a first layer, 10–45% faster for the rest.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import type { ConvGeometry } from './convGradients'
+import type { ConvGeometry } from './convGeometry'
 import { readable, writable } from './heap'
 
 /** Largest P built at once, in floats (64 MB): larger batches are done in slices. */

@@ -5,13 +5,8 @@
  * no-ops.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import {
-  conv2dFilterGradient,
-  conv2dInputGradient,
-  depthwiseFilterGradient,
-  depthwiseInputGradient,
-  type Pad
-} from './convGradients'
+import { conv2dFilterGradient, conv2dInputGradient, depthwiseFilterGradient, depthwiseInputGradient } from './convGradients'
+import { type Pad } from './convGeometry'
 import { maxPoolGradientValues } from './poolGradients'
 import { heapOf } from './heap'
 import { EXACT_KERNELS } from './exact'

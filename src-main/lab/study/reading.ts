@@ -6,7 +6,7 @@
 import type { Stat } from '../../api/compare'
 import type { StudyReport, StudyRow } from '../../api/studies'
 import { formatEpsilon } from '../../api/epsilon'
-import { statText } from '../../api/results-table'
+import { statText } from '../../api/results-text'
 
 /** mean ± std in the results table's words (api/results-table.ts). */
 const pct = (s: Stat | null): string => (s === null ? '—' : statText(s.mean, s.std, s.n))

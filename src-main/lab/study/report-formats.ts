@@ -8,7 +8,7 @@ import type { Stat } from '../../api/compare'
 import type { StudyReport, StudyReportFormat } from '../../api/studies'
 import { latexEscape } from '../store/export/table'
 import { formatEpsilon } from '../../api/epsilon'
-import { cellValueText } from '../../api/results-table'
+import { cellValueText } from '../../api/results-text'
 import { APP_VERSION } from '../version'
 
 const pct = (v: number): string => (v * 100).toFixed(1)

@@ -18,18 +18,9 @@ import type { BuiltModel } from './build-model'
 import { objectiveLoss, type Objective } from './objective'
 import { dataParallelGradients, defaultWorkers, startReplicas } from './parallel/data-parallel'
 import type { ReplicaPool } from './parallel/replica-pool'
-import { batchGradients, type Batch } from './step'
+import { batchGradients, type Batch, type LossFunction } from './step'
 import { METRICS } from '../../api/metrics'
 
-export type LossFunction = ((logits: tf.Tensor2D, labels: tf.Tensor1D, batch: { images: Float32Array; indices: Int32Array }) => tf.Scalar) & {
-  /**
-   * How the loop computes the clean batch's logits: 'training' (default) when the loss uses them;
-   * 'inference' when it does not (adversarial training on adversarial examples only), so that only
-   * the batch the model learns from passes BatchNorm in training mode. They still count correct
-   * predictions for the train accuracy.
-   */
-  cleanLogits?: 'training' | 'inference'
-}
 
 export interface TrainingOptions {
   model: TrainableModel

@@ -9,7 +9,7 @@ import type { DistillLoss } from '../../api/train'
 import { lossWithDefence } from '../defences/training'
 import type { ImageSet } from './batches'
 import { crossEntropy, distillationLoss } from './losses'
-import type { LossFunction } from './loop'
+import type { LossFunction } from './step'
 import type { TrainableModel } from './model'
 
 export type Objective =

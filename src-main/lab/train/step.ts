@@ -1,7 +1,17 @@
 /** One batch's loss, correct predictions and gradients — the unit of work of every training step. */
 import * as tf from '@tensorflow/tfjs-core'
-import type { LossFunction } from './loop'
+
 import type { TrainableModel } from './model'
+
+export type LossFunction = ((logits: tf.Tensor2D, labels: tf.Tensor1D, batch: { images: Float32Array; indices: Int32Array }) => tf.Scalar) & {
+  /**
+   * How the loop computes the clean batch's logits: 'training' (default) when the loss uses them;
+   * 'inference' when it does not (adversarial training on adversarial examples only), so that only
+   * the batch the model learns from passes BatchNorm in training mode. They still count correct
+   * predictions for the train accuracy.
+   */
+  cleanLogits?: 'training' | 'inference'
+}
 
 export interface Batch {
   images: Float32Array

@@ -4,7 +4,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type Database from 'better-sqlite3'
-import { cellValueText, type ResultsTable } from '../../../src-main/api/results-table'
+import { type ResultsTable } from '../../../src-main/api/results-table'
+import { cellValueText } from '../../../src-main/api/results-text'
 import { buildResultsTable } from '../../../src-main/lab/store/results-table'
 import { formatResultsTable } from '../../../src-main/lab/store/export/table'
 import { createRun, setRunStatus } from '../../../src-main/lab/store/runs'

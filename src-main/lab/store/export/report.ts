@@ -11,7 +11,8 @@ import * as echarts from 'echarts'
 import type { Comparison } from '../../../api/compare'
 import { APP_VERSION } from '../../version'
 import { tableHeader } from './table'
-import { cellMarkText, cellValueText, verdictText, type ResultsTable } from '../../../api/results-table'
+import { type ResultsTable } from '../../../api/results-table'
+import { cellMarkText, cellValueText, verdictText } from '../../../api/results-text'
 import { formatEpsilon } from '../../../api/epsilon'
 
 const esc = (s: unknown): string => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)

@@ -3,7 +3,8 @@
  * contract's cellText, the same words the Compare screen shows; only the notation changes.
  */
 import type { TableFormat } from '../../../api/log'
-import { cellMarkText, cellText, verdictText, type ResultsTable } from '../../../api/results-table'
+import { type ResultsTable } from '../../../api/results-table'
+import { cellMarkText, cellText, verdictText } from '../../../api/results-text'
 
 const pct = (v: number): string => (v * 100).toFixed(1)
 
