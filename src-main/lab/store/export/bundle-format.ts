@@ -93,3 +93,33 @@ export function insideRoot(root: string, rel: string): string {
   if (!full.startsWith(base + path.sep)) throw new LabError('bad_input', `The bundle path "${rel}" would land outside the data directory. Nothing was imported.`, 'path')
   return full
 }
+
+/** One result of a run as bundled: its row of eval_results with the per-sample outcomes as columns. */
+export const BundledEvalSchema = z.object({
+  attack: z.string().min(1),
+  norm: z.string().min(1),
+  epsilon: z.number(),
+  seed: z.number().int(),
+  n: z.number().int().nonnegative(),
+  accuracy: z.number(),
+  cleanAccuracy: z.number().nullable(),
+  params: z.record(z.string(), z.unknown()),
+  seconds: z.number().nullable(),
+  createdAt: z.string(),
+  samples: z
+    .object({
+      indices: z.array(z.number().int()),
+      labels: z.array(z.number().int()),
+      cleanPredictions: z.array(z.number().int()),
+      adversarialPredictions: z.array(z.number().int()),
+      perturbationNorms: z.array(z.number().nullable())
+    })
+    .refine((s) => [s.labels, s.cleanPredictions, s.adversarialPredictions, s.perturbationNorms].every((a) => a.length === s.indices.length), 'sample columns differ in length')
+    .nullable()
+})
+export type BundledEval = z.infer<typeof BundledEvalSchema>
+export const VerdictSchema = z.object({ verdict: z.enum(['no', 'possible', 'yes']), fired: z.array(z.number().int()), checks: z.array(z.unknown()), createdAt: z.string() })
+export const ScoreSchema = z.object({ metric: z.string().min(1), norm: z.string(), value: z.number().nullable(), details: z.record(z.string(), z.unknown()), createdAt: z.string() })
+
+/** The most a bundle may unpack to; larger checkpoints than this do not exist in AdvLab. */
+export const MAX_UNPACKED_BYTES = 4 * 2 ** 30
