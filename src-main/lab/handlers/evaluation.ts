@@ -6,36 +6,20 @@
 import type { Handlers } from './handler'
 import type { LabContext } from '../context'
 import { LabError } from '../../api/errors'
-import { isModelRunKind } from '../../api/runs'
-import type { Defence } from '../../api/defences'
-import type { JobOrderOf, WrappedRunConfig } from '../../api/run-configs'
-import { createRun, getRun } from '../store/runs'
+import type { JobOrderOf } from '../../api/run-configs'
+import { completedRunsWithConfigHash, getRun } from '../store/runs'
+import { startRun } from '../jobs/start-run'
 import { requireModelRun } from '../store/model-runs'
-import { latestVerdict, latestVerdicts, listEvaluations, listSampleOutcomes, listScores, summariseRepeats } from '../store/evaluations'
-import { logEvent } from '../store/events'
+import { hasEvalResult, latestVerdict, latestVerdicts, listEvaluations, listSampleOutcomes, listScores, summariseRepeats } from '../store/evaluations'
 import { requireTestImages } from '../store/datasets'
 import { checkAttackAt, clampSamples, targetImages } from '../eval/request-checks'
 import { requireEpsilon } from '../../api/epsilon-range'
-import { describeDefence } from '../defences/training'
 import { formatEpsilon } from '../../api/epsilon'
-import { isToyDefence } from '../defences/toys'
-
-
-
-function requireProject(ctx: LabContext, projectId: number | undefined): void {
-  if (projectId !== undefined && !ctx.db.prepare('SELECT 1 FROM projects WHERE id = ?').get(projectId))
-    throw new LabError('not_found', `There is no project with id ${projectId}.`, 'projectId')
-}
 
 /** `warnings` (e.g. a sample count clamped to the test split) are stored with the new run. */
 function start(ctx: LabContext, order: JobOrderOf<'attack'> | JobOrderOf<'eval'> | JobOrderOf<'sweep'>, datasetId: number | null, seed: number, name: string, projectId: number | undefined, warnings: string[] = []) {
-  requireProject(ctx, projectId)
   requireTestImages(ctx.db, datasetId, order.kind === 'sweep' ? 'runIds' : 'runId')
-  const runId = createRun(ctx.db, { projectId, datasetId, name, kind: order.kind, config: order.config, seed })
-  for (const warning of warnings) logEvent(ctx.db, runId, 'warn', warning)
-  ctx.events.emit('runs.changed', { id: runId, status: 'queued' })
-  void ctx.startJob(runId, order, seed)
-  return { ...getRun(ctx.db, runId), progress: null }
+  return startRun(ctx, { order, datasetId, seed, name, projectId, warnings })
 }
 
 export const evaluationHandlers: Handlers<'attack.start' | 'eval.start' | 'sweep.start' | 'evaluations.list' | 'evaluations.samples' | 'evaluations.verdicts' | 'evaluations.repeats'> = {
@@ -78,7 +62,7 @@ export const evaluationHandlers: Handlers<'attack.start' | 'eval.start' | 'sweep
     return { rows: listEvaluations(db, runId), verdict: latestVerdict(db, runId), scores: listScores(db, runId) }
   },
   'evaluations.samples': ({ resultId }, { db }) => {
-    if (!db.prepare('SELECT 1 FROM eval_results WHERE id = ?').get(resultId)) throw new LabError('not_found', `There is no evaluation result with id ${resultId}.`, 'resultId')
+    if (!hasEvalResult(db, resultId)) throw new LabError('not_found', `There is no evaluation result with id ${resultId}.`, 'resultId')
     return listSampleOutcomes(db, resultId)
   },
   'evaluations.verdicts': ({ runIds }, { db }) => latestVerdicts(db, runIds),
@@ -86,7 +70,7 @@ export const evaluationHandlers: Handlers<'attack.start' | 'eval.start' | 'sweep
     const runIds =
       'runIds' in params
         ? params.runIds
-        : (db.prepare("SELECT id FROM runs WHERE config_hash = ? AND status = 'completed' ORDER BY id").all(params.configHash) as { id: number }[]).map((r) => r.id)
+        : completedRunsWithConfigHash(db, params.configHash)
     if (runIds.length === 0) throw new LabError('not_found', `No completed run has config hash ${(params as { configHash: string }).configHash}.`, 'configHash')
     return summariseRepeats(db, runIds)
   }

@@ -4,6 +4,7 @@ import type { Handlers } from './handler'
 import type { Gallery } from '../../api/gallery'
 import { getRun } from '../store/runs'
 import { logEvent } from '../store/events'
+import { galleriesOfModelRun } from '../store/artifacts'
 
 interface GalleryFile {
   attack: string
@@ -18,13 +19,7 @@ export const galleryHandlers: Handlers<'evaluations.gallery'> = {
   'evaluations.gallery': ({ id }, { db, dataDir }) => {
     getRun(db, id)
     // Galleries are artifacts of the evaluation runs that attacked this model run.
-    const pngs = db
-      .prepare(
-        `SELECT a.run_id AS evalRunId, a.path FROM artifacts a
-         WHERE a.kind = 'gallery' AND a.run_id IN (SELECT DISTINCT eval_run_id FROM eval_results WHERE run_id = ? AND eval_run_id IS NOT NULL)
-         ORDER BY a.id DESC`
-      )
-      .all(id) as { evalRunId: number; path: string }[]
+    const pngs = galleriesOfModelRun(db, id)
     const galleries: Gallery[] = []
     for (const { evalRunId, path: png } of pngs) {
       const pngFile = path.join(dataDir, png)

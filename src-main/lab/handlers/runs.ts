@@ -3,6 +3,7 @@ import { LabError } from '../../api/errors'
 import { readJobOrder } from '../../api/run-configs'
 import { getRun, listRuns, setRunStatus } from '../store/runs'
 import { readMetricSeries } from '../store/metric-series'
+import { listRunEvents } from '../store/events'
 import { renameRun, setArchived, setNote, setStarred, tagRuns, trashRuns, untagRuns } from '../store/organise'
 import type { LabContext } from '../context'
 
@@ -39,7 +40,7 @@ export const runHandlers: Handlers<'runs.list' | 'runs.get' | 'runs.cancel' | 'r
   },
   'runs.events': ({ id, afterId }, { db }) => {
     getRun(db, id)
-    return db.prepare('SELECT id, level, message, time FROM events WHERE run_id = ? AND id > ? ORDER BY id').all(id, afterId) as never
+    return listRunEvents(db, id, afterId)
   },
   'runs.tag': ({ ids, tags }, ctx) => (tagRuns(ctx.db, ids, tags), changed(ctx, ids, 'tags')),
   'runs.untag': ({ ids, tags }, ctx) => (untagRuns(ctx.db, ids, tags), changed(ctx, ids, 'tags')),

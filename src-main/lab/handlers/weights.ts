@@ -2,9 +2,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Handlers } from './handler'
 import { LabError } from '../../api/errors'
-import { createRun, getRun } from '../store/runs'
-import { getDatasetRecord } from '../store/datasets'
-import { ensureBuiltinDatasets } from '../data/builtins'
+import { getRun } from '../store/runs'
+import { latestWeights } from '../store/artifacts'
+import { datasetIdNamed, startRun } from '../jobs/start-run'
 import { readSafetensors } from '../models/safetensors'
 import type { ImportRunConfig } from '../../api/run-configs'
 
@@ -26,22 +26,16 @@ export const weightHandlers: Handlers<'weights.import' | 'weights.export'> = {
     }
     if (!metadata['advlab.spec'] && !params.arch)
       throw new LabError('bad_input', `${file} does not say which architecture it holds; give arch (mlp, cnn-small or resnet18).`, 'arch')
-    await ensureBuiltinDatasets(ctx)
-    const dataset = getDatasetRecord(ctx.db, params.dataset)
+    const datasetId = await datasetIdNamed(ctx, params.dataset)
     // The architecture is recorded with the run even when the file states it, so the run is filed
     // (and filtered) under it like any other model (store/model-identity.ts).
     const stored = metadata['advlab.spec'] ? (JSON.parse(metadata['advlab.spec']) as { arch?: ImportRunConfig['arch'] }) : null
     const config: ImportRunConfig = { ...params, file, arch: params.arch ?? stored?.arch }
-    const runId = createRun(ctx.db, { projectId: params.projectId, datasetId: dataset.id, name: params.name ?? `Imported ${path.basename(file)}`, kind: 'import', config, seed: 0 })
-    ctx.events.emit('runs.changed', { id: runId, status: 'queued' })
-    void ctx.startJob(runId, { kind: 'import', config }, 0)
-    return { ...getRun(ctx.db, runId), progress: null }
+    return startRun(ctx, { order: { kind: 'import', config }, datasetId, seed: 0, name: params.name ?? `Imported ${path.basename(file)}`, projectId: params.projectId })
   },
   'weights.export': ({ id, out }, { db, dataDir }) => {
     getRun(db, id)
-    const artifact = db.prepare("SELECT path, sha256, bytes FROM artifacts WHERE run_id = ? AND kind = 'weights' ORDER BY id DESC LIMIT 1").get(id) as
-      | { path: string; sha256: string; bytes: number }
-      | undefined
+    const artifact = latestWeights(db, id)
     if (!artifact) throw new LabError('not_found', `Run ${id} has no final weights (it has not completed, or it is not a training run).`, 'id')
     const target = path.resolve(out)
     try {

@@ -7,6 +7,7 @@ import type { LabContext } from '../context'
 import type { JobInputs, ModelInput } from './messages'
 import { getDatasetRecord } from '../store/datasets'
 import { getRun } from '../store/runs'
+import { latestWeights } from '../store/artifacts'
 import { LabError } from '../../api/errors'
 import { isModelRunKind } from '../../api/runs'
 import { defenceOfModelRun, readRunConfig, type JobOrder } from '../../api/run-configs'
@@ -18,9 +19,7 @@ export function resolveJobInputs(ctx: Pick<LabContext, 'db' | 'dataDir'>, runId:
   const teacherRunId = order.kind === 'distill' ? order.config.teacherRunId : undefined
   if (teacherRunId !== undefined) {
     const teacher = getRun(ctx.db, teacherRunId)
-    const weights = ctx.db
-      .prepare("SELECT path FROM artifacts WHERE run_id = ? AND kind = 'weights' ORDER BY id DESC LIMIT 1")
-      .get(teacherRunId) as { path: string } | undefined
+    const weights = latestWeights(ctx.db, teacherRunId)
     if (!weights) throw new LabError('bad_input', `Run ${teacherRunId} has no final weights in the log; it cannot be a teacher.`, 'teacherRunId')
     // distill.start accepts only a training run as teacher; its stored config is checked as one.
     if (teacher.kind !== 'train') throw new LabError('bad_input', `Run ${teacherRunId} is a ${teacher.kind} run; only a training run can be a teacher.`, 'teacherRunId')
@@ -37,9 +36,7 @@ export function resolveJobInputs(ctx: Pick<LabContext, 'db' | 'dataDir'>, runId:
 
 function modelInput(ctx: Pick<LabContext, 'db' | 'dataDir'>, runId: number, field: string): ModelInput {
   const run = getRun(ctx.db, runId)
-  const weights = ctx.db
-    .prepare("SELECT path FROM artifacts WHERE run_id = ? AND kind = 'weights' ORDER BY id DESC LIMIT 1")
-    .get(runId) as { path: string } | undefined
+  const weights = latestWeights(ctx.db, runId)
   if (!weights) throw new LabError('bad_input', `Run ${runId} ("${run.name}", ${run.status}) has no final weights in the log; only a completed training run can be evaluated.`, field)
   if (!isModelRunKind(run.kind)) throw new LabError('bad_input', `Run ${runId} is a ${run.kind} run, not a model.`, field)
   return { runId, name: run.name, defence: defenceOfModelRun(run.kind, run.config), weightsFile: path.join(ctx.dataDir, weights.path) }

@@ -5,7 +5,8 @@
 import type Database from 'better-sqlite3'
 import type { EventHub } from '../event-hub'
 import type { WorkerMessage } from './messages'
-import { MetricWriter } from '../store/metric-writer'
+import { MetricWriter, forgetMetricsAfter } from '../store/metric-writer'
+import { addArtifact } from '../store/artifacts'
 import { logEvent } from '../store/events'
 import { setRunStatus } from '../store/runs'
 import { buildMissingDigests } from '../store/metric-digests'
@@ -46,20 +47,13 @@ export class RunRecorder {
         logEvent(db, runId, message.level, message.message, message.data)
         break
       case 'artifact':
-        db.prepare('INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
-          runId,
-          message.kind,
-          message.path,
-          message.sha256,
-          message.bytes,
-          new Date().toISOString()
-        )
+        addArtifact(db, runId, message.kind, message)
         break
       case 'resumed':
         // Points logged after the checkpoint are recomputed by the resumed job: drop them so the
         // run shows one continuous series of steps.
         this.metrics.flush()
-        db.prepare('DELETE FROM metrics WHERE run_id = ? AND step > ?').run(runId, message.fromStep)
+        forgetMetricsAfter(db, runId, message.fromStep)
         logEvent(db, runId, 'info', `Resumed from the checkpoint at step ${message.fromStep}.`)
         break
       case 'eval-record': {

@@ -219,3 +219,7 @@ export interface RepeatRow {
   mean: number
   std: number
 }
+
+export function hasEvalResult(db: Database.Database, resultId: number): boolean {
+  return db.prepare('SELECT 1 FROM eval_results WHERE id = ?').get(resultId) !== undefined
+}

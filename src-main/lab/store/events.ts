@@ -12,3 +12,8 @@ export function logEvent(db: Database.Database, runId: number | null, level: Eve
     Date.now() / 1000
   )
 }
+
+/** A run's events after the one with id `afterId`, oldest first. */
+export function listRunEvents(db: Database.Database, runId: number, afterId: number): { id: number; level: EventLevel; message: string; time: number }[] {
+  return db.prepare('SELECT id, level, message, time FROM events WHERE run_id = ? AND id > ? ORDER BY id').all(runId, afterId) as never
+}

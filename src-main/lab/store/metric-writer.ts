@@ -45,3 +45,8 @@ export class MetricWriter {
     this.writeAll(rows)
   }
 }
+
+/** Drops a run's points after `step` (a resumed job recomputes them), so each step is logged once. */
+export function forgetMetricsAfter(db: Database.Database, runId: number, step: number): void {
+  db.prepare('DELETE FROM metrics WHERE run_id = ? AND step > ?').run(runId, step)
+}

@@ -60,3 +60,9 @@ function uniqueNameError(error: unknown, name: string): unknown {
     return new LabError('conflict', `A project named "${name}" already exists; choose another name.`, 'name')
   return error
 }
+
+/** Refuses a project id that is given but not in the log; no id means "no project". */
+export function requireProject(db: Database.Database, projectId: number | undefined, field = 'projectId'): void {
+  if (projectId !== undefined && !db.prepare('SELECT 1 FROM projects WHERE id = ?').get(projectId))
+    throw new LabError('not_found', `There is no project with id ${projectId}.`, field)
+}

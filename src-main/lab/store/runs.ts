@@ -189,3 +189,8 @@ export function processIsAlive(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
+
+/** The completed repeats of one experiment (runs sharing a config hash), oldest first. */
+export function completedRunsWithConfigHash(db: Database.Database, configHash: string): number[] {
+  return (db.prepare("SELECT id FROM runs WHERE config_hash = ? AND status = 'completed' ORDER BY id").all(configHash) as { id: number }[]).map((r) => r.id)
+}

@@ -66,4 +66,17 @@ describe('weights export and import', () => {
       error: { code: 'bad_input', message: expect.stringContaining('does not exist') }
     })
   })
+
+  it('refuses an import into a project that does not exist, naming the field, and creates no run', async () => {
+    const run = await t.api.request('train.start', { dataset: 'mnist', subset: { train: 64, test: 32 }, model: { arch: 'mlp', width: 0.25 }, epochs: 1, batchSize: 64 })
+    await finished(t.api, run.id)
+    const out = path.join(t.dataDir, 'for-project.safetensors')
+    await t.api.request('weights.export', { id: run.id, out })
+    const before = (await t.api.request('runs.list', {})).length
+    await expect(t.api.call('weights.import', { file: out, dataset: 'mnist', projectId: 999_999 })).resolves.toEqual({
+      ok: false,
+      error: { code: 'not_found', field: 'projectId', message: 'There is no project with id 999999.' }
+    })
+    expect((await t.api.request('runs.list', {})).length).toBe(before)
+  })
 })
