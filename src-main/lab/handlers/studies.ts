@@ -18,7 +18,7 @@ import { architectureOf, datasetNameOf } from '../store/model-identity'
 import { PRESETS, resolvePreset } from '../study/presets'
 import { estimateStudy } from '../study/estimate'
 import { cancelStudy, markOrphanedStudies, runStudy } from '../study/runner'
-import { addStudyRun, createStudy, getStudy, getStudySummary, listStudies, finishStudy } from '../study/store'
+import { addStudyRun, createStudy, getStudy, getStudySummary, listStudies, finishStudy } from '../store/studies'
 import { buildStudyReport } from '../study/report'
 import { formatStudyReport } from '../study/report-formats'
 

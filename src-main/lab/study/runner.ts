@@ -18,7 +18,7 @@ import { trainingHandlers } from '../handlers/train'
 import { evaluationHandlers } from '../handlers/evaluation'
 import { defenceHandlers } from '../handlers/defences'
 import { getRun, processIsAlive } from '../store/runs'
-import { addStudyRun, finishStudy, getStudySummary, type StudyRole } from './store'
+import { addStudyRun, finishStudy, getStudySummary, type StudyRole } from '../store/studies'
 import { ARMS, type ResolvedStudy } from './presets'
 
 

@@ -12,7 +12,7 @@ import { addRun, baseConfig, freshLog, seedStudy, type Lab } from '../../unit/lo
 import { createRun, setRunStatus } from '../../../src-main/lab/store/runs'
 import { writeEvalRecord } from '../../../src-main/lab/store/evaluations'
 import { resolvePreset } from '../../../src-main/lab/study/presets'
-import { addStudyRun, createStudy } from '../../../src-main/lab/study/store'
+import { addStudyRun, createStudy } from '../../../src-main/lab/store/studies'
 import { buildStudyReport } from '../../../src-main/lab/study/report'
 import { formatStudyReport } from '../../../src-main/lab/study/report-formats'
 

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process'
 import { afterAll, describe, expect, it } from 'vitest'
 import { testLab } from '../../support/lab'
-import { createStudy } from '../../../src-main/lab/study/store'
+import { createStudy } from '../../../src-main/lab/store/studies'
 import { resolvePreset } from '../../../src-main/lab/study/presets'
 
 const t = testLab('study-orphans')
