@@ -12,6 +12,7 @@ import { statusRequests } from './status'
 import { jobEvents } from './jobs'
 import { datasetEvents, datasetRequests } from './datasets'
 import { runEvents, runRequests } from './runs'
+import { runsOverviewRequests } from './runs-overview'
 import { trainRequests } from './train'
 import { weightRequests } from './weights'
 import { settingsRequests } from './settings'
@@ -27,6 +28,7 @@ export const requests = {
   ...projectRequests,
   ...datasetRequests,
   ...runRequests,
+  ...runsOverviewRequests,
   ...compareRequests,
   ...trainRequests,
   ...weightRequests,

@@ -4,6 +4,29 @@
  */
 import type { ResultCell } from './results-table'
 
+/** Attacks by the names papers give them; the Compare screen's menus and curves use them too. */
+const ATTACK_TITLES: Record<string, string> = {
+  fgsm: 'FGSM',
+  rfgsm: 'R-FGSM',
+  'fgsm-rs': 'FGSM-RS',
+  pgd: 'PGD',
+  // The full evaluation's ε-curve: PGD at every ε of the curve, recorded apart from the headline PGD.
+  'pgd-curve': 'PGD (ε-curve)',
+  bim: 'BIM',
+  'apgd-ce': 'APGD-CE',
+  'apgd-dlr': 'APGD-DLR',
+  'apgd-t': 'APGD-T',
+  'fab-t': 'FAB-T',
+  square: 'Square',
+  'cw-l2': 'CW-L2',
+  autoattack: 'AutoAttack',
+  'autoattack-rand': 'AutoAttack (rand)',
+  'autoattack-fast': 'AutoAttack (fast)'
+}
+
+/** An attack's display name ("pgd-curve" → "PGD (ε-curve)"); an unknown id is shown as it is. */
+export const attackTitle = (attack: string): string => ATTACK_TITLES[attack] ?? attack
+
 const pct = (v: number): string => `${(v * 100).toFixed(1)}%`
 
 /** mean ± std in percent: "93.4% ± 0.2%", and "95.0%" alone when there is one value (n < 2). */

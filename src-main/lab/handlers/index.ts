@@ -3,6 +3,7 @@ import { projectHandlers } from './projects'
 import { statusHandlers } from './status'
 import { datasetHandlers } from './datasets'
 import { runHandlers } from './runs'
+import { runsOverviewHandlers } from './runs-overview'
 import { trainingHandlers } from './train'
 import { weightHandlers } from './weights'
 import { settingsHandlers } from './settings'
@@ -19,6 +20,7 @@ export const handlers: Handlers = {
   ...projectHandlers,
   ...datasetHandlers,
   ...runHandlers,
+  ...runsOverviewHandlers,
   ...compareHandlers,
   ...trainingHandlers,
   ...weightHandlers,

@@ -19,26 +19,10 @@ import type { RunStatus } from '../../api/runs'
 import { attackOrder, epsKey, readVerdicts } from './compare-evidence'
 import { commonLabel, stat, worstVerdict } from './compare'
 import { finalTestAccuracy, readRunResults, type RunResult } from './run-results'
-
-const ATTACK_TITLES: Record<string, string> = {
-  fgsm: 'FGSM',
-  rfgsm: 'R-FGSM',
-  'fgsm-rs': 'FGSM-RS',
-  pgd: 'PGD',
-  bim: 'BIM',
-  'apgd-ce': 'APGD-CE',
-  'apgd-dlr': 'APGD-DLR',
-  'apgd-t': 'APGD-T',
-  'fab-t': 'FAB-T',
-  square: 'Square',
-  'cw-l2': 'CW-L2',
-  autoattack: 'AutoAttack',
-  'autoattack-rand': 'AutoAttack (rand)',
-  'autoattack-fast': 'AutoAttack (fast)'
-}
+import { attackTitle } from '../../api/results-text'
 
 export const columnTitle = (attack: string, norm: string, epsilon: number): string =>
-  `${ATTACK_TITLES[attack] ?? attack}${norm === 'Linf' ? '' : ` ${norm}`} (ε=${formatEpsilon(epsilon)})`
+  `${attackTitle(attack)}${norm === 'Linf' ? '' : ` ${norm}`} (ε=${formatEpsilon(epsilon)})`
 
 const SUSPECT = ['yes', 'possible']
 
