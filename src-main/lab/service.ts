@@ -20,6 +20,8 @@ import { repairGhostRuns, setRunStatus } from './store/runs'
 import { cleanBackupDebris } from './store/backup'
 import { readJobOrder } from '../api/run-configs'
 import type { JobSpec } from './jobs/messages'
+import { createApiClient } from '../api/client'
+import { inProcessTransport } from './in-process-transport'
 
 export interface LabOptions extends OpenOptions {
   dataDir: string
@@ -50,6 +52,8 @@ export class LabService {
         this.backendInfo = undefined
       },
       electronVersion: options.electronVersion ?? null,
+      client: createApiClient(inProcessTransport(this)),
+      studiesRunHere: new Set(),
       jobs,
       startJob: async (runId, given, seed, opts = {}) => {
         let spec: JobSpec

@@ -18,7 +18,9 @@ import { architectureOf, datasetNameOf } from '../store/model-identity'
 import { PRESETS, resolvePreset } from '../study/presets'
 import { estimateStudy } from '../study/estimate'
 import { cancelStudy, markOrphanedStudies, runStudy } from '../study/runner'
-import { addStudyRun, createStudy, getStudy, getStudySummary, listStudies, finishStudy } from '../store/studies'
+import { addStudyRun, clearStudyDuration, createStudy, getStudy, getStudySummary, listStudies, finishStudy } from '../store/studies'
+import { requireProject } from '../store/projects'
+import { evaluatedEpsilons, largestEvaluation } from '../store/evaluations'
 import { buildStudyReport } from '../study/report'
 import { formatStudyReport } from '../study/report-formats'
 
@@ -54,8 +56,7 @@ export const studyHandlers: Handlers<'studies.presets' | 'studies.estimate' | 's
   },
   'studies.start': async (params, ctx) => {
     const study = await resolve(ctx, params)
-    if (params.projectId !== undefined && !ctx.db.prepare('SELECT 1 FROM projects WHERE id = ?').get(params.projectId))
-      throw new LabError('not_found', `There is no project with id ${params.projectId}.`, 'projectId')
+    requireProject(ctx.db, params.projectId)
     const id = createStudy(ctx.db, { name: params.name ?? `${params.preset} on ${study.plan.dataset}`, preset: params.preset, plan: study.plan })
     void runStudy(ctx, id, study, (e) => ctx.events.emit('studies.progress', e), params.workers ?? os.availableParallelism())
     return getStudySummary(ctx.db, id)
@@ -101,10 +102,7 @@ export const studyHandlers: Handlers<'studies.presets' | 'studies.estimate' | 's
       ? arms.map((a) => ({ label: a.label, runIds: a.runIds }))
       : [...groupBy(runs, (r) => r.configHash).values()].map((g) => ({ label: commonLabel(g.map((r) => r.name)), runIds: g.map((r) => r.id) }))
     for (const g of groups) for (const id of g.runIds) if (!runs.some((r) => r.id === id)) throw new LabError('bad_input', `Run ${id} is in an arm but not in runIds.`, 'arms')
-    const epsRows = ctx.db
-      .prepare(`SELECT DISTINCT epsilon FROM eval_results WHERE attack = 'fgsm' AND run_id IN (${runs.map(() => '?').join(',')}) ORDER BY epsilon`)
-      .all(...runs.map((r) => r.id)) as { epsilon: number }[]
-    const epsilons = epsRows.map((r) => r.epsilon)
+    const epsilons = evaluatedEpsilons(ctx.db, runs.map((r) => r.id), 'fgsm')
     const first = runs[0].config as Record<string, unknown>
     const plan: StudyPlan = {
       preset: 'custom',
@@ -118,7 +116,7 @@ export const studyHandlers: Handlers<'studies.presets' | 'studies.estimate' | 's
       seeds: [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b),
       epsilon: epsilons.at(-1) ?? 0,
       epsilons,
-      evalImages: (ctx.db.prepare(`SELECT MAX(n) AS n FROM eval_results WHERE run_id IN (${runs.map(() => '?').join(',')})`).get(...runs.map((r) => r.id)) as { n: number | null }).n ?? 0,
+      evalImages: largestEvaluation(ctx.db, runs.map((r) => r.id)),
       budget: 'as evaluated',
       budgetNote: 'the evaluations already in the log for these runs (see each run for its budget).',
       training: {},
@@ -128,7 +126,7 @@ export const studyHandlers: Handlers<'studies.presets' | 'studies.estimate' | 's
       const studyId = createStudy(ctx.db, { name, preset: 'custom', plan, status: 'completed' })
       groups.forEach((g, i) => g.runIds.forEach((runId) => addStudyRun(ctx.db, studyId, runId, `arm-${i + 1}`, getRun(ctx.db, runId).seed, 'model')))
       finishStudy(ctx.db, studyId, 'completed', null)
-      ctx.db.prepare('UPDATE studies SET seconds = NULL WHERE id = ?').run(studyId)
+      clearStudyDuration(ctx.db, studyId)
       return studyId
     })()
     return getStudySummary(ctx.db, id)

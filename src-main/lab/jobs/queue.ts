@@ -23,6 +23,8 @@ interface QueuedJob {
 interface RunningJob extends QueuedJob {
   worker: Worker
   recorder: RunRecorder
+  /** The worker reported how it ended and is only exiting: its run may be resumed already. */
+  ended: boolean
 }
 
 const CANCEL_GRACE_MS = 10_000
@@ -42,10 +44,18 @@ export class JobQueue {
   constructor(
     private readonly db: Database.Database,
     private readonly events: EventHub,
-    public concurrency = 1
+    private chosenConcurrency = 1
   ) {
     this.metrics = new MetricWriter(db)
   }
+
+  /** Jobs that may run at once: the chosen setting, or more while a study has raised it. */
+  get concurrency(): number {
+    return Math.max(this.chosenConcurrency, ...this.raisedTo)
+  }
+
+  /** Raised concurrencies still held (a running study holds one), each released by its holder. */
+  private raisedTo: number[] = []
 
   /** Queues a job for a run; resolves `done` when it has finished, however it finished. */
   enqueue(spec: JobSpec, priority = 0): { jobId: number; done: Promise<void> } {
@@ -59,16 +69,32 @@ export class JobQueue {
   }
 
   setConcurrency(concurrency: number): void {
-    this.concurrency = concurrency
+    this.chosenConcurrency = concurrency
     this.pump()
   }
 
+  /** Lets at least `concurrency` jobs run at once until the returned function is called. */
+  raiseConcurrency(concurrency: number): () => void {
+    this.raisedTo.push(concurrency)
+    this.pump()
+    let held = true
+    return () => {
+      if (!held) return
+      held = false
+      this.raisedTo.splice(this.raisedTo.indexOf(concurrency), 1)
+    }
+  }
+
   isActive(runId: number): boolean {
-    return this.waiting.some((j) => j.spec.runId === runId) || [...this.running.values()].some((j) => j.spec.runId === runId)
+    return this.waiting.some((j) => j.spec.runId === runId) || !!this.runningJobOf(runId)
   }
 
   progressOf(runId: number) {
-    return [...this.running.values()].find((j) => j.spec.runId === runId)?.recorder.progress ?? null
+    return this.runningJobOf(runId)?.recorder.progress ?? null
+  }
+
+  private runningJobOf(runId: number): RunningJob | undefined {
+    return [...this.running.values()].find((j) => j.spec.runId === runId && !j.ended)
   }
 
   /** Returns false when the run has no job here. */
@@ -80,7 +106,7 @@ export class JobQueue {
       job.resolve()
       return true
     }
-    const running = [...this.running.values()].find((j) => j.spec.runId === runId)
+    const running = this.runningJobOf(runId)
     if (!running) return false
     running.worker.postMessage({ type: 'cancel' } satisfies MainMessage)
     const timer = setTimeout(() => void running.worker.terminate(), CANCEL_GRACE_MS)
@@ -113,7 +139,7 @@ export class JobQueue {
     const entry = workerEntry('jobs/worker-entry')
     const worker = new Worker(entry.file, { workerData: { ...entry.workerData, spec: { ...job.spec, cores: coresPerJob(this.concurrency) } } })
     const recorder = new RunRecorder(this.db, this.events, this.metrics, job.spec.runId, job.id)
-    const running: RunningJob = { ...job, worker, recorder }
+    const running: RunningJob = { ...job, worker, recorder, ended: false }
     this.running.set(job.id, running)
     let finished = false
     worker.on('message', (message: WorkerMessage) => {
@@ -124,7 +150,7 @@ export class JobQueue {
         recorder.finish('failed', `The log could not record this run: ${(error as Error).message}`, 'Failed to record.')
         void worker.terminate()
       }
-      if (message.type === 'done' || message.type === 'failed' || message.type === 'cancelled') finished = true
+      if (message.type === 'done' || message.type === 'failed' || message.type === 'cancelled') finished = running.ended = true
     })
     worker.on('error', (error) => {
       if (!finished) recorder.finish('failed', `The engine crashed: ${error.message}`, `The engine crashed: ${error.message}`)

@@ -223,3 +223,14 @@ export interface RepeatRow {
 export function hasEvalResult(db: Database.Database, resultId: number): boolean {
   return db.prepare('SELECT 1 FROM eval_results WHERE id = ?').get(resultId) !== undefined
 }
+
+/** The ε at which an attack was evaluated on any of these model runs, ascending. */
+export function evaluatedEpsilons(db: Database.Database, runIds: readonly number[], attack: string): number[] {
+  const rows = db.prepare(`SELECT DISTINCT epsilon FROM eval_results WHERE attack = ? AND run_id IN (${runIds.map(() => '?').join(',')}) ORDER BY epsilon`).all(attack, ...runIds) as { epsilon: number }[]
+  return rows.map((r) => r.epsilon)
+}
+
+/** The most test images any evaluation of these model runs used (0 when none). */
+export function largestEvaluation(db: Database.Database, runIds: readonly number[]): number {
+  return (db.prepare(`SELECT MAX(n) AS n FROM eval_results WHERE run_id IN (${runIds.map(() => '?').join(',')})`).get(...runIds) as { n: number | null }).n ?? 0
+}

@@ -204,5 +204,24 @@ export const migrations: readonly string[] = [
   // (a second CLI, serve mode) never takes a live study for an interrupted one.
   `
   ALTER TABLE studies ADD COLUMN runner_pid INTEGER;
+  `,
+  // 8 — a study's cancellation is recorded in the log (not in the runner's memory): the runner
+  // starts nothing more once it is set and cancels what is still queued or running.
+  `
+  ALTER TABLE studies ADD COLUMN cancel_requested_at TEXT;
+  `,
+  // 9 — the sweep cell an imported run is the result of (its bundle's sweep id, cell index and the
+  // cell's config hash, and when the bundle was written), so that merging a re-run of a cell
+  // replaces the earlier result instead of adding a repeat.
+  `
+  CREATE TABLE sweep_cells (
+    run_id      INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    sweep_id    TEXT NOT NULL,
+    cell_index  INTEGER NOT NULL,
+    config_hash TEXT NOT NULL,
+    bundled_at  TEXT NOT NULL,
+    error       TEXT
+  );
+  CREATE INDEX sweep_cells_cell ON sweep_cells(sweep_id, cell_index, config_hash);
   `
 ]

@@ -104,3 +104,26 @@ export function listStudies(db: Database.Database): StudySummary[] {
   const rows = db.prepare('SELECT * FROM studies ORDER BY id DESC').all() as StudyRow[]
   return rows.map((r) => toSummary(r, members(db, r.id)))
 }
+
+/** Studies the log says are running, with the process that runs each (null: unknown). */
+export function runningStudies(db: Database.Database): { id: number; runnerPid: number | null }[] {
+  return (db.prepare("SELECT id, runner_pid FROM studies WHERE status = 'running'").all() as { id: number; runner_pid: number | null }[]).map((r) => ({ id: r.id, runnerPid: r.runner_pid }))
+}
+
+export function requestStudyCancel(db: Database.Database, id: number): void {
+  db.prepare('UPDATE studies SET cancel_requested_at = ? WHERE id = ? AND cancel_requested_at IS NULL').run(new Date().toISOString(), id)
+}
+
+export function isStudyCancelRequested(db: Database.Database, id: number): boolean {
+  return (db.prepare('SELECT cancel_requested_at FROM studies WHERE id = ?').get(id) as { cancel_requested_at: string | null } | undefined)?.cancel_requested_at != null
+}
+
+/** Runs of a study that have not ended (queued, running). */
+export function unfinishedStudyRuns(db: Database.Database, id: number): number[] {
+  return (db.prepare("SELECT s.run_id FROM study_runs s JOIN runs r ON r.id = s.run_id WHERE s.study_id = ? AND r.status IN ('queued', 'running')").all(id) as { run_id: number }[]).map((r) => r.run_id)
+}
+
+/** A study recorded from runs already in the log: complete, with no duration of its own. */
+export function clearStudyDuration(db: Database.Database, id: number): void {
+  db.prepare('UPDATE studies SET seconds = NULL WHERE id = ?').run(id)
+}

@@ -13,6 +13,7 @@ import { sameEpsilon } from '../../api/epsilon'
 import { latestVerdict } from '../store/evaluations'
 import { buildResultsTable } from '../store/results-table'
 import { getStudy } from '../store/studies'
+import { getRun } from '../store/runs'
 import { readResult } from './reading'
 import { studyCuts } from './cuts'
 import { finalTestAccuracy } from '../store/run-results'
@@ -116,13 +117,12 @@ function curvesOf(study: Study, table: ResultsTable | null): StudyReport['curves
 /** Measured wall time of the study's runs, summed per phase. */
 function timingsOf(db: Database.Database, study: Study): Record<string, number> {
   const t: Record<string, number> = {}
-  const get = db.prepare('SELECT kind, started_at, finished_at FROM runs WHERE id = ?')
   const phase: Record<string, string> = { model: 'training', teacher: 'training', eval: 'full evaluations', sweep: 'FGSM ε sweeps' }
   for (const m of study.members) {
-    const r = get.get(m.runId) as { kind: string; started_at: string | null; finished_at: string | null } | undefined
-    if (!r?.started_at || !r.finished_at || r.kind === 'wrapped') continue
+    const r = getRun(db, m.runId)
+    if (!r.startedAt || !r.finishedAt || r.kind === 'wrapped') continue
     const key = phase[m.role]
-    t[key] = (t[key] ?? 0) + (Date.parse(r.finished_at) - Date.parse(r.started_at)) / 1000
+    t[key] = (t[key] ?? 0) + (Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000
   }
   if (study.seconds !== null) t['study wall time'] = study.seconds
   return t
