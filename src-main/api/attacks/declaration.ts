@@ -31,6 +31,12 @@ export interface AttackDeclaration<Parsed = Record<string, unknown>, Resolved = 
   settingNames: readonly string[]
   /** Fills in the defaults that depend on ε or the number of classes, and checks limits that do. */
   resolve(parsed: Parsed, context: AttackContext): Resolved
+  /**
+   * What the attack may change: the ε-ball around x (the default), or the image's geometry
+   * (rotations and translations, api/attacks/spatial.ts), which no ε-ball contains — such an attack
+   * ignores ε and its output is only kept in [0, 1].
+   */
+  perturbation?: 'epsilon-ball' | 'spatial'
 }
 
 /** Declares an attack; `resolve` defaults to the parsed settings themselves. */
@@ -41,6 +47,7 @@ export function declareAttack<Shape extends z.ZodRawShape, Resolved = z.output<z
   description: string
   settings: Shape
   resolve?: (parsed: z.output<z.ZodObject<Shape>>, context: AttackContext) => Resolved
+  perturbation?: 'epsilon-ball' | 'spatial'
 }): AttackDeclaration<z.output<z.ZodObject<Shape>>, Resolved> {
   const schema = z.object(d.settings).strict()
   return {
@@ -50,7 +57,8 @@ export function declareAttack<Shape extends z.ZodRawShape, Resolved = z.output<z
     description: d.description,
     settings: schema as unknown as z.ZodType<z.output<z.ZodObject<Shape>>>,
     settingNames: Object.keys(d.settings),
-    resolve: d.resolve ?? ((parsed) => parsed as unknown as Resolved)
+    resolve: d.resolve ?? ((parsed) => parsed as unknown as Resolved),
+    perturbation: d.perturbation ?? 'epsilon-ball'
   }
 }
 

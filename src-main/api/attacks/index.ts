@@ -13,6 +13,7 @@ import { fabTDeclaration } from './fab'
 import { squareDeclaration } from './square'
 import { cwL2Declaration } from './cw'
 import { autoAttackDeclaration, autoAttackFastDeclaration, autoAttackRandDeclaration } from './autoattack'
+import { spatialGridDeclaration, spatialRandomDeclaration } from './spatial'
 
 export const ATTACK_DECLARATIONS: readonly AttackDeclaration<unknown, unknown>[] = [
   fgsmDeclaration,
@@ -28,7 +29,9 @@ export const ATTACK_DECLARATIONS: readonly AttackDeclaration<unknown, unknown>[]
   cwL2Declaration,
   autoAttackDeclaration,
   autoAttackRandDeclaration,
-  autoAttackFastDeclaration
+  autoAttackFastDeclaration,
+  spatialGridDeclaration,
+  spatialRandomDeclaration
 ] as readonly AttackDeclaration<unknown, unknown>[]
 
 export const ATTACK_IDS: readonly string[] = ATTACK_DECLARATIONS.map((d) => d.id)

@@ -2,10 +2,10 @@
  * The one runner every attack goes through (the idea of torchattacks' shared base, without its
  * stateful class): it checks the call, parses the settings against the attack's declaration
  * (api/attacks), hands the algorithm typed settings with every default filled in, projects what
- * the algorithm found onto the ε-ball and [0, 1] exactly once, and reports completion. An attack
- * file is then only its algorithm.
+ * the algorithm found onto the ε-ball and [0, 1] exactly once (a spatial attack's onto [0, 1] only),
+ * and reports completion. An attack file is then only its algorithm.
  */
-import type * as tf from '@tensorflow/tfjs-core'
+import * as tf from '@tensorflow/tfjs-core'
 import { resolveAttackSettings, type AttackDeclaration } from '../../api/attacks'
 import { checkCall, projectToBall } from './base'
 import type { Attack, AttackResult, Classifier, Norm } from './types'
@@ -34,7 +34,8 @@ export function defineAttack<P, R>(declaration: AttackDeclaration<P, R>, algorit
       const { norm, epsilon, seed, ...settings } = params
       const resolved = resolveAttackSettings(declaration, settings, { epsilon, numClasses: model.numClasses })
       const { candidate, ...rest } = await algorithm(model, x, y, { norm, epsilon, seed, settings: resolved }, progress)
-      const adversarial = projectToBall(x, candidate, norm, epsilon)
+      // A spatial attack moves pixels, which no ε-ball contains: its images are only kept in [0, 1].
+      const adversarial = declaration.perturbation === 'spatial' ? tf.clipByValue(candidate, 0, 1) : projectToBall(x, candidate, norm, epsilon)
       if (candidate !== x) candidate.dispose()
       progress?.(1, 1)
       return { adversarial, ...rest }

@@ -7,6 +7,7 @@ import { attacks } from '../../../src-main/lab/attacks/index'
 import { rng } from '../../../src-main/lab/attacks/base'
 import type { Norm } from '../../../src-main/lab/attacks/types'
 import { maxDistance, settingsFor } from './fixtures'
+import { attackDeclaration } from '../../../src-main/api/attacks'
 
 /**
  * The promise every attack makes (types.ts): its output lies inside the ε-ball around x and inside
@@ -48,6 +49,8 @@ describe('every attack stays in the ε-ball and in [0, 1]', () => {
       for (const attack of Object.values(attacks)) {
         // The full-budget ensembles (fixed budgets by design) are checked in autoattack.test.ts.
         if (!attack.norms.includes(c.norm) || attack.id === 'autoattack' || attack.id === 'autoattack-rand') continue
+        // Spatial attacks move pixels instead (no ε-ball holds them): [0, 1] is checked in spatial.test.ts.
+        if (attackDeclaration(attack.id).perturbation === 'spatial') continue
         const before = tf.memory().numTensors
         const result = await attack.run(classifier, x, y, { norm: c.norm, epsilon: c.eps, seed: c.seed, ...settingsFor(attack.id, small) })
         const values = result.adversarial.dataSync()
