@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { RunEventFactSchema } from './run-events'
 
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const
 export const RunStatusSchema = z.enum(RUN_STATUSES)
@@ -67,8 +68,11 @@ export const RunEventSchema = z.object({
   id: z.number().int(),
   level: z.enum(['debug', 'info', 'warn', 'error']),
   message: z.string(),
-  time: z.number()
+  time: z.number(),
+  /** What the line states, as data, when the screens write it themselves (completed, cancelled, resumed). */
+  fact: RunEventFactSchema.optional()
 })
+export type RunEvent = z.infer<typeof RunEventSchema>
 
 export const runRequests = {
   'runs.list': {

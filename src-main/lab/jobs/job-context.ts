@@ -16,16 +16,17 @@ export interface JobContext<K extends JobRunKind = JobRunKind> {
   log(level: EventLevel, message: string, data?: unknown): void
   /** Records a file under the data directory as an artifact of the run. */
   artifact(kind: string, absolutePath: string): Promise<void>
-  resumed(fromStep: number): void
+  /** The job continues from a checkpoint at `fromStep` of `total` steps (the run's x-axis). */
+  resumed(fromStep: number, total: number): void
   /** Sends an evaluation result, score or verdict to the log (lab/eval). */
   record(record: EvalRecord): void
   /** True once the user asked to cancel; jobs check it between steps. */
   cancelled(): boolean
 }
 
-/** Thrown by a job that noticed cancellation, to unwind cleanly. */
+/** Thrown by a job that noticed cancellation, to unwind cleanly; a training job says the step it checkpointed. */
 export class JobCancelled extends Error {
-  constructor() {
+  constructor(readonly at?: { step: number; total: number }) {
     super('cancelled')
   }
 }

@@ -58,11 +58,12 @@ export type WorkerMessage =
   | { type: 'event'; level: EventLevel; message: string; data?: unknown }
   | { type: 'artifact'; kind: string; path: string; sha256: string; bytes: number }
   /** The job continues from a checkpoint taken at this step: later points are recomputed. */
-  | { type: 'resumed'; fromStep: number }
+  | { type: 'resumed'; fromStep: number; total: number }
   /** An evaluation result, score or masking verdict (lab/eval), written by the main thread. */
   | { type: 'eval-record'; record: EvalRecord }
   | { type: 'done'; summary?: Record<string, unknown> }
   | { type: 'failed'; error: string; step?: number }
-  | { type: 'cancelled' }
+  /** `at`: the step a training job checkpointed when it stopped, of how many. */
+  | { type: 'cancelled'; at?: { step: number; total: number } }
 
 export type MainMessage = { type: 'cancel' }

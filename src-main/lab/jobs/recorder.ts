@@ -12,6 +12,7 @@ import { setRunStatus } from '../store/runs'
 import { buildMissingDigests } from '../store/metric-digests'
 import { writeEvalRecord } from '../store/evaluations'
 import type { RunSummary } from '../../api/runs'
+import { summaryFigures, type RunEventFact } from '../../api/run-events'
 
 export class RunRecorder {
   progress: RunSummary['progress'] = null
@@ -54,7 +55,9 @@ export class RunRecorder {
         // run shows one continuous series of steps.
         this.metrics.flush()
         forgetMetricsAfter(db, runId, message.fromStep)
-        logEvent(db, runId, 'info', `Resumed from the checkpoint at step ${message.fromStep}.`)
+        logEvent(db, runId, 'info', `Resumed from the checkpoint at step ${message.fromStep} of ${message.total}.`, {
+          fact: { kind: 'resumed', at: { step: message.fromStep, total: message.total } } satisfies RunEventFact
+        })
         break
       case 'eval-record': {
         const r = message.record
@@ -65,21 +68,30 @@ export class RunRecorder {
         break
       }
       case 'done':
-        this.finish('completed', null, message.summary ? `Completed: ${JSON.stringify(message.summary)}` : 'Completed.')
+        this.finish('completed', null, message.summary ? `Completed: ${JSON.stringify(message.summary)}` : 'Completed.', {
+          kind: 'completed',
+          figures: summaryFigures(message.summary ?? {})
+        })
         break
       case 'failed':
         this.finish('failed', message.error, `Failed${message.step !== undefined ? ` at step ${message.step}` : ''}: ${message.error}`)
         break
       case 'cancelled':
-        this.finish('cancelled', null, 'Cancelled by the user.')
+        this.finish(
+          'cancelled',
+          null,
+          message.at ? `Cancelled by the user at step ${message.at.step} of ${message.at.total}; a checkpoint was saved there.` : 'Cancelled by the user.',
+          { kind: 'cancelled', at: message.at ?? null }
+        )
         break
     }
   }
 
-  finish(status: 'completed' | 'failed' | 'cancelled' | 'interrupted', error: string | null, message: string): void {
+  /** `fact`: what the line says as data, for the screens to write in the user's language. */
+  finish(status: 'completed' | 'failed' | 'cancelled' | 'interrupted', error: string | null, message: string, fact?: RunEventFact): void {
     this.metrics.flush()
     setRunStatus(this.db, this.runId, status, { error })
-    logEvent(this.db, this.runId, status === 'failed' ? 'error' : 'info', message)
+    logEvent(this.db, this.runId, status === 'failed' ? 'error' : 'info', message, fact ? { fact } : undefined)
     // A finished run's series are reduced once now, so comparisons never rescan them.
     buildMissingDigests(this.db, Infinity, [this.runId])
     this.progress = null

@@ -2,7 +2,7 @@
  * The body of every job worker thread: selects the engine backend, runs one job function and
  * reports everything it does to the main thread, which owns the log.
  */
-import { parentPort, workerData } from 'node:worker_threads'
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -15,9 +15,18 @@ import { initEngine } from '../engine/init'
 const port = parentPort!
 const spec = (workerData as { spec: JobSpec }).spec
 let cancelRequested = false
-port.on('message', (message: MainMessage) => {
+const heard = (message: MainMessage) => {
   if (message.type === 'cancel') cancelRequested = true
-})
+}
+port.on('message', heard)
+/**
+ * Reads a waiting message now: a job whose steps never yield to the event loop (an mlp trains
+ * batch after batch synchronously) would otherwise hear "cancel" only when it has finished.
+ */
+function cancelled(): boolean {
+  for (let m = receiveMessageOnPort(port); !cancelRequested && m; m = receiveMessageOnPort(port)) heard(m.message as MainMessage)
+  return cancelRequested
+}
 const post = (message: WorkerMessage) => port.postMessage(message)
 
 // Generic in the kind, so the job function found for spec.kind is the one typed for this spec.
@@ -38,15 +47,15 @@ async function run<K extends JobRunKind>(spec: JobSpecOf<K>): Promise<void> {
       const sha256 = crypto.createHash('sha256').update(fs.readFileSync(absolutePath)).digest('hex')
       post({ type: 'artifact', kind, path: path.relative(spec.dataDir, absolutePath), sha256, bytes })
     },
-    resumed: (fromStep) => post({ type: 'resumed', fromStep }),
+    resumed: (fromStep, total) => post({ type: 'resumed', fromStep, total }),
     record: (record) => post({ type: 'eval-record', record }),
-    cancelled: () => cancelRequested
+    cancelled
   }
   try {
     const summary = await job(ctx)
     post(cancelRequested ? { type: 'cancelled' } : { type: 'done', summary: summary ?? undefined })
   } catch (error) {
-    if (error instanceof JobCancelled) post({ type: 'cancelled' })
+    if (error instanceof JobCancelled) post({ type: 'cancelled', at: error.at })
     else if (error instanceof JobFailure) post({ type: 'failed', error: error.message, step: error.step })
     else post({ type: 'failed', error: `${(error as Error)?.message ?? String(error)}` })
   }

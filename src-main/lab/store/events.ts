@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3'
+import type { RunEvent } from '../../api/runs'
+import { RunEventFactSchema } from '../../api/run-events'
 
 export type EventLevel = 'debug' | 'info' | 'warn' | 'error'
 
@@ -13,7 +15,11 @@ export function logEvent(db: Database.Database, runId: number | null, level: Eve
   )
 }
 
-/** A run's events after the one with id `afterId`, oldest first. */
-export function listRunEvents(db: Database.Database, runId: number, afterId: number): { id: number; level: EventLevel; message: string; time: number }[] {
-  return db.prepare('SELECT id, level, message, time FROM events WHERE run_id = ? AND id > ? ORDER BY id').all(runId, afterId) as never
+/** A run's events after the one with id `afterId`, oldest first, with the fact a line states as data (api/run-events.ts). */
+export function listRunEvents(db: Database.Database, runId: number, afterId: number): RunEvent[] {
+  const rows = db.prepare('SELECT id, level, message, data_json, time FROM events WHERE run_id = ? AND id > ? ORDER BY id').all(runId, afterId) as (Omit<RunEvent, 'fact'> & { data_json: string | null })[]
+  return rows.map(({ data_json, ...event }) => {
+    const fact = data_json ? RunEventFactSchema.safeParse((JSON.parse(data_json) as { fact?: unknown } | null)?.fact) : null
+    return fact?.success ? { ...event, fact: fact.data } : event
+  })
 }

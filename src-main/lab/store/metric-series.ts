@@ -10,11 +10,26 @@ export function readMetricSeries(db: Database.Database, runId: number, names?: s
   const wanted = names && names.length > 0 ? names : (db.prepare('SELECT DISTINCT name FROM metrics WHERE run_id = ? ORDER BY name').all(runId) as { name: string }[]).map((r) => r.name)
   const select = db.prepare('SELECT step, value FROM metrics WHERE run_id = ? AND name = ? ORDER BY step, rowid').raw(true)
   return wanted.map((name) => {
-    const rows = select.all(runId, name) as [number, number][]
-    const steps = rows.map((r) => r[0])
-    const values = rows.map((r) => r[1])
-    return maxPoints && rows.length > maxPoints ? { name, ...downsample(steps, values, maxPoints) } : { name, steps, values }
+    const { steps, values } = latestPerStep(select.all(runId, name) as [number, number][])
+    return maxPoints && steps.length > maxPoints ? { name, ...downsample(steps, values, maxPoints) } : { name, steps, values }
   })
+}
+
+/**
+ * One point per step, the latest written (rows come by step, then rowid): a step logged twice — a
+ * resume that recomputed it — is drawn once, as it was last computed.
+ */
+export function latestPerStep(rows: [number, number][]): { steps: number[]; values: number[] } {
+  const steps: number[] = []
+  const values: number[] = []
+  for (const [step, value] of rows) {
+    if (steps.length && steps[steps.length - 1] === step) values[values.length - 1] = value
+    else {
+      steps.push(step)
+      values.push(value)
+    }
+  }
+  return { steps, values }
 }
 
 export function downsample(steps: number[], values: number[], maxPoints: number): { steps: number[]; values: number[] } {

@@ -77,8 +77,12 @@ export async function trainModel(options: TrainingOptions): Promise<TrainingResu
     epochCorrect = resumed.meta.epochCorrect
     epochSeen = resumed.meta.epochSeen
   }
-  // Whatever this phase logged after the point it restarts from is recomputed now.
-  if (ctx.spec.resume) ctx.resumed(globalOffset + step)
+  // Whatever this phase logged after the point it restarts from is recomputed now; the screen
+  // says where it resumes before the first new step is done.
+  if (ctx.spec.resume) {
+    ctx.resumed(globalOffset + step, globalOffset + totalSteps)
+    ctx.progress({ phase, step, total: totalSteps, etaSeconds: null })
+  }
   const save = async () => {
     const state = new Map([...model.namedState(), ...optimizer.state()])
     await checkpoints.save(phase, state, { step, globalStep: globalOffset + step, epochCorrect, epochSeen })
@@ -95,7 +99,11 @@ export async function trainModel(options: TrainingOptions): Promise<TrainingResu
       const epoch = Math.floor(step / perEpoch)
       const order = epochPermutation(train.n, config.seed, epoch)
       for (let b = step % perEpoch; b < perEpoch; b++) {
-        if (ctx.cancelled()) throw new JobCancelled()
+        if (ctx.cancelled()) {
+          // Checkpoint where it stopped, so a resume continues from this step, not the last periodic save.
+          await save()
+          throw new JobCancelled({ step: globalOffset + step, total: globalOffset + totalSteps })
+        }
         const indices = order.subarray(b * config.batchSize, Math.min(train.n, (b + 1) * config.batchSize))
         const batch = { ...gatherBatch(train, indices, config.augmentation, deriveSeed(config.seed, `augment/${epoch}/${b}`)), indices }
         const lr = learningRate(config, step, totalSteps, perEpoch)
@@ -125,7 +133,8 @@ export async function trainModel(options: TrainingOptions): Promise<TrainingResu
       const points = [{ name: `${prefix}${METRICS.trainAccuracy}`, step: globalOffset + step, value: trainAccuracy }]
       result = { steps: step, trainAccuracy, testAccuracy: null, testLoss: null, workers: 1 + (replicas?.size ?? 0) }
       if (test && (config.evalEveryEpoch || step === totalSteps)) {
-        ctx.progress({ phase: `${phase}: test`, step, total: totalSteps, etaSeconds: null, message: `testing after epoch ${epoch + 1}` })
+        // The phase stays the phase: "train: test" read as "train: test: 32 of 64" under the step count.
+        ctx.progress({ phase, step, total: totalSteps, etaSeconds: null, message: `testing after epoch ${epoch + 1}` })
         const clean = evaluateClean(model, test)
         points.push({ name: `${prefix}${METRICS.testAccuracy}`, step: globalOffset + step, value: clean.accuracy }, { name: `${prefix}${METRICS.testLoss}`, step: globalOffset + step, value: clean.loss })
         result = { ...result, testAccuracy: clean.accuracy, testLoss: clean.loss }
