@@ -13,7 +13,9 @@ import type { Command, CliContext } from '../command'
 import { UsageError } from '../args'
 import { readConfigFile } from '../config-file'
 import { cellCount, parseSweepFile, sweepCell, type SweepFile } from '../../lab/sweeps/sweep-file'
-import { DEFAULT_EMIT, jobName, kubernetesManifest, slurmScript, type EmitOptions } from '../../lab/sweeps/emit'
+import { emitDefaults, jobName, PULL_POLICIES, slurmTimeSeconds, type EmitOptions } from '../../lab/sweeps/emit'
+import { clusterMaxArraySize, shellQuote, slurmPathProblem, slurmScripts } from '../../lab/sweeps/slurm'
+import { kubernetesManifest, submissionSuffix } from '../../lab/sweeps/kubernetes'
 import { runSweepCell, runSweepLocally } from '../../lab/sweeps/run-cell'
 
 function readSweep(positionals: string[]): { sweep: SweepFile; raw: Record<string, unknown> } {
@@ -28,53 +30,104 @@ function readSweep(positionals: string[]): { sweep: SweepFile; raw: Record<strin
   }
 }
 
-function numberOption(options: Record<string, string | boolean>, key: string, fallback: number): number {
+/** A whole-number option: Slurm's --cpus-per-task, --mem and --gres take no fractions. */
+function wholeNumberOption(options: Record<string, string | boolean>, key: string, fallback: number, min: number): number {
   const v = options[key]
   if (v === undefined) return fallback
-  const n = Number(v)
-  if (typeof v !== 'string' || !Number.isFinite(n) || n < 0) throw new UsageError(`--${key} must be a non-negative number, not "${String(v)}".`)
+  const n = typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : NaN
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${key} must be a whole number ≥ ${min}, not "${String(v)}" (Slurm and Kubernetes here take whole CPUs, GiB and GPUs).`)
   return n
+}
+
+function stringOption(options: Record<string, string | boolean>, key: string): string | undefined {
+  const v = options[key]
+  if (v === undefined) return undefined
+  if (typeof v !== 'string' || !v.trim()) throw new UsageError(`--${key} needs a value.`)
+  return v
+}
+
+function emitOptions(options: Record<string, string | boolean>, out: string): EmitOptions {
+  const gpus = wholeNumberOption(options, 'gpus', 0, 0)
+  const defaults = emitDefaults(gpus)
+  const time = stringOption(options, 'time') ?? defaults.time
+  const seconds = slurmTimeSeconds(time)
+  if (seconds === null || seconds < 1) throw new UsageError(`--time must look like Slurm's HH:MM:SS or D-HH:MM:SS, not "${time}".`)
+  const pull = stringOption(options, 'pull') ?? defaults.pullPolicy
+  if (!(PULL_POLICIES as readonly string[]).includes(pull)) throw new UsageError(`--pull must be one of ${PULL_POLICIES.join(', ')}, not "${pull}".`)
+  const partition = stringOption(options, 'partition')
+  if (partition !== undefined && !/^[A-Za-z0-9_.,-]+$/.test(partition)) throw new UsageError(`--partition "${partition}" is not a Slurm partition name (letters, digits, _ . , -).`)
+  const o: EmitOptions = {
+    ...defaults,
+    // The tasks read sweep.json and write bundles here; by default the output folder itself.
+    shared: stringOption(options, 'shared') ?? out,
+    backend: stringOption(options, 'backend') ?? defaults.backend,
+    image: stringOption(options, 'image') ?? defaults.image,
+    pullPolicy: pull as EmitOptions['pullPolicy'],
+    claim: stringOption(options, 'claim') ?? defaults.claim,
+    cpus: wholeNumberOption(options, 'cpus', defaults.cpus, 1),
+    memoryGiB: wholeNumberOption(options, 'mem', defaults.memoryGiB, 1),
+    parallel: wholeNumberOption(options, 'parallel', defaults.parallel, 0),
+    time,
+    partition
+  }
+  const problem = slurmPathProblem(o.shared)
+  if (problem) throw new UsageError(problem)
+  return o
+}
+
+/**
+ * The folders Slurm needs before the first task starts (it opens the log files itself), made here
+ * when the shared folder is reachable from this machine; null when it is not, with the command to
+ * run where it is.
+ */
+function makeSharedFolders(shared: string): string | null {
+  try {
+    for (const dir of ['logs', 'bundles']) fs.mkdirSync(path.join(shared, dir), { recursive: true })
+    return null
+  } catch (error) {
+    return `mkdir -p ${shellQuote(path.join(shared, 'logs'))} ${shellQuote(path.join(shared, 'bundles'))}   (could not be made here: ${(error as Error).message})`
+  }
 }
 
 export const sweepEmitCommand: Command = {
   words: ['sweep', 'emit'],
-  usage: 'lab sweep emit <sweep.json> --target slurm|k8s --out DIR [--shared DIR] [--backend B] [--image IMG] [--claim PVC] [--gpus N] [--cpus N] [--mem GiB] [--time HH:MM:SS] [--parallel N] [--partition P]',
-  summary: 'Write a Slurm array job or a Kubernetes Indexed Job running one sweep cell per task.',
-  options: { values: ['target', 'out', 'shared', 'backend', 'image', 'claim', 'gpus', 'cpus', 'mem', 'time', 'parallel', 'partition'] },
+  usage:
+    'lab sweep emit <sweep.json> --target slurm|k8s --out DIR [--shared DIR] [--backend B] [--image IMG] [--pull IfNotPresent|Always|Never] [--claim PVC] [--gpus N] [--cpus N] [--mem GiB] [--time HH:MM:SS] [--parallel N] [--partition P] [--max-array-size N]',
+  summary: 'Write Slurm array jobs or a Kubernetes Indexed Job running one sweep cell per task.',
+  options: { values: ['target', 'out', 'shared', 'backend', 'image', 'pull', 'claim', 'gpus', 'cpus', 'mem', 'time', 'parallel', 'partition', 'max-array-size'] },
   async run({ positionals, options }, ctx) {
     const { sweep, raw } = readSweep(positionals)
     const target = options.target
     if (target !== 'slurm' && target !== 'k8s') throw new UsageError('--target must be slurm or k8s.')
     if (typeof options.out !== 'string') throw new UsageError('Give the folder to write to with --out, e.g. --out cluster/.')
     const out = path.resolve(options.out)
-    const time = typeof options.time === 'string' ? options.time : DEFAULT_EMIT.time
-    if (!/^\d+(:\d{2}){0,2}$|^\d+-\d+(:\d{2}){0,2}$/.test(time)) throw new UsageError(`--time must look like Slurm's HH:MM:SS or D-HH:MM:SS, not "${time}".`)
-    const o: EmitOptions = {
-      ...DEFAULT_EMIT,
-      // The tasks read sweep.json and write bundles here; by default the output folder itself.
-      shared: typeof options.shared === 'string' ? options.shared : out,
-      backend: typeof options.backend === 'string' ? options.backend : DEFAULT_EMIT.backend,
-      image: typeof options.image === 'string' ? options.image : DEFAULT_EMIT.image,
-      claim: typeof options.claim === 'string' ? options.claim : DEFAULT_EMIT.claim,
-      gpus: numberOption(options, 'gpus', DEFAULT_EMIT.gpus),
-      cpus: numberOption(options, 'cpus', DEFAULT_EMIT.cpus),
-      memoryGiB: numberOption(options, 'mem', DEFAULT_EMIT.memoryGiB),
-      parallel: numberOption(options, 'parallel', DEFAULT_EMIT.parallel),
-      time,
-      partition: typeof options.partition === 'string' ? options.partition : undefined
-    }
+    const o = emitOptions(options, out)
     const cells = cellCount(sweep)
+    const maxArray = options['max-array-size'] !== undefined ? { value: wholeNumberOption(options, 'max-array-size', 0, 1), source: '--max-array-size' } : target === 'slurm' ? clusterMaxArraySize() : null
     fs.mkdirSync(out, { recursive: true })
     // The tasks read the sweep from the shared folder, so a copy (as JSON) goes beside the script.
     fs.writeFileSync(path.join(out, 'sweep.json'), JSON.stringify(raw, null, 2) + '\n')
-    const name = jobName(sweep)
-    const written = path.join(out, target === 'slurm' ? `${name}.slurm` : `${name}.k8s.yaml`)
-    fs.writeFileSync(written, target === 'slurm' ? slurmScript(sweep, cells, o) : kubernetesManifest(sweep, cells, o), { mode: target === 'slurm' ? 0o755 : 0o644 })
-    if (ctx.json) ctx.out(JSON.stringify({ path: written, sweep: path.join(out, 'sweep.json'), cells, target }, null, 2))
+    const written: string[] = []
+    if (target === 'slurm') {
+      for (const s of slurmScripts(sweep, cells, o, maxArray!.value)) {
+        written.push(path.join(out, s.file))
+        fs.writeFileSync(path.join(out, s.file), s.script, { mode: 0o755 })
+      }
+    } else {
+      written.push(path.join(out, `${jobName(sweep)}.k8s.yaml`))
+      fs.writeFileSync(written[0], kubernetesManifest(sweep, cells, o, submissionSuffix()))
+    }
+    const mkdir = target === 'slurm' ? makeSharedFolders(o.shared) : null
+    const submit = target === 'slurm' ? written.map((f) => `sbatch ${shellQuote(f)}`) : [`kubectl apply -f ${shellQuote(written[0])}`]
+    if (ctx.json) ctx.out(JSON.stringify({ paths: written, sweep: path.join(out, 'sweep.json'), cells, target, maxArraySize: maxArray, first: mkdir, submit, merge: `lab sweep merge ${shellQuote(path.join(o.shared, 'bundles'))}` }, null, 2))
     else {
-      ctx.out(`Wrote ${written} (${cells} cell${cells === 1 ? '' : 's'}) and ${path.join(out, 'sweep.json')}.`)
-      ctx.out(target === 'slurm' ? `Submit: sbatch ${written}` : `Apply: kubectl apply -f ${written}  (sweep.json must be at ${o.shared}/sweep.json on the volume "${o.claim}")`)
-      ctx.out(`Then merge the results: lab sweep merge ${o.shared}/bundles`)
+      ctx.out(`Wrote ${written.join(', ')} (${cells} cell${cells === 1 ? '' : 's'}) and ${path.join(out, 'sweep.json')}.`)
+      if (maxArray && written.length > 1) ctx.out(`The sweep is split into ${written.length} array jobs: the cluster's MaxArraySize is ${maxArray.value} (from ${maxArray.source}).`)
+      if (mkdir) ctx.out(`First, where the shared folder is reachable: ${mkdir}`)
+      if (target === 'k8s') ctx.out(`sweep.json must be at ${o.shared}/sweep.json on the volume "${o.claim}" (ReadWriteMany).`)
+      ctx.out(`Submit:`)
+      for (const line of submit) ctx.out(`  ${line}`)
+      ctx.out(`Then merge the results: lab sweep merge ${shellQuote(path.join(o.shared, 'bundles'))}`)
     }
     return 0
   }
@@ -101,11 +154,13 @@ export const sweepCellCommand: Command = {
     const out = path.resolve(options.out)
     fs.mkdirSync(out, { recursive: true })
     const result = await runSweepCell(ctx.api, sweep, index, ctx.json ? undefined : ctx.err)
-    // The runs leave even when the cell failed: nothing a task did is lost.
+    // The runs leave even when the cell failed (a trained model whose evaluation failed is kept);
+    // only a cell that made no run at all has nothing to write.
     const bundlePath = path.join(out, `${jobName(sweep)}-cell-${String(index).padStart(4, '0')}.advlab.zip`)
-    const bundle = await ctx.api.request('export.bundle', { ids: result.runIds, path: bundlePath })
+    const bundle = result.runIds.length ? await ctx.api.request('export.bundle', { ids: result.runIds, path: bundlePath }) : null
+    const wrote = bundle ? `wrote ${bundle.path} (${bundle.runs} run${bundle.runs === 1 ? '' : 's'})` : 'it made no run, so no bundle was written'
     if (ctx.json) ctx.out(JSON.stringify({ ...result, bundle }, null, 2))
-    else ctx.out(`Cell ${index} (${result.label}) ${result.ok ? 'completed' : `failed: ${result.error}`}; wrote ${bundle.path} (${bundle.runs} runs).`)
+    else ctx.out(`Cell ${index} (${result.label}) ${result.ok ? 'completed' : `failed: ${result.error}`}; ${wrote}.`)
     return result.ok ? 0 : 1
   }
 }

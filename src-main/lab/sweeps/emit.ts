@@ -1,12 +1,12 @@
 /**
- * Sweeps on existing cluster engines, not a scheduler of our own: a Slurm array job script
- * (one array task per cell, `--array=0-(N-1)`) and a Kubernetes Indexed Job (completionMode:
- * Indexed; each pod's JOB_COMPLETION_INDEX names its cell). Each task runs the headless CLI on its
- * cell — `lab sweep cell <sweep.json> --index i --out <shared>/bundles` — with its own log
- * directory, and leaves one run bundle in the shared directory; `lab sweep merge <dir>` (or
- * `lab import` per bundle) brings them all into one log, idempotently.
+ * Sweeps on existing cluster engines, not a scheduler of our own: Slurm array jobs (slurm.ts; one
+ * array task per cell) and a Kubernetes Indexed Job (kubernetes.ts; each pod's JOB_COMPLETION_INDEX
+ * names its cell). Each task runs the headless CLI on its cell — `lab sweep cell <sweep.json>
+ * --index i --out <shared>/bundles` — with its own log directory, and leaves one run bundle in the
+ * shared directory; `lab sweep merge <dir>` brings them all into one log, idempotently.
+ *
+ * This file holds what both engines share: the options and their defaults, and the job's name.
  */
-import YAML from 'yaml'
 import type { SweepFile } from './sweep-file'
 
 export interface EmitOptions {
@@ -16,110 +16,61 @@ export interface EmitOptions {
   backend: string
   /** Container image running the CLI (Kubernetes; see Dockerfile and docs/container.md). */
   image: string
+  /** Kubernetes: when the node pulls the image (IfNotPresent suits an image built or loaded locally). */
+  pullPolicy: PullPolicy
   /** Kubernetes PersistentVolumeClaim mounted at `shared`. */
   claim: string
+  /** Whole CPUs, GiB and GPUs per task: Slurm takes only whole numbers for these. */
   cpus: number
   memoryGiB: number
   gpus: number
-  /** Wall-time limit per task, HH:MM:SS (Slurm). */
+  /** Wall-time limit per task in Slurm's format (HH:MM:SS, D-HH:MM:SS, …); Kubernetes gets it in seconds. */
   time: string
   /** Tasks running at once (Slurm `%` throttle, Kubernetes parallelism); 0 = no limit. */
   parallel: number
   partition?: string
 }
 
-export const DEFAULT_EMIT: Omit<EmitOptions, 'shared'> = {
-  backend: 'tensorflow-gpu',
-  image: 'advlab:latest',
-  claim: 'advlab-shared',
-  cpus: 4,
-  memoryGiB: 16,
-  gpus: 1,
-  time: '24:00:00',
-  parallel: 0
+export const PULL_POLICIES = ['IfNotPresent', 'Always', 'Never'] as const
+export type PullPolicy = (typeof PULL_POLICIES)[number]
+
+/**
+ * The defaults run anywhere: no GPU, so the wasm engine and the CPU image. Asking for GPUs switches
+ * both (the CPU image has no CUDA, and tensorflow-gpu on a node without a GPU only falls back).
+ */
+export function emitDefaults(gpus = 0): Omit<EmitOptions, 'shared'> {
+  return {
+    backend: gpus > 0 ? 'tensorflow-gpu' : 'wasm',
+    image: gpus > 0 ? 'advlab:gpu' : 'advlab:latest',
+    pullPolicy: 'IfNotPresent',
+    claim: 'advlab-shared',
+    cpus: 4,
+    memoryGiB: 16,
+    gpus,
+    time: '24:00:00',
+    parallel: 0
+  }
 }
 
-/** A name Slurm and Kubernetes both accept: lower-case letters, digits and dashes, ≤ 52 characters. */
+/** A name Slurm and Kubernetes both accept: lower-case letters, digits and dashes, ≤ 51 characters. */
 export function jobName(sweep: SweepFile): string {
   const slug = sweep.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 44)
   return `advlab-${slug || 'sweep'}`.replace(/-+$/, '')
 }
 
-const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
+const SLURM_TIME = /^(?:(\d+)-(\d+)(?::(\d+)(?::(\d+))?)?|(\d+)(?::(\d+)(?::(\d+))?)?)$/
 
-export function slurmScript(sweep: SweepFile, cells: number, o: EmitOptions): string {
-  const name = jobName(sweep)
-  const array = `0-${cells - 1}${o.parallel > 0 ? `%${o.parallel}` : ''}`
-  const directives = [
-    `--job-name=${name}`,
-    `--array=${array}`,
-    `--cpus-per-task=${o.cpus}`,
-    `--mem=${o.memoryGiB}G`,
-    `--time=${o.time}`,
-    `--output=${o.shared}/logs/%x-%A_%a.out`,
-    `--error=${o.shared}/logs/%x-%A_%a.err`,
-    ...(o.gpus > 0 ? [`--gres=gpu:${o.gpus}`] : []),
-    ...(o.partition ? [`--partition=${o.partition}`] : [])
-  ]
-  return `#!/bin/bash
-# AdvLab sweep "${sweep.name}": ${cells} cell${cells === 1 ? '' : 's'}, one Slurm array task each.
-# Submit with: sbatch ${name}.slurm   (create ${o.shared}/logs first: mkdir -p ${o.shared}/logs)
-# Afterwards, on any machine that sees the shared directory: lab sweep merge ${o.shared}/bundles
-${directives.map((d) => `#SBATCH ${d}`).join('\n')}
-
-set -euo pipefail
-SHARED=${shellQuote(o.shared)}
-INDEX="\${SLURM_ARRAY_TASK_ID:?this script runs as a Slurm array task (sbatch), which sets SLURM_ARRAY_TASK_ID}"
-# The engine backend to ask for; AdvLab falls back (tensorflow → wasm) and records what it used.
-export ADVLAB_BACKEND="\${ADVLAB_BACKEND:-${o.backend}}"
-# Each task keeps its own log (SQLite is not shared across nodes); its runs leave as a bundle.
-export ADVLAB_DATA_DIR="\${ADVLAB_TASK_DATA_DIR:-\${TMPDIR:-/tmp}/${name}-\${INDEX}}"
-LAB="\${ADVLAB_LAB:-lab}"
-mkdir -p "\${SHARED}/bundles" "\${SHARED}/logs" "\${ADVLAB_DATA_DIR}"
-\${LAB} sweep cell "\${SHARED}/sweep.json" --index "\${INDEX}" --out "\${SHARED}/bundles"
-`
-}
-
-export function kubernetesManifest(sweep: SweepFile, cells: number, o: EmitOptions): string {
-  const name = jobName(sweep)
-  const manifest = {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: { name, labels: { app: 'advlab', 'advlab/sweep': name } },
-    spec: {
-      completionMode: 'Indexed',
-      completions: cells,
-      parallelism: o.parallel > 0 ? Math.min(o.parallel, cells) : cells,
-      // A failed cell is retried once; its earlier attempt left no bundle behind.
-      backoffLimit: cells,
-      template: {
-        metadata: { labels: { app: 'advlab', 'advlab/sweep': name } },
-        spec: {
-          restartPolicy: 'Never',
-          containers: [
-            {
-              name: 'advlab',
-              image: o.image,
-              // Kubernetes sets JOB_COMPLETION_INDEX in every pod of an Indexed Job; `lab sweep cell` reads it.
-              command: ['lab', 'sweep', 'cell', `${o.shared}/sweep.json`, '--out', `${o.shared}/bundles`],
-              env: [
-                { name: 'ADVLAB_BACKEND', value: o.backend },
-                { name: 'ADVLAB_DATA_DIR', value: '/tmp/advlab' }
-              ],
-              resources: {
-                requests: { cpu: String(o.cpus), memory: `${o.memoryGiB}Gi` },
-                limits: { memory: `${o.memoryGiB}Gi`, ...(o.gpus > 0 ? { 'nvidia.com/gpu': o.gpus } : {}) }
-              },
-              volumeMounts: [{ name: 'shared', mountPath: o.shared }]
-            }
-          ],
-          volumes: [{ name: 'shared', persistentVolumeClaim: { claimName: o.claim } }]
-        }
-      }
-    }
-  }
-  return `# AdvLab sweep "${sweep.name}": ${cells} cell${cells === 1 ? '' : 's'} as a Kubernetes Indexed Job.
-# Put sweep.json at ${o.shared}/sweep.json on the volume "${o.claim}", then: kubectl apply -f ${name}.k8s.yaml
-# Afterwards: lab sweep merge <the volume's bundles folder>
-${YAML.stringify(manifest)}`
+/**
+ * Slurm's time formats in seconds: "M", "M:S", "H:M:S", "D-H", "D-H:M", "D-H:M:S"; null when
+ * `time` is none of them.
+ */
+export function slurmTimeSeconds(time: string): number | null {
+  const m = SLURM_TIME.exec(time.trim())
+  if (!m) return null
+  const n = (s: string | undefined) => (s === undefined ? 0 : Number(s))
+  if (m[1] !== undefined) return ((n(m[1]) * 24 + n(m[2])) * 60 + n(m[3])) * 60 + n(m[4])
+  // Without days: one number is minutes, two are minutes:seconds, three are hours:minutes:seconds.
+  if (m[7] !== undefined) return (n(m[5]) * 60 + n(m[6])) * 60 + n(m[7])
+  if (m[6] !== undefined) return n(m[5]) * 60 + n(m[6])
+  return n(m[5]) * 60
 }

@@ -72,7 +72,7 @@ describe('lab sweep emit → tasks as processes → lab sweep merge', () => {
     try {
       const results = await runSweepLocally(inApp.api, parseSweepFile(sweepJson), 2)
       expect(results.every((r) => r.ok)).toBe(true)
-      const local = await tableOf(inApp.api, results.map((r) => r.modelRunId))
+      const local = await tableOf(inApp.api, results.map((r) => r.modelRunId!))
       const models = (await merged.api.request('runs.select', { kind: 'train' })).sort((a, b) => a.name.localeCompare(b.name))
       const remote = await tableOf(merged.api, models.map((r) => r.id))
       expect(remote.names).toEqual(['two cells · seed=1', 'two cells · seed=2'])
