@@ -91,6 +91,17 @@ export const EvalRequestSchema = z
   .strict()
 export type EvalRequest = z.output<typeof EvalRequestSchema>
 
+/**
+ * The headline ε when none is given, the literature's for the kind of image: 8/255 (L∞) or 0.5 (L2)
+ * for colour images (CIFAR), 0.3 (L∞) or 2 (L2) for grey ones (MNIST, Madry et al. 2018). Here, in
+ * the contract, so the evaluation and the wizard's "default" placeholder read the same rule.
+ */
+export function defaultEpsilon(norm: z.infer<typeof NormSchema>, channels: number): number {
+  const grey = channels === 1
+  if (norm === 'Linf') return grey ? 0.3 : 8 / 255
+  return grey ? 2 : 0.5
+}
+
 export const SweepRequestSchema = z
   .object({
     runIds: z.array(RunRef).min(1).max(100),

@@ -61,16 +61,6 @@ export const BUDGETS: Record<Budget, FullEvalBudget> = {
 }
 
 /**
- * The headline ε when none is given, the literature's for the kind of image: 8/255 (L∞) or 0.5 (L2)
- * for colour images (CIFAR), 0.3 (L∞) or 2 (L2) for grey ones (MNIST, Madry et al. 2018).
- */
-export function defaultEpsilon(norm: Norm, shape: [number, number, number]): number {
-  const grey = shape[2] === 1
-  if (norm === 'Linf') return grey ? 0.3 : 8 / 255
-  return grey ? 2 : 0.5
-}
-
-/**
  * The sanity ε of the curve: large enough that every image can be turned uniform grey (0.5 in L∞,
  * 0.5·√d in L2), so any working attack must bring accuracy down to about chance.
  */

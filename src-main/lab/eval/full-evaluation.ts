@@ -9,7 +9,8 @@ import type { EvalRunConfig } from '../../api/run-configs'
 import type { Norm } from '../attacks/types'
 import type { JobContext } from '../jobs/job-context'
 import { JobFailure } from '../jobs/job-context'
-import { BUDGETS, cleverRadius, defaultCurve, defaultEpsilon } from './budgets'
+import { BUDGETS, cleverRadius, defaultCurve } from './budgets'
+import { defaultEpsilon } from '../../api/evaluation'
 import { EvalSession } from './session'
 import { accuracyOf, meanStd } from './metrics'
 import { sequentialLayers } from './sequential'
@@ -39,7 +40,7 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRunConfig):
   }
   try {
     const size = session.shape[0] * session.shape[1] * session.shape[2]
-    const epsilon = (config.epsilon as number | undefined) ?? defaultEpsilon(norm, session.shape)
+    const epsilon = (config.epsilon as number | undefined) ?? defaultEpsilon(norm, session.shape[2])
     const curve = ((config.epsilons as number[] | undefined) ?? defaultCurve(epsilon, norm, size)).slice().sort((a, b) => a - b)
     const seeds = seedsOf(config.seed, config.repeats)
     const clean = await timed('clean', () => session.clean(target, config.seed))
@@ -144,7 +145,7 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRunConfig):
 
     // CLEVER and the local Lipschitz estimate, in both norms, on the first correctly classified samples.
     for (const cleverNorm of ['Linf', 'L2'] as const) {
-      const radius = cleverRadius(cleverNorm, cleverNorm === norm ? epsilon : defaultEpsilon(cleverNorm, session.shape))
+      const radius = cleverRadius(cleverNorm, cleverNorm === norm ? epsilon : defaultEpsilon(cleverNorm, session.shape[2]))
       const cleverSamples: { sampleIndex: number; score: number; lipschitz: number | null; maxGradientNorm: number; ks: number | null }[] = []
       await timed('clever', () => {
         for (let i = 0; i < session.data.n && cleverSamples.length < budget.clever.samples; i++) {

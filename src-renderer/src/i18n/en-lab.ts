@@ -67,17 +67,38 @@ const enLab = {
     runCount: '{done} of {total} runs done, {failed} failed',
     progressLabel: 'Progress of {name}',
     reportTitle: 'Study report',
+    reportOf: 'Report of {name}',
     cutsTitle: 'Reduced scale — what this study left out of the write-up’s settings:',
     fgsmAt: 'FGSM ε = {epsilon}',
     curvesTitle: 'ε-curves',
     curveAttack: '{attack} accuracy against ε (mean over seeds)',
     firedTitle: 'Masking checks that fired',
     firedCheck: 'Check {id}, {name} — {strength}, in {seeds} of {total} seeds: {summary}',
-    noneFired: 'No masking check fired for any strategy.'
+    noneFired: 'No masking check fired for any strategy.',
+    /** The service's presets and strategies by id (lab/study/presets.ts); a custom study's own labels are shown as written. */
+    presets: {
+      'seed-quick': {
+        title: 'Seed study, quick (MNIST, cnn-small)',
+        description: 'The seed study on built-in MNIST with cnn-small: baseline, defensive distillation, distillation + PGD-5, the gradient-truncation toy; 3 seeds; sized for a laptop.'
+      },
+      'seed-paper': {
+        title: 'Seed study, paper settings (CIFAR-10, ResNet-18)',
+        description: 'The seed write-up’s exact settings: CIFAR-10 (yours), ResNet-18, SGD lr 0.1 cosine, 200 epochs, T = 20, α = 0.7, ε = 2/255, 4/255 and 8/255, standard AutoAttack, 3 seeds. Meant for a GPU.'
+      }
+    },
+    arms: {
+      baseline: { label: 'Baseline', description: 'ordinary training, no defence' },
+      distillation: { label: 'Defensive distillation', description: 'student trained at T on the teacher’s soft labels, used at T = 1' },
+      'distillation-pgd': { label: 'Distill + PGD 5-step', description: 'the distilled student trained on PGD-5 adversarial examples' },
+      toy: { label: 'Gradient-mask toy', description: 'the baseline behind a gradient-truncation layer (identity forward, zero backward)' }
+    },
+    openStudy: 'Open {name}',
+    link: 'Link to this study',
+    notFound: 'There is no study {id} in this log.'
   },
   runs: {
     title: 'Runs',
-    intro: 'Every training, attack and evaluation run in the log. Select runs to compare them side by side.',
+    intro: 'One row per model — trained, distilled, imported or wrapped — with the attacks, evaluations and sweeps that measured it nested under it. Select models to compare them side by side.',
     tableTitle: 'Runs ({shown} of {total})',
     caption: 'Runs in the experiment log',
     loadFailed: 'The runs could not be loaded.',
@@ -115,6 +136,33 @@ const enLab = {
     deleted: '“{name}” moved to the trash.',
     repeated: 'Started “{name}” again with seed {seed}.',
     robustNote: 'Robust accuracy: the lowest accuracy under any attack at the largest ε (L∞ first) of the run’s completed evaluations (hover for which); cancelled or failed evaluations never count. Clean accuracy: the run’s clean evaluation, else its final test accuracy — the same numbers Compare shows.'
+  },
+  /** The Runs screen's models-first table: grouping, the column chooser, saved views, nested measurements. */
+  runsView: {
+    groupBy: 'Group by',
+    groupNone: 'no grouping',
+    groupStudy: 'study',
+    noStudy: 'Not in a study',
+    noValue: '(none)',
+    groupCount: '{count} model | {count} model | {count} models',
+    openStudy: 'Open the study',
+    columns: 'Columns | Columns (1 more) | Columns ({count} more)',
+    columnsFind: 'Find a setting or metric',
+    fieldsHeading: 'Run',
+    configHeading: 'Settings',
+    metricsHeading: 'Metrics (last value)',
+    fields: { seed: 'Seed', createdAt: 'Created', kind: 'Kind' },
+    keyColumnsOnly: 'Key columns only',
+    views: 'Saved views',
+    chooseView: 'choose a view',
+    noViews: 'no saved view yet',
+    viewName: 'Save the view as',
+    saveView: 'Save view',
+    deleteView: 'Delete view',
+    expandAll: 'Show all measurements',
+    collapseAll: 'Hide all measurements',
+    measurements: 'no measurement | 1 measurement | {count} measurements',
+    unattached: 'Measurements of models in the trash'
   },
   verdicts: { no: 'no masking', possible: 'possible masking', yes: 'masking', none: 'not evaluated' },
   charts: {
@@ -220,8 +268,7 @@ const enLab = {
     loadFailed: 'The comparison could not be built.',
     tableTitle: 'Results',
     model: 'Model / strategy',
-    columns: { clean: 'Clean acc.', fgsm: 'FGSM acc.', pgd: 'PGD acc.', autoattack: 'AutoAttack acc.' },
-    atEpsilon: 'at ε = {epsilon}',
+    columns: { clean: 'Clean acc.', pgd: 'PGD acc.', autoattack: 'AutoAttack acc.' },
     tableNote: 'One column per attack and ε; n counts the repeats that have a cell. ★ marks the best value of a column among models not suspected of gradient masking; a suspected model’s attack cells say “masking” instead.',
     epsilonOf: '{attack} at ε',
     everyEpsilon: 'every ε',
@@ -394,11 +441,21 @@ const enLab = {
       title: 'Full robustness evaluation',
       intro: 'The model is attacked with the full suite; the masking checks then give a verdict with their evidence.',
       budget: 'Budget',
-      budgets: { quick: 'Quick', standard: 'Standard' },
-      budgetHint: { quick: 'A few minutes: fewer samples and steps.', standard: 'At most about 10 minutes for a small CNN on 1,000 MNIST images.' },
+      budgets: { quick: 'Quick', standard: 'Standard', thorough: 'Thorough' },
+      budgetHint: {
+        quick: 'A few minutes: fewer samples and steps.',
+        standard: 'At most about 10 minutes for a small CNN on 1,000 MNIST images.',
+        thorough: 'Standard AutoAttack on every sample: hours on a CPU.'
+      },
+      model: 'Model',
+      modelFilter: 'Filter the models',
+      modelFilterPlaceholder: 'name, run id or dataset',
+      modelMatches: 'no model matches | 1 model matches | {count} models match',
+      chooseModel: 'Choose the model to evaluate.',
       epsilon: 'Headline ε (optional)',
-      epsilonDefault: 'default: 8/255 (L∞) or 0.5 (L2)',
-      nDefault: 'default of the budget'
+      epsilonDefault: 'default: {epsilon}',
+      epsilonDefaultUnknown: 'default: from the model’s data',
+      nDefault: 'budget’s default'
     }
   }
 }

@@ -103,7 +103,6 @@ const en = {
     retry: 'Try again',
     save: 'Save',
     cancel: 'Cancel',
-    none: 'none',
     notApplicable: '—'
   },
   home: {
@@ -146,6 +145,10 @@ const en = {
     setAsideTitle: 'The previous log was set aside',
     setAside: 'The log found at start-up could not be used ({reason}). It was moved to {path} and a fresh log was started. Nothing was overwritten; you can inspect or restore the old file yourself.'
   },
+  /** Progress phases the service names in fixed words (composables/usePhaseText.ts). */
+  progress: {
+    phases: { train: 'training', teacher: 'teacher', student: 'student', loadingData: 'loading data', checkingAccuracy: 'checking accuracy', reading: 'reading images', transferPgd: 'transfer PGD' }
+  },
   jobs: {
     title: 'Running jobs',
     none: 'No jobs are running.',
@@ -174,9 +177,6 @@ const en = {
   },
   comingSoon: {
     title: 'Coming with the next release',
-    datasets: 'Registering datasets (MNIST, CIFAR-10, image folders), previewing them per class and checking their statistics will appear here.',
-    runs: 'Every training, attack and evaluation run — with live progress, filters, and cancel / resume — will be listed here.',
-    compare: 'Selected runs side by side — clean and robust accuracy, ε-curves, training curves and a config diff — will appear here.',
     nothingFake: 'This screen stays empty until the lab can fill it with real results.'
   },
   settings: {
@@ -216,6 +216,25 @@ const en = {
     restoreConfirm: 'Replace the log now',
     restoreDone: 'Log restored from {from}; the previous log was saved at {saved}.',
     restoreHint: 'Restoring replaces the whole log; the current one is saved beside it first. It is refused while runs are queued or running.'
+  },
+  /** A field's problem in words, from the contract's rule that refused it (forms/issues.ts). */
+  validation: {
+    empty: 'This field is empty: enter a value.',
+    number: 'Enter a number, e.g. 0.05.',
+    wholeNumber: 'Enter a whole number (no decimal point).',
+    above: 'Enter a number above {bound}.',
+    atLeast: 'Enter a number of at least {bound}.',
+    below: 'Enter a number below {bound}.',
+    atMost: 'Enter a number of at most {bound}.',
+    multipleOf: 'Enter a multiple of {step}.',
+    atLeastChars: 'Use at least {bound} characters.',
+    atMostChars: 'Use at most {bound} characters.',
+    atLeastItems: 'Choose at least {bound}.',
+    atMostItems: 'Choose at most {bound}.',
+    oneOf: 'Choose one of: {options}.',
+    format: 'This is not written in the expected form; see the hint beside the field.',
+    unknownKeys: 'Settings the service does not know: {keys}.',
+    invalid: 'This value cannot be used here.'
   },
   notFound: {
     title: 'Page not found',

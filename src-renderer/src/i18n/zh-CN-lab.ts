@@ -69,17 +69,37 @@ const zhCNLab: typeof enLab = {
     runCount: '已完成 {done} / {total} 次运行，失败 {failed} 次',
     progressLabel: '{name} 的进度',
     reportTitle: '研究报告',
+    reportOf: '{name} 的报告',
     cutsTitle: '缩减规模——本研究相对原文设置省去的部分：',
     fgsmAt: 'FGSM ε = {epsilon}',
     curvesTitle: 'ε 曲线',
     curveAttack: '{attack} 准确率随 ε 的变化（各种子的平均值）',
     firedTitle: '触发的掩蔽检查',
     firedCheck: '检查 {id}，{name} —— {strength}，{total} 个种子中有 {seeds} 个：{summary}',
-    noneFired: '没有任何策略触发掩蔽检查。'
+    noneFired: '没有任何策略触发掩蔽检查。',
+    presets: {
+      'seed-quick': {
+        title: '种子研究，快速版（MNIST，cnn-small）',
+        description: '在内置 MNIST 上用 cnn-small 进行种子研究：基线、防御性蒸馏、蒸馏 + PGD-5、梯度截断玩具模型；3 个种子；适合笔记本电脑。'
+      },
+      'seed-paper': {
+        title: '种子研究，论文设置（CIFAR-10，ResNet-18）',
+        description: '种子文章的原始设置：CIFAR-10（需自备）、ResNet-18、SGD 学习率 0.1 余弦衰减、200 轮、T = 20、α = 0.7、ε = 2/255、4/255 和 8/255、标准 AutoAttack、3 个种子。适用于 GPU。'
+      }
+    },
+    arms: {
+      baseline: { label: '基线', description: '普通训练，无防御' },
+      distillation: { label: '防御性蒸馏', description: '学生在温度 T 下用教师的软标签训练，在 T = 1 下使用' },
+      'distillation-pgd': { label: '蒸馏 + PGD 5 步', description: '在 PGD-5 对抗样本上训练的蒸馏学生' },
+      toy: { label: '梯度掩蔽玩具模型', description: '置于梯度截断层之后的基线（前向恒等，反向为零）' }
+    },
+    openStudy: '打开 {name}',
+    link: '此研究的链接',
+    notFound: '此日志中没有编号为 {id} 的研究。'
   },
   runs: {
     title: '运行',
-    intro: '日志中的每次训练、攻击和评估运行。选择多个运行即可并排比较。',
+    intro: '每个模型（训练、蒸馏、导入或包装的）占一行，测量它的攻击、评估与扫描运行嵌套在其下。选择多个模型即可并排比较。',
     tableTitle: '运行（{shown} / {total}）',
     caption: '实验日志中的运行',
     loadFailed: '无法加载运行列表。',
@@ -117,6 +137,33 @@ const zhCNLab: typeof enLab = {
     deleted: '“{name}”已移入回收站。',
     repeated: '已用种子 {seed} 再次启动“{name}”。',
     robustNote: '鲁棒准确率：在该运行已完成评估的最大 ε（优先 L∞）下，所有攻击中的最低准确率（悬停可查看是哪一个）；已取消或失败的评估不计入。干净准确率：该运行的干净评估结果，没有时取最终测试准确率——与“对比”页显示的数字相同。'
+  },
+  /** 运行页面以模型为先的表格：分组、列选择、已保存视图、嵌套的测量运行。 */
+  runsView: {
+    groupBy: '分组依据',
+    groupNone: '不分组',
+    groupStudy: '研究',
+    noStudy: '不属于任何研究',
+    noValue: '（无）',
+    groupCount: '{count} 个模型 | {count} 个模型 | {count} 个模型',
+    openStudy: '打开该研究',
+    columns: '列 | 列（另加 1 列） | 列（另加 {count} 列）',
+    columnsFind: '查找设置或指标',
+    fieldsHeading: '运行',
+    configHeading: '设置',
+    metricsHeading: '指标（最终值）',
+    fields: { seed: '种子', createdAt: '创建时间', kind: '类型' },
+    keyColumnsOnly: '只显示关键列',
+    views: '已保存视图',
+    chooseView: '选择视图',
+    noViews: '尚无已保存视图',
+    viewName: '将视图保存为',
+    saveView: '保存视图',
+    deleteView: '删除视图',
+    expandAll: '展开全部测量',
+    collapseAll: '收起全部测量',
+    measurements: '无测量 | 1 次测量 | {count} 次测量',
+    unattached: '模型已在回收站中的测量'
   },
   verdicts: { no: '无掩蔽', possible: '可能掩蔽', yes: '存在掩蔽', none: '未评估' },
   charts: {
@@ -222,8 +269,7 @@ const zhCNLab: typeof enLab = {
     loadFailed: '无法生成比较。',
     tableTitle: '结果',
     model: '模型 / 策略',
-    columns: { clean: '干净准确率', fgsm: 'FGSM 准确率', pgd: 'PGD 准确率', autoattack: 'AutoAttack 准确率' },
-    atEpsilon: 'ε = {epsilon}',
+    columns: { clean: '干净准确率', pgd: 'PGD 准确率', autoattack: 'AutoAttack 准确率' },
     tableNote: '每种攻击的每个 ε 各占一列；n 为该格实际拥有结果的重复运行数。★ 标出未被怀疑梯度掩蔽的模型中每列的最佳值；被怀疑的模型的攻击格改标“masking”。',
     epsilonOf: '{attack} 的 ε',
     everyEpsilon: '所有 ε',
@@ -396,11 +442,21 @@ const zhCNLab: typeof enLab = {
       title: '完整鲁棒性评估',
       intro: '用完整套件攻击该模型；随后掩蔽检查给出判定及其证据。',
       budget: '预算',
-      budgets: { quick: '快速', standard: '标准' },
-      budgetHint: { quick: '几分钟：更少的样本和步数。', standard: '在 1,000 张 MNIST 图像上对小型 CNN 至多约 10 分钟。' },
+      budgets: { quick: '快速', standard: '标准', thorough: '彻底' },
+      budgetHint: {
+        quick: '几分钟：更少的样本和步数。',
+        standard: '在 1,000 张 MNIST 图像上对小型 CNN 至多约 10 分钟。',
+        thorough: '对每个样本运行标准 AutoAttack：在 CPU 上需数小时。'
+      },
+      model: '模型',
+      modelFilter: '筛选模型',
+      modelFilterPlaceholder: '名称、运行编号或数据集',
+      modelMatches: '没有匹配的模型 | 1 个模型匹配 | {count} 个模型匹配',
+      chooseModel: '请选择要评估的模型。',
       epsilon: '主要 ε（可选）',
-      epsilonDefault: '默认：8/255（L∞）或 0.5（L2）',
-      nDefault: '预算的默认值'
+      epsilonDefault: '默认：{epsilon}',
+      epsilonDefaultUnknown: '默认：取决于模型的数据',
+      nDefault: '预算默认值'
     }
   }
 }

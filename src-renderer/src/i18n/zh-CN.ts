@@ -103,7 +103,6 @@ const zhCN: Messages = {
     retry: '重试',
     save: '保存',
     cancel: '取消',
-    none: '无',
     notApplicable: '—'
   },
   home: {
@@ -146,6 +145,9 @@ const zhCN: Messages = {
     setAsideTitle: '之前的日志已被移到一旁',
     setAside: '启动时发现的日志无法使用（{reason}）。它已被移到 {path}，并开始了新的日志。没有覆盖任何内容；你可以自行检查或恢复旧文件。'
   },
+  progress: {
+    phases: { train: '训练', teacher: '教师', student: '学生', loadingData: '加载数据', checkingAccuracy: '检查准确率', reading: '读取图像', transferPgd: '迁移 PGD' }
+  },
   jobs: {
     title: '正在运行的任务',
     none: '当前没有正在运行的任务。',
@@ -174,9 +176,6 @@ const zhCN: Messages = {
   },
   comingSoon: {
     title: '将在下一版本中提供',
-    datasets: '这里将显示数据集的注册（MNIST、CIFAR-10、图像文件夹）、按类别预览以及统计检查。',
-    runs: '这里将列出每一次训练、攻击和评估运行，包括实时进度、筛选以及取消 / 恢复。',
-    compare: '这里将并排显示所选运行：干净准确率与鲁棒准确率、ε 曲线、训练曲线以及配置差异。',
     nothingFake: '在实验室能用真实结果填充之前，此页面保持为空。'
   },
   settings: {
@@ -216,6 +215,24 @@ const zhCN: Messages = {
     restoreConfirm: '立即替换日志',
     restoreDone: '已从 {from} 恢复日志；之前的日志保存在 {saved}。',
     restoreHint: '恢复会替换整个日志；当前日志会先保存在旁边。有运行排队或正在运行时会被拒绝。'
+  },
+  validation: {
+    empty: '此项为空：请输入一个值。',
+    number: '请输入一个数字，例如 0.05。',
+    wholeNumber: '请输入整数（不带小数点）。',
+    above: '请输入大于 {bound} 的数字。',
+    atLeast: '请输入不小于 {bound} 的数字。',
+    below: '请输入小于 {bound} 的数字。',
+    atMost: '请输入不大于 {bound} 的数字。',
+    multipleOf: '请输入 {step} 的倍数。',
+    atLeastChars: '请至少使用 {bound} 个字符。',
+    atMostChars: '请最多使用 {bound} 个字符。',
+    atLeastItems: '请至少选择 {bound} 项。',
+    atMostItems: '请最多选择 {bound} 项。',
+    oneOf: '请从以下选项中选择：{options}。',
+    format: '书写格式不符合要求；请参见字段旁的提示。',
+    unknownKeys: '服务不认识的设置：{keys}。',
+    invalid: '此值在这里不可用。'
   },
   notFound: {
     title: '页面未找到',

@@ -6,6 +6,8 @@
 import type { Dataset } from '@api/datasets'
 import { DEFAULT_DISTILL_LOSS, learningAtTemperature, type DistillLoss } from '@api/train'
 import { ATTACK_IDS, attackDeclaration } from '@api/attacks'
+import { defaultEpsilon } from '@api/evaluation'
+import { formatEpsilon } from '@api/epsilon'
 
 export type DataKind = 'mnist-like' | 'cifar-like' | 'other'
 
@@ -22,9 +24,12 @@ export function epsilonGrid(kind: DataKind, norm: 'Linf' | 'L2' = 'Linf'): strin
   return kind === 'mnist-like' ? '0.1, 0.2, 0.3' : '2/255, 4/255, 8/255'
 }
 
-/** The headline ε: the largest of the grid. */
-export function headlineEpsilon(kind: DataKind): string {
-  return kind === 'mnist-like' ? '0.3' : '8/255'
+/**
+ * The headline ε an evaluation of this data uses when none is given, written as the user would
+ * (0.3, 8/255): the contract's rule, so a wizard's default is the one the service applies.
+ */
+export function headlineEpsilon(dataset: Pick<Dataset, 'shape'>, norm: 'Linf' | 'L2' = 'Linf'): string {
+  return formatEpsilon(defaultEpsilon(norm, dataset.shape.channels))
 }
 
 export interface BaselineDefaults {

@@ -18,3 +18,13 @@ export function datasetOfRuns<D extends { id: number; name: string }>(models: { 
   if (!run) return null
   return datasets.find((d) => d.id === run.datasetId) ?? datasets.find((d) => d.name.toLowerCase() === run.dataset?.toLowerCase()) ?? null
 }
+
+/** Whether a model run matches the filter box: its name, "#id" / id or dataset contains every word typed. */
+export function modelMatches(model: { id: number; name: string; dataset?: string | null }, filter: string): boolean {
+  const haystack = `${model.name} #${model.id} ${model.dataset ?? ''}`.toLowerCase()
+  return filter
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((word) => haystack.includes(word))
+}

@@ -5,7 +5,11 @@
 import { describe, expect, it } from 'vitest'
 import { flatten, type Tree } from './messageKeys'
 import { loadRenderer } from './loadRenderer'
-import { RUN_KINDS } from '../../../src-main/api/runs'
+import { RUN_KINDS, RUN_STATUSES } from '../../../src-main/api/runs'
+import { BUDGETS, VERDICTS } from '../../../src-main/api/evaluation'
+import { STUDY_PRESETS, STUDY_STATUSES } from '../../../src-main/api/studies'
+import { ARCHITECTURES, DISTILL_LOSSES } from '../../../src-main/api/train'
+import { DATASET_FORMATS } from '../../../src-main/api/datasets'
 
 const en = (await loadRenderer<{ default: Tree }>('i18n/en')).default
 const zhCN = (await loadRenderer<{ default: Tree }>('i18n/zh-CN')).default
@@ -25,6 +29,32 @@ describe('UI text in English and 简体中文', () => {
 
   it('every run kind of the contract has a name (an imported model showed the raw key runs.kinds.import)', () => {
     expect(RUN_KINDS.filter((kind) => !english.has(`runs.kinds.${kind}`))).toEqual([])
+  })
+
+  /**
+   * The screens list these choices straight from the contract and name each with t(`family.${value}`),
+   * which no literal-key check can see: the evaluation wizard showed the raw key
+   * wizard.eval.budgets.thorough when the contract gained a budget the messages did not have.
+   */
+  it('every choice the contract lists has its text in both languages', () => {
+    const families: [string, readonly string[]][] = [
+      ['wizard.eval.budgets', BUDGETS],
+      ['wizard.eval.budgetHint', BUDGETS],
+      ['verdicts', VERDICTS],
+      ['runs.statuses', RUN_STATUSES],
+      ['studies.statuses', STUDY_STATUSES],
+      ['studies.presets', STUDY_PRESETS.map((id) => `${id}.title`)],
+      ['studies.presets', STUDY_PRESETS.map((id) => `${id}.description`)],
+      ['wizard.archHint', ARCHITECTURES],
+      ['wizard.distill.lossName', DISTILL_LOSSES],
+      ['wizard.distill.lossHint', DISTILL_LOSSES],
+      ['datasets.formats', DATASET_FORMATS],
+      ['maskingChecks', [1, 2, 3, 4, 5, 6, 7, 8].map((id) => `c${id}`)]
+    ]
+    const missing = families.flatMap(([family, values]) =>
+      values.flatMap((value) => [english, chinese].filter((m) => !m.has(`${family}.${value}`)).map((m) => `${family}.${value} (${m === english ? 'en' : 'zh-CN'})`))
+    )
+    expect(missing).toEqual([])
   })
 
   it('every English key exists in 简体中文', () => {
