@@ -10,6 +10,8 @@ import { runFullEvaluation } from './full-evaluation'
 import { PREFLIGHT_IMAGES, preflightWarnings } from './diagnostics/preflight'
 import type { ModelInput } from '../jobs/messages'
 import { formatEpsilon } from '../../api/epsilon'
+import { attackDeclaration } from '../../api/attacks'
+import { spatialResultKey } from '../../api/attacks/spatial'
 
 
 function targetsOf(ctx: JobContext) {
@@ -27,6 +29,9 @@ function recordName(attack: string, settings: Record<string, unknown>, transfer:
   const name = attack === 'autoattack' && typeof version === 'string' && version !== 'standard' ? `autoattack-${version}` : attack
   return transfer ? `transfer-${name}` : name
 }
+
+/** Where a spatial attack's result is filed (norm 'spatial' at its rotation bound); null for an ε-ball attack. */
+const spatialKey = (attack: string, settings: Record<string, unknown>) => spatialResultKey(attackDeclaration(attack), settings)
 
 /**
  * The pre-flight warnings for these attacks on this model, stored on the run before they run. The
@@ -58,6 +63,7 @@ export async function attackJob(ctx: JobContext<'attack'>): Promise<Record<strin
         const { accuracy, outcome } = await session.attack(target, clean, {
           attackId: config.attack,
           recordAs: recordName(config.attack, config.settings, !!ctx.spec.inputs.surrogate),
+          recordAt: spatialKey(config.attack, config.settings),
           params: { ...config.settings, norm: config.norm, epsilon: config.epsilon, seed },
           surrogate: ctx.spec.inputs.surrogate,
           keep: seed === config.seed ? 8 : 0,
@@ -87,15 +93,18 @@ export async function sweepJob(ctx: JobContext<'sweep'>): Promise<Record<string,
         summary[`${input.runId}/clean`] = clean.accuracy
         preflight(ctx, session, input, config.seed, config.attacks)
         for (const { attack, settings } of config.attacks) {
-          for (const epsilon of config.epsilons) {
+          // A spatial attack ignores ε: it runs once, not once per ε of the sweep.
+          const recordAt = spatialKey(attack, settings)
+          for (const epsilon of recordAt ? config.epsilons.slice(0, 1) : config.epsilons) {
             for (const seed of seedsOf(config.seed, config.repeats)) {
               const { accuracy } = await session.attack(target, clean, {
                 attackId: attack,
                 recordAs: recordName(attack, settings, false),
+                recordAt,
                 params: { ...settings, norm: config.norm, epsilon, seed },
-                phase: `run ${input.runId}: ${attack} ε=${formatEpsilon(epsilon)}`
+                phase: `run ${input.runId}: ${attack}${recordAt ? '' : ` ε=${formatEpsilon(epsilon)}`}`
               })
-              summary[`${input.runId}/${attack}/${epsilon}/${seed}`] = accuracy
+              summary[`${input.runId}/${attack}/${recordAt?.epsilon ?? epsilon}/${seed}`] = accuracy
             }
           }
         }

@@ -89,9 +89,21 @@ export class EvalSession {
   async attack(
     target: LoadedTarget,
     clean: CleanResult,
-    spec: { attackId: string; recordAs?: string; params: AttackParams; surrogate?: ModelInput; adaptive?: { eotSamples: number } | null; n?: number; keep?: number; phase: string }
+    spec: {
+      attackId: string
+      recordAs?: string
+      /** Filed under this norm and parameter instead of the call's (a spatial attack: 'spatial' at its rotation bound). */
+      recordAt?: { norm: string; epsilon: number } | null
+      params: AttackParams
+      surrogate?: ModelInput
+      adaptive?: { eotSamples: number } | null
+      n?: number
+      keep?: number
+      phase: string
+    }
   ): Promise<{ accuracy: number; outcome: AttackOutcome; n: number }> {
     this.check()
+    const at = spec.recordAt ?? { norm: spec.params.norm, epsilon: spec.params.epsilon }
     const n = Math.min(spec.n ?? this.data.n, this.data.n)
     const size = this.shape[0] * this.shape[1] * this.shape[2]
     const started = Date.now()
@@ -124,8 +136,8 @@ export class EvalSession {
       type: 'result',
       runId: target.input.runId,
       attack: spec.recordAs ?? spec.attackId,
-      norm: spec.params.norm,
-      epsilon: spec.params.epsilon,
+      norm: at.norm,
+      epsilon: at.epsilon,
       seed: spec.params.seed,
       n,
       accuracy,
@@ -142,8 +154,8 @@ export class EvalSession {
       seconds,
       samples: { indices: this.data.indices.subarray(0, n), labels, cleanPredictions, adversarialPredictions: outcome.predictions, perturbationNorms: outcome.norms }
     })
-    this.ctx.metrics([{ name: evalAccuracyMetric(spec.recordAs ?? spec.attackId, spec.params.norm, spec.params.epsilon), step: spec.params.seed, value: accuracy }])
-    this.ctx.log('info', `${target.input.name}: ${spec.recordAs ?? spec.attackId} (${spec.params.norm}, ε=${formatEpsilon(spec.params.epsilon)}) accuracy ${(accuracy * 100).toFixed(2)}% on ${n} images in ${seconds.toFixed(1)} s.`)
+    this.ctx.metrics([{ name: evalAccuracyMetric(spec.recordAs ?? spec.attackId, at.norm, at.epsilon), step: spec.params.seed, value: accuracy }])
+    this.ctx.log('info', `${target.input.name}: ${spec.recordAs ?? spec.attackId} (${at.norm}, ${spec.recordAt ? '' : 'ε='}${formatEpsilon(at.epsilon)}) accuracy ${(accuracy * 100).toFixed(2)}% on ${n} images in ${seconds.toFixed(1)} s.`)
     this.ctx.phaseEnd()
     return { accuracy, outcome, n }
   }
