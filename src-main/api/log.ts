@@ -19,10 +19,23 @@ const OutPath = z.string().min(1).max(4096)
 
 export const TrashEntrySchema = z.object({ id: z.number().int(), name: z.string(), deletedAt: z.string(), artifactBytes: z.number() })
 
+/**
+ * Which cell of which sweep a bundle holds (lab sweep cell): merging a re-run of a cell replaces
+ * the earlier result of that cell instead of adding it as a repeat. The config hash is the cell's
+ * experiment, so a cell whose grid changed between two runs of the sweep is not taken for a re-run.
+ */
+export const BundleCellSchema = z.object({ sweepId: z.string().min(1).max(200), index: z.number().int().nonnegative(), configHash: z.string().min(1).max(64) }).strict()
+export type BundleCell = z.infer<typeof BundleCellSchema>
+
+const ImportedRun = z.object({ id: z.number().int(), name: z.string(), uid: z.string() })
 export const ImportResultSchema = z.object({
-  imported: z.array(z.object({ id: z.number().int(), name: z.string(), uid: z.string() })),
+  imported: z.array(ImportedRun),
   /** Runs already in the log (same uid): left untouched, so importing twice never duplicates. */
-  skipped: z.array(z.object({ id: z.number().int(), name: z.string(), uid: z.string() }))
+  skipped: z.array(ImportedRun),
+  /** Runs of an earlier result of the same sweep cell, moved to the trash by this newer one. */
+  replaced: z.array(ImportedRun),
+  /** The bundle's runs not imported because the log holds a newer result of the same sweep cell. */
+  superseded: z.array(z.object({ name: z.string(), uid: z.string() }))
 })
 
 const Ok = z.object({ ok: z.literal(true) })
@@ -38,7 +51,19 @@ export const logRequests = {
     result: z.object({ ids: z.array(z.number().int()), freedBytes: z.number() })
   },
   /** Writes a `.advlab.zip` bundle of the runs (config, metrics CSV, results, events, artifacts). */
-  'export.bundle': { params: z.object({ ids: RunIds, path: OutPath }).strict(), result: Written.extend({ runs: z.number().int() }) },
+  'export.bundle': {
+    params: z
+      .object({
+        ids: RunIds,
+        path: OutPath,
+        /** The sweep cell the runs are the result of (lab sweep cell). */
+        cell: BundleCellSchema.optional(),
+        /** Why the cell failed, when it did: its bundle still carries what it made. */
+        error: z.string().min(1).max(20_000).optional()
+      })
+      .strict(),
+    result: Written.extend({ runs: z.number().int() })
+  },
   /** Imports a bundle (zip or unpacked directory): validated whole, idempotent. */
   'import.bundle': { params: z.object({ path: OutPath }).strict(), result: ImportResultSchema },
   /** The seed-shaped results table; written to `path` when given, returned as text always. */

@@ -17,6 +17,7 @@ import { printPdf, renderReport } from '../store/export/report'
 import { exportMlflow } from '../store/export/mlflow'
 import { exportTensorBoard } from '../store/export/tensorboard'
 import { backupLog, restoreLog } from '../store/backup'
+import { ensureBuiltinDatasets } from '../data/builtins'
 
 type LogRequest =
   | 'results.table'
@@ -53,8 +54,11 @@ export const logHandlers: Handlers<LogRequest> = {
     changed(ctx, result.ids, 'removed')
     return result
   },
-  'export.bundle': ({ ids, path: p }, ctx) => exportBundle(ctx.db, ctx.dataDir, ids, outPath(ctx, p)),
-  'import.bundle': ({ path: p }, ctx) => {
+  'export.bundle': ({ ids, path: p, cell, error }, ctx) => exportBundle(ctx.db, ctx.dataDir, ids, outPath(ctx, p), { cell, error }),
+  'import.bundle': async ({ path: p }, ctx) => {
+    // The built-in datasets first: a bundled run is linked to a dataset only when this log holds
+    // the same data, so a fresh log (a cluster merge) must know MNIST before the runs arrive.
+    await ensureBuiltinDatasets(ctx)
     const result = importBundle(ctx.db, ctx.dataDir, outPath(ctx, p))
     if (result.imported.length) changed(ctx, result.imported.map((r) => r.id), 'imported')
     return result

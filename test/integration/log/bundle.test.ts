@@ -16,6 +16,7 @@ import { buildResultsTable } from '../../../src-main/lab/store/results-table'
 import { tagRuns, setNote } from '../../../src-main/lab/store/organise'
 import { readMetricSeries } from '../../../src-main/lab/store/metric-series'
 import { createProject } from '../../../src-main/lab/store/projects'
+import { configHash } from '../../../src-main/lab/store/runs'
 import { addRun, freshLog, seedStudy, type Lab } from '../../unit/log/fixtures'
 
 const labs: Lab[] = []
@@ -38,6 +39,18 @@ function tables(lab: Lab, ids: number[]): string[] {
   return (['csv', 'md', 'latex'] as const).map((f) => formatResultsTable(t, f))
 }
 
+/**
+ * seedStudy files its distillations with train-shaped configs; a bundle carries only configs that
+ * fit their kind (import checks them), so they are given the distill shape they would have.
+ */
+function fitDistillConfigs(lab: Lab): void {
+  for (const r of lab.db.prepare("SELECT id, config_json FROM runs WHERE kind = 'distill'").all() as Array<{ id: number; config_json: string }>) {
+    const { temperature, defence, ...train } = JSON.parse(r.config_json) as Record<string, unknown>
+    const config = { teacher: train, student: { ...train, ...(defence ? { defence } : {}) }, temperature }
+    lab.db.prepare('UPDATE runs SET config_json = ?, config_hash = ? WHERE id = ?').run(JSON.stringify(config), configHash(config), r.id)
+  }
+}
+
 const count = (lab: Lab, table: string): number => (lab.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
 
 function unzipFile(file: string): Record<string, Uint8Array> {
@@ -52,6 +65,7 @@ describe('run bundles', () => {
   it('round-trips: the imported runs give the identical comparison table, metrics, tags, notes and files', () => {
     const a = newLab()
     const { ids } = seedStudy(a.db)
+    fitDistillConfigs(a)
     tagRuns(a.db, [ids[0]], ['paper'])
     setNote(a.db, ids[0], 'baseline, seed 0')
     const weights = crypto.randomBytes(4096)

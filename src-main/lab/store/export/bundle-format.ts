@@ -12,15 +12,21 @@
  *   runs/<uid>/artifacts/<path>        checkpoints, weights, gallery images (path as in the log)
  *
  * Every file is listed in the manifest with its SHA-256, so a damaged bundle is caught whole.
+ * Version 2 added the sweep cell a bundle is the result of (and the cell's error, when it failed),
+ * and each run's links: the uids of the runs its config names by id, so that importing maps those
+ * ids onto the importing log's own.
  */
 import crypto from 'node:crypto'
 import path from 'node:path'
 import { z } from 'zod'
 import { LabError } from '../../../api/errors'
 import { RUN_STATUSES } from '../../../api/runs'
+import { BundleCellSchema } from '../../../api/log'
 
 export const BUNDLE_FORMAT = 'advlab-bundle'
-export const BUNDLE_SCHEMA_VERSION = 1
+export const BUNDLE_SCHEMA_VERSION = 2
+/** Versions this AdvLab imports; a version-1 bundle has no cell and no links. */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2]
 
 const Uid = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'must be 8–64 letters, digits or dashes')
 
@@ -42,6 +48,8 @@ export const BundleRunSchema = z
     note: z.string(),
     starred: z.boolean(),
     tags: z.array(z.string()),
+    /** Run id in the exporting log → that run's uid, for every id the config names. */
+    links: z.record(z.string().regex(/^[1-9]\d*$/, 'must be a run id'), Uid).optional(),
     files: z.object({
       config: z.string(),
       metrics: z.string(),
@@ -49,7 +57,7 @@ export const BundleRunSchema = z
       verdicts: z.string(),
       scores: z.string(),
       events: z.string(),
-      artifacts: z.array(z.object({ kind: z.string().min(1), path: z.string(), dataPath: z.string(), sha256: z.string(), bytes: z.number().int().nonnegative() }))
+      artifacts: z.array(z.object({ kind: z.string().min(1), path: z.string(), dataPath: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hex'), bytes: z.number().int().nonnegative() }))
     })
   })
   .strict()
@@ -63,7 +71,10 @@ export const ManifestSchema = z
     appVersion: z.string(),
     /** SHA-256 of every file in the bundle except the manifest. */
     files: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
-    runs: z.array(BundleRunSchema).min(1)
+    runs: z.array(BundleRunSchema).min(1),
+    cell: BundleCellSchema.optional(),
+    /** Why the cell failed; its runs are in the bundle all the same. */
+    error: z.string().nullable().optional()
   })
   .strict()
 export type Manifest = z.infer<typeof ManifestSchema>
