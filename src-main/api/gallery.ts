@@ -1,5 +1,6 @@
 import { z } from 'zod'
 
+/** One sample of a gallery, with its own three images, so a row of the screen shows only its sample. */
 export const GallerySampleSchema = z.object({
   sampleIndex: z.number().int(),
   labelName: z.string(),
@@ -7,7 +8,9 @@ export const GallerySampleSchema = z.object({
   cleanConfidence: z.number(),
   adversarialName: z.string(),
   adversarialConfidence: z.number(),
-  perturbationNorm: z.number()
+  perturbationNorm: z.number(),
+  /** PNG data: URLs of this sample's original, amplified perturbation and adversarial image. */
+  images: z.object({ original: z.string(), perturbation: z.string(), adversarial: z.string() })
 })
 
 export const GallerySchema = z.object({
@@ -15,15 +18,18 @@ export const GallerySchema = z.object({
   attack: z.string(),
   norm: z.string(),
   epsilon: z.number(),
-  /** One PNG grid as a data: URL; rows are samples, columns `columns`. */
-  image: z.string(),
-  columns: z.array(z.string()),
+  /**
+   * How much the perturbation image is amplified (one factor for the whole gallery: the largest
+   * change becomes ± half the grey range around mid-grey); null for a gallery stored before the
+   * factor was recorded, whose rows were each scaled on their own.
+   */
+  amplification: z.number().positive().nullable(),
   cellWidth: z.number().int(),
   cellHeight: z.number().int(),
-  gap: z.number().int(),
   samples: z.array(GallerySampleSchema)
 })
 export type Gallery = z.infer<typeof GallerySchema>
+export type GallerySample = z.infer<typeof GallerySampleSchema>
 
 export const galleryRequests = {
   /** The adversarial galleries stored by the evaluations of a model run, newest first. */
