@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
+import { WORKER_ENTRIES } from './worker-entries'
 
 const alias = {
   '@api': resolve(__dirname, 'src-main/api'),
@@ -14,14 +15,7 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: {
-          index: resolve(__dirname, 'src-main/main/index.ts'),
-          // Job worker threads load this file (see src-main/lab/jobs/worker-url.ts).
-          'worker-entry': resolve(__dirname, 'src-main/lab/jobs/worker-entry.ts'),
-          'probe-entry': resolve(__dirname, 'src-main/lab/jobs/probe-entry.ts'),
-          'shard-worker': resolve(__dirname, 'src-main/lab/eval/shard-worker.ts'),
-          'replica-worker': resolve(__dirname, 'src-main/lab/train/parallel/replica-worker.ts')
-        }
+        input: { index: resolve(__dirname, 'src-main/main/index.ts'), ...WORKER_ENTRIES }
       }
     }
   },

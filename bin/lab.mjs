@@ -1,8 +1,16 @@
 #!/usr/bin/env node
-// The headless `lab` command. It runs the TypeScript sources through tsx so that the CLI, serve
-// mode and the tests all execute the very same code the desktop app bundles.
-import { register } from 'tsx/esm/api'
+// The headless `lab` command, started from its JavaScript build (out/cli-*, see cli.vite.config.ts)
+// so that a start costs Node's own start; the build is redone first when the sources are newer.
+import { pathToFileURL } from 'node:url'
+import path from 'node:path'
+import { ensureCliBuilt } from '../scripts/ensure-built.mjs'
 
-register()
-const { main } = await import('../src-main/cli/main.ts')
+let built
+try {
+  built = await ensureCliBuilt()
+} catch (error) {
+  process.stderr.write(`lab: ${error.message}\n`)
+  process.exit(1)
+}
+const { main } = await import(pathToFileURL(path.join(built, 'cli.js')).href)
 process.exitCode = await main(process.argv.slice(2))

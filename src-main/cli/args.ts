@@ -1,7 +1,11 @@
 /**
- * A small, strict argument parser: `--flag`, `--key value`, `--key=value`, positionals.
- * Unknown options are errors (a typo must never silently change an experiment).
+ * Command-line arguments, split by Node's own `util.parseArgs` and then checked strictly here:
+ * `--flag`, `--key value`, `--key=value`, positionals, and `--` before positionals that start with
+ * a dash. Unknown options are errors (a typo must never silently change an experiment), and every
+ * refusal names the option and says what to write instead.
  */
+import { parseArgs as splitArgs } from 'node:util'
+
 export interface ParsedArgs {
   positionals: string[]
   options: Record<string, string | boolean>
@@ -15,37 +19,57 @@ export interface OptionSpec {
 
 export class UsageError extends Error {}
 
+/** Every command takes these. */
+const COMMON_FLAGS = ['json', 'help']
+
 export function parseArgs(argv: readonly string[], spec: OptionSpec): ParsedArgs {
   const values = new Set(spec.values ?? [])
-  const flags = new Set([...(spec.flags ?? []), 'json', 'help'])
+  const flags = new Set([...(spec.flags ?? []), ...COMMON_FLAGS])
+  // Non-strict: Node then reports every token as it reads it, and the checks below can word the
+  // refusals for this CLI (Node's own strict messages suggest `--eps=-XYZ` and the like).
   const positionals: string[] = []
   const options: Record<string, string | boolean> = {}
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1))
-      break
-    }
-    if (!arg.startsWith('--')) {
-      positionals.push(arg)
-      continue
-    }
-    const [key, inline] = splitOnce(arg.slice(2), '=')
-    if (values.has(key)) {
-      const value = inline ?? argv[++i]
-      if (value === undefined) throw new UsageError(`Option --${key} needs a value.`)
-      options[key] = value
-    } else if (flags.has(key)) {
-      if (inline !== undefined) throw new UsageError(`Option --${key} takes no value.`)
-      options[key] = true
+  for (const token of tokensOf(argv, values)) {
+    if (token.kind === 'positional') positionals.push(token.value)
+    if (token.kind !== 'option') continue
+    const { name, rawName, value, inlineValue } = token
+    if (!rawName.startsWith('--')) throw new UsageError(`Unknown option ${rawName}: options are written with two dashes (${knownOptions(values, flags)}).`)
+    if (values.has(name)) {
+      if (value === undefined || (!inlineValue && value.startsWith('--')))
+        throw new UsageError(`Option --${name} needs a value, e.g. --${name} VALUE (or --${name}=VALUE when the value starts with "--").`)
+      options[name] = value
+    } else if (flags.has(name)) {
+      if (value !== undefined) throw new UsageError(`Option --${name} takes no value; write just --${name}.`)
+      options[name] = true
     } else {
-      throw new UsageError(`Unknown option --${key}.`)
+      throw new UsageError(`Unknown option --${name}; this command takes ${knownOptions(values, flags)}.`)
     }
   }
   return { positionals, options }
 }
 
-function splitOnce(text: string, sep: string): [string, string | undefined] {
-  const at = text.indexOf(sep)
-  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)]
+/**
+ * Takes one option that may stand anywhere among the arguments (e.g. the global `--data-dir`):
+ * its last value, and the arguments without it. Positionals after `--` are left alone.
+ */
+export function takeOption(argv: readonly string[], name: string): { value: string | undefined; rest: string[] } {
+  let value: string | undefined
+  const taken = new Set<number>()
+  for (const token of tokensOf(argv, new Set([name]))) {
+    if (token.kind !== 'option' || token.name !== name || !token.rawName.startsWith('--')) continue
+    if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))) throw new UsageError(`Option --${name} needs a value, e.g. --${name} DIR.`)
+    value = token.value
+    taken.add(token.index)
+    if (!token.inlineValue) taken.add(token.index + 1)
+  }
+  return { value, rest: argv.filter((_, i) => !taken.has(i)) }
+}
+
+function tokensOf(argv: readonly string[], values: ReadonlySet<string>) {
+  const options = Object.fromEntries([...values].map((name) => [name, { type: 'string' as const }]))
+  return splitArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true }).tokens
+}
+
+function knownOptions(values: ReadonlySet<string>, flags: ReadonlySet<string>): string {
+  return [...[...values].map((v) => `--${v} VALUE`), ...[...flags].map((f) => `--${f}`)].join(', ')
 }

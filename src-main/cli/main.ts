@@ -5,9 +5,8 @@
 import os from 'node:os'
 import path from 'node:path'
 import { ApiCallError, createApiClient } from '../api/client'
-import { LabService } from '../lab/service'
-import { inProcessTransport } from '../lab/in-process-transport'
-import { parseArgs, UsageError } from './args'
+import type { LabService } from '../lab/service'
+import { parseArgs, takeOption, UsageError } from './args'
 import type { CliContext, Command } from './command'
 import { commands } from './commands/index'
 
@@ -19,7 +18,15 @@ export async function main(argv: string[]): Promise<number> {
   const out = (text: string) => process.stdout.write(text + '\n')
   const err = (text: string) => process.stderr.write(text + '\n')
   // --data-dir is global: it may stand anywhere.
-  const { dataDir, rest } = takeDataDir(argv)
+  let dataDir: string, rest: string[]
+  try {
+    const taken = takeOption(argv, 'data-dir')
+    dataDir = path.resolve(taken.value ?? defaultDataDir())
+    rest = taken.rest
+  } catch (error) {
+    err(`lab: ${(error as Error).message}`)
+    return 2
+  }
   const command = findCommand(rest)
   if (!command) {
     const asked = rest.filter((a) => !a.startsWith('--')).join(' ')
@@ -34,6 +41,9 @@ export async function main(argv: string[]): Promise<number> {
       out(`${command.usage}\n  ${command.summary}`)
       return 0
     }
+    // The service (SQLite, the engine) loads only for a command that runs: `lab --help` and a
+    // usage error stay as fast as Node's own start.
+    const [{ LabService }, { inProcessTransport }] = await Promise.all([import('../lab/service'), import('../lab/in-process-transport')])
     lab = new LabService({ dataDir })
     const ctx: CliContext = {
       api: createApiClient(inProcessTransport(lab)),
@@ -58,17 +68,6 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     await lab?.close()
   }
-}
-
-function takeDataDir(argv: string[]): { dataDir: string; rest: string[] } {
-  const rest: string[] = []
-  let dataDir = defaultDataDir()
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--data-dir') dataDir = argv[++i] ?? dataDir
-    else if (argv[i].startsWith('--data-dir=')) dataDir = argv[i].slice('--data-dir='.length)
-    else rest.push(argv[i])
-  }
-  return { dataDir: path.resolve(dataDir), rest }
 }
 
 /** The command whose words match the longest prefix of the arguments. */
