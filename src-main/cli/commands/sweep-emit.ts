@@ -17,6 +17,8 @@ import { emitDefaults, jobName, PULL_POLICIES, slurmTimeSeconds, type EmitOption
 import { clusterMaxArraySize, shellQuote, slurmPathProblem, slurmScripts } from '../../lab/sweeps/slurm'
 import { kubernetesManifest, submissionSuffix } from '../../lab/sweeps/kubernetes'
 import { runSweepCell, runSweepLocally } from '../../lab/sweeps/run-cell'
+import { BUNDLE_SUFFIX, bundlesIn, mergeBundles } from '../../lab/sweeps/merge'
+import { networkFileSystem } from '../../lab/store/network-fs'
 
 function readSweep(positionals: string[]): { sweep: SweepFile; raw: Record<string, unknown> } {
   if (positionals.length !== 1) throw new UsageError('Give exactly one sweep file (JSON or YAML).')
@@ -168,25 +170,30 @@ export const sweepCellCommand: Command = {
 export const sweepMergeCommand: Command = {
   words: ['sweep', 'merge'],
   usage: 'lab sweep merge <folder of bundles> [--json]',
-  summary: 'Import every .advlab.zip bundle in a folder (runs already here are skipped).',
+  summary: 'Import every .advlab.zip bundle in a folder (runs already here are skipped, re-run cells replace their earlier result, damaged bundles are reported).',
   async run({ positionals }, ctx) {
     if (positionals.length !== 1) throw new UsageError('Give the folder the sweep tasks wrote their bundles to.')
     const dir = path.resolve(positionals[0])
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`${dir} is not a folder.`)
-    const bundles = fs.readdirSync(dir).filter((f) => f.endsWith('.advlab.zip')).sort()
-    if (!bundles.length) throw new UsageError(`${dir} holds no .advlab.zip bundles.`)
-    let imported = 0
-    let skipped = 0
-    const ids: number[] = []
-    for (const b of bundles) {
-      const r = await ctx.api.request('import.bundle', { path: path.join(dir, b) })
-      imported += r.imported.length
-      skipped += r.skipped.length
-      ids.push(...r.imported.map((x) => x.id), ...r.skipped.map((x) => x.id))
+    if (!bundlesIn(dir).length) throw new UsageError(`${dir} holds no ${BUNDLE_SUFFIX} bundles.`)
+    // The log was opened with a rollback journal if it sits on a network file system (store/open.ts).
+    const { logPath } = await ctx.api.request('status.get', {})
+    const network = networkFileSystem(path.dirname(logPath))
+    const journal = network
+      ? `The log ${logPath} is on a network file system (${network}), where SQLite's WAL mode does not work: this merge uses a rollback journal (journal_mode = DELETE). Let no other AdvLab write to this log meanwhile; a log on a local disk (--data-dir) is faster.`
+      : null
+    if (journal) ctx.err(`Warning: ${journal}`)
+    const report = await mergeBundles(ctx.api, dir, ctx.json || !ctx.interactive ? undefined : (_b, done, total) => process.stderr.write(`\rmerging bundle ${done} of ${total}`))
+    if (!ctx.json && ctx.interactive) ctx.err('')
+    if (ctx.json) ctx.out(JSON.stringify({ ...report, journal: network ? 'delete' : 'wal', networkFileSystem: network }, null, 2))
+    else {
+      const also = [report.replaced ? `${report.replaced} earlier result(s) of re-run cells moved to the trash` : '', report.superseded ? `${report.superseded} run(s) older than their cell's result here left out` : '']
+      ctx.out(`Merged ${report.bundles - report.failed.length} of ${report.bundles} bundle(s): ${report.imported} run(s) imported, ${report.skipped} already here${also.filter(Boolean).map((t) => `, ${t}`).join('')}.`)
+      if (journal) ctx.out(`Journal: rollback (journal_mode = DELETE), because the log is on ${network}.`)
+      for (const f of report.failed) ctx.out(`Not imported: ${f.error}`)
+      if (report.runIds.length) ctx.out(`Compare them: lab compare ${report.runIds.join(',')}`)
     }
-    if (ctx.json) ctx.out(JSON.stringify({ bundles: bundles.length, imported, skipped, runIds: ids }, null, 2))
-    else ctx.out(`Merged ${bundles.length} bundle(s): ${imported} run(s) imported, ${skipped} already here. Compare them: lab compare ${ids.join(',')}`)
-    return 0
+    return report.failed.length ? 1 : 0
   }
 }
 

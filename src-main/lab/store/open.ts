@@ -8,6 +8,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { migrations } from './migrations'
 import { rehashConfigs } from './runs'
+import { networkFileSystem } from './network-fs'
 
 export const LOG_FILE_NAME = 'advlab.sqlite'
 /** Written into `PRAGMA application_id` so a foreign SQLite file is never mistaken for ours. */
@@ -47,10 +48,17 @@ export function openLog(dataDir: string, options: OpenOptions = {}): OpenedLog {
 
 function connect(logPath: string, options: OpenOptions): Database.Database {
   const db = new Database(logPath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
-  db.pragma('journal_mode = WAL')
-  // NORMAL in WAL mode keeps every committed transaction across a process kill (only an OS crash
-  // can lose the last ones), at a fraction of FULL's fsync cost.
-  db.pragma('synchronous = NORMAL')
+  if (networkFileSystem(path.dirname(logPath))) {
+    // WAL needs shared memory a network file system does not give: a rollback journal there, and
+    // FULL, since NORMAL is only safe against a process kill in WAL mode.
+    db.pragma('journal_mode = DELETE')
+    db.pragma('synchronous = FULL')
+  } else {
+    db.pragma('journal_mode = WAL')
+    // NORMAL in WAL mode keeps every committed transaction across a process kill (only an OS crash
+    // can lose the last ones), at a fraction of FULL's fsync cost.
+    db.pragma('synchronous = NORMAL')
+  }
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
   return db
