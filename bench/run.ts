@@ -156,7 +156,8 @@ const SECTIONS: Record<string, (args: Args) => Promise<object>> = {
   engine: engineSection,
   memory: memorySection,
   store: () => import('./store').then((m) => m.storeSection()),
-  data: () => import('./data').then((m) => m.dataSection())
+  data: () => import('./data').then((m) => m.dataSection()),
+  certify: () => import('./certify').then((m) => m.certifySection())
 }
 
 async function main(): Promise<void> {

@@ -19,6 +19,8 @@ export interface FullEvalBudget {
   /** PGD through BPDA/EOT, for models with a toy layer. */
   adaptive: { steps: number; eotSamples: number }
   clever: { samples: number; batches: number; samplesPerBatch: number }
+  /** CROWN certification (beside IBP's, at each ε of the curve) on the first `n` samples. */
+  crown: { n: number }
   /** Samples for the zero-gradient, logit and repeatability probes. */
   probes: number
   gallery: number
@@ -33,6 +35,7 @@ export const BUDGETS: Record<Budget, FullEvalBudget> = {
     square: { queries: 300, n: 100 },
     adaptive: { steps: 10, eotSamples: 5 },
     clever: { samples: 5, batches: 10, samplesPerBatch: 32 },
+    crown: { n: 20 },
     probes: 200,
     gallery: 8
   },
@@ -44,6 +47,7 @@ export const BUDGETS: Record<Budget, FullEvalBudget> = {
     square: { queries: 500, n: 200 },
     adaptive: { steps: 20, eotSamples: 10 },
     clever: { samples: 8, batches: 20, samplesPerBatch: 32 },
+    crown: { n: 50 },
     probes: 500,
     gallery: 8
   },
@@ -55,6 +59,7 @@ export const BUDGETS: Record<Budget, FullEvalBudget> = {
     square: { queries: 5000, n: 1000 },
     adaptive: { steps: 100, eotSamples: 20 },
     clever: { samples: 50, batches: 50, samplesPerBatch: 128 },
+    crown: { n: 1000 },
     probes: 1000,
     gallery: 16
   }

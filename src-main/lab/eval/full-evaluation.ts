@@ -15,6 +15,7 @@ import { EvalSession } from './session'
 import { accuracyOf, meanStd } from './metrics'
 import { sequentialLayers } from './sequential'
 import { certifyIbp } from './ibp'
+import { crownBesideIbp } from '../certify/crown-beside-ibp'
 import { globalLipschitz } from './lipschitz'
 import { cleverScore } from './clever'
 import { logitShape, maxLogitChange, zeroGradientShare } from './diagnostics/probes'
@@ -116,7 +117,7 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRunConfig):
     const layers = boundable ? sequentialLayers(target.model) : null
     if (!boundable) ctx.log('info', `IBP and the global Lipschitz bound are skipped: the ${layer!.defence.kind} layer changes the input in a way the bounds do not model.`)
     else if (layers && norm === 'Linf') {
-      await timed('ibp', () => {
+      await timed('ibp and crown', () => {
         for (const e of curve) {
           session.check()
           const r = certifyIbp(layers, session.data.images, session.data.labels, session.shape, e)
@@ -133,6 +134,26 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRunConfig):
             params: { method: 'interval bound propagation (certified accuracy)', defence: target.defence },
             seconds: null,
             samples: { indices: session.data.indices, labels: session.data.labels, cleanPredictions: clean.predictions, adversarialPredictions: Int32Array.from(r.certified, (c, i) => (c ? session.data.labels[i] : -1)), perturbationNorms: null }
+          })
+          // CROWN beside it, on the budget's first samples (a second or two each on cnn-small).
+          const m = Math.min(budget.crown.n, session.data.n)
+          ctx.progress({ phase: `CROWN at ε=${formatEpsilon(e)}`, step: curve.indexOf(e), total: curve.length })
+          const t0 = Date.now()
+          const c = crownBesideIbp(layers, session.data, session.shape, e, m, r.certified, clean.predictions)
+          const labels = session.data.labels.subarray(0, m)
+          ctx.record({
+            type: 'result',
+            runId: input.runId,
+            attack: 'crown',
+            norm,
+            epsilon: e,
+            seed: 0,
+            n: m,
+            accuracy: c.certifiedAccuracy,
+            cleanAccuracy: accuracyOf(clean.predictions.subarray(0, m), labels),
+            params: { method: 'CROWN linear bounds (certified accuracy)', preActivationBounds: c.intermediate, crownComputedOn: c.computed, defence: target.defence },
+            seconds: (Date.now() - t0) / 1000,
+            samples: { indices: session.data.indices.subarray(0, m), labels, cleanPredictions: clean.predictions.subarray(0, m), adversarialPredictions: Int32Array.from(c.certified, (v, i) => (v ? labels[i] : -1)), perturbationNorms: null }
           })
         }
       })

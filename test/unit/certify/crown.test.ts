@@ -10,6 +10,7 @@ import { initEngine } from '../../../src-main/lab/engine/init'
 import { sequentialLayers } from '../../../src-main/lab/eval/sequential'
 import { certifyIbp } from '../../../src-main/lab/eval/ibp'
 import { certifyCrown } from '../../../src-main/lab/certify/crown'
+import { crownBesideIbp } from '../../../src-main/lab/certify/crown-beside-ibp'
 import { seededUniform } from '../../../src-main/lab/models/random'
 import { images, tinyModel } from '../defences/fixtures'
 import type { SequentialLayer } from '../../../src-main/lab/eval/sequential'
@@ -112,5 +113,27 @@ describe("CROWN's max-pool relaxation", () => {
     const r = certifyCrown(layers, x, Int32Array.from([0, 1]), [2, 2, 1], 0.1)
     expect(r.backSubstitutedBounds[0]).toBeCloseTo(1.0, 5)
     expect(r.backSubstitutedBounds[1]).toBeCloseTo(-1.5, 5)
+  })
+})
+
+describe('CROWN beside IBP in an evaluation', () => {
+  it('certifies exactly the samples CROWN certifies on its own, running CROWN only where IBP did not already decide', () => {
+    const model = tinyModel('mlp', 21)
+    const shape = model.spec.inputShape
+    const layers = sequentialLayers(model)!
+    const n = 12
+    const x = images(n, shape, 22)
+    const logits = model.forward(tf.tensor4d(x, [n, ...shape])).dataSync() as Float32Array
+    const predictions = Int32Array.from({ length: n }, (_, i) => [0, 1, 2].reduce((best, c) => (logits[i * 3 + c] > logits[i * 3 + best] ? c : best), 0))
+    // Labels: the prediction on most samples, a wrong class on every fourth.
+    const labels = Int32Array.from(predictions, (p, i) => (i % 4 === 3 ? (p + 1) % 3 : p))
+    for (const eps of [0.005, 0.05]) {
+      const ibp = certifyIbp(layers, x, labels, shape, eps)
+      const alone = certifyCrown(layers, x, labels, shape, eps)
+      const beside = crownBesideIbp(layers, { images: x, labels }, shape, eps, 10, ibp.certified, predictions)
+      expect(Array.from(beside.certified)).toEqual(Array.from(alone.certified.subarray(0, 10)))
+      const undecided = Array.from({ length: 10 }, (_, i) => i).filter((i) => !ibp.certified[i] && predictions[i] === labels[i]).length
+      expect(beside.computed).toBe(undecided)
+    }
   })
 })
