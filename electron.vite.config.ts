@@ -4,8 +4,8 @@ import vue from '@vitejs/plugin-vue'
 import { WORKER_ENTRIES } from './worker-entries'
 
 const alias = {
-  '@api': resolve(__dirname, 'src-main/api'),
-  '@renderer': resolve(__dirname, 'src-renderer/src')
+  '@api': resolve(import.meta.dirname, 'src-main/api'),
+  '@renderer': resolve(import.meta.dirname, 'src-renderer/src')
 }
 
 export default defineConfig({
@@ -15,7 +15,7 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src-main/main/index.ts'), ...WORKER_ENTRIES }
+        input: { index: resolve(import.meta.dirname, 'src-main/main/index.ts'), ...WORKER_ENTRIES }
       }
     }
   },
@@ -25,7 +25,7 @@ export default defineConfig({
     build: {
       outDir: 'out/preload',
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src-main/preload/index.ts') },
+        input: { index: resolve(import.meta.dirname, 'src-main/preload/index.ts') },
         // A sandboxed preload must be CommonJS.
         output: { format: 'cjs', entryFileNames: '[name].cjs' }
       }
@@ -38,7 +38,7 @@ export default defineConfig({
     build: {
       outDir: 'out/renderer',
       minify: true,
-      rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } }
+      rollupOptions: { input: { index: resolve(import.meta.dirname, 'src-renderer/index.html') } }
     }
   }
 })

@@ -100,13 +100,17 @@ async function buildCli() {
   const sourcesAsOf = Date.now()
   const name = `cli-${sourcesAsOf.toString(36)}-${process.pid}`
   process.stderr.write('Building the lab CLI (sources changed)…\n')
-  const { build } = await import('vite')
-  try {
-    await build({ root, configFile: path.join(root, 'cli.vite.config.ts'), configLoader: 'runner', build: { outDir: path.join(out, name) } })
-  } catch (error) {
+  // In a process of its own: a build sets NODE_ENV=production, which would turn off the hot reload
+  // of a dev server started here afterwards. Its output goes to stderr: stdout is the command's.
+  const vite = path.join(root, 'node_modules/vite/bin/vite.js')
+  const result = spawnSync(process.execPath, [vite, 'build', '--config', 'cli.vite.config.ts', '--configLoader', 'runner', '--outDir', path.join(out, name)], {
+    cwd: root,
+    stdio: ['ignore', 2, 2]
+  })
+  if (result.status !== 0) {
     fs.rmSync(path.join(out, name), { recursive: true, force: true })
     // Vite has printed where; the message says what to do.
-    throw new Error('the CLI build failed (see the messages above); fix the sources and start again.', { cause: error })
+    throw new Error('the CLI build failed (see the messages above); fix the sources and start again.')
   }
   fs.writeFileSync(`${CURRENT}.${process.pid}`, JSON.stringify({ dir: name, sourcesAsOf }))
   fs.renameSync(`${CURRENT}.${process.pid}`, CURRENT)

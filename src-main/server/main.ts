@@ -15,10 +15,10 @@ export const DEFAULT_RENDERER_DIR = path.resolve(here, '../../out/renderer')
 export async function serveMain(argv: string[]): Promise<number> {
   let parsed
   try {
-    parsed = parseArgs(argv, { values: ['port', 'data-dir', 'renderer-dir', 'token'] })
+    parsed = parseArgs(argv, { values: ['port', 'data-dir', 'renderer-dir', 'token'], flags: ['dev'] })
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`serve: ${error.message}\nusage: npm run serve -- [--port N] [--data-dir DIR] [--token T]\n`)
+      process.stderr.write(`serve: ${error.message}\nusage: npm run serve -- [--port N] [--data-dir DIR] [--token T] [--dev]\n`)
       return 2
     }
     throw error
@@ -30,19 +30,32 @@ export async function serveMain(argv: string[]): Promise<number> {
     return 2
   }
   const dataDir = path.resolve(String(options['data-dir'] ?? defaultDataDir()))
-  const rendererDir = path.resolve(String(options['renderer-dir'] ?? DEFAULT_RENDERER_DIR))
-  if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
-    process.stderr.write(`serve: the renderer is not built (no ${path.join(rendererDir, 'index.html')}). Run "npm run build" first.\n`)
-    return 1
-  }
   const token = options.token === undefined ? undefined : String(options.token)
   if (token !== undefined && !/^[A-Za-z0-9_-]{32,}$/.test(token)) {
     process.stderr.write('serve: --token must be at least 32 characters of A–Z, a–z, 0–9, "-" or "_" (it guards the lab; make it random).\n')
     return 2
   }
+  if (options.dev) return serveDev({ dataDir, port, token })
+  const rendererDir = path.resolve(String(options['renderer-dir'] ?? DEFAULT_RENDERER_DIR))
+  if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
+    process.stderr.write(`serve: the renderer is not built (no ${path.join(rendererDir, 'index.html')}). Run "npm run build" first.\n`)
+    return 1
+  }
   // A fixed token lets an open tab reconnect after a restart; by default every start gets a new one.
   const server = await startServer({ dataDir, rendererDir, port, token })
   process.stdout.write(`AdvLab is serving on ${server.url}\n  data directory: ${dataDir}\n  log: ${server.lab.ctx.logPath}\nOpen the address above in Chromium. Press Ctrl+C to stop.\n`)
+  return untilStopped(server)
+}
+
+/** `--dev`: the renderer from Vite's dev server with hot reload (see dev.ts). */
+async function serveDev(options: { dataDir: string; port: number; token?: string }): Promise<number> {
+  const { startDevServer } = await import('./dev')
+  const server = await startDevServer(options)
+  process.stdout.write(`AdvLab (dev, hot reload) is serving on ${server.url}\n  data directory: ${options.dataDir}\nOpen the address above in Chromium; edits under src-renderer show at once. Press Ctrl+C to stop.\n`)
+  return untilStopped(server)
+}
+
+function untilStopped(server: { close(): Promise<void> }): Promise<number> {
   const stop = async () => {
     await server.close()
     process.exit(0)
