@@ -1,14 +1,24 @@
 /**
- * One row of the Runs table, joined from what the service reports about a run: its summary
- * (runs.list), how the log files it (runs.select: dataset, architecture, defence, tags) and what
- * it scored (results.table's headlines: clean accuracy, accuracy under attack, masking verdict).
- * Pure functions, so sorting and filtering are tested without a window.
+ * The Runs table's rows, models first: one row per model run (trained, distilled, imported,
+ * wrapped) as runs.overview reports it — filed, scored by the results table's headline — with the
+ * attack, evaluation and sweep runs that measured it nested under it. Pure functions, so sorting,
+ * filtering and grouping are tested without a window.
  */
-import type { RunStatus, RunSummary } from '@api/runs'
+import type { RunStatus } from '@api/runs'
+import type { MeasurementRun, OverviewModel, RunsOverview } from '@api/runs-overview'
+import { alignConfig } from './alignConfig'
 
-export type RunProgress = NonNullable<RunSummary['progress']>
-import type { ComparedRun } from '@api/compare'
-import type { RunHeadline } from '@api/results-table'
+export type RunProgress = NonNullable<OverviewModel['progress']>
+
+export interface MeasurementRow {
+  id: number
+  name: string
+  kind: string
+  status: RunStatus
+  createdAt: string
+  error: string | null
+  progress: RunProgress | null
+}
 
 export interface RunRow {
   id: number
@@ -16,6 +26,7 @@ export interface RunRow {
   kind: string
   status: RunStatus
   seed: number
+  configHash: string
   createdAt: string
   error: string | null
   progress: RunProgress | null
@@ -30,9 +41,15 @@ export interface RunRow {
   robustAccuracy: number | null
   robustLabel: string | null
   verdict: string | null
+  /** The config as dot paths, aligned across run kinds (a distillation's student.* read as *). */
+  config: Record<string, unknown>
+  /** Last value of each logged metric. */
+  metrics: Record<string, number>
+  studyIds: number[]
+  measurements: MeasurementRow[]
 }
 
-export type SortKey = 'id' | 'name' | 'status' | 'dataset' | 'arch' | 'defence' | 'cleanAccuracy' | 'robustAccuracy' | 'verdict' | 'createdAt'
+export type SortKey = 'id' | 'name' | 'kind' | 'status' | 'dataset' | 'arch' | 'defence' | 'cleanAccuracy' | 'robustAccuracy' | 'verdict' | 'createdAt' | 'seed' | `config:${string}` | `metric:${string}`
 
 export interface RunFilter {
   text: string
@@ -45,33 +62,52 @@ export interface RunFilter {
 
 export const EMPTY_FILTER: RunFilter = { text: '', status: '', dataset: '', arch: '', defence: '', tag: '' }
 
-export function buildRows(summaries: RunSummary[], filed: ComparedRun[], headlines: RunHeadline[] | null, liveProgress: Record<number, RunProgress> = {}): RunRow[] {
-  const byId = new Map(filed.map((r) => [r.id, r]))
-  // Clean, robust and verdict come from the service's results table, the one source of these numbers.
-  const scores = new Map((headlines ?? []).map((h) => [h.runId, h]))
-  return summaries.map((summary) => {
-    const info = byId.get(summary.id)
-    const live = summary.status === 'running' || summary.status === 'queued' ? liveProgress[summary.id] ?? summary.progress : null
-    return {
-      id: summary.id,
-      name: summary.name,
-      kind: summary.kind,
-      status: summary.status,
-      seed: summary.seed,
-      createdAt: summary.createdAt,
-      error: summary.error,
-      progress: live,
-      dataset: info?.dataset ?? null,
-      arch: info?.arch ?? null,
-      defence: info?.defence ?? 'none',
-      tags: info?.tags ?? [],
-      starred: info?.starred ?? false,
-      cleanAccuracy: scores.get(summary.id)?.clean ?? null,
-      robustAccuracy: scores.get(summary.id)?.robust?.accuracy ?? null,
-      robustLabel: scores.get(summary.id)?.robust?.label ?? null,
-      verdict: scores.get(summary.id)?.verdict ?? null
-    }
-  })
+const isActive = (status: RunStatus) => status === 'running' || status === 'queued'
+/** A running run shows the newest streamed progress; a finished one none. */
+const liveOf = (run: { id: number; status: RunStatus; progress: RunProgress | null }, live: Record<number, RunProgress>) =>
+  isActive(run.status) ? (live[run.id] ?? run.progress) : null
+
+function measurementRow(m: MeasurementRun, live: Record<number, RunProgress>): MeasurementRow {
+  return { id: m.id, name: m.name, kind: m.kind, status: m.status, createdAt: m.createdAt, error: m.error, progress: liveOf(m, live) }
+}
+
+export function buildRows(overview: RunsOverview | null, liveProgress: Record<number, RunProgress> = {}): RunRow[] {
+  return (overview?.models ?? []).map((m) => ({
+    id: m.id,
+    name: m.name,
+    kind: m.kind,
+    status: m.status,
+    seed: m.seed,
+    configHash: m.configHash,
+    createdAt: m.createdAt,
+    error: m.error,
+    progress: liveOf(m, liveProgress),
+    dataset: m.dataset,
+    arch: m.arch,
+    defence: m.defence,
+    tags: m.tags,
+    starred: m.starred,
+    // Clean, robust and verdict are the service's results table's, the one source of these numbers.
+    cleanAccuracy: m.headline.clean,
+    robustAccuracy: m.headline.robust?.accuracy ?? null,
+    robustLabel: m.headline.robust?.label ?? null,
+    verdict: m.headline.verdict,
+    config: alignConfig(m.kind, m.config),
+    metrics: m.metrics,
+    studyIds: m.studyIds,
+    measurements: m.measurements.map((x) => measurementRow(x, liveProgress))
+  }))
+}
+
+/** Every run that is queued or running, models and measurements alike (each once). */
+export function activeRuns(rows: RunRow[], unattached: MeasurementRun[] = [], liveProgress: Record<number, RunProgress> = {}): MeasurementRow[] {
+  const seen = new Map<number, MeasurementRow>()
+  for (const row of rows) {
+    if (isActive(row.status)) seen.set(row.id, row)
+    for (const m of row.measurements) if (isActive(m.status)) seen.set(m.id, m)
+  }
+  for (const m of unattached) if (isActive(m.status)) seen.set(m.id, measurementRow(m, liveProgress))
+  return [...seen.values()].sort((a, b) => b.id - a.id)
 }
 
 export function filterRows(rows: RunRow[], filter: RunFilter): RunRow[] {
@@ -87,12 +123,19 @@ export function filterRows(rows: RunRow[], filter: RunFilter): RunRow[] {
   )
 }
 
+/** A row's value under a column key: a field, a config key ("config:optimizer.lr") or a metric ("metric:test/accuracy"). */
+export function valueOf(row: RunRow, key: SortKey): unknown {
+  if (key.startsWith('config:')) return row.config[key.slice('config:'.length)] ?? null
+  if (key.startsWith('metric:')) return row.metrics[key.slice('metric:'.length)] ?? null
+  return row[key as keyof RunRow] ?? null
+}
+
 /** Sorts a copy; missing values (null) always go last, whichever the direction. */
 export function sortRows(rows: RunRow[], key: SortKey, direction: 'asc' | 'desc'): RunRow[] {
   const sign = direction === 'asc' ? 1 : -1
   return [...rows].sort((a, b) => {
-    const x = a[key]
-    const y = b[key]
+    const x = valueOf(a, key)
+    const y = valueOf(b, key)
     if (x === null && y === null) return a.id - b.id
     if (x === null) return 1
     if (y === null) return -1

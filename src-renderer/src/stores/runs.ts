@@ -1,46 +1,40 @@
 /**
- * The runs in the log, with what the table shows about each (see runs/rows.ts) and their live
- * progress. Reloads on runs.changed / log.changed / evaluation events (coalesced: a burst of
- * events makes one reload), and keeps progress from job.progress events between reloads.
+ * The runs in the log, models first (see runs/rows.ts), from one request (runs.overview), with
+ * their live progress. Reloads on runs.changed / log.changed / evaluation events (coalesced: a
+ * burst of events makes one reload), and keeps progress from job.progress events between reloads.
  */
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { ApiError } from '@api/errors'
-import type { RunSummary } from '@api/runs'
-import type { ComparedRun } from '@api/compare'
-import type { RunHeadline } from '@api/results-table'
+import type { RunsOverview } from '@api/runs-overview'
 import type { JobProgress } from '@api/jobs'
 import { request } from '../api'
 import { apiErrorOf } from '../api/errors'
-import { buildRows, type RunProgress } from '../runs/rows'
+import { activeRuns, buildRows, type RunProgress } from '../runs/rows'
+import { nextSeed, repeatRun } from '../runs/repeat'
 
 const RELOAD_DELAY_MS = 250
 
 export const useRunsStore = defineStore('runs', () => {
-  const summaries = ref<RunSummary[]>([])
-  const filed = ref<ComparedRun[]>([])
-  const scores = ref<RunHeadline[] | null>(null)
+  const overview = ref<RunsOverview | null>(null)
   const liveProgress = ref<Record<number, RunProgress>>({})
   const loaded = ref(false)
   const loading = ref(false)
   const error = ref<ApiError | null>(null)
 
-  const rows = computed(() => buildRows(summaries.value, filed.value, scores.value, liveProgress.value))
-  const active = computed(() => rows.value.filter((r) => r.status === 'running' || r.status === 'queued'))
+  const rows = computed(() => buildRows(overview.value, liveProgress.value))
+  const studies = computed(() => overview.value?.studies ?? [])
+  /** Measurements whose models are all in the trash, listed apart. */
+  const unattached = computed(() => overview.value?.unattached ?? [])
+  const active = computed(() => activeRuns(rows.value, unattached.value, liveProgress.value))
 
   async function load() {
     loading.value = true
     try {
-      const inPlace = !loaded.value
-      const [list, select] = await Promise.all([request('runs.list', { limit: 500 }, { inPlace }), request('runs.select', { limit: 500 }, { inPlace })])
-      summaries.value = list
-      filed.value = select
+      overview.value = await request('runs.overview', { limit: 500 }, { inPlace: !loaded.value })
       liveProgress.value = {}
       loaded.value = true
       error.value = null
-      const ids = list.map((r) => r.id)
-      // Scores are a second step: the table is usable before they arrive.
-      scores.value = ids.length ? (await request('results.table', { ids }, { inPlace })).headlines : null
     } catch (failure) {
       error.value = apiErrorOf(failure)
     } finally {
@@ -74,11 +68,28 @@ export const useRunsStore = defineStore('runs', () => {
     reloadSoon()
   }
 
+  /** The run's config started again with the next unused seed of its repeats; the started run. */
+  async function repeat(id: number) {
+    const run = await request('runs.get', { id })
+    const seeds = [run.seed, ...rows.value.filter((r) => r.configHash === run.configHash).map((r) => r.seed)]
+    const started = await repeatRun(run.kind, run.config as Record<string, unknown>, nextSeed(seeds))
+    reloadSoon()
+    return started
+  }
+
   async function remove(ids: number[]) {
     await request('runs.delete', { ids })
-    summaries.value = summaries.value.filter((r) => !ids.includes(r.id))
+    const gone = new Set(ids)
+    if (overview.value) {
+      const o = overview.value
+      overview.value = {
+        ...o,
+        models: o.models.filter((m) => !gone.has(m.id)).map((m) => ({ ...m, measurements: m.measurements.filter((x) => !gone.has(x.id)) })),
+        unattached: o.unattached.filter((x) => !gone.has(x.id))
+      }
+    }
     reloadSoon()
   }
 
-  return { summaries, filed, scores, rows, active, liveProgress, loaded, loading, error, load, reloadSoon, onProgress, cancel, resume, remove }
+  return { overview, rows, studies, unattached, active, liveProgress, loaded, loading, error, load, reloadSoon, onProgress, cancel, resume, repeat, remove }
 })

@@ -1,21 +1,10 @@
 /**
- * The Runs table and the Compare table as pure functions: rows joined from the service's answers,
- * filtering, sorting with missing values last, the worst-case robust accuracy, the seed-shaped
- * table with its best cells, per-sample agreement, ε grids and the wizards' helpers.
+ * The Compare table and the wizards as pure functions: numbers as the screens write them,
+ * per-sample agreement, ε grids and the wizards' helpers (the Runs table: runs-table.test.ts).
  */
 import { describe, expect, it } from 'vitest'
-import type { RunSummary } from '@api/runs'
-import type { ComparedRun } from '@api/compare'
-import type { RunHeadline } from '@api/results-table'
 import { loadRenderer } from './loadRenderer'
 
-interface RunRow { id: number; name: string; status: string; dataset: string | null; defence: string; tags: string[]; cleanAccuracy: number | null; robustAccuracy: number | null; robustLabel: string | null; verdict: string | null; progress: unknown }
-const rows = await loadRenderer<{
-  buildRows(s: RunSummary[], f: ComparedRun[], h: RunHeadline[] | null, live?: Record<number, unknown>): RunRow[]
-  filterRows(r: RunRow[], f: Record<string, string>): RunRow[]
-  sortRows(r: RunRow[], key: string, dir: 'asc' | 'desc'): RunRow[]
-  EMPTY_FILTER: Record<string, string>
-}>('runs/rows')
 const compare = await loadRenderer<{
   onlyOneRight(cell: { correct: (boolean[] | null)[] }): number[]
 }>('runs/compareTable')
@@ -24,54 +13,6 @@ const forms = await loadRenderer<{ parseEpsilonList(t: string): number[] | null;
 const defaults = await loadRenderer<{ dataKind(d: unknown): string; epsilonGrid(k: string, norm?: string): string; temperatureAdvice(t: number): { tone: string; key: string } }>('wizards/defaults')
 const repeat = await loadRenderer<{ withSeed(kind: string, config: Record<string, unknown>, seed: number): Record<string, any>; nextSeed(s: number[]): number }>('runs/repeat')
 const { TrainConfigSchema } = await import('@api/train')
-
-function summary(id: number, status: RunSummary['status'], extra: Partial<RunSummary> = {}): RunSummary {
-  return { id, projectId: null, datasetId: 1, name: `run ${id}`, kind: 'train', status, seed: 0, backend: 'wasm', configHash: `h${id}`, error: null, createdAt: '', startedAt: null, finishedAt: null, progress: null, ...extra }
-}
-function filed(id: number, extra: Partial<ComparedRun> = {}): ComparedRun {
-  return { id, name: `run ${id}`, kind: 'train', status: 'completed', seed: 0, configHash: `h${id}`, createdAt: '', dataset: 'mnist', arch: 'cnn-small', defence: 'none', tags: [], note: '', starred: false, archived: false, ...extra }
-}
-
-describe('Runs table rows', () => {
-  const summaries = [summary(1, 'completed'), summary(2, 'completed'), summary(3, 'running', { progress: { phase: 'train', step: 1, total: 10, etaSeconds: 5 } })]
-  // The service's headlines (results.table): the Runs table shows them as they come, computing nothing.
-  const headlines: RunHeadline[] = [
-    { runId: 1, clean: 0.9, robust: { accuracy: 0.05, attack: 'pgd', norm: 'Linf', epsilon: 0.3, label: 'PGD (ε=0.3)' }, verdict: 'no' },
-    { runId: 2, clean: 0.8, robust: { accuracy: 0.5, attack: 'fgsm', norm: 'Linf', epsilon: 0.1, label: 'FGSM (ε=0.1)' }, verdict: null },
-    { runId: 3, clean: null, robust: null, verdict: null }
-  ]
-  const built = rows.buildRows(summaries, [filed(1, { tags: ['seed-study'] }), filed(2, { dataset: 'fashion-mnist', defence: 'pgd-at' }), filed(3)], headlines, { 3: { phase: 'train', step: 4, total: 10, etaSeconds: 2 } })
-
-  it('joins the service’s clean accuracy, robust accuracy and verdict to each run', () => {
-    expect(built.map((r) => [r.id, r.cleanAccuracy, r.robustAccuracy, r.verdict])).toEqual([
-      [1, 0.9, 0.05, 'no'],
-      [2, 0.8, 0.5, null],
-      [3, null, null, null]
-    ])
-    expect(built[0].robustLabel).toBe('PGD (ε=0.3)')
-  })
-
-  it('a running run shows the newest streamed progress, a finished one none', () => {
-    expect(built[2].progress).toEqual({ phase: 'train', step: 4, total: 10, etaSeconds: 2 })
-    expect(built[0].progress).toBeNull()
-  })
-
-  it('filters by status, dataset, defence, tag and free text', () => {
-    const ids = (f: Record<string, string>) => rows.filterRows(built, { ...rows.EMPTY_FILTER, ...f }).map((r) => r.id)
-    expect(ids({ status: 'running' })).toEqual([3])
-    expect(ids({ dataset: 'fashion-mnist' })).toEqual([2])
-    expect(ids({ defence: 'none' })).toEqual([1, 3])
-    expect(ids({ tag: 'seed-study' })).toEqual([1])
-    expect(ids({ text: 'SEED' })).toEqual([1])
-    expect(ids({ text: '2' })).toEqual([2])
-  })
-
-  it('sorts by a column in both directions with missing values always last', () => {
-    expect(rows.sortRows(built, 'cleanAccuracy', 'desc').map((r) => r.id)).toEqual([1, 2, 3])
-    expect(rows.sortRows(built, 'cleanAccuracy', 'asc').map((r) => r.id)).toEqual([2, 1, 3])
-    expect(rows.sortRows(built, 'robustAccuracy', 'asc').map((r) => r.id)).toEqual([1, 2, 3])
-  })
-})
 
 describe('numbers on screen', () => {
   it('writes mean ± std in the results table’s words: ± only from two values, and how many repeats lack one', () => {
