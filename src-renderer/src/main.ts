@@ -13,6 +13,11 @@ import { useThemeStore } from './stores/theme'
 import { useConnectionStore } from './stores/connection'
 import { useNoticesStore } from './stores/notices'
 import { keepStoresLive } from './stores/live'
+// A CJK font shipped with the app, served from its own files (CSP font-src 'self'): without it a
+// machine with no Chinese font shows every 简体中文 character as a box. The simplified-Chinese
+// subset (about 1 MB per weight), loaded only when a page shows Chinese.
+import '@fontsource/noto-sans-sc/chinese-simplified-400.css'
+import '@fontsource/noto-sans-sc/chinese-simplified-700.css'
 import './styles/theme.css'
 import './styles/base.css'
 import './styles/screens.css'

@@ -410,6 +410,7 @@ const enLab = {
       useExisting: 'Use an existing run',
       useExistingHint: 'A completed training run becomes the teacher.',
       teacherRun: 'Teacher run',
+      chooseTeacher: 'Choose the run to use as the teacher.',
       pick: 'Choose a run',
       teacherArch: 'Teacher architecture',
       temperature: 'Temperature T',

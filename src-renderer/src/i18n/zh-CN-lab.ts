@@ -410,6 +410,7 @@ const zhCNLab: typeof enLab = {
       trainNewHint: '在同一任务中以温度 T 训练。',
       useExisting: '使用已有运行',
       useExistingHint: '一个已完成的训练运行作为教师。',
+      chooseTeacher: '请选择用作教师的运行。',
       teacherRun: '教师运行',
       pick: '选择一个运行',
       teacherArch: '教师架构',
