@@ -42,6 +42,8 @@ export interface CheckedBundle {
 
 const EventSchema = z.object({ level: z.string().min(1), message: z.string(), data: z.unknown(), time: z.number() }).strict()
 const dec = new TextDecoder('utf-8', { fatal: true })
+/** Zod's messages start with a capital; they follow a colon here (field names keep their case). */
+const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1)
 
 /** The error for a bundle that cannot be imported; nothing of it was written. */
 export function refuse(bundle: string, why: string): never {
@@ -115,7 +117,7 @@ function readManifest(bundle: string, src: BundleSource): Manifest {
   const parsed = ManifestSchema.safeParse(json)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    refuse(bundle, `its manifest.json field "${issue.path.join('.')}" ${issue.message.toLowerCase()}`)
+    refuse(bundle, `its manifest.json field "${issue.path.join('.')}" ${lowerFirst(issue.message)}`)
   }
   return (parsed as { data: Manifest }).data
 }
@@ -141,7 +143,7 @@ function checkRun(bundle: string, manifest: Manifest, run: BundleRun, src: Bundl
     const r = schema.safeParse(value)
     if (!r.success) {
       const issue = r.error.issues[0]
-      refuse(bundle, `${where} of run "${run.name}"${issue.path.length ? `: field "${issue.path.join('.')}"` : ''}: ${issue.message.toLowerCase()}`)
+      refuse(bundle, `${where} of run "${run.name}"${issue.path.length ? `: field "${issue.path.join('.')}"` : ''}: ${lowerFirst(issue.message)}`)
     }
     return (r as { data: T }).data
   }
