@@ -15,6 +15,7 @@ import { AttackChoiceSchema, NormSchema, SampleCountSchema } from '../../api/eva
 import { PixelAmountSchema } from '../../api/epsilon'
 import { checkAttackChoice } from '../../api/attacks'
 import { checkEpsilon } from '../../api/epsilon-range'
+import { BUILTIN_DATASETS } from '../data/builtins'
 
 export const SweepFileSchema = z
   .object({
@@ -101,12 +102,34 @@ export function parseSweepFile(json: unknown, source = 'the sweep file'): SweepF
   if (total > 10_000) throw new Error(`${source}: the grid has ${total} cells; split it into sweeps of at most 10,000.`)
   for (let i = 0; i < total; i++) {
     try {
-      sweepCell(sweep, i)
+      checkTaskCanRun(sweep, sweepCell(sweep, i))
     } catch (error) {
       throw new Error(`${source}: ${(error as Error).message}`)
     }
   }
   return sweep
+}
+
+/**
+ * A task starts with a fresh log on its node: only the built-in datasets and those the sweep lists
+ * under "datasets" exist there, and no earlier run or project does. A cell naming one would fail
+ * on every node, so it is refused here, before anything is emitted or trained.
+ */
+function checkTaskCanRun(sweep: SweepFile, cell: SweepCell): void {
+  const where = `cell ${cell.index} (${cell.label})`
+  const config = cell.config as Record<string, unknown>
+  for (const key of ['teacherRunId', 'projectId'] as const) {
+    if (config[key] !== undefined)
+      throw new Error(`${where}: ${key} = ${JSON.stringify(config[key])} names a ${key === 'projectId' ? 'project' : 'run'} of this log, but each task starts with a fresh log of its own${key === 'teacherRunId' ? '; give "teacher" (a training config) to train the teacher in the cell' : ''}.`)
+  }
+  const trainings = sweep.kind === 'distill' ? [['student', (cell.config as DistillConfig).student], ['teacher', (cell.config as DistillConfig).teacher]] : [['', cell.config as TrainConfig]]
+  const known = [...BUILTIN_DATASETS.map((d) => d.name), ...Object.keys(sweep.datasets)]
+  for (const [prefix, training] of trainings as Array<[string, { dataset: string } | undefined]>) {
+    if (!training || known.some((name) => name.toLowerCase() === training.dataset.trim().toLowerCase())) continue
+    throw new Error(
+      `${where}: ${prefix ? `${prefix}.` : ''}dataset "${training.dataset}" is neither a built-in dataset (${BUILTIN_DATASETS.map((d) => d.name).join(', ')}) nor listed in the sweep's "datasets"; each task starts with a fresh log, so list it there with its path as the tasks see it, e.g. "datasets": { ${JSON.stringify(training.dataset)}: "/shared/data/${training.dataset}" }.`
+    )
+  }
 }
 
 /**
