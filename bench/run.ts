@@ -2,7 +2,8 @@
  * `npm run bench [-- <section>…] [--vs-torch] [--budget <ms>]`
  *
  * Sections: engine (default: one thread, and N worker threads as the app runs them, N = cores or
- * --workers), memory (resnet18 training at batch 128). Other sections register in SECTIONS. Results are printed as a
+ * --workers), memory (resnet18 training at batch 128), startup (lab --help and lab status start times, --runs N).
+ * Other sections register in SECTIONS. Results are printed as a
  * table and written as JSON to bench/results/.
  */
 import { spawnSync } from 'node:child_process'
@@ -24,15 +25,18 @@ interface Args {
   budgetMs: number
   /** Worker threads for the parallel columns (1 = none). */
   workers: number
+  /** Starts per case in the startup section (the median is reported). */
+  runs: number
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { sections: [], vsTorch: false, budgetMs: 2500, workers: os.availableParallelism() }
+  const args: Args = { sections: [], vsTorch: false, budgetMs: 2500, workers: os.availableParallelism(), runs: 7 }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--vs-torch') args.vsTorch = true
     else if (a === '--budget') args.budgetMs = Number(argv[++i])
     else if (a === '--workers') args.workers = Number(argv[++i])
+    else if (a === '--runs') args.runs = Number(argv[++i])
     else if (!a.startsWith('-')) args.sections.push(a)
     else throw new Error(`unknown option ${a}`)
   }
@@ -157,7 +161,8 @@ const SECTIONS: Record<string, (args: Args) => Promise<object>> = {
   memory: memorySection,
   store: () => import('./store').then((m) => m.storeSection()),
   data: () => import('./data').then((m) => m.dataSection()),
-  certify: () => import('./certify').then((m) => m.certifySection())
+  certify: () => import('./certify').then((m) => m.certifySection()),
+  startup: (args) => import('./startup').then((m) => m.startupSection(args.runs))
 }
 
 async function main(): Promise<void> {
