@@ -76,6 +76,39 @@ export function certifyCrown(layers: SequentialLayer[], images: Float32Array, la
 }
 
 function marginBounds(layers: SequentialLayer[], x: tf.Tensor4D, labels: Int32Array, epsilon: number, maxCrownNeurons: number) {
+  const last = layers[layers.length - 1]
+  if (last.kind !== 'linear') throw new Error('CROWN needs a model that ends in a linear layer')
+  const onehot = tf.oneHot(tf.tensor1d(labels, 'int32'), last.outputs) as tf.Tensor2D
+  const r = marginBoundsByClass(layers, x, onehot, epsilon, { maxCrownNeurons })
+  // The own class's margin is 0 by definition: excluded from the minimum.
+  const minimum = (t: tf.Tensor) => tf.min(tf.add(t, tf.mul(onehot, 1e30)), 1)
+  return { certified: minimum(tf.maximum(r.crown!, r.interval)), crown: minimum(r.crown!), intermediate: r.intermediate }
+}
+
+/** Where the weights of a conv or linear layer come from: the layer's own arrays, or live tensors (training). */
+export type WeightsOf = (layer: Extract<SequentialLayer, { kind: 'conv' | 'linear' }>) => { weight: tf.Tensor; bias: tf.Tensor1D }
+
+const weightsFromArrays: WeightsOf = (layer) =>
+  layer.kind === 'conv'
+    ? { weight: tf.tensor4d(layer.filter, layer.shape), bias: tf.tensor1d(layer.bias) }
+    : { weight: tf.tensor2d(layer.weight, [layer.inputs, layer.outputs]), bias: tf.tensor1d(layer.bias) }
+
+export interface MarginBoundOptions {
+  /** ReLU layers up to this many neurons get CROWN pre-activation bounds; 0 = intervals only (CROWN-IBP). */
+  maxCrownNeurons: number
+  /** Default: the arrays in `layers`. */
+  weightsOf?: WeightsOf
+  /** false: only the interval bound (IBP), without the back-substitution. */
+  crown?: boolean
+}
+
+/**
+ * Lower bounds of every margin z_y − z_j ([B, K]; 0 in the own class's column, `onehot`) over the
+ * L∞ ball ∩ [0, 1]: back-substituted (CROWN) and by intervals through the same layer bounds.
+ * Differentiable in the weights when `weightsOf` gives variables (CROWN-IBP training).
+ */
+export function marginBoundsByClass(layers: SequentialLayer[], x: tf.Tensor4D, onehot: tf.Tensor2D, epsilon: number, options: MarginBoundOptions) {
+  const weightsOf = options.weightsOf ?? weightsFromArrays
   const inputLower = tf.clipByValue(tf.sub(x, epsilon), 0, 1)
   const inputUpper = tf.clipByValue(tf.add(x, epsilon), 0, 1)
   const last = layers[layers.length - 1]
@@ -103,16 +136,17 @@ function marginBounds(layers: SequentialLayer[], x: tf.Tensor4D, labels: Int32Ar
         break
       case 'conv':
       case 'linear': {
+        const { weight, bias } = weightsOf(layer)
         const op: Op =
           layer.kind === 'conv'
-            ? { kind: 'conv', filter: tf.tensor4d(layer.filter, layer.shape), bias: tf.tensor1d(layer.bias), inShape: lower.shape.slice(1) }
-            : { kind: 'linear', weight: tf.tensor2d(layer.weight, [layer.inputs, layer.outputs]), bias: tf.tensor1d(layer.bias) }
+            ? { kind: 'conv', filter: weight as tf.Tensor4D, bias, inShape: lower.shape.slice(1) }
+            : { kind: 'linear', weight: weight as tf.Tensor2D, bias }
         ops.push(op)
         ;[lower, upper] = intervalAffine(op, lower, upper)
         if (!layer.relu) break
         const count = lower.size / lower.shape[0]
         // Before the first ReLU the network is affine and intervals are already exact.
-        if (seenRelu && count <= maxCrownNeurons) {
+        if (seenRelu && count <= options.maxCrownNeurons) {
           const [l, u] = crownNeuronBounds(ops, lower.shape.slice(1), inputLower, inputUpper)
           lower = tf.maximum(lower, l)
           upper = tf.maximum(lower, tf.minimum(upper, u))
@@ -127,20 +161,17 @@ function marginBounds(layers: SequentialLayer[], x: tf.Tensor4D, labels: Int32Ar
     }
   }
   // The margins z_y − z_j as rows through the last layer: (W_y − W_j)ᵀ h + (b_y − b_j).
-  const k = last.outputs
-  const w = tf.tensor2d(last.weight, [last.inputs, last.outputs])
-  const onehot = tf.oneHot(tf.tensor1d(labels, 'int32'), k) // [B, K]
+  const { weight, bias: lastBias } = weightsOf(last)
+  const w = weight as tf.Tensor2D
   const own = tf.matMul(onehot, w, false, true) // [B, in]: W_y
   const rows = tf.sub(tf.expandDims(own, 1), tf.expandDims(tf.transpose(w), 0)) // [B, K, in]
-  const bias = tf.sub(tf.sum(tf.mul(onehot, last.bias), 1, true), tf.expandDims(tf.tensor1d(last.bias), 0)) // [B, K]
-  const crown = tf.add(backSubstitute(ops, rows, inputLower, inputUpper), bias)
+  const bias = tf.sub(tf.sum(tf.mul(onehot, lastBias), 1, true), tf.expandDims(lastBias, 0)) // [B, K]
+  const crown = options.crown === false ? null : (tf.add(backSubstitute(ops, rows, inputLower, inputUpper), bias) as tf.Tensor2D)
   // The same rows on the last hidden layer's box: c·mid − |c|·rad.
   const mid = tf.expandDims(tf.div(tf.add(lower, upper), 2), 1)
   const rad = tf.expandDims(tf.div(tf.sub(upper, lower), 2), 1)
-  const interval = tf.add(tf.sub(tf.sum(tf.mul(rows, mid), 2), tf.sum(tf.mul(tf.abs(rows), rad), 2)), bias)
-  // The own class's margin is 0 by definition: excluded from the minimum.
-  const minimum = (t: tf.Tensor) => tf.min(tf.add(t, tf.mul(onehot, 1e30)), 1)
-  return { certified: minimum(tf.maximum(crown, interval)), crown: minimum(crown), intermediate }
+  const interval = tf.add(tf.sub(tf.sum(tf.mul(rows, mid), 2), tf.sum(tf.mul(tf.abs(rows), rad), 2)), bias) as tf.Tensor2D
+  return { crown, interval, intermediate }
 }
 
 /** Lower and upper bounds of the last op's outputs: back-substitution of +I and −I rows. */

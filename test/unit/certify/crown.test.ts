@@ -44,7 +44,7 @@ describe('certified accuracy by CROWN', () => {
         const model = tinyModel(arch, seed)
         const shape = model.spec.inputShape
         const layers = sequentialLayers(model)!
-        const n = 6
+        const n = 4
         const x = images(n, shape, seed + 100)
         const labels = Int32Array.from({ length: n }, (_, i) => i % 3)
         for (const eps of [0.01, 0.03, 0.1]) {
