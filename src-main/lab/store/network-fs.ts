@@ -57,10 +57,13 @@ function readMounts(): Mount[] {
 
 /** The mount a folder is on: the longest mount point containing it (the folder may not exist yet). */
 export function mountOf(dir: string, mounts: readonly Mount[] = readMounts()): Mount | null {
-  let real = path.resolve(dir)
-  while (!fs.existsSync(real) && path.dirname(real) !== real) real = path.dirname(real)
+  // Symbolic links resolved on the part that exists; the rest (a log not yet made) kept as given.
+  const wanted = path.resolve(dir)
+  let existing = wanted
+  while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing)
+  let real = wanted
   try {
-    real = fs.realpathSync(real)
+    real = path.join(fs.realpathSync(existing), path.relative(existing, wanted))
   } catch {
     // Keep the resolved path.
   }
