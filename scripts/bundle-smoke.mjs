@@ -5,7 +5,8 @@ import { Worker } from 'node:worker_threads'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const out = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'out', 'main')
+// The desktop build's folder, or another build's given as the argument (the CLI's: test/unit/cli).
+const out = process.argv[2] ? path.resolve(process.argv[2]) : path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'out', 'main')
 const spec = { arch: 'cnn-small', inputShape: [8, 8, 1], numClasses: 10, width: 0.25, mean: [0.5], std: [0.25], seed: 1 }
 
 const checks = [
