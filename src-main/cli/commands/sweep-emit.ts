@@ -12,7 +12,7 @@ import path from 'node:path'
 import type { Command, CliContext } from '../command'
 import { UsageError } from '../args'
 import { readConfigFile } from '../config-file'
-import { cellCount, parseSweepFile, sweepCell, type SweepFile } from '../../lab/sweeps/sweep-file'
+import { cellCount, cellIdentity, parseSweepFile, sweepCell, type SweepFile } from '../../lab/sweeps/sweep-file'
 import { emitDefaults, jobName, PULL_POLICIES, slurmTimeSeconds, type EmitOptions } from '../../lab/sweeps/emit'
 import { clusterMaxArraySize, shellQuote, slurmPathProblem, slurmScripts } from '../../lab/sweeps/slurm'
 import { kubernetesManifest, submissionSuffix } from '../../lab/sweeps/kubernetes'
@@ -159,7 +159,8 @@ export const sweepCellCommand: Command = {
     // The runs leave even when the cell failed (a trained model whose evaluation failed is kept);
     // only a cell that made no run at all has nothing to write.
     const bundlePath = path.join(out, `${jobName(sweep)}-cell-${String(index).padStart(4, '0')}.advlab.zip`)
-    const bundle = result.runIds.length ? await ctx.api.request('export.bundle', { ids: result.runIds, path: bundlePath }) : null
+    const cell = cellIdentity(sweep, sweepCell(sweep, index))
+    const bundle = result.runIds.length ? await ctx.api.request('export.bundle', { ids: result.runIds, path: bundlePath, cell, ...(result.error ? { error: result.error.slice(0, 20_000) } : {}) }) : null
     const wrote = bundle ? `wrote ${bundle.path} (${bundle.runs} run${bundle.runs === 1 ? '' : 's'})` : 'it made no run, so no bundle was written'
     if (ctx.json) ctx.out(JSON.stringify({ ...result, bundle }, null, 2))
     else ctx.out(`Cell ${index} (${result.label}) ${result.ok ? 'completed' : `failed: ${result.error}`}; ${wrote}.`)

@@ -9,6 +9,7 @@
  *     "grid": { "optimizer.lr": [0.01, 0.1], "seed": [1, 2, 3] },
  *     "evaluate": { "attacks": [{ "attack": "fgsm" }], "epsilons": ["0.1", "0.3"], "n": 500 } }
  */
+import crypto from 'node:crypto'
 import { z } from 'zod'
 import { DistillConfigSchema, TrainConfigSchema, type DistillConfig, type TrainConfig } from '../../api/train'
 import { AttackChoiceSchema, NormSchema, SampleCountSchema } from '../../api/evaluation'
@@ -16,6 +17,8 @@ import { PixelAmountSchema } from '../../api/epsilon'
 import { checkAttackChoice } from '../../api/attacks'
 import { checkEpsilon } from '../../api/epsilon-range'
 import { BUILTIN_DATASETS } from '../data/builtins'
+import { canonicalJson } from '../store/runs'
+import type { BundleCell } from '../../api/log'
 
 export const SweepFileSchema = z
   .object({
@@ -87,6 +90,15 @@ export function sweepCell(sweep: SweepFile, index: number): SweepCell {
     throw new Error(`cell ${index} (${label}) is not a valid ${sweep.kind} config: ${issue.path.join('.') || '(config)'}: ${issue.message}`)
   }
   return { index, label, values, config: parsed.data }
+}
+
+/**
+ * What a cell's bundle says it is, so that merging a re-run of the cell replaces its earlier result:
+ * the sweep (by its name), the index, and a hash of the cell's whole config — seed included, so a
+ * cell whose grid values changed between two runs of the sweep is a different cell.
+ */
+export function cellIdentity(sweep: SweepFile, cell: SweepCell): BundleCell {
+  return { sweepId: sweep.name, index: cell.index, configHash: crypto.createHash('sha256').update(canonicalJson(cell.config)).digest('hex').slice(0, 16) }
 }
 
 /** Parses a sweep file's JSON; every cell is checked so that a bad grid fails before any task starts. */

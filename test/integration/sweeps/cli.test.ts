@@ -7,7 +7,9 @@
  *  - a sweep naming an unknown attack is refused by emit, cell and local alike before anything is
  *    written or trained, naming the file, the field and the value;
  *  - a cell whose evaluation is refused after its model trained still writes its bundle, and the
- *    trained model comes back out of it.
+ *    trained model comes back out of it, with the cell and the error;
+ *  - a cell run again (on another node, a fresh log) is merged as a re-run of that cell: its bundle
+ *    replaces the earlier result instead of adding a repeat.
  */
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -20,8 +22,9 @@ const root = path.resolve(__dirname, '../../..')
 const t = tempDir('sweep-cli')
 afterAll(() => t.cleanup())
 const dataDir = path.join(t.dir, 'data')
-const lab = (...args: string[]) =>
-  spawnSync(process.execPath, [path.join(root, 'bin/lab.mjs'), ...args, '--data-dir', dataDir], { encoding: 'utf8', env: { ...process.env, ADVLAB_BACKEND: 'wasm' }, timeout: 600_000 })
+const labIn = (dir: string, ...args: string[]) =>
+  spawnSync(process.execPath, [path.join(root, 'bin/lab.mjs'), ...args, '--data-dir', dir], { encoding: 'utf8', env: { ...process.env, ADVLAB_BACKEND: 'wasm' }, timeout: 600_000 })
+const lab = (...args: string[]) => labIn(dataDir, ...args)
 
 const base = { dataset: 'mnist', subset: { train: 200, test: 60 }, model: { arch: 'mlp' }, optimizer: { kind: 'sgd', lr: 0.1 }, epochs: 1, batchSize: 50 }
 function sweepFile(name: string, sweep: Record<string, unknown>): string {
@@ -104,8 +107,34 @@ describe('a cell that fails after its model trained', () => {
       expect(imported.imported).toHaveLength(1)
       const [model] = await fresh.api.request('runs.select', { kind: 'train' })
       expect(model).toMatchObject({ name: 'too far · single cell', status: 'completed' })
+      // The bundle says which cell it is and why it failed.
+      const recorded = fresh.lab.ctx.db.prepare('SELECT run_id, sweep_id, cell_index, config_hash, error FROM sweep_cells').all()
+      expect(recorded).toEqual([{ run_id: model.id, sweep_id: 'too far', cell_index: 0, config_hash: expect.stringMatching(/^[0-9a-f]{16}$/), error: cell.error }])
     } finally {
       await fresh.close()
+    }
+  }, 600_000)
+})
+
+describe('a cell run twice, as when a failed task is resubmitted', () => {
+  it('is merged as a re-run: the second bundle replaces the first cell result, not a second repeat', async () => {
+    const file = sweepFile('rerun', { grid: { seed: [1, 2] } })
+    const bundles = [1, 2].map((attempt) => {
+      const out = path.join(t.dir, `rerun-${attempt}`)
+      const r = labIn(path.join(t.dir, `rerun-node-${attempt}`), 'sweep', 'cell', file, '--index', '1', '--out', out, '--json')
+      expect(r.status, r.stderr).toBe(0)
+      return JSON.parse(r.stdout).bundle.path as string
+    })
+    const merged = testLab('sweep-rerun')
+    try {
+      const first = await merged.api.request('import.bundle', { path: bundles[0] })
+      const second = await merged.api.request('import.bundle', { path: bundles[1] })
+      expect(second.imported).toHaveLength(1)
+      expect(second.replaced.map((r) => r.uid)).toEqual(first.imported.map((r) => r.uid))
+      const models = await merged.api.request('runs.select', { kind: 'train' })
+      expect(models.map((m) => [m.id, m.name])).toEqual([[second.imported[0].id, 'rerun · seed=2']])
+    } finally {
+      await merged.close()
     }
   }, 600_000)
 })
