@@ -22,6 +22,7 @@ import { evaluationEvents, evaluationRequests } from './evaluation'
 import { defenceRequests } from './defences'
 import { compareRequests } from './compare'
 import { studyEvents, studyRequests } from './studies'
+import { corruptionRequests } from './corruptions'
 
 export const requests = {
   ...statusRequests,
@@ -37,7 +38,8 @@ export const requests = {
   ...logRequests,
   ...evaluationRequests,
   ...defenceRequests,
-  ...studyRequests
+  ...studyRequests,
+  ...corruptionRequests
 } as const
 
 export const events = {

@@ -11,6 +11,7 @@ import { DistillConfigSchema, TrainConfigSchema } from './train'
 import { AttackRequestSchema, EvalRequestSchema, SweepRequestSchema } from './evaluation'
 import { DefenceSchema, type Defence } from './defences'
 import { weightRequests } from './weights'
+import { CorruptionRequestSchema } from './corruptions'
 
 /** The model runs an attack, evaluation or sweep measures; its results are written against them. */
 const targets = { targetRunIds: z.array(RunIdSchema).min(1) }
@@ -24,7 +25,9 @@ const schemas = {
   wrapped: z.object({ sourceRunId: RunIdSchema, defence: DefenceSchema, source: z.unknown() }).strict(),
   attack: AttackRequestSchema.extend(targets),
   eval: EvalRequestSchema.extend(targets),
-  sweep: SweepRequestSchema.extend(targets)
+  sweep: SweepRequestSchema.extend(targets),
+  /** The measured run first, then the mCE baseline when there is one. */
+  corruptions: CorruptionRequestSchema.extend(targets)
 } as const satisfies Record<RunKind, z.ZodType>
 
 /** The config a run of kind K stores and its job receives. */
@@ -39,6 +42,7 @@ export type WrappedRunConfig = RunConfigs['wrapped']
 export type AttackRunConfig = RunConfigs['attack']
 export type EvalRunConfig = RunConfigs['eval']
 export type SweepRunConfig = RunConfigs['sweep']
+export type CorruptionsRunConfig = RunConfigs['corruptions']
 
 /** A run's kind with its config: the union keyed by kind. */
 export type RunConfig = { [K in RunKind]: { kind: K; config: RunConfigs[K] } }[RunKind]
@@ -47,7 +51,7 @@ export type RunConfig = { [K in RunKind]: { kind: K; config: RunConfigs[K] } }[R
  * The run kinds made by a job in a worker thread. A wrapped run is complete when it is created
  * (its layer is rebuilt from its config wherever it is evaluated), so it has no job.
  */
-export const JOB_RUN_KINDS = ['train', 'distill', 'import', 'attack', 'eval', 'sweep'] as const satisfies readonly RunKind[]
+export const JOB_RUN_KINDS = ['train', 'distill', 'import', 'attack', 'eval', 'sweep', 'corruptions'] as const satisfies readonly RunKind[]
 export type JobRunKind = (typeof JOB_RUN_KINDS)[number]
 export const isJobRunKind = (kind: string): kind is JobRunKind => (JOB_RUN_KINDS as readonly string[]).includes(kind)
 
@@ -80,6 +84,7 @@ export function readJobOrder(kind: string, config: unknown): JobOrder {
     case 'attack':
     case 'eval':
     case 'sweep':
+    case 'corruptions':
       return orderOf(kind, config)
     default:
       throw new LabError('bad_input', `A ${kind} run has no job to start (AdvLab runs jobs of kinds ${JOB_RUN_KINDS.join(', ')}).`)
@@ -99,6 +104,8 @@ function orderOf(kind: JobRunKind, config: unknown): JobOrder {
     case 'eval':
       return { kind, config: readRunConfig(kind, config) }
     case 'sweep':
+      return { kind, config: readRunConfig(kind, config) }
+    case 'corruptions':
       return { kind, config: readRunConfig(kind, config) }
   }
 }

@@ -15,7 +15,7 @@ export const isFinalStatus = (status: RunStatus): boolean => (FINAL_RUN_STATUSES
  * state_dict) and wrapped (a model behind a test-time defence). The others measure models.
  */
 export const MODEL_RUN_KINDS = ['train', 'distill', 'import', 'wrapped'] as const
-export const MEASUREMENT_RUN_KINDS = ['attack', 'eval', 'sweep'] as const
+export const MEASUREMENT_RUN_KINDS = ['attack', 'eval', 'sweep', 'corruptions'] as const
 export const RUN_KINDS = [...MODEL_RUN_KINDS, ...MEASUREMENT_RUN_KINDS] as const
 export const RunKindSchema = z.enum(RUN_KINDS)
 export type RunKind = z.infer<typeof RunKindSchema>

@@ -13,6 +13,7 @@ import { evaluationHandlers } from './evaluation'
 import { studyHandlers } from './studies'
 import { compareHandlers } from './compare'
 import { defenceHandlers } from './defences'
+import { corruptionHandlers } from './corruptions'
 
 /** Every request in the contract has exactly one handler; the type checker enforces it. */
 export const handlers: Handlers = {
@@ -29,5 +30,6 @@ export const handlers: Handlers = {
   ...logHandlers,
   ...evaluationHandlers,
   ...defenceHandlers,
-  ...studyHandlers
+  ...studyHandlers,
+  ...corruptionHandlers
 }

@@ -26,9 +26,9 @@ export function resolveJobInputs(ctx: Pick<LabContext, 'db' | 'dataDir'>, runId:
     inputs.teacher = { runId: teacherRunId, config: readRunConfig('train', teacher.config), weightsFile: path.join(ctx.dataDir, weights.path) }
   }
   // Attack, eval and sweep runs (lab/eval): the model runs they measure, and a transfer surrogate.
-  if (order.kind === 'attack' || order.kind === 'eval' || order.kind === 'sweep') {
+  if (order.kind === 'attack' || order.kind === 'eval' || order.kind === 'sweep' || order.kind === 'corruptions') {
     inputs.targets = order.config.targetRunIds.map((id) => modelInput(ctx, id, 'runId'))
-    const surrogateRunId = order.kind === 'sweep' ? undefined : order.config.surrogateRunId
+    const surrogateRunId = order.kind === 'sweep' || order.kind === 'corruptions' ? undefined : order.config.surrogateRunId
     if (surrogateRunId !== undefined) inputs.surrogate = modelInput(ctx, surrogateRunId, 'surrogateRunId')
   }
   return inputs

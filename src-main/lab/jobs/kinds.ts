@@ -11,5 +11,6 @@ export const jobKinds: { [K in JobRunKind]: JobFunction<K> } = {
   import: async (ctx) => (await import('../train/import-job')).importJob(ctx),
   attack: async (ctx) => (await import('../eval/jobs')).attackJob(ctx),
   eval: async (ctx) => (await import('../eval/jobs')).evalJob(ctx),
-  sweep: async (ctx) => (await import('../eval/jobs')).sweepJob(ctx)
+  sweep: async (ctx) => (await import('../eval/jobs')).sweepJob(ctx),
+  corruptions: async (ctx) => (await import('../corruptions/job')).corruptionsJob(ctx)
 }

@@ -121,7 +121,7 @@ const enLab = {
       actions: 'Actions'
     },
     statuses: { queued: 'queued', running: 'running', completed: 'completed', failed: 'failed', cancelled: 'cancelled', interrupted: 'interrupted' },
-    kinds: { train: 'training', distill: 'distillation', import: 'imported model', wrapped: 'wrapped model', attack: 'attack', eval: 'evaluation', sweep: 'attack sweep' },
+    kinds: { train: 'training', distill: 'distillation', import: 'imported model', wrapped: 'wrapped model', attack: 'attack', eval: 'evaluation', sweep: 'attack sweep', corruptions: 'corruption evaluation' },
     seed: 'seed {seed}',
     progress: '{phase}: {step} of {total}',
     eta: 'about {time} left',

@@ -122,7 +122,7 @@ const zhCNLab: typeof enLab = {
       actions: '操作'
     },
     statuses: { queued: '排队中', running: '运行中', completed: '已完成', failed: '失败', cancelled: '已取消', interrupted: '已中断' },
-    kinds: { train: '训练', distill: '蒸馏', import: '导入的模型', wrapped: '包装模型', attack: '攻击', eval: '评估', sweep: '攻击扫描' },
+    kinds: { train: '训练', distill: '蒸馏', import: '导入的模型', wrapped: '包装模型', attack: '攻击', eval: '评估', sweep: '攻击扫描', corruptions: '图像损坏评估' },
     seed: '种子 {seed}',
     progress: '{phase}：{step} / {total}',
     eta: '约剩 {time}',
