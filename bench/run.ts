@@ -2,7 +2,8 @@
  * `npm run bench [-- <section>…] [--vs-torch] [--budget <ms>]`
  *
  * Sections: engine (default: one thread, and N worker threads as the app runs them, N = cores or
- * --workers), memory (resnet18 training at batch 128), startup (lab --help and lab status start times, --runs N).
+ * --workers), memory (resnet18 training at batch 128), startup (lab --help and lab status start times, --runs N),
+ * merge (lab sweep merge of 1,000 cnn-small bundles, then the same folder again).
  * Other sections register in SECTIONS. Results are printed as a
  * table and written as JSON to bench/results/.
  */
@@ -162,7 +163,8 @@ const SECTIONS: Record<string, (args: Args) => Promise<object>> = {
   store: () => import('./store').then((m) => m.storeSection()),
   data: () => import('./data').then((m) => m.dataSection()),
   certify: () => import('./certify').then((m) => m.certifySection()),
-  startup: (args) => import('./startup').then((m) => m.startupSection(args.runs))
+  startup: (args) => import('./startup').then((m) => m.startupSection(args.runs)),
+  merge: () => import('./merge').then((m) => m.mergeSection())
 }
 
 async function main(): Promise<void> {

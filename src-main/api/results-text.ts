@@ -3,6 +3,7 @@
  * write a cell. Free of zod on purpose: the renderer loads it at start-up, before zodSetup may run.
  */
 import type { ResultCell } from './results-table'
+import { beyondBallTitle } from './corruption-names'
 
 /** Attacks by the names papers give them; the Compare screen's menus and curves use them too. */
 const ATTACK_TITLES: Record<string, string> = {
@@ -25,7 +26,7 @@ const ATTACK_TITLES: Record<string, string> = {
 }
 
 /** An attack's display name ("pgd-curve" → "PGD (ε-curve)"); an unknown id is shown as it is. */
-export const attackTitle = (attack: string): string => ATTACK_TITLES[attack] ?? attack
+export const attackTitle = (attack: string): string => ATTACK_TITLES[attack] ?? beyondBallTitle(attack)
 
 const pct = (v: number): string => `${(v * 100).toFixed(1)}%`
 
