@@ -6,8 +6,7 @@
  */
 import { expect, test, type Page } from '@playwright/test'
 import { seriousViolations } from './axe'
-import { startServe, tempDataDir, type ServeProcess } from './serve'
-import fs from 'node:fs'
+import { screenshotPath, startServe, tempDataDir, type ServeProcess } from './serve'
 
 let server: ServeProcess
 test.beforeAll(async () => {
@@ -67,9 +66,8 @@ for (const language of ['en', 'zh-CN'] as const) {
         if (over > 0) problems.push(`${hash}: scrolls sideways by ${over} px`)
         problems.push(...(await seriousViolations(page, `${hash} (${language}, ${colorScheme})`)))
         if (colorScheme === 'light' || hash === '#/') {
-          fs.mkdirSync('/tmp/shots', { recursive: true })
           const name = hash.replace(/[#/]+/g, '-').replace(/^-|-$/g, '') || 'home'
-          await page.screenshot({ path: `/tmp/shots/h2b-${name}-${language}-${colorScheme}.png` })
+          await page.screenshot({ path: screenshotPath(`languages-${name}-${language}-${colorScheme}`) })
         }
       }
       expect(problems).toEqual([])
