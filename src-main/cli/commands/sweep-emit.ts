@@ -130,6 +130,8 @@ export const sweepEmitCommand: Command = {
       ctx.out(`Submit:`)
       for (const line of submit) ctx.out(`  ${line}`)
       ctx.out(`Then merge the results: lab sweep merge ${shellQuote(path.join(o.shared, 'bundles'))}`)
+      // The merged log is SQLite in WAL mode, which a network file system (a cluster's usual home) does not support.
+      ctx.out(`  (it merges into the log of --data-dir or $ADVLAB_DATA_DIR, else ~/.advlab: keep that on a local disk, not NFS)`)
     }
     return 0
   }
@@ -177,11 +179,12 @@ export const sweepMergeCommand: Command = {
     const dir = path.resolve(positionals[0])
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`${dir} is not a folder.`)
     if (!bundlesIn(dir).length) throw new UsageError(`${dir} holds no ${BUNDLE_SUFFIX} bundles.`)
-    // The log was opened with a rollback journal if it sits on a network file system (store/open.ts).
-    const { logPath } = await ctx.api.request('status.get', {})
-    const network = networkFileSystem(path.dirname(logPath))
+    // The log (in the data directory) was opened with a rollback journal if it sits on a network
+    // file system (store/open.ts), by the same test as this one.
+    const { dataDir } = await ctx.api.request('settings.get', {})
+    const network = networkFileSystem(dataDir)
     const journal = network
-      ? `The log ${logPath} is on a network file system (${network}), where SQLite's WAL mode does not work: this merge uses a rollback journal (journal_mode = DELETE). Let no other AdvLab write to this log meanwhile; a log on a local disk (--data-dir) is faster.`
+      ? `The log in ${dataDir} is on a network file system (${network}), where SQLite's WAL mode does not work: this merge uses a rollback journal (journal_mode = DELETE). Let no other AdvLab write to this log meanwhile; a log on a local disk (--data-dir) is faster.`
       : null
     if (journal) ctx.err(`Warning: ${journal}`)
     const report = await mergeBundles(ctx.api, dir, ctx.json || !ctx.interactive ? undefined : (_b, done, total) => process.stderr.write(`\rmerging bundle ${done} of ${total}`))
