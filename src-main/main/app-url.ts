@@ -63,3 +63,34 @@ export function appFileFor(rendererRoot: string, url: string): AppFile {
 export function isDevelopment(argv: readonly string[], isPackaged: boolean): boolean {
   return !isPackaged && argv.includes('--dev')
 }
+
+/**
+ * `npm run dev`: the origin of electron-vite's dev server, which serves the renderer with hot
+ * reload (it sets ELECTRON_RENDERER_URL). Honoured only in development, and only for an http
+ * address on this machine; otherwise undefined and the window shows the built app:// renderer.
+ */
+export function devRendererOrigin(development: boolean, rendererUrl: string | undefined): string | undefined {
+  if (!development || !rendererUrl) return undefined
+  let parsed: URL
+  try {
+    parsed = new URL(rendererUrl)
+  } catch {
+    return undefined
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname)
+  return parsed.protocol === 'http:' && loopback && parsed.username === '' && parsed.password === '' ? parsed.origin : undefined
+}
+
+/** Whether a URL shows our renderer: app://advlab, or in development the dev server's origin. */
+export function isRendererUrl(devOrigin: string | undefined): (url: string) => boolean {
+  return (url) => {
+    if (isAppUrl(url)) return true
+    if (devOrigin === undefined) return false
+    try {
+      const parsed = new URL(url)
+      return parsed.origin === devOrigin && parsed.username === '' && parsed.password === ''
+    } catch {
+      return false
+    }
+  }
+}

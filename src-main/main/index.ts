@@ -10,13 +10,16 @@ import { IPC_EVENT_CHANNEL, IPC_REQUEST_CHANNEL } from '../api/wire'
 import { windowOptions } from './window-options'
 import { hardenApp } from './security'
 import { createIpcRequestHandler } from './ipc'
-import { APP_INDEX_URL, isAppUrl, isDevelopment } from './app-url'
+import { APP_INDEX_URL, devRendererOrigin, isDevelopment, isRendererUrl } from './app-url'
 import { registerAppScheme, serveAppProtocol } from './protocol'
 import { PathGrants, substitutePaths } from './path-requests'
 import { nativeChooser } from './dialogs'
 
 const rendererRoot = path.join(__dirname, '../renderer')
 const development = isDevelopment(process.argv, app.isPackaged)
+// `npm run dev`: the renderer comes from electron-vite's dev server, with hot reload.
+const devOrigin = devRendererOrigin(development, process.env.ELECTRON_RENDERER_URL)
+const isOurPage = isRendererUrl(devOrigin)
 
 // Before "ready": app:// must be a standard, secure scheme for the page to have its own origin.
 registerAppScheme()
@@ -31,7 +34,7 @@ async function start(): Promise<void> {
   await app.whenReady()
   const dataDir = process.env.ADVLAB_DATA_DIR || app.getPath('userData')
   const lab = new LabService({ dataDir, nativeBinding: electronNativeBinding(), electronVersion: process.versions.electron })
-  hardenApp(app, session.defaultSession, { isAppUrl, devTools: development })
+  hardenApp(app, session.defaultSession, { isAppUrl: isOurPage, devTools: development })
   serveAppProtocol(rendererRoot)
 
   // Paths come from the user's dialogs, or from the lab's own exports folder — never the renderer.
@@ -41,7 +44,7 @@ async function start(): Promise<void> {
     IPC_REQUEST_CHANNEL,
     createIpcRequestHandler(
       (method, params) => lab.handle(method, params),
-      isAppUrl,
+      isOurPage,
       (method, params) => substitutePaths(method, params, chooser, grants)
     )
   )
@@ -51,7 +54,8 @@ async function start(): Promise<void> {
 
   const window = new BrowserWindow(windowOptions(path.join(__dirname, '../preload/index.cjs'), { devTools: development }))
   window.once('ready-to-show', () => window.show())
-  await window.loadURL(APP_INDEX_URL)
+  if (devOrigin) await window.loadURL(`${devOrigin}/`)
+  else await window.loadURL(APP_INDEX_URL)
 
   app.on('window-all-closed', () => {
     void lab.close().finally(() => app.quit())
