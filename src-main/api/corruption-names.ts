@@ -38,3 +38,25 @@ export function corruptionTitle(id: string): string {
   if (id === CORRUPTION_MEAN) return 'Corruptions (mean)'
   return CORRUPTIONS.find((c) => c.id === id)?.title ?? id
 }
+
+/**
+ * The spatial attacks' names (declared in api/attacks/spatial.ts), kept here with the corruptions'
+ * because this file, unlike the declarations, loads without zod (the renderer's results texts).
+ */
+const SPATIAL_TITLES: Record<string, string> = { 'spatial-grid': 'Spatial (grid)', 'spatial-random': 'Spatial (random-k)' }
+
+/** A spatial attack's or a corruption's name; an unknown id as it is. */
+export const beyondBallTitle = (id: string): string => SPATIAL_TITLES[id] ?? corruptionTitle(id)
+
+/**
+ * A results-table column of a spatial attack or a corruption: "Spatial (grid) (±30°)",
+ * "Fog (severity 3)", "Corruptions (mean)"; null for an ε-ball attack's column.
+ */
+export function beyondBallColumnTitle(attack: string, norm: string, parameter: number): string | null {
+  if (norm === 'spatial') return `${beyondBallTitle(attack)} (±${parameter}°)`
+  if (norm === CORRUPTION_NORM) return attack === CORRUPTION_MEAN ? corruptionTitle(attack) : `${corruptionTitle(attack)} (severity ${parameter})`
+  return null
+}
+
+/** Norms of the ε-ball attacks; results under any other norm (spatial, corruption) have no ε. */
+export const isEpsilonNorm = (norm: string): boolean => norm === 'Linf' || norm === 'L2'

@@ -20,9 +20,10 @@ import { attackOrder, epsKey, readVerdicts } from './compare-evidence'
 import { commonLabel, stat, worstVerdict } from './compare'
 import { finalTestAccuracy, readRunResults, type RunResult } from './run-results'
 import { attackTitle } from '../../api/results-text'
+import { beyondBallColumnTitle, CORRUPTION_MEAN, CORRUPTION_NORM, isEpsilonNorm } from '../../api/corruption-names'
 
 export const columnTitle = (attack: string, norm: string, epsilon: number): string =>
-  `${attackTitle(attack)}${norm === 'Linf' ? '' : ` ${norm}`} (ε=${formatEpsilon(epsilon)})`
+  beyondBallColumnTitle(attack, norm, epsilon) ?? `${attackTitle(attack)}${norm === 'Linf' ? '' : ` ${norm}`} (ε=${formatEpsilon(epsilon)})`
 
 const SUSPECT = ['yes', 'possible']
 
@@ -71,7 +72,9 @@ function chooseColumns(results: Iterable<RunResult>, choice: { epsilon?: number;
   const columns: ResultColumn[] = [{ key: 'clean', attack: 'clean', norm: null, epsilon: null, title: 'clean' }]
   for (const a of available) {
     const common = choice.epsilon
-    const chosen = choice.epsilons?.[a.attack] ?? (common === undefined ? a.epsilons : a.epsilons.filter((e) => sameEpsilon(e, common)))
+    // A corruption's five severities stay out unless chosen: by default the table shows their mean (the heat map shows each).
+    if (a.norm === CORRUPTION_NORM && a.attack !== CORRUPTION_MEAN && !choice.epsilons?.[a.attack]) continue
+    const chosen = choice.epsilons?.[a.attack] ?? (common === undefined || !isEpsilonNorm(a.norm) ? a.epsilons : a.epsilons.filter((e) => sameEpsilon(e, common)))
     for (const epsilon of chosen) columns.push({ key: epsKey(a.attack, a.norm, epsilon), attack: a.attack, norm: a.norm, epsilon, title: columnTitle(a.attack, a.norm, epsilon) })
   }
   return { columns, available }
@@ -110,7 +113,8 @@ function markBest(rows: ResultRow[]): void {
 
 /** The lowest accuracy at the largest ε (L∞ first) of a run's results. */
 function robustOf(results: Iterable<RunResult>): RunHeadline['robust'] {
-  const attacked = [...results].filter((r) => r.attack !== 'clean')
+  // Only ε-ball attacks: a spatial bound in degrees or a corruption's severity is not an ε.
+  const attacked = [...results].filter((r) => r.attack !== 'clean' && isEpsilonNorm(r.norm))
   const linf = attacked.filter((r) => r.norm === 'Linf')
   const pool = linf.length ? linf : attacked
   if (pool.length === 0) return null

@@ -119,3 +119,23 @@ describe('spatial attacks through the service', () => {
     expect(rows.map((r) => `${r.attack}/${r.norm}@${r.epsilon}`).sort()).toEqual(['clean/none@0', 'fgsm/Linf@0.1', 'fgsm/Linf@0.2', 'spatial-grid/spatial@15'])
   })
 })
+
+describe('the results table', () => {
+  it('shows the corruption mean and the spatial attacks as columns by default, each severity when asked, and keeps them out of the robust headline', async () => {
+    const table = await t.api.request('results.table', { ids: [model.id] })
+    const titles = table.columns.map((c) => c.title)
+    expect(titles).toContain('Corruptions (mean)')
+    expect(titles).toContain('Spatial (random-k) (±30°)')
+    expect(titles).toContain('Spatial (grid) (±15°)')
+    expect(titles.filter((t) => /severity/.test(t))).toEqual([])
+    // The headline is the worst ε-ball attack at its largest ε (FGSM at 0.2 here), never a severity or a bound in degrees.
+    expect(table.headlines[0].robust).toMatchObject({ attack: 'fgsm', norm: 'Linf', epsilon: 0.2 })
+    const chosen = await t.api.request('results.table', { ids: [model.id], epsilons: { jpeg: [1, 5] } })
+    expect(chosen.columns.map((c) => c.title)).toEqual(expect.arrayContaining(['JPEG compression (severity 1)', 'JPEG compression (severity 5)']))
+    // The cell is the number the evaluation filed.
+    const { rows } = await t.api.request('evaluations.list', { runId: model.id })
+    const jpeg5 = rows.find((r) => r.attack === 'jpeg' && r.epsilon === 5)!
+    const col = chosen.columns.findIndex((c) => c.title === 'JPEG compression (severity 5)')
+    expect(chosen.rows[0].cells[col]!.mean).toBeCloseTo(jpeg5.accuracy, 12)
+  })
+})
