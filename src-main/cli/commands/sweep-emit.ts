@@ -48,7 +48,7 @@ function stringOption(options: Record<string, string | boolean>, key: string): s
   return v
 }
 
-function emitOptions(options: Record<string, string | boolean>, out: string): EmitOptions {
+function emitOptions(options: Record<string, string | boolean>, out: string, target: 'slurm' | 'k8s'): EmitOptions {
   const gpus = wholeNumberOption(options, 'gpus', 0, 0)
   const defaults = emitDefaults(gpus)
   const time = stringOption(options, 'time') ?? defaults.time
@@ -72,7 +72,8 @@ function emitOptions(options: Record<string, string | boolean>, out: string): Em
     time,
     partition
   }
-  const problem = slurmPathProblem(o.shared)
+  // A Kubernetes mountPath is absolute; Slurm's directives also cannot carry quotes or backslashes.
+  const problem = target === 'slurm' ? slurmPathProblem(o.shared) : o.shared.startsWith('/') ? null : `--shared must be an absolute path as the pods see it (the volume's mountPath), not "${o.shared}".`
   if (problem) throw new UsageError(problem)
   return o
 }
@@ -103,7 +104,7 @@ export const sweepEmitCommand: Command = {
     if (target !== 'slurm' && target !== 'k8s') throw new UsageError('--target must be slurm or k8s.')
     if (typeof options.out !== 'string') throw new UsageError('Give the folder to write to with --out, e.g. --out cluster/.')
     const out = path.resolve(options.out)
-    const o = emitOptions(options, out)
+    const o = emitOptions(options, out, target)
     const cells = cellCount(sweep)
     const maxArray = options['max-array-size'] !== undefined ? { value: wholeNumberOption(options, 'max-array-size', 0, 1), source: '--max-array-size' } : target === 'slurm' ? clusterMaxArraySize() : null
     fs.mkdirSync(out, { recursive: true })
