@@ -3,7 +3,7 @@ import { defineConfig } from 'vite'
 import { WORKER_ENTRIES } from './worker-entries'
 
 /**
- * The `lab` CLI and serve mode as plain JavaScript in out/cli, so a start costs Node's own start
+ * The `lab` CLI and serve mode as plain JavaScript, so a start costs Node's own start
  * and not a TypeScript compile (bin/lab.mjs and scripts/serve.mjs rebuild it when the sources are
  * newer; see scripts/ensure-built.mjs). An SSR build keeps every package external: better-sqlite3,
  * tfjs-node(-gpu) and the wasm backend's files load from node_modules as they do from the sources.
@@ -15,6 +15,7 @@ export default defineConfig({
   build: {
     ssr: true,
     target: 'node20',
+    // scripts/ensure-built.mjs gives each build a folder of its own (out/cli-<id>) instead.
     outDir: 'out/cli',
     emptyOutDir: true,
     minify: false,

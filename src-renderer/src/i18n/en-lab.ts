@@ -164,6 +164,32 @@ const enLab = {
     measurements: 'no measurement | 1 measurement | {count} measurements',
     unattached: 'Measurements of models in the trash'
   },
+  /** The Compare screen's choices and charts: common ε, series pickers, smoothing, exports, parallel coordinates. */
+  compareView: {
+    commonEpsilon: 'One ε for every attack',
+    perAttack: 'no — choose per attack',
+    epsilonAxis: 'ε ({norm}), evenly spaced',
+    epsilonNote: 'From the results table: each row’s mean at every ε it was attacked at, starting at its clean accuracy (ε = 0). The ε values are evenly spaced so one large ε does not squeeze the others.',
+    seriesShown: 'Series shown',
+    saveChart: 'Save the chart',
+    savePng: 'Save PNG',
+    saveSvg: 'Save SVG',
+    metric: 'Metric',
+    metricChart: '{metric} of the compared runs',
+    xAxis: 'x axis',
+    xBy: { step: 'step', epoch: 'epoch' },
+    noEpochs: 'Some runs logged no end-of-epoch accuracy, so their steps cannot be read as epochs; they are left out.',
+    smoothing: 'Smoothing {value}',
+    smoothingNote: 'Smoothing: an exponential moving average as in TensorBoard (0 = none), with the raw curve drawn faintly behind.',
+    logScale: 'Log scale',
+    colourBy: 'Colour by',
+    cleanAxis: 'clean accuracy',
+    robustAxis: 'robust accuracy',
+    parallelNote: 'Only the settings that differ between these runs: no setting differs | 1 setting differs | {count} settings differ. A distillation’s student settings share the axes of a training run’s. Drag along an axis to pick a range.',
+    scatter: 'One setting against one result',
+    scatterX: 'Setting (x)',
+    scatterY: 'Result (y)'
+  },
   verdicts: { no: 'no masking', possible: 'possible masking', yes: 'masking', none: 'not evaluated' },
   charts: {
     step: 'step',
@@ -289,7 +315,6 @@ const enLab = {
     allRight: 'All right',
     noneRight: 'None right',
     onlyThis: 'Only {run} right',
-    thumbnailsGap: 'Thumbnails of the samples need their images, which the service does not send yet.',
     parallel: 'Hyper-parameters against results',
     noParallel: 'Needs at least two runs with a numeric setting that differs.',
     reportTitle: 'AdvLab comparison'

@@ -165,6 +165,32 @@ const zhCNLab: typeof enLab = {
     measurements: '无测量 | 1 次测量 | {count} 次测量',
     unattached: '模型已在回收站中的测量'
   },
+  /** 对比页面的选择与图表：统一 ε、系列选择、平滑、导出、平行坐标。 */
+  compareView: {
+    commonEpsilon: '所有攻击使用同一 ε',
+    perAttack: '否——按攻击分别选择',
+    epsilonAxis: 'ε（{norm}），等间距',
+    epsilonNote: '取自结果表：每一行在其被攻击过的每个 ε 下的均值，从干净准确率（ε = 0）开始。各 ε 等间距排列，因此一个很大的 ε 不会挤压其他点。',
+    seriesShown: '显示的系列',
+    saveChart: '保存图表',
+    savePng: '保存为 PNG',
+    saveSvg: '保存为 SVG',
+    metric: '指标',
+    metricChart: '所比较运行的 {metric}',
+    xAxis: '横轴',
+    xBy: { step: '步数', epoch: '轮次' },
+    noEpochs: '部分运行没有记录每轮结束时的准确率，无法将其步数换算为轮次，因此未显示。',
+    smoothing: '平滑 {value}',
+    smoothingNote: '平滑：与 TensorBoard 相同的指数移动平均（0 表示不平滑），原始曲线以浅色显示在后面。',
+    logScale: '对数坐标',
+    colourBy: '着色依据',
+    cleanAxis: '干净准确率',
+    robustAxis: '鲁棒准确率',
+    parallelNote: '只显示这些运行之间不同的设置：没有不同的设置 | 1 项设置不同 | {count} 项设置不同。蒸馏的学生设置与训练运行的设置共用坐标轴。沿坐标轴拖动可选取范围。',
+    scatter: '一项设置对一项结果',
+    scatterX: '设置（横轴）',
+    scatterY: '结果（纵轴）'
+  },
   verdicts: { no: '无掩蔽', possible: '可能掩蔽', yes: '存在掩蔽', none: '未评估' },
   charts: {
     step: '步数',
@@ -290,7 +316,6 @@ const zhCNLab: typeof enLab = {
     allRight: '全部正确',
     noneRight: '全部错误',
     onlyThis: '仅 {run} 正确',
-    thumbnailsGap: '样本缩略图需要其图像，服务目前尚未提供。',
     parallel: '超参数与结果',
     noParallel: '至少需要两个运行，且有一个数值设置不同。',
     reportTitle: 'AdvLab 比较'
