@@ -12,7 +12,7 @@ const ATTACK_TITLES: Record<string, string> = {
   'fgsm-rs': 'FGSM-RS',
   pgd: 'PGD',
   // The full evaluation's ε-curve: PGD at every ε of the curve, recorded apart from the headline PGD.
-  'pgd-curve': 'PGD (ε-curve)',
+  'pgd-curve': 'PGD ε-curve',
   bim: 'BIM',
   'apgd-ce': 'APGD-CE',
   'apgd-dlr': 'APGD-DLR',
@@ -22,10 +22,13 @@ const ATTACK_TITLES: Record<string, string> = {
   'cw-l2': 'CW-L2',
   autoattack: 'AutoAttack',
   'autoattack-rand': 'AutoAttack (rand)',
-  'autoattack-fast': 'AutoAttack (fast)'
+  'autoattack-fast': 'AutoAttack (fast)',
+  // Certified bounds, not attacks: named as their papers name them.
+  ibp: 'IBP',
+  crown: 'CROWN'
 }
 
-/** An attack's display name ("pgd-curve" → "PGD (ε-curve)"); an unknown id is shown as it is. */
+/** An attack's display name ("pgd-curve" → "PGD ε-curve"); an unknown id is shown as it is. */
 export const attackTitle = (attack: string): string => ATTACK_TITLES[attack] ?? beyondBallTitle(attack)
 
 const pct = (v: number): string => `${(v * 100).toFixed(1)}%`

@@ -5,7 +5,7 @@
  */
 import type { App } from 'vue'
 import { use } from 'echarts/core'
-import { CanvasRenderer } from 'echarts/renderers'
+import { CanvasRenderer, SVGRenderer } from 'echarts/renderers'
 import { BarChart, HeatmapChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts'
 import {
   DataZoomComponent,
@@ -22,6 +22,8 @@ import VChart from 'vue-echarts'
 export function registerCharts(app: App): void {
   use([
     CanvasRenderer,
+    // For Compare's SVG export (charts on screen stay on canvas).
+    SVGRenderer,
     LineChart,
     BarChart,
     ScatterChart,
