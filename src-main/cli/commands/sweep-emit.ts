@@ -11,6 +11,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Command, CliContext } from '../command'
 import { UsageError } from '../args'
+import { BACKEND_CHOICES } from '../../api/backends'
 import { readConfigFile } from '../config-file'
 import { cellCount, cellIdentity, parseSweepFile, sweepCell, type SweepFile } from '../../lab/sweeps/sweep-file'
 import { emitDefaults, jobName, PULL_POLICIES, slurmTimeSeconds, type EmitOptions } from '../../lab/sweeps/emit'
@@ -56,13 +57,15 @@ function emitOptions(options: Record<string, string | boolean>, out: string, tar
   if (seconds === null || seconds < 1) throw new UsageError(`--time must look like Slurm's HH:MM:SS or D-HH:MM:SS, not "${time}".`)
   const pull = stringOption(options, 'pull') ?? defaults.pullPolicy
   if (!(PULL_POLICIES as readonly string[]).includes(pull)) throw new UsageError(`--pull must be one of ${PULL_POLICIES.join(', ')}, not "${pull}".`)
+  const backend = stringOption(options, 'backend') ?? defaults.backend
+  if (!(BACKEND_CHOICES as readonly string[]).includes(backend)) throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, not "${backend}".`)
   const partition = stringOption(options, 'partition')
   if (partition !== undefined && !/^[A-Za-z0-9_.,-]+$/.test(partition)) throw new UsageError(`--partition "${partition}" is not a Slurm partition name (letters, digits, _ . , -).`)
   const o: EmitOptions = {
     ...defaults,
     // The tasks read sweep.json and write bundles here; by default the output folder itself.
     shared: stringOption(options, 'shared') ?? out,
-    backend: stringOption(options, 'backend') ?? defaults.backend,
+    backend,
     image: stringOption(options, 'image') ?? defaults.image,
     pullPolicy: pull as EmitOptions['pullPolicy'],
     claim: stringOption(options, 'claim') ?? defaults.claim,

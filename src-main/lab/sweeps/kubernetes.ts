@@ -14,9 +14,12 @@ import YAML from 'yaml'
 import type { SweepFile } from './sweep-file'
 import { jobName, slurmTimeSeconds, type EmitOptions } from './emit'
 
-/** A short suffix that differs between submissions: the time in seconds and two random characters, base 36. */
+/**
+ * A short suffix that differs between submissions: the time in seconds and four random characters,
+ * base 36 (ten characters, so the longest sweep name still makes a 63-character DNS label).
+ */
 export function submissionSuffix(now = Date.now(), random = Math.random()): string {
-  return `${Math.floor(now / 1000).toString(36).slice(-6)}${Math.floor(random * 36 * 36).toString(36).padStart(2, '0')}`
+  return `${Math.floor(now / 1000).toString(36).slice(-6)}${Math.floor(random * 36 ** 4).toString(36).padStart(4, '0')}`
 }
 
 export function kubernetesJob(sweep: SweepFile, cells: number, o: EmitOptions, suffix: string): IJob {

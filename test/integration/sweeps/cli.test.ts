@@ -12,6 +12,8 @@
  *    replaces the earlier result instead of adding a repeat.
  */
 import { spawnSync } from 'node:child_process'
+import YAML from 'yaml'
+import { Job } from 'kubernetes-models/batch/v1/Job'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -65,6 +67,23 @@ describe('lab sweep emit --target slurm', () => {
     expect(r.status).toBe(2)
     expect(r.stderr).toContain(`--${flag} must be a whole number ≥ ${flag === 'cpus' ? 1 : flag === 'mem' ? 1 : 0}, not "${value}"`)
     expect(fs.existsSync(out)).toBe(false)
+  })
+})
+
+describe('lab sweep emit --target k8s', () => {
+  it('names each submission anew, so a second apply starts a second Job; the manifest passes the Job schema', () => {
+    const file = sweepFile('two', { grid: { seed: [1, 2] } })
+    const names = [1, 2].map((i) => {
+      const out = path.join(t.dir, `k8s-${i}`)
+      const r = lab('sweep', 'emit', file, '--target', 'k8s', '--out', out, '--shared', '/shared/advlab', '--json')
+      expect(r.status, r.stderr).toBe(0)
+      const manifest = YAML.parse(fs.readFileSync(JSON.parse(r.stdout).paths[0], 'utf8'))
+      new Job(manifest).validate()
+      expect(manifest.spec.template.spec.containers[0].resources.limits).toEqual({ memory: '16Gi' })
+      return manifest.metadata.name as string
+    })
+    expect(names[0]).toMatch(/^advlab-two-[0-9a-z]{10}$/)
+    expect(names[1]).not.toBe(names[0])
   })
 })
 
