@@ -191,6 +191,31 @@ const enLab = {
     scatterY: 'Result (y)'
   },
   verdicts: { no: 'no masking', possible: 'possible masking', yes: 'masking', none: 'not evaluated' },
+  /** The common-corruption heat map (run detail, Compare): Hendrycks & Dietterich's corruptions at severities 1–5. */
+  corruptions: {
+    title: 'Common corruptions',
+    intro: 'Accuracy on corrupted copies of the test images at severities 1 (mild) to 5 (severe): the corruptions of Hendrycks & Dietterich (2019), with MNIST-C’s levels for grey images, generated from the test images with a seed. Nothing here adapts to the model: this is robustness beyond the ε-ball, not an attack.',
+    severity: 'severity',
+    accuracy: 'accuracy (%)',
+    chartLabel: 'Heat map: accuracy per corruption (rows) and severity (columns)',
+    mean: '{run}: mean accuracy over every corruption and severity {value}',
+    mce: 'Run {run}: mCE {value} against run {baseline} (relative mCE {relative}); below 100% means fewer corruption errors than that baseline.',
+    names: {
+      'gaussian-noise': 'Gaussian noise',
+      'shot-noise': 'Shot noise',
+      'impulse-noise': 'Impulse noise',
+      'gaussian-blur': 'Gaussian blur',
+      'defocus-blur': 'Defocus blur',
+      'motion-blur': 'Motion blur',
+      brightness: 'Brightness',
+      fog: 'Fog',
+      contrast: 'Contrast',
+      jpeg: 'JPEG compression',
+      pixelate: 'Pixelate',
+      rotation: 'Rotation',
+      scratches: 'Scratches'
+    }
+  },
   charts: {
     step: 'step',
     loss: 'loss',

@@ -192,6 +192,30 @@ const zhCNLab: typeof enLab = {
     scatterY: '结果（纵轴）'
   },
   verdicts: { no: '无掩蔽', possible: '可能掩蔽', yes: '存在掩蔽', none: '未评估' },
+  corruptions: {
+    title: '常见图像损坏',
+    intro: '在测试图像的损坏副本上的准确率，严重程度从 1（轻微）到 5（严重）：Hendrycks 与 Dietterich（2019）的损坏类型，灰度图像采用 MNIST-C 的级别，由测试图像按随机种子生成。这些损坏不会针对模型自适应：这是 ε 球之外的鲁棒性，而不是攻击。',
+    severity: '严重程度',
+    accuracy: '准确率（%）',
+    chartLabel: '热图：每种损坏（行）与严重程度（列）的准确率',
+    mean: '{run}：所有损坏与严重程度上的平均准确率 {value}',
+    mce: '运行 {run}：相对运行 {baseline} 的 mCE 为 {value}（相对 mCE {relative}）；低于 100% 表示损坏误差少于该基线。',
+    names: {
+      'gaussian-noise': '高斯噪声',
+      'shot-noise': '散粒噪声',
+      'impulse-noise': '脉冲噪声',
+      'gaussian-blur': '高斯模糊',
+      'defocus-blur': '散焦模糊',
+      'motion-blur': '运动模糊',
+      brightness: '亮度',
+      fog: '雾',
+      contrast: '对比度',
+      jpeg: 'JPEG 压缩',
+      pixelate: '像素化',
+      rotation: '旋转',
+      scratches: '划痕'
+    }
+  },
   charts: {
     step: '步数',
     loss: '损失',
