@@ -166,6 +166,23 @@ export const StudyCurveSchema = z.object({
   points: z.array(z.object({ epsilon: z.number(), accuracy: StatSchema }))
 })
 
+/**
+ * One cut of a reduced study as facts, for a screen to word in its own language; `cuts` holds the
+ * same in English sentences (the Markdown and HTML reports, the CLI).
+ */
+export const StudyCutSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('model'), arch: z.string(), dataset: z.string(), paperArch: z.string() }),
+  z.object({ kind: z.literal('seeds'), seeds: z.number().int(), paperSeeds: z.number().int() }),
+  z.object({ kind: z.literal('trainSubset'), images: z.number().int() }),
+  z.object({ kind: z.literal('epochs'), epochs: z.number().int(), paperEpochs: z.number().int() }),
+  z.object({ kind: z.literal('testSubset'), images: z.number().int() }),
+  z.object({ kind: z.literal('evalImages'), images: z.number().int() }),
+  z.object({ kind: z.literal('budget'), budget: z.string(), paperBudget: z.string() }),
+  /** The user's own scale overrides: each key of StudyScale with its value and the preset's (null: the whole split). */
+  z.object({ kind: z.literal('scale'), overrides: z.array(z.object({ key: z.string(), value: z.number(), preset: z.number().nullable() })) })
+])
+export type StudyCut = z.infer<typeof StudyCutSchema>
+
 export const StudyReportSchema = z.object({
   study: StudySummarySchema,
   plan: StudyPlanSchema,
@@ -175,6 +192,8 @@ export const StudyReportSchema = z.object({
   reading: z.array(z.string()),
   /** What the study left out compared with the write-up's settings, stated beside its table. */
   cuts: z.array(z.string()),
+  /** The same cuts as facts (StudyCutSchema), in the same order. */
+  cutFacts: z.array(StudyCutSchema),
   /** Accuracy of guessing (1 / classes of the dataset); null when the dataset is gone. */
   chance: z.number().nullable(),
   /** Measured time per phase (training, evaluation …) in seconds, summed over runs. */

@@ -8,6 +8,20 @@ import { expect, test, type Page } from '@playwright/test'
 import { seriousViolations } from './axe'
 import { screenshotPath, startServe, tempDataDir, type ServeProcess } from './serve'
 
+/** The page's globals these checks read (the e2e specs type-check without the DOM library). */
+interface Box {
+  scrollWidth: number
+  clientWidth: number
+}
+interface PageGlobals {
+  document: {
+    getElementById(id: string): Box
+    scrollingElement: Box
+    fonts: { ready: Promise<unknown>; check(font: string, text: string): boolean } & Iterable<{ family: string; status: string }>
+  }
+  localStorage: { setItem(key: string, value: string): void }
+}
+
 let server: ServeProcess
 test.beforeAll(async () => {
   server = await startServe(tempDataDir('languages'))
@@ -31,8 +45,9 @@ async function open(page: Page, hash: string) {
 /** Sideways overflow of the page and of its main region, in CSS pixels (0 = none). */
 const sideways = (page: Page) =>
   page.evaluate(() => {
-    const main = document.getElementById('main-content')!
-    const doc = document.scrollingElement!
+    const { document } = globalThis as unknown as PageGlobals
+    const main = document.getElementById('main-content')
+    const doc = document.scrollingElement
     return Math.max(doc.scrollWidth - doc.clientWidth, main.scrollWidth - main.clientWidth)
   })
 
@@ -53,7 +68,7 @@ for (const language of ['en', 'zh-CN'] as const) {
     test(`every screen in ${language}, ${colorScheme}: no raw key, no sideways scroll, axe passes`, async ({ browser }) => {
       test.setTimeout(240_000)
       const context = await browser.newContext({ colorScheme, viewport: { width: 1280, height: 800 } })
-      await context.addInitScript((lang) => localStorage.setItem('advlab.language', lang), language)
+      await context.addInitScript((lang) => (globalThis as unknown as PageGlobals).localStorage.setItem('advlab.language', lang), language)
       const page = await context.newPage()
       const problems: string[] = []
       for (const hash of SCREENS) {
@@ -78,7 +93,7 @@ for (const language of ['en', 'zh-CN'] as const) {
 
 test('简体中文 is drawn with the shipped Noto Sans SC, loaded from the app, not the network', async ({ browser }) => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-  await context.addInitScript(() => localStorage.setItem('advlab.language', 'zh-CN'))
+  await context.addInitScript(() => (globalThis as unknown as PageGlobals).localStorage.setItem('advlab.language', 'zh-CN'))
   const page = await context.newPage()
   const origin = new URL(server.url).origin
   const elsewhere: string[] = []
@@ -89,9 +104,9 @@ test('简体中文 is drawn with the shipped Noto Sans SC, loaded from the app, 
     if (/noto-sans-sc.*\.woff2/.test(url)) fontFiles.push(url)
   })
   await open(page, '#/')
-  await page.evaluate(() => document.fonts.ready)
-  await expect.poll(() => page.evaluate(() => document.fonts.check('16px "Noto Sans SC"', '中文'))).toBe(true)
-  const faces = await page.evaluate(() => [...document.fonts].filter((f) => f.family.replace(/"/g, '') === 'Noto Sans SC').map((f) => f.status))
+  await page.evaluate(() => (globalThis as unknown as PageGlobals).document.fonts.ready)
+  await expect.poll(() => page.evaluate(() => (globalThis as unknown as PageGlobals).document.fonts.check('16px "Noto Sans SC"', '中文'))).toBe(true)
+  const faces = await page.evaluate(() => [...(globalThis as unknown as PageGlobals).document.fonts].filter((f) => f.family.replace(/"/g, '') === 'Noto Sans SC').map((f) => f.status))
   expect(faces).toContain('loaded')
   // The heading's Chinese is drawn by the shipped web font (its internal name: "Noto Sans SC Thin"), not a system font.
   const drawing = await fontsDrawing(page, 'main h1')

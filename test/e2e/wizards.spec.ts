@@ -9,6 +9,17 @@ import { expect, test, type Page } from '@playwright/test'
 import { screenshotPath, startServe, tempDataDir, type ServeProcess } from './serve'
 import { serviceCall } from './serviceCall'
 
+/** The page's globals these checks read (the e2e specs type-check without the DOM library). */
+interface Input {
+  placeholder: string
+  clientWidth: number
+}
+interface PageGlobals {
+  localStorage: { setItem(key: string, value: string): void }
+  getComputedStyle(element: Input): { font: string; paddingLeft: string; paddingRight: string }
+  document: { createElement(tag: 'canvas'): { getContext(kind: '2d'): { font: string; measureText(text: string): { width: number } } } }
+}
+
 let server: ServeProcess
 let modelId: number
 
@@ -36,7 +47,7 @@ test.afterAll(async () => {
 })
 
 async function openIn(page: Page, language: 'en' | 'zh-CN', hash: string) {
-  await page.context().addInitScript((lang) => localStorage.setItem('advlab.language', lang), language)
+  await page.context().addInitScript((lang) => (globalThis as unknown as PageGlobals).localStorage.setItem('advlab.language', lang), language)
   await page.setViewportSize({ width: 1280, height: 800 })
   await page.goto(`${server.url}${hash}`)
   await expect(page.locator('main h1').first()).toBeVisible({ timeout: 60_000 })
@@ -44,9 +55,11 @@ async function openIn(page: Page, language: 'en' | 'zh-CN', hash: string) {
 
 /** Whether an input's placeholder fits inside it (measured with the input's own font). */
 const placeholderFits = (page: Page, testId: string) =>
-  page.getByTestId(testId).evaluate((input: HTMLInputElement) => {
+  page.getByTestId(testId).evaluate((element) => {
+    const { getComputedStyle, document } = globalThis as unknown as PageGlobals
+    const input = element as unknown as Input
     const style = getComputedStyle(input)
-    const context = document.createElement('canvas').getContext('2d')!
+    const context = document.createElement('canvas').getContext('2d')
     context.font = style.font
     const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
     return { text: input.placeholder, width: Math.ceil(context.measureText(input.placeholder).width), room }

@@ -15,7 +15,7 @@ import { buildResultsTable } from '../store/results-table'
 import { getStudy } from '../store/studies'
 import { getRun } from '../store/runs'
 import { readResult } from './reading'
-import { studyCuts } from './cuts'
+import { cutSentence, studyCutFacts } from './cuts'
 import { finalTestAccuracy } from '../store/run-results'
 import { findDatasetRecord } from '../store/datasets'
 import { NEAR_CHANCE, studentFailed } from '../train/student-check'
@@ -135,13 +135,15 @@ export function buildStudyReport(db: Database.Database, studyId: number): StudyR
   const chance = classes ? 1 / classes : null
   const rows = study.plan.arms.map((arm, i) => rowOf(db, study, arm, i, table, chance))
   const { members, plan, ...summary } = study
+  const cutFacts = studyCutFacts(plan)
   const report: StudyReport = {
     study: summary,
     plan,
     rows,
     curves: curvesOf(study, table),
     reading: [],
-    cuts: studyCuts(plan),
+    cuts: cutFacts.map(cutSentence),
+    cutFacts,
     chance,
     timings: timingsOf(db, study),
     failures: members.filter((m) => m.status !== 'completed').map((m) => ({ runId: m.runId, name: m.name, error: m.error }))

@@ -69,6 +69,20 @@ const enLab = {
     reportTitle: 'Study report',
     reportOf: 'Report of {name}',
     cutsTitle: 'Reduced scale — what this study left out of the write-up’s settings:',
+    /** Each cut from its facts (api/studies.ts StudyCutSchema); the reports' English sentences say the same. */
+    cuts: {
+      model: 'model {arch} on {dataset} (the write-up: {paperArch} on CIFAR-10)',
+      seeds: '{seeds} seed (the write-up: {paperSeeds}) | {seeds} seeds (the write-up: {paperSeeds})',
+      trainSubset: '{images} training images per model, a stratified subset (the write-up: the whole training set)',
+      epochs: '{epochs} epoch of training (the write-up: {paperEpochs}) | {epochs} epochs of training (the write-up: {paperEpochs})',
+      testSubset: 'clean accuracy during training on {images} test images',
+      evalImages: 'attacks on {images} test images per model',
+      budget: 'the "{budget}" evaluation budget (the write-up: full AutoAttack, "{paperBudget}" here)',
+      scale: 'reduced further for this run: {overrides}',
+      override: '{what} {value} (preset: {preset})',
+      all: 'all',
+      separator: ', '
+    },
     fgsmAt: 'FGSM ε = {epsilon}',
     curvesTitle: 'ε-curves',
     curveAttack: '{attack} accuracy against ε (mean over seeds)',

@@ -88,3 +88,30 @@ describe('UI text in English and 简体中文', () => {
     expect(missing).toEqual([])
   })
 })
+
+describe('a reduced study’s cuts, worded by the screen from the service’s facts', async () => {
+  const { studyCutFacts, studyCuts } = await import('../../../src-main/lab/study/cuts')
+  const { resolvePreset } = await import('../../../src-main/lab/study/presets')
+  const { studyCutText } = await loadRenderer<{ studyCutText(cut: unknown, words: { t: unknown; te: unknown; locale: string }): string }>('composables/useStudyText')
+  const { createAppI18n } = await loadRenderer<{ createAppI18n(language: string): { global: { t: unknown; te: unknown } } }>('i18n/index')
+  const plan = resolvePreset('seed-quick', 'mnist', { seeds: 1, trainImages: 3000, evalImages: 60 }).plan
+  const say = (language: string) => {
+    const { t, te } = createAppI18n(language).global
+    return studyCutFacts(plan).map((cut) => studyCutText(cut, { t, te, locale: language }))
+  }
+
+  it('in English, say what the exported report says (the study screen showed these in English only)', () => {
+    const screen = say('en')
+    // The user's own reductions are named by their fields' labels ("training images"), not the keys (trainImages).
+    expect(screen.slice(0, -1).map((s) => s.toLowerCase())).toEqual(studyCuts(plan).slice(0, -1).map((s) => s.toLowerCase()))
+    expect(screen.at(-1)).toBe('reduced further for this run: Seeds 1 (preset: 3), Training images 3,000 (preset: 6,000), Images per evaluation 60 (preset: 100)')
+  })
+
+  it('in 简体中文, say it in Chinese with the same numbers', () => {
+    const chinese = say('zh-CN')
+    expect(chinese).toHaveLength(studyCuts(plan).length)
+    expect(chinese.join(' ')).toMatch(/[\u4e00-\u9fff]/)
+    expect(chinese.join(' ')).toContain('3,000')
+    expect(chinese.filter((s) => /stratified|the write-up|per model/.test(s))).toEqual([])
+  })
+})

@@ -7,7 +7,7 @@ import type { StudyReport, StudyRow } from '../../../src-main/api/studies'
 import { readResult, listWords } from '../../../src-main/lab/study/reading'
 import { formatStudyReport, studyTable } from '../../../src-main/lab/study/report-formats'
 import { resolvePreset } from '../../../src-main/lab/study/presets'
-import { studyCuts } from '../../../src-main/lab/study/cuts'
+import { studyCutFacts, studyCuts } from '../../../src-main/lab/study/cuts'
 
 const s = (mean: number, std = 0, n = 3) => ({ mean, std, n })
 const check = (id: number, name: string, strength: 'strong' | 'weak') => ({ id, name, seeds: 3, strength, summary: `${name} evidence` })
@@ -30,6 +30,7 @@ function fixture(): StudyReport {
     curves: [{ attack: 'FGSM', arm: 'baseline', label: 'Baseline', points: [0.1, 0.2, 0.3].map((e, i) => ({ epsilon: e, accuracy: s([0.6, 0.3, 0.1][i]) })) }],
     reading: [],
     cuts: studyCuts(plan),
+    cutFacts: studyCutFacts(plan),
     chance: 0.1,
     timings: { training: 300, 'study wall time': 600 },
     failures: []
