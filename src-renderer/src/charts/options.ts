@@ -51,12 +51,31 @@ export function trainingCurvesOption(series: MetricSeries[], titles: AxisTitles,
 }
 
 /** Appends streamed points to the series in place of a re-read (the chart updates live). */
+/**
+ * Streamed points merged into the series: steps stay in order and each step has one point, the
+ * latest. A resumed run sends again the steps after its checkpoint; appended, they were drawn twice.
+ */
 export function appendPoints(series: MetricSeries[], incoming: { name: string; step: number; value: number }[]): MetricSeries[] {
   const byName = new Map(series.map((s) => [s.name, { name: s.name, steps: [...s.steps], values: [...s.values] }]))
   for (const p of incoming) {
     const target = byName.get(p.name) ?? { name: p.name, steps: [], values: [] }
-    target.steps.push(p.step)
-    target.values.push(p.value)
+    const { steps, values } = target
+    if (steps.length === 0 || p.step > steps[steps.length - 1]) {
+      steps.push(p.step)
+      values.push(p.value)
+    } else {
+      let i = 0
+      for (let hi = steps.length; i < hi; ) {
+        const mid = (i + hi) >> 1
+        if (steps[mid] < p.step) i = mid + 1
+        else hi = mid
+      }
+      if (steps[i] === p.step) values[i] = p.value
+      else {
+        steps.splice(i, 0, p.step)
+        values.splice(i, 0, p.value)
+      }
+    }
     byName.set(p.name, target)
   }
   return [...byName.values()]
