@@ -149,6 +149,13 @@ const en = {
   progress: {
     phases: { train: 'training', teacher: 'teacher', student: 'student', loadingData: 'loading data', checkingAccuracy: 'checking accuracy', reading: 'reading images', transferPgd: 'transfer PGD' }
   },
+  /** The words around a results-table cell's numbers (composables/useCellText.ts); English as api/results-text.ts writes them. */
+  results: {
+    ofRuns: '{value} ({n} of {of} runs)',
+    masking: 'masking',
+    partial: 'partial ({statuses})',
+    separator: ', '
+  },
   jobs: {
     title: 'Running jobs',
     none: 'No jobs are running.',

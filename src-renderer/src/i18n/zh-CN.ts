@@ -148,6 +148,12 @@ const zhCN: Messages = {
   progress: {
     phases: { train: '训练', teacher: '教师', student: '学生', loadingData: '加载数据', checkingAccuracy: '检查准确率', reading: '读取图像', transferPgd: '迁移 PGD' }
   },
+  results: {
+    ofRuns: '{value}（{of} 次运行中的 {n} 次）',
+    masking: '掩蔽',
+    partial: '部分（{statuses}）',
+    separator: '、'
+  },
   jobs: {
     title: '正在运行的任务',
     none: '当前没有正在运行的任务。',

@@ -115,3 +115,27 @@ describe('a reduced study’s cuts, worded by the screen from the service’s fa
     expect(chinese.filter((s) => /stratified|the write-up|per model/.test(s))).toEqual([])
   })
 })
+
+describe('a results cell’s words in the user’s language, its numbers the contract’s', async () => {
+  const { cellValueText, cellMarkText } = await import('@api/results-text')
+  const { cellValueWords, cellMarkWords } = await loadRenderer<{ cellValueWords(cell: unknown, words: { t: unknown }): string; cellMarkWords(cell: unknown, words: { t: unknown }): string }>('composables/useCellText')
+  const { createAppI18n } = await loadRenderer<{ createAppI18n(language: string): { global: { t: unknown } } }>('i18n/index')
+  const cells = [
+    { mean: 0.934, std: 0.002, n: 3, of: 3, runIds: [1, 2, 3], partialStatuses: [], marks: ['best'] },
+    { mean: 0.05, std: 0, n: 1, of: 2, runIds: [4], partialStatuses: ['cancelled'], marks: ['masking', 'partial'] },
+    null
+  ] as const
+
+  it('in English, exactly what Compare and the exports write', () => {
+    const { t } = createAppI18n('en').global
+    expect(cells.map((c) => cellValueWords(c, { t }))).toEqual(cells.map((c) => cellValueText(c as never)))
+    expect(cells.map((c) => cellMarkWords(c, { t }))).toEqual(cells.map((c) => cellMarkText(c as never)))
+  })
+
+  it('in 简体中文, "(1 of 2 runs)", "masking" and "partial (cancelled)" are Chinese; the numbers stay', () => {
+    const { t } = createAppI18n('zh-CN').global
+    expect(cellValueWords(cells[1], { t })).toBe('5.0%（2 次运行中的 1 次）')
+    expect(cellMarkWords(cells[1], { t })).toBe('掩蔽 部分（已取消）')
+    expect(cellValueWords(cells[0], { t })).toBe('93.4% ± 0.2%')
+  })
+})
