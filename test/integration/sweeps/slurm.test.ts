@@ -1,11 +1,12 @@
 /**
  * A sweep on a real Slurm (Debian's slurm-wlm and munge; .ci/run installs them): the test brings up
  * a one-node cluster of its own in a temporary folder — munged with its own key and socket,
- * slurmctld and slurmd on free ports — emits a two-cell sweep into a shared folder whose path holds a
- * space, submits it with the very lines `lab sweep emit` prints, waits for the array, merges the
- * bundles, and checks the merged comparison equals `lab sweep local`'s. The daemons are stopped by
- * their PIDs. Without Slurm's programs or root (slurmd runs jobs as their user) the test is skipped
- * with the reason in its name.
+ * slurmctld and slurmd on free ports, MaxArraySize 1 — emits a two-cell sweep into a shared folder
+ * whose path holds a space (as two array jobs, since only index 0 is allowed), submits it with the
+ * very lines `lab sweep emit` prints, waits for the arrays, merges the bundles with the printed
+ * merge line, and checks the merged comparison equals `lab sweep local`'s. The daemons are stopped
+ * by their PIDs. Without Slurm's programs or root (slurmd runs jobs as their user) the test is
+ * skipped with the reason in its name.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import crypto from 'node:crypto'
@@ -37,6 +38,11 @@ const sweepJson = {
   evaluate: { attacks: [{ attack: 'fgsm' }], epsilons: [0.1, 0.2], n: 60 }
 }
 
+/**
+ * Array indices only up to 0: the two cells must then go as two array jobs, which emit learns from
+ * `scontrol show config` (as a 1,200-cell sweep on a cluster with the default 1001 would).
+ */
+const MAX_ARRAY_SIZE = 1
 const t = tempDir('slurm')
 const daemons: ChildProcess[] = []
 afterAll(async () => {
@@ -113,6 +119,7 @@ SlurmdLogFile=${dir}/log/slurmd.log
 JobCompType=jobcomp/none
 AccountingStorageType=accounting_storage/none
 JobAcctGatherType=jobacct_gather/none
+MaxArraySize=${MAX_ARRAY_SIZE}
 NodeName=localhost CPUs=${os.cpus().length} RealMemory=${memory} State=UNKNOWN
 PartitionName=advlab Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 `
@@ -172,20 +179,25 @@ else describe('a sweep on a real one-node Slurm', () => {
     const emitted = await run(LAB[0], [LAB[1], 'sweep', 'emit', file, '--target', 'slurm', '--out', shared, '--cpus', '1', '--mem', '1', '--time', '00:10:00'], taskEnv)
     expect(emitted.code, emitted.stderr).toBe(0)
     const submitLines = emitted.stdout.split('\n').filter((l) => l.startsWith('  sbatch ')).map((l) => l.trim())
-    expect(submitLines).toEqual([`sbatch '${shared}/advlab-two-cells.slurm'`])
+    expect(emitted.stdout).toContain(`The sweep is split into 2 array jobs: the cluster's MaxArraySize is ${MAX_ARRAY_SIZE} (from scontrol show config).`)
+    expect(submitLines).toEqual([`sbatch '${shared}/advlab-two-cells.cells-0-0.slurm'`, `sbatch '${shared}/advlab-two-cells.cells-1-1.slurm'`])
     const mergeLine = /^Then merge the results: (lab sweep merge .*)$/m.exec(emitted.stdout)?.[1]
     expect(mergeLine).toBe(`lab sweep merge '${shared}/bundles'`)
 
     // Submitted exactly as printed, from a shell.
-    const submitted = await run('bash', ['-c', submitLines[0]], taskEnv)
-    expect(submitted.code, submitted.stderr).toBe(0)
-    const jobId = /Submitted batch job (\d+)/.exec(submitted.stdout)?.[1]
-    expect(jobId, submitted.stdout + submitted.stderr).toBeDefined()
-    const states = await arrayStates(jobId!, env)
+    const jobIds: string[] = []
+    for (const line of submitLines) {
+      const submitted = await run('bash', ['-c', line], taskEnv)
+      expect(submitted.code, submitted.stderr).toBe(0)
+      const jobId = /Submitted batch job (\d+)/.exec(submitted.stdout)?.[1]
+      expect(jobId, submitted.stdout + submitted.stderr).toBeDefined()
+      jobIds.push(jobId!)
+    }
+    const states = [await arrayStates(jobIds[0], env), await arrayStates(jobIds[1], env)]
     const logs = fs.readdirSync(path.join(shared, 'logs')).sort()
     const taskLogs = logs.map((f) => `--- ${f}\n${tail(path.join(shared, 'logs', f))}`).join('\n')
-    expect(states, `${taskLogs}\n${daemonLogs()}`).toEqual(['COMPLETED', 'COMPLETED'])
-    expect(logs).toEqual([`advlab-two-cells-${jobId}_0.err`, `advlab-two-cells-${jobId}_0.out`, `advlab-two-cells-${jobId}_1.err`, `advlab-two-cells-${jobId}_1.out`])
+    expect(states, `${taskLogs}\n${daemonLogs()}`).toEqual([['COMPLETED'], ['COMPLETED']])
+    expect(logs).toEqual(jobIds.flatMap((id) => [`advlab-two-cells-${id}_0.err`, `advlab-two-cells-${id}_0.out`]).sort())
     expect(fs.readdirSync(path.join(shared, 'bundles')).sort()).toEqual(['advlab-two-cells-cell-0000.advlab.zip', 'advlab-two-cells-cell-0001.advlab.zip'])
 
     // The printed merge line (the lab CLI for `lab`), into a log of its own; and the same sweep in one log.
