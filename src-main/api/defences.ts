@@ -34,6 +34,31 @@ export const DefenceSchema = z.discriminatedUnion('kind', [
       mix: z.number().min(0).max(1).default(0)
     })
     .strict(),
+  /**
+   * CROWN-IBP certified training (Zhang et al. 2020, "Towards Stable and Efficient Training of
+   * Verifiably Robust Neural Networks"): κ·natural loss + (1 − κ)·cross-entropy of the negated
+   * margin bound (1 − β)·IBP + β·CROWN-IBP at ε. Over the ramp (fractions of the training steps)
+   * ε grows linearly from 0 to `epsilon`, β from betaStart to betaEnd and κ from kappaStart to
+   * kappaEnd; before it they hold their start values, after it their end ones. mlp and cnn-small only.
+   */
+  z
+    .object({
+      kind: z.literal('crown-ibp'),
+      epsilon: PixelAmountSchema,
+      rampStart: z.number().min(0).max(1).default(0.05),
+      rampEnd: z.number().min(0).max(1).default(0.5),
+      betaStart: z.number().min(0).max(1).default(1),
+      betaEnd: z.number().min(0).max(1).default(0),
+      kappaStart: z.number().min(0).max(1).default(1),
+      kappaEnd: z.number().min(0).max(1).default(0)
+    })
+    .strict()
+    .refine((d) => d.rampEnd >= d.rampStart, { message: 'rampEnd must not come before rampStart', path: ['rampEnd'] }),
+  /**
+   * Gaussian noise augmentation (Cohen, Rosenfeld & Kolter 2019): every training image is replaced by
+   * x + δ, δ ~ N(0, σ²I), unclipped — the base classifier randomised smoothing at σ certifies best.
+   */
+  z.object({ kind: z.literal('gaussian-noise'), sigma: z.number().positive().max(1).default(0.25) }).strict(),
   /** The seed study's "Gradient Mask Toy": identity forward, zero (or scaled) backward at the input. */
   z.object({ kind: z.literal('gradient-truncation'), backwardScale: z.number().min(0).max(1).default(0) }).strict(),
   /** Input quantisation to `levels` grey levels per channel: non-differentiable (gradient 0). */

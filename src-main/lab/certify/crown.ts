@@ -206,7 +206,7 @@ function backSubstitute(ops: Op[], rows: tf.Tensor, inputLower: tf.Tensor, input
         break
       case 'conv':
         constant = tf.add(constant, sumRows(tf.mul(lambda, op.bias)))
-        lambda = split(conv2dInputGradient([b * s, ...op.inShape], flat(lambda) as tf.Tensor4D, op.filter, 1, 'same'))
+        lambda = split(transposedConv(flat(lambda) as tf.Tensor4D, op.filter, [b * s, ...op.inShape]))
         break
       case 'normalise':
         constant = tf.add(constant, sumRows(tf.mul(lambda, op.shift)))
@@ -218,13 +218,14 @@ function backSubstitute(ops: Op[], rows: tf.Tensor, inputLower: tf.Tensor, input
       case 'relu': {
         const l = tf.expandDims(op.lower, 1)
         const u = tf.expandDims(op.upper, 1)
-        const active = tf.cast(tf.greaterEqual(l, 0), 'float32')
-        const unstable = tf.cast(tf.logicalAnd(tf.less(l, 0), tf.greater(u, 0)), 'float32')
+        // Masks by tf.step (x > 0), whose gradient is 0: training differentiates through the bounds, not the choices.
+        const active = tf.step(l)
+        const unstable = tf.mul(tf.step(u), tf.sub(1, active))
         // Chord u·(z − l)/(u − l) above an unstable neuron; slope 1 below it when u ≥ −l, else 0.
         const chord = tf.div(u, tf.maximum(tf.sub(u, l), 1e-12))
         const upperSlope = tf.add(active, tf.mul(unstable, chord))
         const upperIntercept = tf.mul(tf.mul(unstable, chord), tf.neg(l))
-        const lowerSlope = tf.add(active, tf.mul(unstable, tf.cast(tf.greaterEqual(u, tf.neg(l)), 'float32')))
+        const lowerSlope = tf.add(active, tf.mul(unstable, tf.step(tf.add(u, l))))
         const positive = tf.relu(lambda)
         const negative = tf.minimum(lambda, 0)
         constant = tf.add(constant, sumRows(tf.mul(negative, upperIntercept)))
@@ -241,26 +242,48 @@ function backSubstitute(ops: Op[], rows: tf.Tensor, inputLower: tf.Tensor, input
   return tf.add(constant, tf.sub(sumRows(tf.mul(lambda, mid)), sumRows(tf.mul(tf.abs(lambda), rad)))) as tf.Tensor2D
 }
 
-/** The four inputs of each 2×2 window, as [B, h, w, C] tensors in the order (0,0), (0,1), (1,0), (1,1). */
-function windows(t: tf.Tensor4D): tf.Tensor4D[] {
+/**
+ * Λ through a 'same'-padded stride-1 conv, backwards (the conv's transpose). For an odd filter this is
+ * the conv with the filter flipped in space and its channels swapped — plain tf ops, so training can
+ * differentiate it in the weights (conv2dInputGradient builds its filter on the host, for attacks).
+ */
+function transposedConv(lambda: tf.Tensor4D, filter: tf.Tensor4D, inShape: number[]): tf.Tensor4D {
+  const [kh, kw] = filter.shape
+  if (kh % 2 === 0 || kw % 2 === 0) return conv2dInputGradient(inShape, lambda, filter, 1, 'same')
+  return tf.conv2d(lambda, tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]), 1, 'same')
+}
+
+/** The four inputs of each 2×2 window, stacked last ([B, h, w, C, 4], order (0,0), (0,1), (1,0), (1,1)); an odd last row or column is dropped, as by max-pooling. */
+function windows(t: tf.Tensor4D): tf.Tensor {
   const [b, hh, ww, c] = t.shape
   const h = Math.floor(hh / 2)
   const w = Math.floor(ww / 2)
-  return [
-    [0, 0],
-    [0, 1],
-    [1, 0],
-    [1, 1]
-  ].map(([dy, dx]) => tf.stridedSlice(t, [0, dy, dx, 0], [b, dy + 2 * h, dx + 2 * w, c], [1, 2, 2, 1]) as tf.Tensor4D)
+  const even = hh === 2 * h && ww === 2 * w ? t : tf.slice(t, [0, 0, 0, 0], [b, 2 * h, 2 * w, c])
+  return tf.reshape(tf.transpose(tf.reshape(even, [b, h, 2, w, 2, c]), [0, 1, 3, 5, 2, 4]), [b, h, w, c, 4])
 }
 
-/** The inverse of `windows`: four [N, h, w, C] tensors back into [N, H, W, C] (zeros in an odd last row or column). */
-function unwindow(parts: tf.Tensor[], hh: number, ww: number): tf.Tensor {
-  const [n, h, w, c] = parts[0].shape
-  const top = tf.stack([parts[0], parts[1]], 3)
-  const bottom = tf.stack([parts[2], parts[3]], 3)
-  const full = tf.reshape(tf.stack([top, bottom], 2), [n, 2 * h, 2 * w, c])
+/** The inverse of `windows`: [N, h, w, C, 4] back into [N, H, W, C], zeros in an odd last row or column. */
+function unwindow(stacked: tf.Tensor, hh: number, ww: number): tf.Tensor {
+  const [n, h, w, c] = stacked.shape
+  const full = tf.reshape(tf.transpose(tf.reshape(stacked, [n, h, w, c, 2, 2]), [0, 1, 4, 2, 5, 3]), [n, 2 * h, 2 * w, c])
   return hh === 2 * h && ww === 2 * w ? full : tf.pad(full, [[0, 0], [0, hh - 2 * h], [0, ww - 2 * w], [0, 0]])
+}
+
+/**
+ * One-hot of each window's input with the largest lower bound, the first on ties (exactly one per
+ * window). Built from tf.step (gradient 0) rather than argMax/oneHot, whose integer outputs tfjs
+ * cannot pass a gradient through when training differentiates the bounds.
+ */
+function firstLargest(stacked: tf.Tensor): tf.Tensor {
+  const top = tf.max(stacked, 4, true)
+  const isTop = tf.unstack(tf.sub(1, tf.step(tf.sub(top, stacked))), 4)
+  let none: tf.Tensor = tf.onesLike(isTop[0])
+  const picks = isTop.map((t) => {
+    const pick = tf.mul(t, none)
+    none = tf.mul(none, tf.sub(1, t))
+    return pick
+  })
+  return tf.stack(picks, 4)
 }
 
 function backThroughMaxPool(op: Extract<Op, { kind: 'maxpool' }>, lambda: tf.Tensor, constant: tf.Tensor, sumRows: (t: tf.Tensor) => tf.Tensor): [tf.Tensor, tf.Tensor] {
@@ -268,20 +291,19 @@ function backThroughMaxPool(op: Extract<Op, { kind: 'maxpool' }>, lambda: tf.Ten
   const [, hh, ww] = op.lower.shape
   const lows = windows(op.lower)
   const highs = windows(op.upper)
-  // The chosen input: the largest lower bound, the first on ties (exactly one per window).
-  const chosen = tf.oneHot(tf.argMax(tf.stack(lows, 4), 4), 4) // [B, h, w, C, 4]
-  const masks = tf.unstack(chosen, 4)
-  const chosenLower = tf.sum(tf.mul(chosen, tf.stack(lows, 4)), 4)
-  const othersUpper = tf.max(tf.sub(tf.stack(highs, 4), tf.mul(chosen, 1e30)), 4)
-  const dominates = tf.expandDims(tf.cast(tf.greaterEqual(chosenLower, othersUpper), 'float32'), 1)
+  const chosen = firstLargest(lows) // [B, h, w, C, 4]
+  const chosenLower = tf.sum(tf.mul(chosen, lows), 4)
+  const othersUpper = tf.max(tf.sub(highs, tf.mul(chosen, 1e30)), 4)
+  // Masks by tf.step, whose gradient is 0: training differentiates through the bounds, not the choices.
+  const dominates = tf.expandDims(tf.step(tf.sub(chosenLower, othersUpper)), 1)
   const maxUpper = tf.expandDims(tf.maxPool(op.upper, 2, 2, 'valid'), 1)
   const positive = tf.relu(lambda)
   const negative = tf.minimum(lambda, 0)
-  const coefficient = tf.add(positive, tf.mul(negative, dominates))
+  const coefficient = tf.add(positive, tf.mul(negative, dominates)) // [B, S, h, w, C]
   const next = tf.add(constant, sumRows(tf.mul(tf.mul(negative, tf.sub(1, dominates)), maxUpper)))
-  const parts = masks.map((m) => tf.reshape(tf.mul(coefficient, tf.expandDims(m, 1)), [b * s, ...coefficient.shape.slice(2)]))
-  const spread = unwindow(parts, hh, ww)
-  return [tf.reshape(spread, [b, s, ...spread.shape.slice(1)]), next]
+  const spread = tf.mul(tf.expandDims(coefficient, 5), tf.expandDims(chosen, 1)) // [B, S, h, w, C, 4]
+  const full = unwindow(tf.reshape(spread, [b * s, ...spread.shape.slice(2)]), hh, ww)
+  return [tf.reshape(full, [b, s, ...full.shape.slice(1)]), next]
 }
 
 /** Intervals through an affine op: centre through the map, radius through its absolute value. */

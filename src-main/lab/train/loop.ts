@@ -105,7 +105,7 @@ export async function trainModel(options: TrainingOptions): Promise<TrainingResu
           throw new JobCancelled({ step: globalOffset + step, total: globalOffset + totalSteps })
         }
         const indices = order.subarray(b * config.batchSize, Math.min(train.n, (b + 1) * config.batchSize))
-        const batch = { ...gatherBatch(train, indices, config.augmentation, deriveSeed(config.seed, `augment/${epoch}/${b}`)), indices }
+        const batch = { ...gatherBatch(train, indices, config.augmentation, deriveSeed(config.seed, `augment/${epoch}/${b}`)), indices, progress: step / totalSteps }
         const lr = learningRate(config, step, totalSteps, perEpoch)
         const { loss: batchLoss, correct } = await trainStep(model, optimizer, batch, loss, lr, train, replicas)
         step += 1

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core'
 
 import type { TrainableModel } from './model'
 
-export type LossFunction = ((logits: tf.Tensor2D, labels: tf.Tensor1D, batch: { images: Float32Array; indices: Int32Array }) => tf.Scalar) & {
+export type LossFunction = ((logits: tf.Tensor2D, labels: tf.Tensor1D, batch: { images: Float32Array; indices: Int32Array; progress?: number }) => tf.Scalar) & {
   /**
    * How the loop computes the clean batch's logits: 'training' (default) when the loss uses them;
    * 'inference' when it does not (adversarial training on adversarial examples only), so that only
@@ -18,6 +18,8 @@ export interface Batch {
   labels: Int32Array
   /** Positions of the images in the training set (seeds of per-batch randomness derive from them). */
   indices: Int32Array
+  /** Share of the phase's steps done before this one, 0 to 1: losses with a schedule (CROWN-IBP's ramps) read it. */
+  progress?: number
 }
 
 export interface BatchGradients {
@@ -60,7 +62,8 @@ export function splitBatch(batch: Batch, parts: number, imageSize: number): Batc
     shards.push({
       images: batch.images.subarray(start * imageSize, end * imageSize),
       labels: batch.labels.subarray(start, end),
-      indices: batch.indices.subarray(start, end)
+      indices: batch.indices.subarray(start, end),
+      progress: batch.progress
     })
     start = end
   }

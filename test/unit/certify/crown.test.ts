@@ -27,7 +27,7 @@ describe('certified accuracy by CROWN', () => {
     it(`${arch}: at ε = 0 the margin bound is the exact margin`, () => {
       const model = tinyModel(arch, 3)
       const shape = model.spec.inputShape
-      const n = 10
+      const n = 6
       const x = images(n, shape, 4)
       const logits = model.forward(tf.tensor4d(x, [n, ...shape])).dataSync() as Float32Array
       const labels = Int32Array.from({ length: n }, (_, i) => i % 3)

@@ -18,6 +18,7 @@ export type ToReplica = {
   images: Float32Array
   labels: Int32Array
   indices: Int32Array
+  progress?: number
 }
 
 export type FromReplica =

@@ -33,7 +33,7 @@ try {
   port.on('message', (m: ToReplica) => {
     try {
       assignFlat(all, m.state)
-      const r = batchGradients(model, { images: m.images, labels: m.labels, indices: m.indices }, loss, shape)
+      const r = batchGradients(model, { images: m.images, labels: m.labels, indices: m.indices, progress: m.progress }, loss, shape)
       const grads = flatten(r.grads)
       tf.dispose(r.grads)
       const state = flatten(buffers)
