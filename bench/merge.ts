@@ -31,7 +31,7 @@ function lab(dataDir: string) {
 }
 
 /** One real cell: a cnn-small trained and attacked, exported as one bundle. */
-async function realCell(dataDir: string, bundle: string): Promise<{ bytes: number; weightsBytes: number }> {
+export async function realCell(dataDir: string, bundle: string): Promise<{ bytes: number; weightsBytes: number }> {
   const { service, api } = lab(dataDir)
   try {
     const config = { dataset: 'mnist', subset: { train: 512, test: 128 }, model: { arch: 'cnn-small' }, optimizer: { kind: 'sgd', lr: 0.05 }, epochs: 1, batchSize: 64, seed: 1 } as const
@@ -48,7 +48,7 @@ async function realCell(dataDir: string, bundle: string): Promise<{ bytes: numbe
 }
 
 /** Copies of the template bundle with fresh uids and cell index i (paths, manifest and links rewritten). */
-function copies(template: string, folder: string, count: number): void {
+export function copies(template: string, folder: string, count: number): void {
   const files = unzipSync(new Uint8Array(fs.readFileSync(template)))
   const manifestText = new TextDecoder().decode(files['manifest.json'])
   const uids = (JSON.parse(manifestText) as { runs: Array<{ uid: string }> }).runs.map((r) => r.uid)
@@ -68,6 +68,8 @@ function copies(template: string, folder: string, count: number): void {
 interface ChildResult {
   report: Omit<MergeReport, 'runIds'> & { runs: number }
   wallMs: number
+  /** CPU time of the merge process: on a busy shared machine, what an idle one would take. */
+  cpuMs: number
   peakRssMB: number
   runsInLog: number
 }
@@ -81,13 +83,15 @@ function mergeInChild(folder: string, dataDir: string): ChildResult {
 
 async function child(folder: string, dataDir: string): Promise<void> {
   const t0 = performance.now()
+  const c0 = process.cpuUsage()
   const { service, api } = lab(dataDir)
   const report = await mergeBundles(api, folder)
   const runsInLog = (service.ctx.db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n
   await service.close()
   const wallMs = performance.now() - t0
+  const cpu = process.cpuUsage(c0)
   const { runIds, ...rest } = report
-  const result: ChildResult = { report: { ...rest, runs: runIds.length }, wallMs, peakRssMB: process.resourceUsage().maxRSS / 1024, runsInLog }
+  const result: ChildResult = { report: { ...rest, runs: runIds.length }, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMB: process.resourceUsage().maxRSS / 1024, runsInLog }
   process.stdout.write(JSON.stringify(result) + '\n')
   // Worker threads of the engine pool may linger; the child's work is done.
   process.exit(0)
@@ -108,13 +112,14 @@ export async function mergeSection(count = 1000): Promise<object> {
     console.log(`  (the ${count} bundles are copies of one real cell: same weights and results, distinct run uids and cells)`)
     const dataDir = path.join(root, 'merged')
     const first = mergeInChild(folder, dataDir)
-    console.log(`  first merge: ${(first.wallMs / 1000).toFixed(1)} s, peak RSS ${first.peakRssMB.toFixed(0)} MB — ${first.report.imported} runs imported, ${first.report.failed.length} bundles failed`)
+    console.log(`  first merge: ${(first.wallMs / 1000).toFixed(1)} s (CPU ${(first.cpuMs / 1000).toFixed(1)} s), peak RSS ${first.peakRssMB.toFixed(0)} MB — ${first.report.imported} runs imported, ${first.report.failed.length} bundles failed`)
     const second = mergeInChild(folder, dataDir)
-    console.log(`  second merge of the same folder: ${(second.wallMs / 1000).toFixed(1)} s, peak RSS ${second.peakRssMB.toFixed(0)} MB — ${second.report.imported} imported, ${second.report.skipped} already there`)
+    console.log(`  second merge of the same folder: ${(second.wallMs / 1000).toFixed(1)} s (CPU ${(second.cpuMs / 1000).toFixed(1)} s), peak RSS ${second.peakRssMB.toFixed(0)} MB — ${second.report.imported} imported, ${second.report.skipped} already there`)
     const targets = {
-      firstUnder60s: first.wallMs < 60_000,
+      // Judged on wall time; where the machine was busy, CPU time says what an idle machine would see.
+      firstUnder60s: { wall: first.wallMs < 60_000, cpu: first.cpuMs < 60_000 },
       firstUnder500MB: first.peakRssMB < 500,
-      secondUnder20s: second.wallMs < 20_000,
+      secondUnder20s: { wall: second.wallMs < 20_000, cpu: second.cpuMs < 20_000 },
       idempotent: second.report.imported === 0 && second.runsInLog === first.runsInLog,
       everyBundleImported: first.report.failed.length === 0 && first.report.imported === 2 * count
     }

@@ -143,6 +143,25 @@ describe('run bundles', () => {
   })
 })
 
+describe('streamed bundles', () => {
+  it('carries files larger than one read chunk (1 MiB) intact: a 2 MiB metrics CSV and a 3 MiB weights file', () => {
+    const a = newLab()
+    const loss = Array.from({ length: 70_000 }, (_, i) => 1 / (i + 1))
+    const id = addRun(a.db, { name: 'long', metrics: { 'train/loss': loss } })
+    const weights = crypto.randomBytes(3 * 2 ** 20 + 17)
+    addArtifact(a, id, 'runs/1/weights.bin', weights)
+    const out = path.join(a.dir, 'long.advlab.zip')
+    exportBundle(a.db, a.dir, [id], out)
+    expect(unzipFile(out)[Object.keys(unzipFile(out)).find((n) => n.endsWith('metrics.csv'))!].byteLength).toBeGreaterThan(2 ** 21)
+    const b = newLab()
+    const [imported] = importBundle(b.db, b.dir, out).imported
+    const values = (b.db.prepare("SELECT value FROM metrics WHERE run_id = ? AND name = 'train/loss' ORDER BY step").all(imported.id) as { value: number }[]).map((r) => r.value)
+    expect(values).toEqual(loss)
+    const art = b.db.prepare('SELECT path FROM artifacts WHERE run_id = ?').get(imported.id) as { path: string }
+    expect(fs.readFileSync(path.join(b.dir, art.path)).equals(weights)).toBe(true)
+  })
+})
+
 describe('rejected bundles write nothing', () => {
   function goodBundle(): { lab: Lab; files: Record<string, Uint8Array>; manifest: Record<string, unknown> } {
     const lab = newLab()

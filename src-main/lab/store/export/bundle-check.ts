@@ -22,7 +22,7 @@ import {
   type BundleRun,
   type Manifest
 } from './bundle-format'
-import { BundleUnreadable, openBundleSource, readWhole, type BundleSource } from './bundle-source'
+import { BundleUnreadable, copyOf, openBundleSource, readWhole, type BundleSource } from './bundle-source'
 
 export interface CheckedRun {
   run: BundleRun
@@ -52,6 +52,18 @@ export function refuse(bundle: string, why: string): never {
 
 /** Checks the bundle at `bundle` (zip or folder); throws the first reason it cannot be imported. */
 export function checkBundle(bundle: string): CheckedBundle {
+  return withSource(bundle, (src) => checkSource(bundle, src))
+}
+
+/**
+ * Only the bundle's manifest, checked: enough to see that every run of it is in the log already
+ * (merging a folder again), which then needs no more reading.
+ */
+export function readBundleManifest(bundle: string): Manifest {
+  return withSource(bundle, (src) => readManifest(bundle, src))
+}
+
+function withSource<T>(bundle: string, read: (src: BundleSource) => T): T {
   let src: BundleSource
   try {
     src = openBundleSource(bundle)
@@ -60,7 +72,7 @@ export function checkBundle(bundle: string): CheckedBundle {
     throw error
   }
   try {
-    return checkSource(bundle, src)
+    return read(src)
   } catch (error) {
     if (error instanceof BundleUnreadable) refuse(bundle, error.message)
     throw error
@@ -80,7 +92,7 @@ function checkSource(bundle: string, src: BundleSource): CheckedBundle {
     if (!src.entries.has(name)) refuse(bundle, `the file "${name}" listed in its manifest is missing`)
     const sum = crypto.createHash('sha256')
     const parts: Uint8Array[] = []
-    src.stream(name, (c) => (sum.update(c), texts.has(name) && parts.push(c.slice())))
+    src.stream(name, (c) => (sum.update(c), texts.has(name) && parts.push(copyOf(c))))
     if (sum.digest('hex') !== hash) refuse(bundle, `the file "${name}" does not match its checksum (the bundle is damaged)`)
     if (texts.has(name)) kept.set(name, Buffer.concat(parts))
   }

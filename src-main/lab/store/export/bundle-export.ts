@@ -129,7 +129,8 @@ function pushFile(full: string, push: (chunk: Uint8Array) => void): void {
   const fd = fs.openSync(full, 'r')
   const buf = Buffer.allocUnsafe(1 << 20)
   try {
-    for (let n = fs.readSync(fd, buf); n > 0; n = fs.readSync(fd, buf)) push(buf.slice(0, n))
+    // A copy per chunk: the deflater may keep its input while the buffer is refilled.
+    for (let n = fs.readSync(fd, buf); n > 0; n = fs.readSync(fd, buf)) push(new Uint8Array(buf.subarray(0, n)))
   } finally {
     fs.closeSync(fd)
   }

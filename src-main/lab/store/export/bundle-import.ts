@@ -13,7 +13,7 @@ import { buildMissingDigests } from '../metric-digests'
 import { trashRuns } from '../organise'
 import { configHash } from '../runs'
 import { insideRoot } from './bundle-format'
-import { checkBundle, refuse, type CheckedBundle, type CheckedRun } from './bundle-check'
+import { checkBundle, readBundleManifest, refuse, type CheckedBundle, type CheckedRun } from './bundle-check'
 import { mapRunIds, runIdsIn } from './bundle-links'
 import { openBundleSource } from './bundle-source'
 import { cleanStaleStaging, dropStaging, placeStaged, stageFiles, type Staging } from './bundle-staging'
@@ -36,9 +36,13 @@ export interface ImportResult {
 export function importBundle(db: Database.Database, dataDir: string, source: string): ImportResult {
   // What an import that died left behind is finished or removed first.
   cleanStaleStaging(db, dataDir)
-  const bundle = checkBundle(source)
   const existing = db.prepare('SELECT id FROM runs WHERE uid = ?')
   const result: ImportResult = { imported: [], skipped: [], replaced: [], superseded: [] }
+  // Every run here already (a folder merged again): nothing will be written, nothing more to read.
+  const manifest = readBundleManifest(source)
+  const present = manifest.runs.map((r) => ({ id: (existing.get(r.uid) as { id: number } | undefined)?.id, name: r.name, uid: r.uid }))
+  if (present.every((r) => r.id !== undefined)) return { ...result, skipped: present as RunRef[] }
+  const bundle = checkBundle(source)
   let todo: CheckedRun[] = []
   for (const c of bundle.runs) {
     const row = existing.get(c.run.uid) as { id: number } | undefined

@@ -16,7 +16,10 @@ export class BundleUnreadable extends Error {}
 export interface BundleSource {
   /** Every file's path inside the bundle (forward slashes) and its size as the archive states it. */
   readonly entries: ReadonlyMap<string, number>
-  /** Streams one file's bytes to `sink` in chunks of at most CHUNK bytes; returns the byte count. */
+  /**
+   * Streams one file's bytes to `sink` in chunks of at most CHUNK bytes; returns the byte count.
+   * A chunk is valid only during the call (its buffer is reused): copy what must be kept.
+   */
   stream(name: string, sink: (chunk: Uint8Array) => void): number
   close(): void
 }
@@ -28,10 +31,13 @@ export function openBundleSource(source: string): BundleSource {
   return fs.statSync(source).isDirectory() ? folderSource(source) : zipSource(source)
 }
 
+/** A copy of a chunk (Buffer's own slice() is a view, not a copy). */
+export const copyOf = (chunk: Uint8Array): Uint8Array => new Uint8Array(chunk)
+
 /** A whole (small) file of the bundle in memory: the manifest, configs, metrics, results. */
 export function readWhole(src: BundleSource, name: string): Uint8Array {
   const parts: Uint8Array[] = []
-  const total = src.stream(name, (c) => parts.push(c.slice()))
+  const total = src.stream(name, (c) => parts.push(copyOf(c)))
   const out = new Uint8Array(total)
   let at = 0
   for (const p of parts) (out.set(p, at), (at += p.byteLength))
@@ -71,9 +77,12 @@ function folderSource(root: string): BundleSource {
   }
 }
 
+/** One read buffer for every stream: reading is synchronous and each chunk is used before the next. */
+let readBuffer: Buffer | null = null
+
 /** Reads from `fd` at `start` until `length` bytes or the end of the file, in chunks. */
 function readChunks(fd: number, start: number, length: number, sink: (chunk: Uint8Array) => void): number {
-  const buf = Buffer.allocUnsafe(CHUNK)
+  const buf = (readBuffer ??= Buffer.allocUnsafe(CHUNK))
   let done = 0
   while (done < length) {
     const n = fs.readSync(fd, buf, 0, Math.min(CHUNK, length - done), start + done)
@@ -181,7 +190,7 @@ function streamEntry(fd: number, name: string, e: ZipEntry | undefined, sink: (c
       read += c.byteLength
       try {
         // A copy: the read buffer is reused for the next chunk, and Inflate may keep its input.
-        inflate.push(c.slice(), read === e.compressedSize)
+        inflate.push(copyOf(c), read === e.compressedSize)
       } catch (error) {
         if (error instanceof BundleUnreadable) throw error
         throw new BundleUnreadable(`the entry "${name}" cannot be inflated (${(error as Error).message}); the bundle is damaged`)

@@ -57,7 +57,6 @@ export function cleanStaleStaging(db: Database.Database, dataDir: string): void 
     }
     fs.rmSync(dir, { recursive: true, force: true })
   }
-  removeIfEmpty(root)
 }
 
 /** The staging root goes when empty; another process may be creating a folder in it just now. */
@@ -109,12 +108,13 @@ export function stageFiles(dataDir: string, src: BundleSource, files: Array<{ en
   return staging
 }
 
-/** After the commit: every staged file into its place, then the staging folder goes. */
+/** After the commit: every staged file into its place, then this import's staging folder goes. */
 export function placeStaged(dataDir: string, staging: Staging): void {
   for (const m of staging.moves) placeFile(path.join(staging.dir, m.from), insideRoot(dataDir, m.to))
-  dropStaging(staging)
+  fs.rmSync(staging.dir, { recursive: true, force: true })
 }
 
+/** An import that failed leaves the data directory as it found it: the staging root goes too when empty. */
 export function dropStaging(staging: Staging): void {
   fs.rmSync(staging.dir, { recursive: true, force: true })
   removeIfEmpty(path.dirname(staging.dir))
