@@ -1,6 +1,6 @@
 /**
  * Sweeps beyond one machine:
- *   lab sweep emit <sweep.json> --target slurm|k8s --out DIR   a Slurm array script / K8s Indexed Job
+ *   lab sweep emit <sweep.json> --target slurm|k8s --out DIR   Slurm array job scripts / a K8s Indexed Job
  *   lab sweep cell <sweep.json> [--index i] --out DIR          run one cell, write its run bundle
  *   lab sweep merge DIR                                        import every bundle in DIR (idempotent)
  *   lab sweep local <sweep.json>                               every cell in this log (the in-app sweep)
@@ -164,7 +164,7 @@ export const sweepCellCommand: Command = {
     const result = await runSweepCell(ctx.api, sweep, index, ctx.json ? undefined : ctx.err)
     // The runs leave even when the cell failed (a trained model whose evaluation failed is kept);
     // only a cell that made no run at all has nothing to write.
-    const bundlePath = path.join(out, `${jobName(sweep)}-cell-${String(index).padStart(4, '0')}.advlab.zip`)
+    const bundlePath = path.join(out, `${jobName(sweep)}-cell-${String(index).padStart(4, '0')}${BUNDLE_SUFFIX}`)
     const cell = cellIdentity(sweep, sweepCell(sweep, index))
     const bundle = result.runIds.length ? await ctx.api.request('export.bundle', { ids: result.runIds, path: bundlePath, cell, ...(result.error ? { error: result.error.slice(0, 20_000) } : {}) }) : null
     const wrote = bundle ? `wrote ${bundle.path} (${bundle.runs} run${bundle.runs === 1 ? '' : 's'})` : 'it made no run, so no bundle was written'
