@@ -82,6 +82,12 @@ export const EvalRequestSchema = z
     n: SampleCountSchema.optional(),
     /** Surrogate for the transfer check; default none. */
     surrogateRunId: RunRef.optional(),
+    /**
+     * The optional spatial suite (Engstrom et al. 2019): the worst of 10 random rotations and
+     * translations on every image and the worst of the 775-motion grid on Square's subset — beyond
+     * the ε-ball, so it is read beside the ε attacks, never as one of them.
+     */
+    spatial: z.boolean().default(false),
     repeats: z.number().int().min(1).max(20).default(1),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
     workers: z.number().int().min(1).max(64).optional(),

@@ -16,11 +16,14 @@ import { accuracyOf, meanStd } from './metrics'
 import { sequentialLayers } from './sequential'
 import { certifyIbp } from './ibp'
 import { crownBesideIbp } from '../certify/crown-beside-ibp'
+import { evaluateSmoothing } from '../certify/smoothing-evaluation'
 import { globalLipschitz } from './lipschitz'
 import { cleverScore } from './clever'
 import { logitShape, maxLogitChange, zeroGradientShare } from './diagnostics/probes'
 import { runChecks, verdictOf, type MaskingEvidence } from './diagnostics/checks'
 import { formatEpsilon } from '../../api/epsilon'
+import { attackDeclaration } from '../../api/attacks'
+import { spatialResultKey } from '../../api/attacks/spatial'
 
 const seedsOf = (seed: number, repeats: number): number[] => Array.from({ length: repeats }, (_, i) => seed + i)
 
@@ -78,6 +81,15 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRunConfig):
       )
       at(results, 'square', square.accuracy)
       at(results, 'pgd@square', onFirst(pgd.outcome.predictions, square.n))
+      if (config.spatial) {
+        // Spatial attacks ignore ε: filed under norm 'spatial' at their rotation bound (api/attacks/spatial.ts).
+        for (const [attackId, n] of [['spatial-random', undefined], ['spatial-grid', budget.square.n]] as const) {
+          const spatial = await timed('spatial', () =>
+            session.attack(target, clean, { attackId, recordAt: spatialResultKey(attackDeclaration(attackId), {}), params: base, n, phase: attackId === 'spatial-grid' ? 'spatial grid (775 motions)' : 'spatial random-10' })
+          )
+          at(results, attackId, spatial.accuracy)
+        }
+      }
       if (ctx.spec.inputs.surrogate) {
         const transfer = await timed('transfer', () =>
           session.attack(target, clean, { attackId: 'pgd', recordAs: 'transfer-pgd', params: { ...base, ...budget.pgd }, surrogate: ctx.spec.inputs.surrogate, phase: 'transfer PGD' })
@@ -164,6 +176,48 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRunConfig):
         ctx.record({ type: 'score', runId: input.runId, metric: 'lipschitz-global', norm: n, value: lip[n], details: { ...lip, method: 'product of layer operator norms' } })
     }
 
+    // Randomised smoothing: black-box, so every model (ResNet-18, toy layers) gets its L2 certificate.
+    // σ is the model's own when it was trained with Gaussian noise, else Cohen et al.'s middle 0.25.
+    const sigma = target.defence?.kind === 'gaussian-noise' ? target.defence.sigma : 0.25
+    const smoothingN = Math.min(budget.smoothing.n, session.data.n)
+    const smoothing = await timed('smoothing', () =>
+      evaluateSmoothing(target.classifier, session.data, session.shape, smoothingN, { sigma, n0: 100, n: budget.smoothing.copies, alpha: 0.001 }, config.seed, (done) => {
+        session.check()
+        ctx.progress({ phase: `randomised smoothing (σ=${sigma})`, step: done, total: smoothingN })
+      })
+    )
+    const smoothingLabels = session.data.labels.subarray(0, smoothingN)
+    const smoothingParams = { method: 'randomised smoothing (certified accuracy)', sigma, n0: 100, n: budget.smoothing.copies, alpha: 0.001, abstained: smoothing.predictions.filter((p) => p.prediction < 0).length }
+    for (const { radius, accuracy } of smoothing.atRadii)
+      ctx.record({
+        type: 'result',
+        runId: input.runId,
+        attack: 'smoothing',
+        norm: 'L2',
+        epsilon: radius,
+        seed: config.seed,
+        n: smoothingN,
+        accuracy,
+        cleanAccuracy: accuracyOf(clean.predictions.subarray(0, smoothingN), smoothingLabels),
+        params: { ...smoothingParams, defence: target.defence },
+        seconds: null,
+        samples: {
+          indices: session.data.indices.subarray(0, smoothingN),
+          labels: smoothingLabels,
+          cleanPredictions: clean.predictions.subarray(0, smoothingN),
+          adversarialPredictions: Int32Array.from(smoothing.predictions, (p, i) => (p.prediction === smoothingLabels[i] && p.radius >= radius ? p.prediction : -1)),
+          perturbationNorms: null
+        }
+      })
+    ctx.record({
+      type: 'score',
+      runId: input.runId,
+      metric: 'smoothing-radius',
+      norm: 'L2',
+      value: smoothing.averageRadius,
+      details: { ...smoothingParams, meaning: 'mean certified L2 radius, 0 for wrong or abstained samples', samples: smoothing.predictions.map((p, i) => ({ sampleIndex: session.data.indices[i], label: smoothingLabels[i], ...p })) }
+    })
+
     // CLEVER and the local Lipschitz estimate, in both norms, on the first correctly classified samples.
     for (const cleverNorm of ['Linf', 'L2'] as const) {
       const radius = cleverRadius(cleverNorm, cleverNorm === norm ? epsilon : defaultEpsilon(cleverNorm, session.shape[2]))
@@ -223,7 +277,8 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRunConfig):
     ctx.log(verdict === 'no' ? 'info' : 'warn', `Suspected gradient masking: ${verdict}${fired.length ? ` (checks ${fired.join(', ')} fired)` : ''}.`)
     const seconds = (Date.now() - started) / 1000
     ctx.log('info', `Full evaluation took ${seconds.toFixed(1)} s: ${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}.`)
-    return { cleanAccuracy: clean.accuracy, fgsm: evidence.fgsm, pgd: evidence.pgd, autoattack: evidence.autoattack?.accuracy, square: evidence.square?.accuracy, verdict, fired, seconds, timings, workers: session.pool.size }
+    const spatial = config.spatial ? { random: mean('spatial-random'), grid: mean('spatial-grid') } : undefined
+    return { cleanAccuracy: clean.accuracy, fgsm: evidence.fgsm, pgd: evidence.pgd, autoattack: evidence.autoattack?.accuracy, square: evidence.square?.accuracy, spatial, verdict, fired, seconds, timings, workers: session.pool.size }
   } finally {
     target.dispose()
     await session.close()

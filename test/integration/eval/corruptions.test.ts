@@ -120,6 +120,25 @@ describe('spatial attacks through the service', () => {
   })
 })
 
+describe('the full evaluation', () => {
+  it('runs the spatial suite when asked: random-10 on every image, the 775-motion grid on Square\'s subset, filed under norm "spatial"', async () => {
+    const run = await t.api.request('eval.start', { runId: baseline.id, budget: 'quick', n: 60, spatial: true })
+    expect((await finished(t.api, run.id)).status).toBe('completed')
+    const rows = (await t.api.request('evaluations.list', { runId: baseline.id })).rows.filter((r) => r.evalRunId === run.id)
+    const random = rows.find((r) => r.attack === 'spatial-random')!
+    const grid = rows.find((r) => r.attack === 'spatial-grid')!
+    expect(random).toMatchObject({ norm: 'spatial', epsilon: 30, n: 60 })
+    expect(grid).toMatchObject({ norm: 'spatial', epsilon: 30 })
+    const clean = rows.find((r) => r.attack === 'clean')!
+    expect(random.accuracy).toBeLessThanOrEqual(clean.accuracy)
+    // Without the flag there is no spatial row: the suite is optional.
+    const plain = await t.api.request('eval.start', { runId: model.id, budget: 'quick', n: 30 })
+    expect((await finished(t.api, plain.id)).status).toBe('completed')
+    const plainRows = (await t.api.request('evaluations.list', { runId: model.id })).rows.filter((r) => r.evalRunId === plain.id)
+    expect(plainRows.some((r) => r.norm === 'spatial')).toBe(false)
+  }, 600_000)
+})
+
 describe('the results table', () => {
   it('shows the corruption mean and the spatial attacks as columns by default, each severity when asked, and keeps them out of the robust headline', async () => {
     const table = await t.api.request('results.table', { ids: [model.id] })
@@ -128,8 +147,10 @@ describe('the results table', () => {
     expect(titles).toContain('Spatial (random-k) (±30°)')
     expect(titles).toContain('Spatial (grid) (±15°)')
     expect(titles.filter((t) => /severity/.test(t))).toEqual([])
-    // The headline is the worst ε-ball attack at its largest ε (FGSM at 0.2 here), never a severity or a bound in degrees.
-    expect(table.headlines[0].robust).toMatchObject({ attack: 'fgsm', norm: 'Linf', epsilon: 0.2 })
+    // The headline is the worst ε-ball attack at its largest ε, never a severity or a bound in degrees.
+    const { rows: all } = await t.api.request('evaluations.list', { runId: model.id })
+    const largest = Math.max(...all.filter((r) => r.norm === 'Linf').map((r) => r.epsilon))
+    expect(table.headlines[0].robust).toMatchObject({ norm: 'Linf', epsilon: largest })
     const chosen = await t.api.request('results.table', { ids: [model.id], epsilons: { jpeg: [1, 5] } })
     expect(chosen.columns.map((c) => c.title)).toEqual(expect.arrayContaining(['JPEG compression (severity 1)', 'JPEG compression (severity 5)']))
     // The cell is the number the evaluation filed.

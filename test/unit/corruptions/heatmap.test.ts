@@ -4,8 +4,21 @@
  * evaluation of a cell on the run detail, like the results table.
  */
 import { describe, expect, it } from 'vitest'
-import { cellsFromRows, heatmapData, meansOf } from '../../../src-renderer/src/components/run/corruption-heatmap'
 import type { EvaluationRow } from '../../../src-main/api/evaluation'
+import { loadRenderer } from '../renderer/loadRenderer'
+
+interface Cell {
+  attack: string
+  norm: string
+  epsilon: number
+  accuracy: Array<number | null>
+}
+// The renderer's module, loaded at run time (see loadRenderer: the Node project does not type renderer files).
+const { cellsFromRows, heatmapData, meansOf } = await loadRenderer<{
+  cellsFromRows(rows: EvaluationRow[]): Cell[]
+  heatmapData(cells: Cell[], runNames: string[]): { corruptions: string[]; columns: string[]; values: Array<[number, number, number]> }
+  meansOf(cells: Cell[], runs: number): Array<number | null>
+}>('components/run/corruption-heatmap')
 
 const row = (attack: string, epsilon: number, accuracy: number, createdAt: string, extra: Partial<EvaluationRow> = {}): EvaluationRow => ({
   runId: 1, attack, norm: 'corruption', epsilon, n: 100, accuracy, std: 0, seeds: 1, cleanAccuracy: 0.98, drop: null, relativeDrop: null, resultIds: [1], evalRunId: 2, params: {}, createdAt, ...extra
