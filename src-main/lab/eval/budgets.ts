@@ -21,6 +21,8 @@ export interface FullEvalBudget {
   clever: { samples: number; batches: number; samplesPerBatch: number }
   /** CROWN certification (beside IBP's, at each ε of the curve) on the first `n` samples. */
   crown: { n: number }
+  /** Randomised smoothing on the first `n` samples: `copies` noisy copies each (after n0 = 100), α = 0.001. */
+  smoothing: { n: number; copies: number }
   /** Samples for the zero-gradient, logit and repeatability probes. */
   probes: number
   gallery: number
@@ -36,6 +38,7 @@ export const BUDGETS: Record<Budget, FullEvalBudget> = {
     adaptive: { steps: 10, eotSamples: 5 },
     clever: { samples: 5, batches: 10, samplesPerBatch: 32 },
     crown: { n: 20 },
+    smoothing: { n: 20, copies: 1000 },
     probes: 200,
     gallery: 8
   },
@@ -48,6 +51,7 @@ export const BUDGETS: Record<Budget, FullEvalBudget> = {
     adaptive: { steps: 20, eotSamples: 10 },
     clever: { samples: 8, batches: 20, samplesPerBatch: 32 },
     crown: { n: 50 },
+    smoothing: { n: 50, copies: 1000 },
     probes: 500,
     gallery: 8
   },
@@ -60,6 +64,7 @@ export const BUDGETS: Record<Budget, FullEvalBudget> = {
     adaptive: { steps: 100, eotSamples: 20 },
     clever: { samples: 50, batches: 50, samplesPerBatch: 128 },
     crown: { n: 1000 },
+    smoothing: { n: 500, copies: 10_000 },
     probes: 1000,
     gallery: 16
   }

@@ -7,6 +7,10 @@
 import { describe, expect, it } from 'vitest'
 import { certifiedAccuracyAtRadii, certifySmoothed, type BaseClassifier } from '../../../src-main/lab/certify/smoothing'
 import { clopperPearsonLower, normalCdf, normalQuantile } from '../../../src-main/lab/certify/statistics'
+import { evaluateSmoothing, radiusGrid } from '../../../src-main/lab/certify/smoothing-evaluation'
+import { classifierFromFunction } from '../../../src-main/lab/attacks/classifier'
+import { initEngine } from '../../../src-main/lab/engine/init'
+import * as tf from '@tensorflow/tfjs-core'
 
 const d = 16
 const w = Float32Array.from({ length: d }, (_, i) => Math.sin(i + 1))
@@ -68,5 +72,29 @@ describe('randomised smoothing on a linear classifier', () => {
       { radius: 0.25, accuracy: 0.25 },
       { radius: 0.5, accuracy: 0.25 }
     ])
+  })
+})
+
+describe('randomised smoothing in an evaluation', () => {
+  it('certifies radii up to σ·Φ⁻¹(α^(1/n)) only: the grid stops there (0.615 for σ = 0.25, n = 1,000, α = 0.001)', () => {
+    expect(radiusGrid({ sigma: 0.25, n0: 100, n: 1000, alpha: 0.001 })).toEqual([0, 0.25, 0.5])
+    expect(radiusGrid({ sigma: 0.5, n0: 100, n: 100_000, alpha: 0.001 }).at(-1)).toBe(1.75) // 0.5·Φ⁻¹(0.999931) = 1.905
+  })
+
+  it("runs the model's classifier on noisy copies and reports certified accuracy and the average radius", async () => {
+    await initEngine('cpu')
+    // The same linear classifier as logits (−z, z) on 4×4×1 images.
+    const wt = tf.tensor2d(Array.from(w, (v) => [-v, v]).flat(), [d, 2])
+    const classifier = classifierFromFunction((x) => tf.add(tf.matMul(tf.reshape(x, [x.shape[0], d]), wt), tf.tensor1d([-b, b])) as tf.Tensor2D, { numClasses: 2, inputShape: [4, 4, 1] })
+    const distances = [0.3, -0.45, 0.15]
+    const images = new Float32Array(3 * d)
+    distances.forEach((dist, i) => images.set(atDistance(dist), i * d))
+    const labels = Int32Array.from([1, 0, 0]) // the last is wrong
+    const r = evaluateSmoothing(classifier, { images, labels }, [4, 4, 1], 3, { sigma: 0.25, n0: 100, n: 2000, alpha: 0.001 }, 1)
+    expect(r.predictions.map((p) => p.prediction)).toEqual([1, 0, 1])
+    r.predictions.forEach((p, i) => expect(p.radius).toBeLessThanOrEqual(Math.abs(distances[i])))
+    expect(r.predictions[0].radius).toBeGreaterThan(0.2)
+    expect(r.averageRadius).toBeCloseTo((r.predictions[0].radius + r.predictions[1].radius) / 3, 12)
+    expect(r.atRadii[0]).toEqual({ radius: 0, accuracy: 2 / 3 })
   })
 })
