@@ -20,7 +20,8 @@ export const RUN_ID_FIELDS: { [K in RunKind]: ReadonlyArray<IdField<K>> } = {
   wrapped: ['sourceRunId'],
   attack: ['runId', 'surrogateRunId', 'targetRunIds'],
   eval: ['runId', 'surrogateRunId', 'targetRunIds'],
-  sweep: ['runIds', 'targetRunIds']
+  sweep: ['runIds', 'targetRunIds'],
+  corruptions: ['runId', 'baselineRunId', 'targetRunIds']
 }
 
 const isRunKind = (kind: string): kind is RunKind => kind in RUN_ID_FIELDS
