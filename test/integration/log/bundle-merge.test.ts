@@ -8,10 +8,11 @@
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { finished, testLab } from '../../support/lab'
 import { tempDir } from '../../support/temp'
 import { mergeBundles } from '../../../src-main/lab/sweeps/merge'
+import { main } from '../../../src-main/cli/main'
 import { STAGING_DIR } from '../../../src-main/lab/store/export/bundle-staging'
 import type { BundleCell } from '../../../src-main/api/log'
 import { createRun } from '../../../src-main/lab/store/runs'
@@ -120,6 +121,27 @@ describe('merging bundles of sweep cells', () => {
   })
 })
 
+describe('lab sweep merge', () => {
+  it('names each bundle it could not import, imports the rest and exits 1', async () => {
+    const folder = path.join(t.dir, 'cli-damage')
+    fs.mkdirSync(folder)
+    fs.writeFileSync(path.join(folder, 'a-cell-0000.advlab.zip'), 'not a zip at all')
+    fs.copyFileSync(path.join(bundles, 'a-cell-0000.advlab.zip'), path.join(folder, 'b-cell-0000.advlab.zip'))
+    const printed: string[] = []
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((text) => (printed.push(String(text)), true))
+    let code: number
+    try {
+      code = await main(['sweep', 'merge', folder, '--data-dir', path.join(t.dir, 'cli-merged')])
+    } finally {
+      write.mockRestore()
+    }
+    expect(code).toBe(1)
+    const text = printed.join('')
+    expect(text).toContain('Merged 1 of 2 bundle(s): 2 run(s) imported, 0 already here.')
+    expect(text).toContain(`Not imported: ${path.join(folder, 'a-cell-0000.advlab.zip')} cannot be imported: it is not a complete zip archive`)
+  }, 120_000)
+})
+
 describe('a failed or killed import leaves nothing half-placed', () => {
   const listing = (dir: string): string[] => (fs.readdirSync(dir, { recursive: true }) as string[]).sort()
 
@@ -156,6 +178,7 @@ describe('a failed or killed import leaves nothing half-placed', () => {
     await merged.api.request('import.bundle', { path: path.join(bundles, 'a-cell-0000.advlab.zip') })
     expect(fs.existsSync(weights)).toBe(true)
     expect(fs.existsSync(path.join(merged.dataDir, 'imported/0000-never'))).toBe(false)
-    expect(fs.existsSync(path.join(merged.dataDir, STAGING_DIR))).toBe(false)
+    // Both dead imports' staging folders are gone (the staging root itself stays, empty).
+    expect(fs.readdirSync(path.join(merged.dataDir, STAGING_DIR))).toEqual([])
   })
 })
