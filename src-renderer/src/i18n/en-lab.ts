@@ -328,8 +328,8 @@ const enLab = {
       cleanAccuracy: 'clean accuracy {value}',
       accuracy: 'accuracy under attack {value}',
       teacherAccuracy: 'teacher accuracy {value}',
-      steps: '{value} steps',
-      workers: '{value} threads',
+      steps: 'steps {value}',
+      workers: 'threads {value}',
       seconds: 'took {value}'
     },
     cancelled: 'Cancelled by the user.',

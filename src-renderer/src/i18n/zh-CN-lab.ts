@@ -327,8 +327,8 @@ const zhCNLab: typeof enLab = {
       cleanAccuracy: '干净准确率 {value}',
       accuracy: '攻击下准确率 {value}',
       teacherAccuracy: '教师准确率 {value}',
-      steps: '{value} 步',
-      workers: '{value} 个线程',
+      steps: '步数 {value}',
+      workers: '线程数 {value}',
       seconds: '用时 {value}'
     },
     cancelled: '已被用户取消。',

@@ -46,8 +46,8 @@ describe('the events log', () => {
       kind: 'completed',
       figures: { testAccuracy: 0.9125, trainAccuracy: 0.875, steps: 64, workers: 1 }
     })
-    expect(lines.eventText(completed, en, 'en')).toBe('Completed: test accuracy 91.25%, train accuracy 87.50%, 64 steps, 1 threads.')
-    expect(lines.eventText(completed, zh, 'zh-CN')).toBe('已完成：测试准确率 91.25%，训练准确率 87.50%，64 步，1 个线程。')
+    expect(lines.eventText(completed, en, 'en')).toBe('Completed: test accuracy 91.25%, train accuracy 87.50%, steps 64, threads 1.')
+    expect(lines.eventText(completed, zh, 'zh-CN')).toBe('已完成：测试准确率 91.25%，训练准确率 87.50%，步数 64，线程数 1。')
     expect(lines.eventText(event(10, 'Completed.', { kind: 'completed', figures: {} }), zh, 'zh-CN')).toBe('已完成。')
     // A line without a fact is the log's own line.
     expect(lines.eventText(event(11, 'Started on the cpu backend (CPU).'), en, 'en')).toBe('Started on the cpu backend (CPU).')
