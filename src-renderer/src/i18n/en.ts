@@ -182,10 +182,6 @@ const en = {
     nameRequired: 'Enter a name; it must not be empty.',
     nameTooLong: 'Use at most {max} characters (this name has {length}).'
   },
-  comingSoon: {
-    title: 'Coming with the next release',
-    nothingFake: 'This screen stays empty until the lab can fill it with real results.'
-  },
   settings: {
     title: 'Settings',
     appearance: 'Appearance',

@@ -180,10 +180,6 @@ const zhCN: Messages = {
     nameRequired: '请输入名称，名称不能为空。',
     nameTooLong: '名称最多 {max} 个字符（当前为 {length} 个）。'
   },
-  comingSoon: {
-    title: '将在下一版本中提供',
-    nothingFake: '在实验室能用真实结果填充之前，此页面保持为空。'
-  },
   settings: {
     title: '设置',
     appearance: '外观',
