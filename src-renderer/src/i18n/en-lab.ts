@@ -176,7 +176,7 @@ const enLab = {
     expandAll: 'Show all measurements',
     collapseAll: 'Hide all measurements',
     measurements: 'no measurement | 1 measurement | {count} measurements',
-    unattached: 'Measurements of models in the trash'
+    unattached: 'Measurements of models not in this list (in the trash, or not recorded)'
   },
   /** The Compare screen's choices and charts: common ε, series pickers, smoothing, exports, parallel coordinates. */
   compareView: {

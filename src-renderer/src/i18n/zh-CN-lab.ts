@@ -176,7 +176,7 @@ const zhCNLab: typeof enLab = {
     expandAll: '展开全部测量',
     collapseAll: '收起全部测量',
     measurements: '无测量 | 1 次测量 | {count} 次测量',
-    unattached: '模型已在回收站中的测量'
+    unattached: '其模型不在此列表中的测量（已在回收站中，或未记录）'
   },
   /** 对比页面的选择与图表：统一 ε、系列选择、平滑、导出、平行坐标。 */
   compareView: {
