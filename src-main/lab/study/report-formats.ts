@@ -3,7 +3,7 @@
  * ECharts' server-side renderer, so it opens offline anywhere), CSV (the table, numbers kept
  * machine-readable) and LaTeX (a booktabs table to \input into a paper).
  */
-import * as echarts from 'echarts'
+import { svgChart } from '../svg-chart'
 import type { Stat } from '../../api/compare'
 import type { StudyReport, StudyReportFormat } from '../../api/studies'
 import { latexEscape } from '../store/export/table'
@@ -119,22 +119,17 @@ function toMarkdown(r: StudyReport): string {
 const esc = (s: unknown): string => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
 
 function svgCurve(r: StudyReport, attack: string): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 760, height: 300 })
-  try {
-    chart.setOption({
-      animation: false,
-      textStyle: { fontFamily: 'system-ui, sans-serif' },
+  return svgChart(
+    {
       title: { text: `${attack}: accuracy vs ε (mean over seeds)`, left: 'center', textStyle: { fontSize: 13 } },
       legend: { type: 'scroll', bottom: 0 },
       grid: { left: 60, right: 20, top: 40, bottom: 60 },
       xAxis: { type: 'value', name: 'ε', nameLocation: 'middle', nameGap: 24 },
       yAxis: { type: 'value', min: 0, max: 1 },
       series: r.curves.filter((c) => c.attack === attack).map((c) => ({ type: 'line', name: c.label, data: c.points.map((p) => [p.epsilon, p.accuracy.mean]) }))
-    })
-    return chart.renderToSVGString()
-  } finally {
-    chart.dispose()
-  }
+    },
+    { width: 760, height: 300 }
+  )
 }
 
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#1b1f24}

@@ -28,6 +28,11 @@ describe('lab from its build', () => {
       expect(r.stderr).toContain('typescript loaded: 0\n')
     }
   })
+  it('leaves ECharts (the reports\' charts, half a second of CPU) unloaded until a report is written', () => {
+    const r = lab(['status', '--json'], ['--import', path.join(__dirname, 'fixtures/report-ts-loads.mjs')])
+    expect(r.status).toBe(0)
+    expect(r.stderr).toContain('echarts loaded: 0\n')
+  })
   it('answers status --json with one JSON document on stdout, from the current build', () => {
     const r = lab(['status', '--json'])
     expect(r.status).toBe(0)

@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import * as echarts from 'echarts'
+import type { EChartsCoreOption } from 'echarts'
+import { svgChart as drawSvgChart } from '../../svg-chart'
 import type { Comparison } from '../../../api/compare'
 import { APP_VERSION } from '../../version'
 import { tableHeader } from './table'
@@ -22,15 +23,7 @@ const num = (v: number | null): string => (v === null ? '—' : Math.abs(v) >= 1
 const WIDTH = 760
 const HEIGHT = 300
 
-function svgChart(option: echarts.EChartsCoreOption): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height: HEIGHT })
-  try {
-    chart.setOption({ animation: false, textStyle: { fontFamily: 'system-ui, sans-serif' }, ...option })
-    return chart.renderToSVGString()
-  } finally {
-    chart.dispose()
-  }
-}
+const svgChart = (option: EChartsCoreOption): string => drawSvgChart(option, { width: WIDTH, height: HEIGHT })
 
 const runLabel = (cmp: Comparison, i: number): string => `#${cmp.runs[i].id} ${cmp.runs[i].name}`
 
