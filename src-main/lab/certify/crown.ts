@@ -52,12 +52,9 @@ type Op =
 export function certifyCrown(layers: SequentialLayer[], images: Float32Array, labels: Int32Array, shape: [number, number, number], epsilon: number, options: CrownOptions = {}): CrownResult {
   const n = labels.length
   const size = shape[0] * shape[1] * shape[2]
-  // The most values one image's activations take in any layer (convs keep the input's height and width).
-  const widest = Math.max(size, ...layers.map((l) => (l.kind === 'conv' ? l.shape[3] * shape[0] * shape[1] : l.kind === 'linear' ? l.outputs : 0)))
   const neurons = options.maxCrownNeurons ?? 2048
-  // The widest back-substitution: 2 rows per neuron of the largest CROWN-bounded layer, or the classes.
-  const rows = 2 * Math.min(neurons, widest)
-  const batch = Math.max(1, Math.floor((options.maxFloats ?? 2e7) / (rows * widest)))
+  const { widest, rows } = backSubstitutionSize(layers, shape, neurons)
+  const batch = Math.max(1, Math.floor((options.maxFloats ?? 5e6) / (rows * widest)))
   const bounds = new Float32Array(n)
   const crownOnly = new Float32Array(n)
   let intermediate: Record<string, 'interval' | 'crown'> = {}
@@ -73,6 +70,30 @@ export function certifyCrown(layers: SequentialLayer[], images: Float32Array, la
   }
   const certified = Uint8Array.from(bounds, (b) => (b > 0 ? 1 : 0))
   return { epsilon, certified, certifiedAccuracy: n ? certified.reduce((a, b) => a + b, 0) / n : 0, marginLowerBounds: bounds, backSubstitutedBounds: crownOnly, intermediate }
+}
+
+/**
+ * The most values one image's activations take in any layer, and the most rows a back-substitution
+ * carries: 2 per neuron of the largest ReLU layer that gets CROWN bounds, or one per class.
+ */
+function backSubstitutionSize(layers: SequentialLayer[], shape: [number, number, number], maxCrownNeurons: number): { widest: number; rows: number } {
+  let [h, w, c] = shape
+  let widest = h * w * c
+  let rows = 0
+  let seenRelu = false
+  for (const layer of layers) {
+    let count = 0
+    if (layer.kind === 'conv') count = h * w * (c = layer.shape[3])
+    else if (layer.kind === 'linear') count = layer.outputs
+    else if (layer.kind === 'maxpool') [h, w] = [Math.floor(h / 2), Math.floor(w / 2)]
+    widest = Math.max(widest, count)
+    if ((layer.kind === 'conv' || layer.kind === 'linear') && layer.relu) {
+      if (seenRelu && count <= maxCrownNeurons) rows = Math.max(rows, 2 * count)
+      seenRelu = true
+    }
+    if (layer.kind === 'linear' && !layer.relu) rows = Math.max(rows, layer.outputs)
+  }
+  return { widest, rows }
 }
 
 function marginBounds(layers: SequentialLayer[], x: tf.Tensor4D, labels: Int32Array, epsilon: number, maxCrownNeurons: number) {

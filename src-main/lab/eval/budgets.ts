@@ -37,7 +37,7 @@ export const BUDGETS: Record<Budget, FullEvalBudget> = {
     square: { queries: 300, n: 100 },
     adaptive: { steps: 10, eotSamples: 5 },
     clever: { samples: 5, batches: 10, samplesPerBatch: 32 },
-    crown: { n: 20 },
+    crown: { n: 10 },
     smoothing: { n: 20, copies: 1000 },
     probes: 200,
     gallery: 8
@@ -50,7 +50,7 @@ export const BUDGETS: Record<Budget, FullEvalBudget> = {
     square: { queries: 500, n: 200 },
     adaptive: { steps: 20, eotSamples: 10 },
     clever: { samples: 8, batches: 20, samplesPerBatch: 32 },
-    crown: { n: 50 },
+    crown: { n: 20 },
     smoothing: { n: 50, copies: 1000 },
     probes: 500,
     gallery: 8
