@@ -203,7 +203,10 @@ test('a new user trains a baseline, attacks it, compares two runs and exports th
 
   // Runs table → select both trainings → Compare.
   await page.getByTestId('nav-runs').click()
-  await expect(page.getByTestId('run-row')).toHaveCount(4) // two trainings, the sweep, the single attack
+  // Models first: the two trainings; the sweep and the single attack are nested under what they measured.
+  await expect(page.getByTestId('run-row')).toHaveCount(2)
+  await page.getByTestId('runs-expand-all').click()
+  await expect(page.getByTestId('measurement-row').first()).toBeVisible()
   await expect(page.locator(`[data-run-id="${second.id}"] [data-testid="run-status"]`)).toHaveAttribute('data-status', 'completed')
   await page.getByTestId(`run-select-${firstId}`).check()
   await page.getByTestId(`run-select-${second.id}`).check()

@@ -72,11 +72,20 @@ test.afterAll(async () => {
   await server?.stop()
 })
 
+/** The page's DOM as these checks use it (this Node project has no DOM types, hence the casts). */
+interface Box {
+  scrollWidth: number
+  clientWidth: number
+}
+type Window = { document: { scrollingElement: Box; querySelector(s: string): Box }; localStorage: { clear(): void } }
+const clearStorage = () => (globalThis as unknown as Window).localStorage.clear()
+
 /** Whether the page or the screen's first card is wider than the window / the card itself. */
 async function sidewaysScroll(page: Page): Promise<{ page: number[]; card: number[] }> {
   return page.evaluate(() => {
-    const doc = document.scrollingElement!
-    const card = document.querySelector('main .card')!
+    const { document } = globalThis as unknown as Window
+    const doc = document.scrollingElement
+    const card = document.querySelector('main .card')
     return { page: [doc.scrollWidth, doc.clientWidth], card: [card.scrollWidth, card.clientWidth] }
   })
 }
@@ -90,7 +99,7 @@ test('Runs: one row per model, its attacks, evaluations and sweeps nested under 
   await page.setViewportSize({ width: 1280, height: 800 })
   const watch = await watchPageProblems(page)
   await page.goto(server.url)
-  await page.evaluate(() => localStorage.clear())
+  await page.evaluate(clearStorage)
   await openRuns(page)
   // Four models; the six measurement runs are not rows of their own.
   await expect(page.getByTestId('run-row')).toHaveCount(4)
@@ -120,7 +129,7 @@ test('Runs: one row per model, its attacks, evaluations and sweeps nested under 
 test('Runs: a column chooser over config keys and metrics, group by any key, saved views, back to the start after a delete', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 })
   await page.goto(server.url)
-  await page.evaluate(() => localStorage.clear())
+  await page.evaluate(clearStorage)
   await openRuns(page)
   await page.getByTestId('runs-columns').locator('summary').click()
   await page.getByTestId('runs-columns-find').fill('lr')
@@ -150,14 +159,15 @@ test('Runs: a column chooser over config keys and metrics, group by any key, sav
   await expect(page.getByTestId('runs-group-by')).toHaveValue('config:optimizer.lr')
 
   // The page itself never scrolls sideways; the table may, with the names kept in view.
-  expect(await page.evaluate(() => document.scrollingElement!.scrollWidth <= document.scrollingElement!.clientWidth)).toBe(true)
+  const widths = await sidewaysScroll(page)
+  expect(widths.page[0]).toBeLessThanOrEqual(widths.page[1])
   const wrap = page.getByTestId('runs-table-wrap')
-  await wrap.evaluate((el) => (el.scrollLeft = el.scrollWidth))
+  await wrap.evaluate((el) => ((el as unknown as { scrollLeft: number }).scrollLeft = (el as unknown as Box).scrollWidth))
   const last = page.getByTestId('run-row').last()
   const name = await last.getByTestId('run-link').innerText()
   await last.getByTestId('run-delete').click()
   await expect(page.getByTestId('run-link').filter({ hasText: name })).toHaveCount(0)
-  expect(await wrap.evaluate((el) => el.scrollLeft)).toBe(0)
+  expect(await wrap.evaluate((el) => (el as unknown as { scrollLeft: number }).scrollLeft)).toBe(0)
   // Back from the trash for the other tests.
   await page.getByTestId('nav-settings').click()
   await expect(page.getByTestId('trash-entry')).toContainText(name)
@@ -171,7 +181,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       const context = await browser.newContext({ colorScheme, viewport: { width: 1280, height: 800 } })
       const page = await context.newPage()
       await page.goto(server.url)
-      await page.evaluate(() => localStorage.clear())
+      await page.evaluate(clearStorage)
       await expect(page.getByTestId('backend-name')).toBeVisible({ timeout: 60_000 })
       await page.getByTestId('language-select').selectOption(language)
       await openRuns(page)
