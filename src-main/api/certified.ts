@@ -3,7 +3,7 @@
  * proven lower bound on the accuracy under any attack within ε, so they are read and shown apart
  * from attack results (no "drop", no place on the attack ε-curve).
  */
-export const CERTIFIED_METHODS = ['ibp'] as const
+export const CERTIFIED_METHODS = ['ibp', 'crown', 'smoothing'] as const
 
 export function isCertifiedBound(attack: string): boolean {
   return (CERTIFIED_METHODS as readonly string[]).includes(attack)

@@ -339,10 +339,10 @@ const enLab = {
     resumeWillContinue: 'Cancelled at step {step} of {total}; resume continues from that step.',
     cancelling: 'Cancelling…',
     certified: 'Certified bounds',
-    certifiedIntro: 'Not an attack: interval bound propagation (IBP) proves for each test image that no L∞ change of size ε can alter its prediction. Certified accuracy is a guaranteed lower bound on the accuracy under any attack of that size.',
+    certifiedIntro: 'Not an attack: interval bound propagation (IBP) and CROWN prove for each test image that no L∞ change of size ε can alter its prediction; randomised smoothing certifies an L2 radius for the noise-smoothed classifier, with probability at least 1 − α (α = 0.001). Certified accuracy is a guaranteed lower bound on the accuracy under any attack of that size.',
     certifiedMethod: 'Method',
     certifiedAccuracy: 'Certified accuracy',
-    certifiedMethods: { ibp: 'IBP' },
+    certifiedMethods: { ibp: 'IBP', crown: 'CROWN', smoothing: 'Randomised smoothing' },
     config: 'Configuration'
   },
   exports: {

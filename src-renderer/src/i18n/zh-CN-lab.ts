@@ -338,10 +338,10 @@ const zhCNLab: typeof enLab = {
     resumeWillContinue: '已在第 {step} 步（共 {total} 步）取消；恢复将从该步继续。',
     cancelling: '正在取消…',
     certified: '认证界',
-    certifiedIntro: '这不是攻击：区间界传播（IBP）逐张证明，任何大小为 ε 的 L∞ 扰动都无法改变该图像的预测。认证准确率是该大小下任何攻击的准确率的有保证的下界。',
+    certifiedIntro: '这不是攻击：区间界传播（IBP）和 CROWN 逐张证明，任何大小为 ε 的 L∞ 扰动都无法改变该图像的预测；随机平滑为加噪平滑后的分类器认证一个 L2 半径，成立的概率至少为 1 − α（α = 0.001）。认证准确率是该大小下任何攻击的准确率的有保证的下界。',
     certifiedMethod: '方法',
     certifiedAccuracy: '认证准确率',
-    certifiedMethods: { ibp: 'IBP' },
+    certifiedMethods: { ibp: 'IBP', crown: 'CROWN', smoothing: '随机平滑' },
     config: '配置'
   },
   exports: {
