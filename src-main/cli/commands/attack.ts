@@ -14,13 +14,13 @@ import { parseEpsilon, formatEpsilon } from '../../api/epsilon'
 import { ATTACK_DECLARATIONS, ATTACK_IDS, parseAttackSettings } from '../../api/attacks'
 import { statText } from '../../api/results-text'
 
-function runIdArg(positionals: string[], what: string): number {
+export function runIdArg(positionals: string[], what: string): number {
   const id = Number(positionals[0])
   if (positionals.length !== 1 || !Number.isInteger(id) || id < 1) throw new UsageError(`Give the id of the ${what} (see lab runs).`)
   return id
 }
 
-function integer(options: Record<string, string | boolean>, name: string): number | undefined {
+export function integer(options: Record<string, string | boolean>, name: string): number | undefined {
   const raw = options[name]
   if (raw === undefined) return undefined
   const v = Number(raw)
@@ -70,7 +70,7 @@ export function formatRows(rows: EvaluationRow[]): string[] {
   return lines
 }
 
-async function report(ctx: CliContext, evalRun: RunSummary, modelRunIds: number[]): Promise<number> {
+export async function report(ctx: CliContext, evalRun: RunSummary, modelRunIds: number[]): Promise<number> {
   if (!ctx.json) ctx.err(`Run ${evalRun.id} "${evalRun.name}" queued.`)
   const final = await waitForRun(ctx.api, evalRun.id, { interactive: ctx.interactive, err: ctx.err, quiet: ctx.json })
   const models = []
@@ -92,7 +92,7 @@ async function report(ctx: CliContext, evalRun: RunSummary, modelRunIds: number[
   return final.status === 'completed' ? 0 : 1
 }
 
-async function call<T>(ctx: CliContext, method: string, params: unknown): Promise<T> {
+export async function call<T>(ctx: CliContext, method: string, params: unknown): Promise<T> {
   const response = await ctx.api.call(method, params)
   if (!response.ok) throw new UsageError(response.error.message)
   return response.result as T
@@ -130,9 +130,9 @@ export const attackCommand: Command = {
 
 export const evalCommand: Command = {
   words: ['eval'],
-  usage: 'lab eval <run> [--suite full] [--budget quick|standard|thorough] [--eps 0.3] [--n 1000] [--surrogate <run>] [--repeats k] [--json]',
-  summary: 'Full robustness evaluation: clean, FGSM, PGD, AutoAttack, Square, ε-curve, IBP, Lipschitz, CLEVER and the gradient-masking verdict.',
-  options: { values: ['suite', 'budget', 'eps', ...COMMON] },
+  usage: 'lab eval <run> [--suite full] [--budget quick|standard|thorough] [--eps 0.3] [--n 1000] [--surrogate <run>] [--repeats k] [--spatial] [--json]',
+  summary: 'Full robustness evaluation: clean, FGSM, PGD, AutoAttack, Square, ε-curve, IBP, Lipschitz, CLEVER and the gradient-masking verdict (--spatial adds the spatial attacks of Engstrom et al.).',
+  options: { values: ['suite', 'budget', 'eps', ...COMMON], flags: ['spatial'] },
   async run({ positionals, options }, ctx) {
     const runId = runIdArg(positionals, 'model run to evaluate')
     const epsilon = epsilonOption(options, 'eps')
@@ -141,6 +141,7 @@ export const evalCommand: Command = {
       ...(typeof options.suite === 'string' ? { suite: options.suite } : {}),
       ...(typeof options.budget === 'string' ? { budget: options.budget } : {}),
       ...(epsilon !== undefined ? { epsilon } : {}),
+      ...(options.spatial === true ? { spatial: true } : {}),
       ...common(options)
     })
     return report(ctx, run, [runId])

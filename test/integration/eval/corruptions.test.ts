@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { finished, testLab } from '../../support/lab'
 import type { RunSummary } from '../../../src-main/api/runs'
+import { corruptionsCommand } from '../../../src-main/cli/commands/corruptions'
 
 let t: ReturnType<typeof testLab>
 let model: RunSummary
@@ -93,6 +94,20 @@ describe('a corruption evaluation', () => {
     expect(await refusal({ runId: model.id, corruptions: ['snow'] })).toMatch(/corruptions\.0.*gaussian-noise/)
     expect(await refusal({ runId: model.id, severities: [6] })).toMatch(/severities\.0.*1 to 5/)
     expect(await refusal({ runId: model.id, baselineRunId: model.id })).toMatch(/baselineRunId.*another model run/)
+  })
+})
+
+describe('lab corruptions (the CLI command, on the same service)', () => {
+  it('starts the evaluation from its options and prints every cell of both models and the mCE', async () => {
+    const out: string[] = []
+    const ctx = { api: t.api, json: true, out: (s: string) => out.push(s), err: () => {}, interactive: false }
+    const code = await corruptionsCommand.run({ positionals: [String(model.id)], options: { baseline: String(baseline.id), corruptions: 'contrast,pixelate', severities: '2,4', n: '30' } } as never, ctx)
+    expect(code).toBe(0)
+    const printed = JSON.parse(out.join('\n')) as { run: RunSummary; models: Array<{ runId: number; rows: Array<{ attack: string; epsilon: number }>; scores: Array<{ metric: string }> }> }
+    expect(printed.run.kind).toBe('corruptions')
+    for (const m of printed.models) expect(m.rows.filter((r) => r.attack === 'contrast' || r.attack === 'pixelate').map((r) => r.epsilon).sort()).toEqual([2, 2, 4, 4])
+    expect(printed.models[0].scores.map((s) => s.metric)).toContain('mce')
+    await expect(corruptionsCommand.run({ positionals: [String(model.id)], options: { severities: 'two' } } as never, ctx)).rejects.toThrow(/--severities takes whole numbers/)
   })
 })
 
