@@ -68,7 +68,7 @@ export function metricOverlayOption(lines: CurveSeries[], titles: { x: string; y
 }
 
 /** A long key shown whole, broken over lines at dots and slashes instead of cut to "au…". */
-export const axisName = (key: string): string => key.replace(/([./])/g, '$1\n').replace(/\n$/, '')
+export const axisName = (key: string): string => (key.length <= 16 ? key : key.replace(/([./])/g, '$1\n').replace(/\n$/, ''))
 /** Wider than any axis name can be: ECharts otherwise cuts names to the spacing of the axes. */
 const NO_TRUNCATION = { maxWidth: 10_000 }
 
