@@ -7,7 +7,16 @@
 import { z } from 'zod'
 
 /** The figures of a job's summary worth a line in the log; the results themselves live in the results table. */
-export const SUMMARY_FIGURES = ['testAccuracy', 'trainAccuracy', 'cleanAccuracy', 'accuracy', 'teacherAccuracy', 'steps', 'workers', 'seconds'] as const
+export const SUMMARY_FIGURES = [
+  'testAccuracy',
+  'trainAccuracy',
+  'cleanAccuracy',
+  'accuracy',
+  'teacherAccuracy',
+  'steps',
+  'workers',
+  'seconds'
+] as const
 export type SummaryFigure = (typeof SUMMARY_FIGURES)[number]
 
 /** Figures that are fractions of 1, shown as percentages. */

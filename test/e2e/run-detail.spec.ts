@@ -19,7 +19,12 @@ interface Box {
   closest(selector: string): { getAttribute(name: string): string | null } | null
 }
 interface PageGlobals {
-  document: { documentElement: Box; body: unknown; querySelectorAll(selector: string): Iterable<Box>; querySelector(selector: string): { textContent: string | null } | null }
+  document: {
+    documentElement: Box
+    body: unknown
+    querySelectorAll(selector: string): Iterable<Box>
+    querySelector(selector: string): { textContent: string | null } | null
+  }
   MutationObserver: new (callback: () => void) => { observe(target: unknown, options: object): void }
   cancellingShown?: string
 }
@@ -44,10 +49,21 @@ async function ended(id: number): Promise<string> {
 test.beforeAll(async () => {
   test.setTimeout(300_000)
   server = await startServe(tempDataDir('run-detail'))
-  model = (await call<{ id: number }>('train.start', { dataset: 'mnist', subset: { train: 1024, test: 128 }, model: { arch: 'mlp', width: 0.5 }, epochs: 2, batchSize: 32, seed: 2 })).id
+  model = (
+    await call<{ id: number }>('train.start', {
+      dataset: 'mnist',
+      subset: { train: 1024, test: 128 },
+      model: { arch: 'mlp', width: 0.5 },
+      epochs: 2,
+      batchSize: 32,
+      seed: 2
+    })
+  ).id
   expect(await ended(model)).toBe('completed')
   // An attack stores a gallery; the quick full evaluation adds another, IBP bounds and a verdict.
-  expect(await ended((await call<{ id: number }>('attack.start', { runId: model, attack: 'fgsm', epsilon: 0.3, n: 16, workers: 1 })).id)).toBe('completed')
+  expect(
+    await ended((await call<{ id: number }>('attack.start', { runId: model, attack: 'fgsm', epsilon: 0.3, n: 16, workers: 1 })).id)
+  ).toBe('completed')
   expect(await ended((await call<{ id: number }>('eval.start', { runId: model, budget: 'quick', n: 30 })).id)).toBe('completed')
 })
 test.afterAll(async () => {
@@ -73,7 +89,9 @@ const overflowing = (page: Page) =>
 
 for (const colorScheme of ['light', 'dark'] as const) {
   for (const language of ['en', 'zh-CN'] as const) {
-    test(`a model's detail: gallery rows with their own images, certified bounds apart, readable events; no sideways scroll, axe passes (${colorScheme}, ${language})`, async ({ browser }) => {
+    test(`a model's detail: gallery rows with their own images, certified bounds apart, readable events; no sideways scroll, axe passes (${colorScheme}, ${language})`, async ({
+      browser
+    }) => {
       test.setTimeout(120_000)
       const context = await browser.newContext({ colorScheme, viewport: { width: 1280, height: 800 } })
       const page = await context.newPage()
@@ -97,7 +115,15 @@ for (const colorScheme of ['light', 'dark'] as const) {
           await expect(rows.nth(r).locator('th')).toHaveText(`#${s.sampleIndex}`)
           for (let k = 0; k < 3; k++) {
             await expect(images.nth(k)).toHaveAttribute('alt', new RegExp(`#${s.sampleIndex}\\b`))
-            expect(await images.nth(k).evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(28)
+            expect(
+              await images
+                .nth(k)
+                .evaluate(
+                  (img) =>
+                    (img as unknown as { complete: boolean; naturalWidth: number }).complete &&
+                    (img as unknown as { naturalWidth: number }).naturalWidth
+                )
+            ).toBe(28)
           }
         }
       }
@@ -129,7 +155,16 @@ const TOTAL = 512 * 50
 test('cancel shows "Cancelling…" at once; the run stops at a checkpoint and resume says the step it resumes at', async ({ page }) => {
   test.setTimeout(180_000)
   await page.setViewportSize({ width: 1280, height: 800 })
-  const run = (await call<{ id: number }>('train.start', { dataset: 'mnist', subset: { train: 4096, test: 64 }, model: { arch: 'mlp', width: 0.25 }, epochs: 50, batchSize: 8, seed: 4 })).id
+  const run = (
+    await call<{ id: number }>('train.start', {
+      dataset: 'mnist',
+      subset: { train: 4096, test: 64 },
+      model: { arch: 'mlp', width: 0.25 },
+      epochs: 50,
+      batchSize: 8,
+      seed: 4
+    })
+  ).id
   await open(page, 'en', run)
   await expect(page.getByTestId('run-progress')).toContainText(new RegExp(`^train: \\d+ of ${TOTAL}`), { timeout: 60_000 })
 
@@ -143,16 +178,22 @@ test('cancel shows "Cancelling…" at once; the run stops at a checkpoint and re
     }).observe(document.body, { childList: true, subtree: true })
   })
   await page.getByTestId('detail-cancel').click()
-  await expect.poll(() => page.evaluate(() => (globalThis as unknown as PageGlobals).cancellingShown), { timeout: 1_000 }).toContain('Cancelling…')
+  await expect
+    .poll(() => page.evaluate(() => (globalThis as unknown as PageGlobals).cancellingShown), { timeout: 1_000 })
+    .toContain('Cancelling…')
   const note = page.getByTestId('detail-resume-note')
   await expect(note).toHaveText(new RegExp(`^Cancelled at step \\d+ of ${TOTAL}; resume continues from that step\\.$`), { timeout: 30_000 })
   await expect(page.getByTestId('detail-cancelling')).toHaveCount(0)
   const step = (await note.innerText()).match(/step (\d+)/)![1]
-  await expect(page.getByTestId('event-line').last()).toContainText(`Cancelled by the user at step ${step} of ${TOTAL}; a checkpoint was saved there.`)
+  await expect(page.getByTestId('event-line').last()).toContainText(
+    `Cancelled by the user at step ${step} of ${TOTAL}; a checkpoint was saved there.`
+  )
 
   await page.getByTestId('detail-resume').click()
   await expect(note).toHaveText(`Resumes at step ${step} of ${TOTAL}.`)
-  await expect(page.getByTestId('detail-events')).toContainText(`Resumed from the checkpoint at step ${step} of ${TOTAL}.`, { timeout: 30_000 })
+  await expect(page.getByTestId('detail-events')).toContainText(`Resumed from the checkpoint at step ${step} of ${TOTAL}.`, {
+    timeout: 30_000
+  })
   await expect(page.getByTestId('run-progress')).toBeVisible()
   await page.screenshot({ path: screenshotPath('run-detail-resumed') })
   // Every series the charts draw has each step once.

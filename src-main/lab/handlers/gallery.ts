@@ -49,7 +49,9 @@ export const galleryHandlers: Handlers<'evaluations.gallery'> = {
       try {
         const meta = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as GalleryFile
         const grid = fs.readFileSync(pngFile)
-        const samples = await Promise.all(meta.samples.map(async (s, row) => ({ ...s, images: await sampleImages(grid, meta.layout, row) })))
+        const samples = await Promise.all(
+          meta.samples.map(async (s, row) => ({ ...s, images: await sampleImages(grid, meta.layout, row) }))
+        )
         galleries.push({
           evalRunId,
           attack: meta.attack,

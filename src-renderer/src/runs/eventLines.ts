@@ -29,7 +29,9 @@ export function eventText(event: RunEvent, t: Translate, language: string): stri
   if (!fact) return event.message
   switch (fact.kind) {
     case 'completed': {
-      const figures = SUMMARY_FIGURES.filter((f) => fact.figures[f] !== undefined).map((f) => t(`detail.figures.${f}`, { value: figureText(f, fact.figures[f]!, language) }))
+      const figures = SUMMARY_FIGURES.filter((f) => fact.figures[f] !== undefined).map((f) =>
+        t(`detail.figures.${f}`, { value: figureText(f, fact.figures[f]!, language) })
+      )
       return figures.length ? t('detail.completedWith', { figures: figures.join(t('detail.figureSeparator')) }) : t('detail.completed')
     }
     case 'cancelled':
@@ -45,7 +47,9 @@ export function eventText(event: RunEvent, t: Translate, language: string): stri
  * resume says the step it resumes at. Null when there is nothing to say.
  */
 export function resumeNote(events: RunEvent[], status: RunStatus, t: Translate): string | null {
-  const last = [...events].reverse().find((e) => e.fact?.kind === 'cancelled' || e.fact?.kind === 'resumed' || e.fact?.kind === 'completed')?.fact
+  const last = [...events]
+    .reverse()
+    .find((e) => e.fact?.kind === 'cancelled' || e.fact?.kind === 'resumed' || e.fact?.kind === 'completed')?.fact
   if (!last || last.kind === 'completed') return null
   if (last.kind === 'resumed') return status === 'running' ? t('detail.resumesAt', last.at) : null
   if (!last.at) return null

@@ -19,12 +19,22 @@ afterAll(() => t.close())
 async function pixels(url: string): Promise<{ width: number; height: number; grey: number[] }> {
   const png = Buffer.from(url.replace(/^data:image\/png;base64,/, ''), 'base64')
   const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true })
-  return { width: info.width, height: info.height, grey: Array.from({ length: info.width * info.height }, (_, i) => data[i * info.channels]) }
+  return {
+    width: info.width,
+    height: info.height,
+    grey: Array.from({ length: info.width * info.height }, (_, i) => data[i * info.channels])
+  }
 }
 
 describe('evaluations.gallery', () => {
   it('is empty for a model nobody attacked, and after an attack gives one row per kept sample with that sample’s own images', async () => {
-    const model = await t.api.request('train.start', { dataset: 'mnist', subset: { train: 256, test: 64 }, model: { arch: 'mlp', width: 0.5 }, epochs: 1, batchSize: 64 })
+    const model = await t.api.request('train.start', {
+      dataset: 'mnist',
+      subset: { train: 256, test: 64 },
+      model: { arch: 'mlp', width: 0.5 },
+      epochs: 1,
+      batchSize: 64
+    })
     expect((await finished(t.api, model.id)).status).toBe('completed')
     await expect(t.api.request('evaluations.gallery', { id: model.id })).resolves.toEqual([])
 
@@ -43,7 +53,11 @@ describe('evaluations.gallery', () => {
     for (const s of g.samples) {
       expect(s.cleanConfidence).toBeGreaterThan(0)
       expect(s.perturbationNorm).toBeLessThanOrEqual(0.3 + 1e-6)
-      const [original, perturbation, adversarial] = await Promise.all([pixels(s.images.original), pixels(s.images.perturbation), pixels(s.images.adversarial)])
+      const [original, perturbation, adversarial] = await Promise.all([
+        pixels(s.images.original),
+        pixels(s.images.perturbation),
+        pixels(s.images.adversarial)
+      ])
       for (const image of [original, perturbation, adversarial]) expect([image.width, image.height]).toEqual([28, 28])
       // The row's original is the test image its sample index names, and its label is that image's.
       const k = Array.from(test.indices).indexOf(s.sampleIndex)

@@ -23,16 +23,32 @@ const lines = await loadRenderer<{
   eventText(event: RunEvent, t: Translate, language: string): string
   resumeNote(events: RunEvent[], status: RunStatus, t: Translate): string | null
 }>('runs/eventLines')
-const { appendPoints } = await loadRenderer<{ appendPoints(series: MetricSeries[], points: { name: string; step: number; value: number }[]): MetricSeries[] }>('charts/options')
+const { appendPoints } = await loadRenderer<{
+  appendPoints(series: MetricSeries[], points: { name: string; step: number; value: number }[]): MetricSeries[]
+}>('charts/options')
 const { createAppI18n } = await loadRenderer<{ createAppI18n(language: string): { global: { t: Translate } } }>('i18n/index')
 const { installApi } = await loadRenderer<ApiModule>('api/index')
 const { useRunDetailStore } = await loadRenderer<{
-  useRunDetailStore(): { run: Run | null; events: RunEvent[]; cancelling: boolean; open(id: number): Promise<void>; close(): void; refresh(): Promise<void>; cancel(): Promise<void> }
+  useRunDetailStore(): {
+    run: Run | null
+    events: RunEvent[]
+    cancelling: boolean
+    open(id: number): Promise<void>
+    close(): void
+    refresh(): Promise<void>
+    cancel(): Promise<void>
+  }
 }>('stores/runDetail')
 
 const en = createAppI18n('en').global.t
 const zh = createAppI18n('zh-CN').global.t
-const event = (id: number, message: string, fact?: RunEvent['fact']): RunEvent => ({ id, level: 'info', message, time: 0, ...(fact ? { fact } : {}) })
+const event = (id: number, message: string, fact?: RunEvent['fact']): RunEvent => ({
+  id,
+  level: 'info',
+  message,
+  time: 0,
+  ...(fact ? { fact } : {})
+})
 
 describe('the events log', () => {
   it('shows each event once when two fetches overlap', () => {
@@ -54,8 +70,12 @@ describe('the events log', () => {
   })
 
   it('writes cancel and resume with the step of the total', () => {
-    expect(lines.eventText(event(4, '', { kind: 'cancelled', at: { step: 17, total: 32 } }), en, 'en')).toBe('Cancelled by the user at step 17 of 32; a checkpoint was saved there.')
-    expect(lines.eventText(event(5, '', { kind: 'resumed', at: { step: 17, total: 32 } }), zh, 'zh-CN')).toBe('已从第 17 步（共 32 步）的检查点恢复。')
+    expect(lines.eventText(event(4, '', { kind: 'cancelled', at: { step: 17, total: 32 } }), en, 'en')).toBe(
+      'Cancelled by the user at step 17 of 32; a checkpoint was saved there.'
+    )
+    expect(lines.eventText(event(5, '', { kind: 'resumed', at: { step: 17, total: 32 } }), zh, 'zh-CN')).toBe(
+      '已从第 17 步（共 32 步）的检查点恢复。'
+    )
   })
 })
 
@@ -106,14 +126,25 @@ describe('the run detail store on the real service', () => {
 
   it('shows "cancelling" the moment cancel is pressed, then the cancelled step; its events once each however often they are fetched', async () => {
     const store = useRunDetailStore()
-    const started = await lab.handle('train.start', { dataset: 'mnist', subset: { train: 4096, test: 64 }, model: { arch: 'mlp', width: 0.25 }, epochs: 4, batchSize: 8, seed: 1 })
+    const started = await lab.handle('train.start', {
+      dataset: 'mnist',
+      subset: { train: 4096, test: 64 },
+      model: { arch: 'mlp', width: 0.25 },
+      epochs: 4,
+      batchSize: 8,
+      seed: 1
+    })
     if (!started.ok) throw new Error(started.error.message)
     const id = (started.result as Run).id
     await store.open(id)
     // Cancel once training is under way (the first training step reported).
     await new Promise<void>((resolve) => {
       const off = lab.subscribe((name, data) => {
-        if (name === 'job.progress' && (data as { runId: number; phase: string }).runId === id && (data as { phase: string }).phase === 'train') {
+        if (
+          name === 'job.progress' &&
+          (data as { runId: number; phase: string }).runId === id &&
+          (data as { phase: string }).phase === 'train'
+        ) {
           off()
           resolve()
         }
