@@ -66,11 +66,13 @@ export async function attackJob(ctx: JobContext<'attack'>): Promise<Record<strin
           recordAt: spatialKey(config.attack, config.settings),
           params: { ...config.settings, norm: config.norm, epsilon: config.epsilon, seed },
           surrogate: ctx.spec.inputs.surrogate,
-          keep: seed === config.seed ? 8 : 0,
+          keep: seed === config.seed && !spatialKey(config.attack, config.settings) ? 8 : 0,
           phase: `${config.attack}${config.repeats > 1 ? ` (seed ${seed})` : ''}`
         })
         accuracies.push(accuracy)
-        if (seed === config.seed) await session.gallery(target, clean, outcome, config.attack, config.norm, config.epsilon)
+        // The gallery shows x, an amplified x_adv − x and x_adv at an ε: for a spatial attack there is no ε and the
+        // difference of two rotated images is no perturbation to amplify, so it keeps none.
+        if (seed === config.seed && !spatialKey(config.attack, config.settings)) await session.gallery(target, clean, outcome, config.attack, config.norm, config.epsilon)
       }
       return { cleanAccuracy: clean.accuracy, accuracy: accuracies.reduce((a, b) => a + b, 0) / accuracies.length, accuracies }
     } finally {

@@ -120,6 +120,9 @@ describe('spatial attacks through the service', () => {
     const clean = rows.find((r) => r.evalRunId === run.id && r.attack === 'clean')!
     expect(spatial).toMatchObject({ norm: 'spatial', epsilon: 30, n: 60 })
     expect(spatial.accuracy).toBeLessThanOrEqual(clean.accuracy)
+    // No gallery: it shows an amplified x_adv − x at an ε, which a rotation has neither of.
+    const galleries = t.lab.ctx.db.prepare("SELECT COUNT(*) AS n FROM artifacts WHERE run_id = ? AND kind = 'gallery'").get(run.id) as { n: number }
+    expect(galleries.n).toBe(0)
   })
 
   it('a sweep runs a spatial attack once, not once per ε', async () => {
