@@ -13,6 +13,7 @@ import { jobEvents } from './jobs'
 import { datasetEvents, datasetRequests } from './datasets'
 import { runEvents, runRequests } from './runs'
 import { runsOverviewRequests } from './runs-overview'
+import { metricTimeRequests } from './metric-times'
 import { trainRequests } from './train'
 import { weightRequests } from './weights'
 import { settingsRequests } from './settings'
@@ -30,6 +31,7 @@ export const requests = {
   ...datasetRequests,
   ...runRequests,
   ...runsOverviewRequests,
+  ...metricTimeRequests,
   ...compareRequests,
   ...trainRequests,
   ...weightRequests,

@@ -254,6 +254,8 @@ test('Compare: a common ε or ε per attack by display name, curves from the res
   await page.getByTestId('compare-log').check()
   await page.getByTestId('compare-x').selectOption('epoch')
   await expect(page.getByTestId('compare-accuracy-chart')).toBeVisible()
+  await page.getByTestId('compare-x').selectOption('time')
+  await expect(page.getByTestId('compare-accuracy-chart')).toBeVisible()
 
   for (const kind of ['svg', 'png'] as const) {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('compare-parallel-card').getByTestId(`chart-${kind}`).first().click()])

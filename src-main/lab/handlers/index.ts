@@ -4,6 +4,7 @@ import { statusHandlers } from './status'
 import { datasetHandlers } from './datasets'
 import { runHandlers } from './runs'
 import { runsOverviewHandlers } from './runs-overview'
+import { metricTimeHandlers } from './metric-times'
 import { trainingHandlers } from './train'
 import { weightHandlers } from './weights'
 import { settingsHandlers } from './settings'
@@ -22,6 +23,7 @@ export const handlers: Handlers = {
   ...datasetHandlers,
   ...runHandlers,
   ...runsOverviewHandlers,
+  ...metricTimeHandlers,
   ...compareHandlers,
   ...trainingHandlers,
   ...weightHandlers,

@@ -1,6 +1,6 @@
 /**
  * Curve helpers of Compare's training charts, as TensorBoard users know them: exponential moving
- * average smoothing with its start-up bias removed, and steps read as epochs.
+ * average smoothing with its start-up bias removed, and steps read as epochs or as seconds.
  */
 
 /**
@@ -38,5 +38,23 @@ export function stepsToEpochs(steps: readonly number[], epochEnds: readonly numb
     const last = epochEnds[epochEnds.length - 1]
     const pace = last / epochEnds.length
     return epochEnds.length + (pace > 0 ? (step - last) / pace : 0)
+  })
+}
+
+/**
+ * Steps as wall-clock seconds, from the (step, seconds) pairs the service timed (runs.metricTimes):
+ * exact at a timed step, linear between two, and held at the ends. Null without any timed step.
+ */
+export function stepsToSeconds(steps: readonly number[], timed: { steps: readonly number[]; seconds: readonly number[] }): number[] | null {
+  const n = timed.steps.length
+  if (n === 0) return null
+  return steps.map((step) => {
+    if (step <= timed.steps[0]) return timed.seconds[0]
+    if (step >= timed.steps[n - 1]) return timed.seconds[n - 1]
+    let hi = 1
+    while (timed.steps[hi] < step) hi++
+    const [s0, s1] = [timed.steps[hi - 1], timed.steps[hi]]
+    const [t0, t1] = [timed.seconds[hi - 1], timed.seconds[hi]]
+    return s1 === s0 ? t1 : t0 + ((step - s0) / (s1 - s0)) * (t1 - t0)
   })
 }

@@ -191,7 +191,7 @@ const enLab = {
     metric: 'Metric',
     metricChart: '{metric} of the compared runs',
     xAxis: 'x axis',
-    xBy: { step: 'step', epoch: 'epoch' },
+    xBy: { step: 'step', epoch: 'epoch', time: 'seconds since the first point' },
     noEpochs: 'Some runs logged no end-of-epoch accuracy, so their steps cannot be read as epochs; they are left out.',
     smoothing: 'Smoothing {value}',
     smoothingNote: 'Smoothing: an exponential moving average as in TensorBoard (0 = none), with the raw curve drawn faintly behind.',

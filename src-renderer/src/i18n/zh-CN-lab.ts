@@ -191,7 +191,7 @@ const zhCNLab: typeof enLab = {
     metric: '指标',
     metricChart: '所比较运行的 {metric}',
     xAxis: '横轴',
-    xBy: { step: '步数', epoch: '轮次' },
+    xBy: { step: '步数', epoch: '轮次', time: '自第一个点起的秒数' },
     noEpochs: '部分运行没有记录每轮结束时的准确率，无法将其步数换算为轮次，因此未显示。',
     smoothing: '平滑 {value}',
     smoothingNote: '平滑：与 TensorBoard 相同的指数移动平均（0 表示不平滑），原始曲线以浅色显示在后面。',

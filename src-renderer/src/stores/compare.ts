@@ -9,6 +9,7 @@ import { computed, ref } from 'vue'
 import type { ApiError } from '@api/errors'
 import type { Comparison } from '@api/compare'
 import type { ResultsTable, TableChoice } from '@api/results-table'
+import type { StepTimes } from '@api/metric-times'
 import { attackTitle } from '@api/results-text'
 import { request } from '../api'
 import { apiErrorOf } from '../api/errors'
@@ -25,6 +26,8 @@ export const useCompareStore = defineStore('compare', () => {
   const epsilonOf = ref<Record<string, string>>({})
   const commonEpsilon = ref('')
   const includePartial = ref(false)
+  /** When each run logged the points of one series (for x by time), keyed by the series' name. */
+  const stepTimes = ref<{ name: string; runs: StepTimes[] } | null>(null)
 
   const choice = computed<TableChoice>(() => {
     if (commonEpsilon.value !== '') return { includePartial: includePartial.value, epsilon: Number(commonEpsilon.value) }
@@ -70,6 +73,7 @@ export const useCompareStore = defineStore('compare', () => {
       includePartial.value = false
     }
     ids.value = selection
+    stepTimes.value = null
     if (selection.length === 0) return
     loading.value = true
     try {
@@ -88,6 +92,16 @@ export const useCompareStore = defineStore('compare', () => {
       error.value = apiErrorOf(failure)
     } finally {
       loading.value = false
+    }
+  }
+
+  /** Times the points of one series of the compared runs, once per series name. */
+  async function loadStepTimes(name: string) {
+    if (ids.value.length === 0 || stepTimes.value?.name === name) return
+    try {
+      stepTimes.value = { name, runs: await request('runs.metricTimes', { ids: selected(), name }, { inPlace: true }) }
+    } catch (failure) {
+      error.value = apiErrorOf(failure)
     }
   }
 
@@ -112,5 +126,5 @@ export const useCompareStore = defineStore('compare', () => {
     }
   }
 
-  return { ids, comparison, table, curveTable, error, loading, epsilonOf, commonEpsilon, includePartial, choice, allEpsilons, choosable, load, loadTable, chooseEpsilon, chooseCommonEpsilon, showPartial }
+  return { ids, comparison, table, curveTable, stepTimes, loadStepTimes, error, loading, epsilonOf, commonEpsilon, includePartial, choice, allEpsilons, choosable, load, loadTable, chooseEpsilon, chooseCommonEpsilon, showPartial }
 })

@@ -17,7 +17,7 @@ const options = await loadRenderer<{
   metricOverlayOption(lines: unknown[], titles: { x: string; y: string }, log: boolean): Option
 }>('charts/compareOptions')
 const axes = await loadRenderer<{ compareAxes(c: Comparison, h: RunHeadline[]): { axes: { key: string; numeric: boolean; result: boolean }[]; runs: { id: number; values: Record<string, unknown> }[] }; CLEAN: string; ROBUST: string }>('runs/compareAxes')
-const smoothing = await loadRenderer<{ smooth(v: number[], w: number): number[]; stepsToEpochs(s: number[], ends: number[]): number[] | null }>('charts/smoothing')
+const smoothing = await loadRenderer<{ smooth(v: number[], w: number): number[]; stepsToEpochs(s: number[], ends: number[]): number[] | null; stepsToSeconds(s: number[], t: { steps: number[]; seconds: number[] }): number[] | null }>('charts/smoothing')
 
 const cell = (mean: number): ResultCell => ({ mean, std: 0, n: 1, of: 1, runIds: [1], partialStatuses: [], marks: [] })
 const column = (attack: string, norm: string | null, epsilon: number | null) => ({ key: `${attack}|${norm}|${epsilon}`, attack, norm, epsilon, title: attack })
@@ -124,6 +124,11 @@ describe('training curves', () => {
   it('reads steps as epochs from the steps at which each epoch ended', () => {
     expect(smoothing.stepsToEpochs([0, 8, 16, 24, 32, 40], [16, 32])).toEqual([0, 0.5, 1, 1.5, 2, 2.5])
     expect(smoothing.stepsToEpochs([1], [])).toBeNull()
+  })
+
+  it('reads steps as seconds from the timed steps: exact, linear between, held at the ends', () => {
+    expect(smoothing.stepsToSeconds([0, 5, 10, 15, 30], { steps: [5, 10, 20], seconds: [1, 3, 13] })).toEqual([1, 1, 3, 8, 13])
+    expect(smoothing.stepsToSeconds([1], { steps: [], seconds: [] })).toBeNull()
   })
 
   it('a log scale is a log value axis', () => {

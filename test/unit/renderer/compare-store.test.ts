@@ -26,6 +26,8 @@ const { useCompareStore } = await loadRenderer<{
     chooseEpsilon(attack: string, value: string): void
     chooseCommonEpsilon(value: string): void
     loadTable(): Promise<void>
+    loadStepTimes(name: string): Promise<void>
+    stepTimes: { name: string; runs: { runId: number; steps: number[]; seconds: number[] }[] } | null
   }
 }>('stores/compare')
 
@@ -72,5 +74,14 @@ describe('compare store', () => {
     expect(titles(store.table)).toEqual(['clean', 'FGSM (ε=0.1)', 'PGD ε-curve (ε=0.1)'])
     // The ε-curves read the table at every ε, whatever the table shows.
     expect(titles(store.curveTable)).toHaveLength(5)
+  })
+
+  it('times a series’ points for x by time: seconds since each run’s first point, from the log', async () => {
+    // The fixture logs step k at 1.7e9 + k seconds.
+    const a = addRun(lab.ctx.db, { name: 'a', metrics: { 'train/loss': [2.3, 1.1, 0.7] } })
+    const store = useCompareStore()
+    await store.load([a])
+    await store.loadStepTimes('train/loss')
+    expect(store.stepTimes).toEqual({ name: 'train/loss', runs: [{ runId: a, steps: [0, 1, 2], seconds: [0, 1, 2] }] })
   })
 })
