@@ -110,8 +110,18 @@ describe('the gradient-masking verdict of a full evaluation', () => {
     expect(acc(masked, 'fgsm')).toBe(acc(masked, 'clean'))
     expect(acc(masked, 'pgd+bpda')).toBeLessThan(acc(masked, 'pgd') - 0.3)
     // Scores and certification are stored with their budget.
-    expect(base.scores.map((s) => `${s.metric}/${s.norm}`).sort()).toEqual(['clever/L2', 'clever/Linf', 'lipschitz-global/L2', 'lipschitz-global/Linf', 'lipschitz-local/L2', 'lipschitz-local/Linf'])
+    expect(base.scores.map((s) => `${s.metric}/${s.norm}`).sort()).toEqual(['clever/L2', 'clever/Linf', 'lipschitz-global/L2', 'lipschitz-global/Linf', 'lipschitz-local/L2', 'lipschitz-local/Linf', 'smoothing-radius/L2'])
     expect((base.scores.find((s) => s.metric === 'clever')!.details.budget as { batches: number }).batches).toBeGreaterThan(0)
     expect(base.rows.some((r) => r.attack === 'ibp')).toBe(true)
+    // CROWN beside IBP at every ε of the curve (its certificate is never below IBP's on the same samples),
+    // and randomised smoothing's certified accuracy per L2 radius with its Monte-Carlo budget.
+    const ibp = base.rows.filter((r) => r.attack === 'ibp')
+    const crown = base.rows.filter((r) => r.attack === 'crown')
+    expect(crown.map((r) => r.epsilon)).toEqual(ibp.map((r) => r.epsilon))
+    expect(crown.every((r) => r.n === 10)).toBe(true)
+    const smoothing = base.rows.filter((r) => r.attack === 'smoothing')
+    expect(smoothing.map((r) => r.epsilon)).toEqual([0, 0.25, 0.5])
+    expect(smoothing[0].params).toMatchObject({ sigma: 0.25, n0: 100, n: 1000, alpha: 0.001 })
+    expect(smoothing[0].accuracy).toBeGreaterThan(0.5)
   }, 900_000)
 })
