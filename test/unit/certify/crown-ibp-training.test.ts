@@ -14,6 +14,7 @@ import { sequentialLayers } from '../../../src-main/lab/eval/sequential'
 import { certifyIbp } from '../../../src-main/lab/eval/ibp'
 import { certifyCrown } from '../../../src-main/lab/certify/crown'
 import { crossEntropy } from '../../../src-main/lab/train/losses'
+import { splitBatch } from '../../../src-main/lab/train/step'
 import { images, tinyModel } from '../defences/fixtures'
 
 beforeAll(async () => {
@@ -31,6 +32,13 @@ describe('the CROWN-IBP schedules', () => {
     expect(mid.beta).toBeCloseTo(0.5, 12)
     expect(mid.kappa).toBeCloseTo(0.5, 12)
     expect(crownIbpSchedule(d, 0.9)).toEqual({ epsilon: 0.3, beta: 0, kappa: 0 })
+  })
+
+  it('reach every data-parallel shard: a split batch keeps its progress', () => {
+    const batch = { images: new Float32Array(8 * 4), labels: new Int32Array(8), indices: Int32Array.from({ length: 8 }, (_, i) => i), progress: 0.375 }
+    const shards = splitBatch(batch, 3, 4)
+    expect(shards).toHaveLength(3)
+    expect(shards.map((s) => s.progress)).toEqual([0.375, 0.375, 0.375])
   })
 
   it("defaults to the paper's β 1 → 0 and κ 1 → 0, and refuses a ramp that ends before it starts", () => {
