@@ -6,6 +6,10 @@
  *
  * The model is the attack tests' cached one (cnn-small, width 1, 6,000 training images, 2 epochs of
  * Adam): plainly trained, so its certified accuracies at large ε are low; the point is the time.
+ *
+ * Measured 2026-12-04 (wasm, 2 cores, load average 1.2): PGD-100 2.4 s; CROWN 42–44 s per ε
+ * (≈ 18× PGD-100; certified 92% vs IBP's 10% at ε = 0.01, 0% for both at 0.05 and 0.1); smoothing
+ * 41.8 s (≈ 17× PGD-100; 85% / 79% / 66% certified at L2 radius 0 / 0.25 / 0.5, 5 abstained).
  */
 import os from 'node:os'
 import * as tf from '@tensorflow/tfjs-core'
