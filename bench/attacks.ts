@@ -34,9 +34,17 @@ tf.dispose([data.train.x, data.train.y])
 const { x, y } = data.test
 const classifier = classifierFromModel(model)
 const clean = accuracy((v) => classifier.logits(v), x, y)
-console.log(`backend ${info.name}; model ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; clean accuracy ${(clean * 100).toFixed(1)}% on ${n} images; ε = ${eps}; load ${os.loadavg()[0].toFixed(1)}`)
+console.log(
+  `backend ${info.name}; model ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; clean accuracy ${(clean * 100).toFixed(1)}% on ${n} images; ε = ${eps}; load ${os.loadavg()[0].toFixed(1)}`
+)
 // Warm-up: inference caches and kernel set-up are not part of any attack's time.
-;(await attacks.fgsm.run(classifier, tf.slice(x, [0, 0, 0, 0], [8, -1, -1, -1]) as tf.Tensor4D, tf.slice(y, [0], [8]) as tf.Tensor1D, { norm: 'Linf', epsilon: eps, seed: 0 })).adversarial.dispose()
+;(
+  await attacks.fgsm.run(classifier, tf.slice(x, [0, 0, 0, 0], [8, -1, -1, -1]) as tf.Tensor4D, tf.slice(y, [0], [8]) as tf.Tensor1D, {
+    norm: 'Linf',
+    epsilon: eps,
+    seed: 0
+  })
+).adversarial.dispose()
 
 interface Row {
   attack: string
@@ -59,7 +67,9 @@ for (const [label, id, settings] of plan) {
   const acc = accuracy((v) => classifier.logits(v), result.adversarial, y)
   result.adversarial.dispose()
   rows.push({ attack: label, seconds, accuracy: acc, loadAverage: os.loadavg()[0], ...(result.stages ? { stages: result.stages } : {}) })
-  console.log(`${label.padEnd(20)} ${seconds.toFixed(1).padStart(8)} s   accuracy ${(acc * 100).toFixed(1)}%${result.stages ? '   ' + result.stages.map((s) => `${s.id}: ${s.robustBefore}→${s.robustAfter} in ${s.seconds.toFixed(1)} s`).join(', ') : ''}`)
+  console.log(
+    `${label.padEnd(20)} ${seconds.toFixed(1).padStart(8)} s   accuracy ${(acc * 100).toFixed(1)}%${result.stages ? '   ' + result.stages.map((s) => `${s.id}: ${s.robustBefore}→${s.robustAfter} in ${s.seconds.toFixed(1)} s`).join(', ') : ''}`
+  )
 }
 const aa = rows.find((r) => r.attack.startsWith('AutoAttack'))
 const pgd100 = rows.find((r) => r.attack === 'PGD-100')!
@@ -68,5 +78,20 @@ if (aa) console.log(`AutoAttack / PGD-100 time: ${(aa.seconds / pgd100.seconds).
 const here = path.dirname(fileURLToPath(import.meta.url))
 mkdirSync(path.join(here, 'results'), { recursive: true })
 const file = path.join(here, 'results', `attacks-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
-writeFileSync(file, JSON.stringify({ backend: info.name, n, epsilon: eps, cleanAccuracy: clean, cpus: os.cpus().length, rows, aaOverPgd100: aa ? aa.seconds / pgd100.seconds : null }, null, 2))
+writeFileSync(
+  file,
+  JSON.stringify(
+    {
+      backend: info.name,
+      n,
+      epsilon: eps,
+      cleanAccuracy: clean,
+      cpus: os.cpus().length,
+      rows,
+      aaOverPgd100: aa ? aa.seconds / pgd100.seconds : null
+    },
+    null,
+    2
+  )
+)
 console.log(`written ${path.relative(process.cwd(), file)}`)

@@ -38,16 +38,26 @@ export async function certifySection(): Promise<object> {
   const labels = Int32Array.from(y.dataSync())
   const shape: [number, number, number] = [28, 28, 1]
   const clean = accuracy((v) => classifier.logits(v), x, y)
-  console.log(`certify benchmark on backend ${backend.name}: cnn-small, ${N} MNIST test images, clean accuracy ${(clean * 100).toFixed(1)}%, load ${os.loadavg()[0].toFixed(1)}`)
+  console.log(
+    `certify benchmark on backend ${backend.name}: cnn-small, ${N} MNIST test images, clean accuracy ${(clean * 100).toFixed(1)}%, load ${os.loadavg()[0].toFixed(1)}`
+  )
   const time = async <T>(f: () => Promise<T> | T): Promise<[T, number]> => {
     const t0 = performance.now()
     const r = await f()
     return [r, (performance.now() - t0) / 1000]
   }
   // Warm-up: kernel set-up is not part of any timing.
-  ;(await attacks.fgsm.run(classifier, tf.slice(x, [0, 0, 0, 0], [8, -1, -1, -1]) as tf.Tensor4D, tf.slice(y, [0], [8]) as tf.Tensor1D, { norm: 'Linf', epsilon: 0.3, seed: 0 })).adversarial.dispose()
+  ;(
+    await attacks.fgsm.run(classifier, tf.slice(x, [0, 0, 0, 0], [8, -1, -1, -1]) as tf.Tensor4D, tf.slice(y, [0], [8]) as tf.Tensor1D, {
+      norm: 'Linf',
+      epsilon: 0.3,
+      seed: 0
+    })
+  ).adversarial.dispose()
 
-  const [pgd, pgdSeconds] = await time(() => attacks.pgd.run(classifier, x, y, { norm: 'Linf', epsilon: 0.3, seed: 0, steps: 100, stepSize: 0.01 }))
+  const [pgd, pgdSeconds] = await time(() =>
+    attacks.pgd.run(classifier, x, y, { norm: 'Linf', epsilon: 0.3, seed: 0, steps: 100, stepSize: 0.01 })
+  )
   const pgdAccuracy = accuracy((v) => classifier.logits(v), pgd.adversarial, y)
   pgd.adversarial.dispose()
   console.log(`  PGD-100 (ε = 0.3): ${pgdSeconds.toFixed(1)} s, robust accuracy ${(pgdAccuracy * 100).toFixed(1)}%`)
@@ -78,7 +88,8 @@ export async function certifySection(): Promise<object> {
   }
 
   const size = shape[0] * shape[1] * shape[2]
-  const base = (noisy: Float32Array, count: number) => tf.tidy(() => Int32Array.from(tf.argMax(model.forward(tf.tensor4d(noisy, [count, ...shape])), 1).dataSync()))
+  const base = (noisy: Float32Array, count: number) =>
+    tf.tidy(() => Int32Array.from(tf.argMax(model.forward(tf.tensor4d(noisy, [count, ...shape])), 1).dataSync()))
   const [smoothed, smoothingSeconds] = await time(() => {
     const out: SmoothedPrediction[] = []
     for (let i = 0; i < N; i++) out.push(certifySmoothed(base, images.subarray(i * size, (i + 1) * size), 10, SMOOTHING, i))
@@ -97,7 +108,13 @@ export async function certifySection(): Promise<object> {
     cleanAccuracy: clean,
     pgd100: { epsilon: 0.3, seconds: pgdSeconds, accuracy: pgdAccuracy },
     crown,
-    smoothing: { ...SMOOTHING, seconds: smoothingSeconds, ratioToPgd100: smoothingSeconds / pgdSeconds, abstained, certifiedAccuracy: atRadii },
+    smoothing: {
+      ...SMOOTHING,
+      seconds: smoothingSeconds,
+      ratioToPgd100: smoothingSeconds / pgdSeconds,
+      abstained,
+      certifiedAccuracy: atRadii
+    },
     loadAverage: os.loadavg()[0]
   }
 }

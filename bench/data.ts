@@ -37,7 +37,7 @@ interface CaseResult {
 function writeCifar10(dir: string): void {
   // Random bytes with valid labels: the loader's cost does not depend on the pixel values.
   let seed = 12345
-  const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24)
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24
   const batch = (n: number) => {
     const b = Buffer.allocUnsafe(n * 3073)
     for (let i = 0; i < b.length; i += 4096) b[i] = next()
@@ -90,7 +90,16 @@ async function buildLoadChild(work: string): Promise<string> {
   const entry = path.join(work, 'load-entry.ts')
   fs.writeFileSync(entry, LOAD_ENTRY(repo))
   const outfile = path.join(repo, 'node_modules', '.cache', 'advlab-bench', `load-${process.pid}.mjs`)
-  await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, packages: 'external', logLevel: 'error' })
+  await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    packages: 'external',
+    logLevel: 'error'
+  })
   return outfile
 }
 
@@ -131,7 +140,12 @@ export async function dataSection(): Promise<{ loadAverage: number[]; results: C
       })
     }
     const f = (v: number, d = 2) => v.toFixed(d)
-    console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs`)
+    console.log(
+      `load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${os.cpus().length} CPUs`
+    )
     console.log('case      images  register s  load s  load CPU s  float32 MB  RSS before→after MB  peak MB  RSS/float32  added/float32')
     for (const r of results)
       console.log(
@@ -153,7 +167,10 @@ if (process.argv[1] && path.resolve(process.argv[1]) === here) {
     const section = await dataSection()
     const out = path.join(path.dirname(here), 'results', 'data.json')
     fs.mkdirSync(path.dirname(out), { recursive: true })
-    fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, ...section }, null, 2))
+    fs.writeFileSync(
+      out,
+      JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, ...section }, null, 2)
+    )
     console.log(`written ${path.relative(process.cwd(), out)}`)
   }
 }

@@ -68,7 +68,10 @@ export type CellResult = Record<Workload, number>
 export async function benchCell(cell: Cell, budgetMs: number): Promise<CellResult> {
   const model = createModel({ arch: cell.arch, inputShape: cell.inputShape, numClasses: 10, width: cell.width, seed: 1 })
   const x = tf.randomUniform([cell.batch, ...cell.inputShape], 0, 1, 'float32', 2) as tf.Tensor4D
-  const y = tf.tensor1d(Array.from({ length: cell.batch }, (_, i) => i % 10), 'int32')
+  const y = tf.tensor1d(
+    Array.from({ length: cell.batch }, (_, i) => i % 10),
+    'int32'
+  )
   const sync = (t: tf.Tensor): void => {
     t.dataSync()
     t.dispose()

@@ -24,7 +24,6 @@ import { mergeBundles, type MergeReport } from '../src-main/lab/sweeps/merge'
 
 const here = fileURLToPath(import.meta.url)
 
-
 function lab(dataDir: string) {
   const service = new LabService({ dataDir })
   return { service, api: createApiClient(inProcessTransport(service)) }
@@ -34,12 +33,27 @@ function lab(dataDir: string) {
 export async function realCell(dataDir: string, bundle: string): Promise<{ bytes: number; weightsBytes: number }> {
   const { service, api } = lab(dataDir)
   try {
-    const config = { dataset: 'mnist', subset: { train: 512, test: 128 }, model: { arch: 'cnn-small' }, optimizer: { kind: 'sgd', lr: 0.05 }, epochs: 1, batchSize: 64, seed: 1 } as const
+    const config = {
+      dataset: 'mnist',
+      subset: { train: 512, test: 128 },
+      model: { arch: 'cnn-small' },
+      optimizer: { kind: 'sgd', lr: 0.05 },
+      epochs: 1,
+      batchSize: 64,
+      seed: 1
+    } as const
     const model = await runEnded(api, (await api.request('train.start', config)).id)
     if (model.status !== 'completed') throw new Error(`the template cnn-small did not train: ${model.error}`)
-    const attack = await runEnded(api, (await api.request('sweep.start', { runIds: [model.id], attacks: [{ attack: 'fgsm', settings: {} }], epsilons: [0.1], n: 64 })).id)
+    const attack = await runEnded(
+      api,
+      (await api.request('sweep.start', { runIds: [model.id], attacks: [{ attack: 'fgsm', settings: {} }], epsilons: [0.1], n: 64 })).id
+    )
     if (attack.status !== 'completed') throw new Error(`the template attack failed: ${attack.error}`)
-    const written = await api.request('export.bundle', { ids: [model.id, attack.id], path: bundle, cell: { sweepId: 'bench-merge', index: 0, configHash: 'bench-cell' } })
+    const written = await api.request('export.bundle', {
+      ids: [model.id, attack.id],
+      path: bundle,
+      cell: { sweepId: 'bench-merge', index: 0, configHash: 'bench-cell' }
+    })
     const weightsBytes = (service.ctx.db.prepare('SELECT sum(bytes) AS b FROM artifacts WHERE run_id = ?').get(model.id) as { b: number }).b
     return { bytes: written.bytes, weightsBytes }
   } finally {
@@ -91,7 +105,13 @@ async function child(folder: string, dataDir: string): Promise<void> {
   const wallMs = performance.now() - t0
   const cpu = process.cpuUsage(c0)
   const { runIds, ...rest } = report
-  const result: ChildResult = { report: { ...rest, runs: runIds.length }, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMB: process.resourceUsage().maxRSS / 1024, runsInLog }
+  const result: ChildResult = {
+    report: { ...rest, runs: runIds.length },
+    wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    runsInLog
+  }
   process.stdout.write(JSON.stringify(result) + '\n')
   // Worker threads of the engine pool may linger; the child's work is done.
   process.exit(0)
@@ -112,9 +132,13 @@ export async function mergeSection(count = 1000): Promise<object> {
     console.log(`  (the ${count} bundles are copies of one real cell: same weights and results, distinct run uids and cells)`)
     const dataDir = path.join(root, 'merged')
     const first = mergeInChild(folder, dataDir)
-    console.log(`  first merge: ${(first.wallMs / 1000).toFixed(1)} s (CPU ${(first.cpuMs / 1000).toFixed(1)} s), peak RSS ${first.peakRssMB.toFixed(0)} MB — ${first.report.imported} runs imported, ${first.report.failed.length} bundles failed`)
+    console.log(
+      `  first merge: ${(first.wallMs / 1000).toFixed(1)} s (CPU ${(first.cpuMs / 1000).toFixed(1)} s), peak RSS ${first.peakRssMB.toFixed(0)} MB — ${first.report.imported} runs imported, ${first.report.failed.length} bundles failed`
+    )
     const second = mergeInChild(folder, dataDir)
-    console.log(`  second merge of the same folder: ${(second.wallMs / 1000).toFixed(1)} s (CPU ${(second.cpuMs / 1000).toFixed(1)} s), peak RSS ${second.peakRssMB.toFixed(0)} MB — ${second.report.imported} imported, ${second.report.skipped} already there`)
+    console.log(
+      `  second merge of the same folder: ${(second.wallMs / 1000).toFixed(1)} s (CPU ${(second.cpuMs / 1000).toFixed(1)} s), peak RSS ${second.peakRssMB.toFixed(0)} MB — ${second.report.imported} imported, ${second.report.skipped} already there`
+    )
     const targets = {
       // Judged on wall time; where the machine was busy, CPU time says what an idle machine would see.
       firstUnder60s: { wall: first.wallMs < 60_000, cpu: first.cpuMs < 60_000 },
@@ -125,7 +149,14 @@ export async function mergeSection(count = 1000): Promise<object> {
     }
     console.log(`  load average (1 min) at the end: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`)
     console.log(`  targets met: ${JSON.stringify(targets)}`)
-    return { bundles: count, template: made, howMade: 'copies of one real trained and attacked cnn-small cell, fresh uids and cell indices', first, second, targets }
+    return {
+      bundles: count,
+      template: made,
+      howMade: 'copies of one real trained and attacked cnn-small cell, fresh uids and cell indices',
+      first,
+      second,
+      targets
+    }
   } finally {
     fs.rmSync(root, { recursive: true, force: true })
   }

@@ -5,7 +5,6 @@
  * replicas, shard gradients and BatchNorm statistics averaged, the SGD update applied).
  */
 import { Worker } from 'node:worker_threads'
-import * as tf from '@tensorflow/tfjs-core'
 import { createModel } from '../src-main/lab/models/model'
 import { adapt } from '../src-main/lab/train/build-model'
 import { objectiveLoss, type Objective } from '../src-main/lab/train/objective'
@@ -30,13 +29,18 @@ async function medianSeconds(fn: () => Promise<void>, budgetMs: number, minReps 
 
 async function attackWorkers(cell: Cell, n: number): Promise<Worker[]> {
   const share = (k: number) => Math.floor(cell.batch / n) + (k < cell.batch % n ? 1 : 0)
-  const workers = Array.from({ length: n }, (_, k) => new Worker(new URL('./parallelWorker.mjs', import.meta.url), { workerData: { cell, batch: share(k) } }))
+  const workers = Array.from(
+    { length: n },
+    (_, k) => new Worker(new URL('./parallelWorker.mjs', import.meta.url), { workerData: { cell, batch: share(k) } })
+  )
   await Promise.all(workers.map((w) => new Promise((resolve) => w.once('message', resolve))))
   return workers
 }
 
 function runAll(workers: Worker[], workload: string): Promise<void> {
-  return Promise.all(workers.map((w) => new Promise((resolve) => (w.once('message', resolve), w.postMessage(workload))))).then(() => undefined)
+  return Promise.all(workers.map((w) => new Promise((resolve) => (w.once('message', resolve), w.postMessage(workload))))).then(
+    () => undefined
+  )
 }
 
 /** The app's training step (SGD with momentum) for one cell, on one thread or data-parallel over `workers`. */
@@ -48,7 +52,11 @@ export async function appTrainer(cell: Cell, workers: number): Promise<{ step: (
   const loss = objectiveLoss(objective, undefined, model, shape, 0, null)
   const optimizer = createOptimizer({ kind: 'sgd', lr: 0.01, momentum: 0.9, nesterov: false, weightDecay: 0 }, model.variables)
   const images = Float32Array.from({ length: cell.batch * height * width * channels }, (_, i) => ((i * 7919) % 1000) / 1000)
-  const batch = { images, labels: Int32Array.from({ length: cell.batch }, (_, i) => i % 10), indices: Int32Array.from({ length: cell.batch }, (_, i) => i) }
+  const batch = {
+    images,
+    labels: Int32Array.from({ length: cell.batch }, (_, i) => i % 10),
+    indices: Int32Array.from({ length: cell.batch }, (_, i) => i)
+  }
   const replicas = workers > 1 ? await ReplicaPool.start(workers - 1, { spec: model.model.spec, seed: 0, objective }, 'wasm') : null
   return {
     step: () => trainStep(model, optimizer, batch, loss, 0.01, shape, replicas).then(() => undefined),

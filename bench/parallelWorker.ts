@@ -9,7 +9,10 @@ const { cell, batch } = workerData as { cell: Cell; batch: number }
 await initEngine('wasm')
 const model = createModel({ arch: cell.arch, inputShape: cell.inputShape, numClasses: 10, width: cell.width, seed: 1 })
 const x = tf.randomUniform([batch, ...cell.inputShape], 0, 1, 'float32', 2) as tf.Tensor4D
-const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32')
+const y = tf.tensor1d(
+  Array.from({ length: batch }, (_, i) => i % 10),
+  'int32'
+)
 
 const workloads: Record<string, () => tf.Tensor> = {
   forward: () => model.forward(x),

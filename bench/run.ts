@@ -72,10 +72,14 @@ async function engineSection(args: Args): Promise<object> {
     parallel.push(args.workers > 1 ? await benchParallelCell(cell, args.workers, args.budgetMs) : null)
     if (args.vsTorch && !torchNote && !torchError) {
       process.stdout.write(`PyTorch (${threads} threads) … `)
-      const r = spawnSync(PYTHON, [path.join(here, 'reference/torch_bench.py'), JSON.stringify({ threads, budget_ms: args.budgetMs, cells: [cell] })], {
-        encoding: 'utf8',
-        maxBuffer: 1 << 24
-      })
+      const r = spawnSync(
+        PYTHON,
+        [path.join(here, 'reference/torch_bench.py'), JSON.stringify({ threads, budget_ms: args.budgetMs, cells: [cell] })],
+        {
+          encoding: 'utf8',
+          maxBuffer: 1 << 24
+        }
+      )
       if (r.status !== 0) torchError = `torch_bench.py failed: ${r.stderr.trim().split('\n').pop()}`
       else {
         const parsed = JSON.parse(r.stdout) as { torch: string; results: CellResult[] }
@@ -87,7 +91,13 @@ async function engineSection(args: Args): Promise<object> {
   }
   const torch = args.vsTorch && !torchNote && !torchError ? { torch: torchVersion!, threads, results: theirs as CellResult[] } : null
   const seedTraining = args.vsTorch && !torchNote && !torchError ? await seedTrainingRow(args, threads) : null
-  const rows = CELLS.map((cell, i) => ({ cell, advlab: ours[i], advlabParallel: parallel[i], torch: torch?.results[i] ?? null, loadAverage: load[i] }))
+  const rows = CELLS.map((cell, i) => ({
+    cell,
+    advlab: ours[i],
+    advlabParallel: parallel[i],
+    torch: torch?.results[i] ?? null,
+    loadAverage: load[i]
+  }))
   printTable(rows, args.workers, torch !== null)
   if (seedTraining) {
     console.log(
@@ -95,7 +105,15 @@ async function engineSection(args: Args): Promise<object> {
         `PyTorch ${seedTraining.torch.toFixed(1)} img/s → ${(seedTraining.advlab / seedTraining.torch).toFixed(2)}×`
     )
   }
-  return { backend, cpus: threads, workers: args.workers, cells: rows, seedTraining, torch: torch ? { version: torch.torch, threads: torch.threads } : null, torchNote: torchNote ?? torchError }
+  return {
+    backend,
+    cpus: threads,
+    workers: args.workers,
+    cells: rows,
+    seedTraining,
+    torch: torch ? { version: torch.torch, threads: torch.threads } : null,
+    torchNote: torchNote ?? torchError
+  }
 }
 
 /** resnet18 training steps at batch 128 (the seed study's batch), the app's way and in PyTorch. */
@@ -103,7 +121,14 @@ async function seedTrainingRow(args: Args, threads: number): Promise<{ advlab: n
   const cell = { arch: 'resnet18' as const, inputShape: [32, 32, 3] as [number, number, number], batch: 128, width: 1 }
   process.stdout.write('  resnet18 32×32×3 batch 128, training only … ')
   const advlab = await trainingThroughput(cell, args.workers, args.budgetMs)
-  const r = spawnSync(PYTHON, [path.join(here, 'reference/torch_bench.py'), JSON.stringify({ threads, budget_ms: args.budgetMs, cells: [{ ...cell, workloads: ['train'] }] })], { encoding: 'utf8' })
+  const r = spawnSync(
+    PYTHON,
+    [
+      path.join(here, 'reference/torch_bench.py'),
+      JSON.stringify({ threads, budget_ms: args.budgetMs, cells: [{ ...cell, workloads: ['train'] }] })
+    ],
+    { encoding: 'utf8' }
+  )
   console.log('done')
   if (r.status !== 0) return null
   return { advlab, torch: (JSON.parse(r.stdout) as { results: CellResult[] }).results[0].train }
@@ -113,17 +138,30 @@ async function seedTrainingRow(args: Args, threads: number): Promise<{ advlab: n
  * One row per cell; per workload the images/s on one thread, on N workers, PyTorch's, and the
  * ratio of the app's figure (N workers where measured) to PyTorch's.
  */
-function printTable(rows: { cell: (typeof CELLS)[number]; advlab: CellResult; advlabParallel: CellResult | null; torch: CellResult | null }[], workers: number, withTorch: boolean): void {
+function printTable(
+  rows: { cell: (typeof CELLS)[number]; advlab: CellResult; advlabParallel: CellResult | null; torch: CellResult | null }[],
+  workers: number,
+  withTorch: boolean
+): void {
   const fmt = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toFixed(1))
   const n = workers > 1
-  const header = ['model', 'input', 'batch', ...WORKLOADS.flatMap((w) => [`${w} ×1`, ...(n ? [`×${workers}`] : []), ...(withTorch ? ['torch', 'ratio'] : [])])]
+  const header = [
+    'model',
+    'input',
+    'batch',
+    ...WORKLOADS.flatMap((w) => [`${w} ×1`, ...(n ? [`×${workers}`] : []), ...(withTorch ? ['torch', 'ratio'] : [])])
+  ]
   const lines = rows.map(({ cell, advlab, advlabParallel, torch }) => [
     cell.arch,
     cell.inputShape.join('×'),
     String(cell.batch),
     ...WORKLOADS.flatMap((w) => {
       const app = advlabParallel ? advlabParallel[w] : advlab[w]
-      return [fmt(advlab[w]), ...(advlabParallel ? [fmt(advlabParallel[w])] : []), ...(withTorch && torch ? [fmt(torch[w]), (app / torch[w]).toFixed(2) + '×'] : [])]
+      return [
+        fmt(advlab[w]),
+        ...(advlabParallel ? [fmt(advlabParallel[w])] : []),
+        ...(withTorch && torch ? [fmt(torch[w]), (app / torch[w]).toFixed(2) + '×'] : [])
+      ]
     })
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)))
@@ -147,12 +185,18 @@ async function memorySection(args: Args): Promise<object> {
     for (let i = 1; i <= 4; i++) {
       const t0 = performance.now()
       await trainer.step()
-      steps.push({ step: i, seconds: (performance.now() - t0) / 1000, rssBytes: process.memoryUsage().rss, tensors: tf.memory().numTensors })
+      steps.push({
+        step: i,
+        seconds: (performance.now() - t0) / 1000,
+        rssBytes: process.memoryUsage().rss,
+        tensors: tf.memory().numTensors
+      })
     }
   } finally {
     await trainer.close()
   }
-  for (const s of steps) console.log(`  step ${s.step}: ${s.seconds.toFixed(1)} s, RSS ${(s.rssBytes / 2 ** 30).toFixed(2)} GiB, ${s.tensors} tensors`)
+  for (const s of steps)
+    console.log(`  step ${s.step}: ${s.seconds.toFixed(1)} s, RSS ${(s.rssBytes / 2 ** 30).toFixed(2)} GiB, ${s.tensors} tensors`)
   return { workers: args.workers, steps, peakRssBytes: Math.max(...steps.map((s) => s.rssBytes)) }
 }
 

@@ -37,7 +37,10 @@ const CASES: Case[] = [
   { name: 'lab --help', args: () => [LAB, '--help'] },
   { name: 'lab status --json', args: (dir) => [LAB, 'status', '--json', '--data-dir', dir] },
   { name: 'lab --help (tsx, sources)', args: () => ['--input-type=module', '-e', FROM_SOURCES, '--', '--help'] },
-  { name: 'lab status --json (tsx, sources)', args: (dir) => ['--input-type=module', '-e', FROM_SOURCES, '--', 'status', '--json', '--data-dir', dir] }
+  {
+    name: 'lab status --json (tsx, sources)',
+    args: (dir) => ['--input-type=module', '-e', FROM_SOURCES, '--', 'status', '--json', '--data-dir', dir]
+  }
 ]
 
 function median(values: number[]): number {
@@ -83,10 +86,16 @@ export async function startupSection(runs: number): Promise<object> {
   const node = median(seconds.get('node -e 0')!)
   const rows = CASES.map((c) => {
     const m = median(seconds.get(c.name)!)
-    return { case: c.name, medianSeconds: Number(m.toFixed(3)), ratioToNode: Number((m / node).toFixed(1)), samples: seconds.get(c.name)!.map((s) => Number(s.toFixed(3))) }
+    return {
+      case: c.name,
+      medianSeconds: Number(m.toFixed(3)),
+      ratioToNode: Number((m / node).toFixed(1)),
+      samples: seconds.get(c.name)!.map((s) => Number(s.toFixed(3)))
+    }
   })
   console.log(`  ${'case'.padEnd(34)} ${'median s'.padStart(9)} ${'× node -e 0'.padStart(12)}`)
-  for (const r of rows) console.log(`  ${r.case.padEnd(34)} ${r.medianSeconds.toFixed(3).padStart(9)} ${r.ratioToNode.toFixed(1).padStart(12)}`)
+  for (const r of rows)
+    console.log(`  ${r.case.padEnd(34)} ${r.medianSeconds.toFixed(3).padStart(9)} ${r.ratioToNode.toFixed(1).padStart(12)}`)
   const status = rows.find((r) => r.case === 'lab status --json')!.medianSeconds
   const meanLoad = load.reduce((a, b) => a + b, 0) / load.length
   console.log(

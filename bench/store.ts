@@ -106,16 +106,38 @@ function fillComparisonLog(runs: number, metrics: number, steps: number) {
   const log = tempLog('compare')
   const { db } = log
   const ids: number[] = []
-  const insertEval = db.prepare("INSERT INTO eval_results (run_id, attack, norm, epsilon, n, accuracy, params_json, created_at) VALUES (?, ?, 'Linf', ?, 1000, ?, '{}', ?)")
+  const insertEval = db.prepare(
+    "INSERT INTO eval_results (run_id, attack, norm, epsilon, n, accuracy, params_json, created_at) VALUES (?, ?, 'Linf', ?, 1000, ?, '{}', ?)"
+  )
   const writer = new MetricWriter(db, { maxBuffered: 20_000 })
   for (let r = 0; r < runs; r++) {
     // 50 configs × 4 seeds: repeats, as a real study has them.
-    const id = createRun(db, { name: `config ${r % 50} seed ${Math.floor(r / 50)}`, kind: 'train', config: { dataset: 'mnist', model: { arch: 'cnn-small' }, optimizer: { lr: 0.01 * (1 + (r % 50)) }, seed: Math.floor(r / 50) }, seed: Math.floor(r / 50) })
+    const id = createRun(db, {
+      name: `config ${r % 50} seed ${Math.floor(r / 50)}`,
+      kind: 'train',
+      config: { dataset: 'mnist', model: { arch: 'cnn-small' }, optimizer: { lr: 0.01 * (1 + (r % 50)) }, seed: Math.floor(r / 50) },
+      seed: Math.floor(r / 50)
+    })
     setRunStatus(db, id, 'running')
-    for (let s = 0; s < steps; s++) writer.add(id, Array.from({ length: metrics }, (_, m) => ({ name: `metric/${String(m).padStart(2, '0')}`, step: s, value: Math.sin(s / 30 + m) + r * 1e-3, time: s })))
+    for (let s = 0; s < steps; s++)
+      writer.add(
+        id,
+        Array.from({ length: metrics }, (_, m) => ({
+          name: `metric/${String(m).padStart(2, '0')}`,
+          step: s,
+          value: Math.sin(s / 30 + m) + r * 1e-3,
+          time: s
+        }))
+      )
     writer.flush()
     const now = new Date().toISOString()
-    for (const [attack, eps, acc] of [['clean', 0, 0.98], ['fgsm', 8 / 255, 0.3], ['pgd', 8 / 255, 0.1], ['autoattack', 8 / 255, 0.08]] as const) insertEval.run(id, attack, eps, acc - r * 1e-4, now)
+    for (const [attack, eps, acc] of [
+      ['clean', 0, 0.98],
+      ['fgsm', 8 / 255, 0.3],
+      ['pgd', 8 / 255, 0.1],
+      ['autoattack', 8 / 255, 0.08]
+    ] as const)
+      insertEval.run(id, attack, eps, acc - r * 1e-4, now)
     setRunStatus(db, id, 'completed')
     ids.push(id)
   }
@@ -132,13 +154,22 @@ export async function storeSection(): Promise<object> {
 
   process.stdout.write('  appending 1,000,000 metric points … ')
   const append = appendPoints(1_000_000)
-  console.log(`${Math.round(append.pointsPerSecond).toLocaleString('en-US')} points/s wall (${append.seconds.toFixed(2)} s), ${Math.round(append.pointsPerCpuSecond).toLocaleString('en-US')} points per CPU-second`)
+  console.log(
+    `${Math.round(append.pointsPerSecond).toLocaleString('en-US')} points/s wall (${append.seconds.toFixed(2)} s), ${Math.round(append.pointsPerCpuSecond).toLocaleString('en-US')} points per CPU-second`
+  )
 
   process.stdout.write('  logging cost per training step … ')
   const perStep = loggingCostPerStep(20_000)
   const train = await trainingStepMs()
-  const overhead = 'ms' in train ? { loggingMsPerStep: perStep, trainStepMs: train.ms, backend: train.backend, overheadPercent: (perStep / train.ms) * 100 } : { loggingMsPerStep: perStep, error: train.error }
-  console.log('ms' in train ? `${(perStep * 1000).toFixed(1)} µs logging vs ${train.ms.toFixed(1)} ms per cnn-small step (${train.backend}): ${((perStep / train.ms) * 100).toFixed(3)}%` : `${(perStep * 1000).toFixed(1)} µs per step; no training step measured (${train.error})`)
+  const overhead =
+    'ms' in train
+      ? { loggingMsPerStep: perStep, trainStepMs: train.ms, backend: train.backend, overheadPercent: (perStep / train.ms) * 100 }
+      : { loggingMsPerStep: perStep, error: train.error }
+  console.log(
+    'ms' in train
+      ? `${(perStep * 1000).toFixed(1)} µs logging vs ${train.ms.toFixed(1)} ms per cnn-small step (${train.backend}): ${((perStep / train.ms) * 100).toFixed(3)}%`
+      : `${(perStep * 1000).toFixed(1)} µs per step; no training step measured (${train.error})`
+  )
 
   process.stdout.write('  building a log of 200 runs × 20 metrics × 1,000 steps … ')
   const t0 = performance.now()
@@ -155,7 +186,9 @@ export async function storeSection(): Promise<object> {
     const points = cold.value.series.reduce((a, s) => a + s.series.reduce((b, m) => b + m.steps.length, 0), 0)
     const warmWall = median(warm.map((w) => w.wallMs))
     const warmCpu = median(warm.map((w) => w.cpuMs))
-    console.log(`  comparison, 200 runs × 20 metrics (${points.toLocaleString('en-US')} points returned): first ${cold.wallMs.toFixed(0)} ms (builds digests), then ${warmWall.toFixed(0)} ms wall / ${warmCpu.toFixed(0)} ms CPU`)
+    console.log(
+      `  comparison, 200 runs × 20 metrics (${points.toLocaleString('en-US')} points returned): first ${cold.wallMs.toFixed(0)} ms (builds digests), then ${warmWall.toFixed(0)} ms wall / ${warmCpu.toFixed(0)} ms CPU`
+    )
 
     const tables = Array.from({ length: 5 }, () =>
       timed(() => {
@@ -165,12 +198,23 @@ export async function storeSection(): Promise<object> {
     )
     const tableWall = median(tables.map((t) => t.wallMs))
     const tableCpu = median(tables.map((t) => t.cpuMs))
-    console.log(`  results table of 200 runs (csv + md + latex, ${tables[0].value.length.toLocaleString('en-US')} chars): ${tableWall.toFixed(0)} ms wall / ${tableCpu.toFixed(0)} ms CPU`)
+    console.log(
+      `  results table of 200 runs (csv + md + latex, ${tables[0].value.length.toLocaleString('en-US')} chars): ${tableWall.toFixed(0)} ms wall / ${tableCpu.toFixed(0)} ms CPU`
+    )
 
-    const reports = Array.from({ length: 3 }, () => timed(() => renderReport(compareRuns(big.db, { ids: big.ids.slice(0, 10), maxPoints: 300 }), buildResultsTable(big.db, { ids: big.ids.slice(0, 10) }))))
+    const reports = Array.from({ length: 3 }, () =>
+      timed(() =>
+        renderReport(
+          compareRuns(big.db, { ids: big.ids.slice(0, 10), maxPoints: 300 }),
+          buildResultsTable(big.db, { ids: big.ids.slice(0, 10) })
+        )
+      )
+    )
     const reportWall = median(reports.map((r) => r.wallMs))
     const reportCpu = median(reports.map((r) => r.cpuMs))
-    console.log(`  HTML report of 10 runs (${(reports[0].value.length / 1e6).toFixed(2)} MB, 8 metric charts + ε-curves): ${reportWall.toFixed(0)} ms wall / ${reportCpu.toFixed(0)} ms CPU`)
+    console.log(
+      `  HTML report of 10 runs (${(reports[0].value.length / 1e6).toFixed(2)} MB, 8 metric charts + ε-curves): ${reportWall.toFixed(0)} ms wall / ${reportCpu.toFixed(0)} ms CPU`
+    )
     const load = os.loadavg()[0]
 
     const result = {

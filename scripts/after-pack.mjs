@@ -25,7 +25,8 @@ export const FUSES = {
 /** The Electron executable electron-builder produced for this platform (what holds the fuse wire). */
 export function electronBinaryPath(context) {
   const { appOutDir, electronPlatformName, packager } = context
-  if (electronPlatformName === 'darwin' || electronPlatformName === 'mas') return path.join(appOutDir, `${packager.appInfo.productFilename}.app`)
+  if (electronPlatformName === 'darwin' || electronPlatformName === 'mas')
+    return path.join(appOutDir, `${packager.appInfo.productFilename}.app`)
   if (electronPlatformName === 'win32') return path.join(appOutDir, `${packager.appInfo.productFilename}.exe`)
   return path.join(appOutDir, packager.executableName)
 }

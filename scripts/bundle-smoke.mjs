@@ -12,7 +12,9 @@ const spec = { arch: 'cnn-small', inputShape: [8, 8, 1], numClasses: 10, width: 
 const checks = [
   {
     file: 'probe-entry.js',
-    workerData: { request: { backend: 'wasm', model: { arch: 'cnn-small', width: 0.25 }, inputShape: [8, 8, 1], numClasses: 10, batchSize: 4 } },
+    workerData: {
+      request: { backend: 'wasm', model: { arch: 'cnn-small', width: 0.25 }, inputShape: [8, 8, 1], numClasses: 10, batchSize: 4 }
+    },
     ok: (m) => m.ok === true && m.result.secondsPerTrainStep > 0
   },
   { file: 'shard-worker.js', workerData: { backend: 'wasm' }, ok: (m) => m.type === 'ready' },

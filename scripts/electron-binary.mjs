@@ -13,11 +13,19 @@ export function findElectronBinary() {
     const candidate = ['electron', 'Electron.app/Contents/MacOS/Electron', 'electron.exe']
       .map((name) => path.join(dist, name))
       .find((file) => fs.existsSync(file))
-    return candidate ? { path: candidate } : { missing: `ELECTRON_OVERRIDE_DIST_PATH is set to ${dist}, but no Electron executable is in it` }
+    return candidate
+      ? { path: candidate }
+      : { missing: `ELECTRON_OVERRIDE_DIST_PATH is set to ${dist}, but no Electron executable is in it` }
   }
   if (!fs.existsSync(electronPackage)) return { missing: 'the electron package is not installed (node_modules/electron is absent)' }
   const pathTxt = path.join(electronPackage, 'path.txt')
-  if (!fs.existsSync(pathTxt)) return { missing: "the Electron binary was never downloaded (node_modules/electron/dist is absent; its download from Electron's release server failed or was skipped)" }
+  if (!fs.existsSync(pathTxt))
+    return {
+      missing:
+        "the Electron binary was never downloaded (node_modules/electron/dist is absent; its download from Electron's release server failed or was skipped)"
+    }
   const binary = path.join(electronPackage, 'dist', fs.readFileSync(pathTxt, 'utf8').trim())
-  return fs.existsSync(binary) ? { path: binary } : { missing: `the Electron binary named in node_modules/electron/path.txt is missing (${binary})` }
+  return fs.existsSync(binary)
+    ? { path: binary }
+    : { missing: `the Electron binary named in node_modules/electron/path.txt is missing (${binary})` }
 }

@@ -45,7 +45,9 @@ const KEEP_OLD_BUILD_MS = 24 * 3600_000
 const STALE_LOCK_MS = 120_000
 
 function cliSourcesMtime() {
-  return Math.max(...CLI_SOURCES.map((p) => path.join(root, p)).map((p) => (fs.statSync(p).isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs)))
+  return Math.max(
+    ...CLI_SOURCES.map((p) => path.join(root, p)).map((p) => (fs.statSync(p).isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs))
+  )
 }
 
 function currentCliBuild() {
@@ -103,10 +105,14 @@ async function buildCli() {
   // In a process of its own: a build sets NODE_ENV=production, which would turn off the hot reload
   // of a dev server started here afterwards. Its output goes to stderr: stdout is the command's.
   const vite = path.join(root, 'node_modules/vite/bin/vite.js')
-  const result = spawnSync(process.execPath, [vite, 'build', '--config', 'cli.vite.config.ts', '--configLoader', 'runner', '--outDir', path.join(out, name)], {
-    cwd: root,
-    stdio: ['ignore', 2, 2]
-  })
+  const result = spawnSync(
+    process.execPath,
+    [vite, 'build', '--config', 'cli.vite.config.ts', '--configLoader', 'runner', '--outDir', path.join(out, name)],
+    {
+      cwd: root,
+      stdio: ['ignore', 2, 2]
+    }
+  )
   if (result.status !== 0) {
     fs.rmSync(path.join(out, name), { recursive: true, force: true })
     // Vite has printed where; the message says what to do.

@@ -11,14 +11,17 @@ export function ensureChromium() {
   const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0
   if (!isRoot || !hasApt) {
     process.stderr.write(
-      'The end-to-end tests need Debian\'s Chromium at /usr/lib/chromium/chromium. Install it with\n' +
+      "The end-to-end tests need Debian's Chromium at /usr/lib/chromium/chromium. Install it with\n" +
         '  sudo apt-get install chromium fonts-noto-cjk\nand run "npm test" again.\n'
     )
     return false
   }
-  process.stdout.write('Installing Debian\'s chromium for the end-to-end tests (apt-get)…\n')
+  process.stdout.write("Installing Debian's chromium for the end-to-end tests (apt-get)…\n")
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
   spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env })
-  const install = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-noto-cjk'], { stdio: 'inherit', env })
+  const install = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-noto-cjk'], {
+    stdio: 'inherit',
+    env
+  })
   return install.status === 0 && CHROMIUM_PATHS.some((p) => fs.existsSync(p))
 }

@@ -16,7 +16,7 @@ const electron = findElectronBinary()
 if (electron.missing) {
   stop([
     `AdvLab cannot be packaged here: ${electron.missing}.`,
-    'Packaging needs the Electron binary (to compile better-sqlite3 for it) and access to Electron\'s',
+    "Packaging needs the Electron binary (to compile better-sqlite3 for it) and access to Electron's",
     'download server (electron-builder fetches the Electron build of each target platform). Run',
     '"node node_modules/electron/install.js" and "npm install" on a machine that can reach it, then again.'
   ])
@@ -38,4 +38,9 @@ const run = (command, args) => {
   if (result.status !== 0) process.exit(result.status ?? 1)
 }
 run('npm', ['run', 'build'])
-run(process.execPath, [path.join(root, 'node_modules/electron-builder/cli.js'), '--config', 'electron-builder.yml', ...process.argv.slice(2)])
+run(process.execPath, [
+  path.join(root, 'node_modules/electron-builder/cli.js'),
+  '--config',
+  'electron-builder.yml',
+  ...process.argv.slice(2)
+])

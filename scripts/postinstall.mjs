@@ -30,7 +30,14 @@ if (!electron.missing && !process.env.ADVLAB_SKIP_ELECTRON) {
   fs.cpSync(path.join(root, 'node_modules/better-sqlite3'), path.join(work, 'better-sqlite3'), { recursive: true })
   const rebuild = spawnSync(
     process.execPath,
-    [path.join(root, 'node_modules/@electron/rebuild/lib/cli.js'), '--version', version, '--module-dir', path.join(work, 'better-sqlite3'), '--force'],
+    [
+      path.join(root, 'node_modules/@electron/rebuild/lib/cli.js'),
+      '--version',
+      version,
+      '--module-dir',
+      path.join(work, 'better-sqlite3'),
+      '--force'
+    ],
     { cwd: root, stdio: 'inherit' }
   )
   const built = path.join(work, 'better-sqlite3/build/Release/better_sqlite3.node')
@@ -38,6 +45,8 @@ if (!electron.missing && !process.env.ADVLAB_SKIP_ELECTRON) {
     fs.copyFileSync(built, path.join(work, 'better_sqlite3.node'))
     note(`better-sqlite3 compiled for Electron ${version} into .electron-native/.`)
   } else {
-    note('better-sqlite3 could not be compiled for Electron; the desktop app will not open its log until "npm install" succeeds with a compiler present.')
+    note(
+      'better-sqlite3 could not be compiled for Electron; the desktop app will not open its log until "npm install" succeeds with a compiler present.'
+    )
   }
 }

@@ -9,15 +9,23 @@ import { ensureChromium } from './ensure-test-deps.mjs'
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const results = path.join(root, 'test-results')
 fs.mkdirSync(results, { recursive: true })
-const only = process.argv[2] // optional: typecheck | unit | build | e2e
+const only = process.argv[2] // optional: typecheck | lint | unit | build | e2e
 
 const node = (script, ...args) => [process.execPath, path.join(root, script), ...args]
 const stages = [
   { name: 'typecheck', cmd: node('node_modules/typescript/bin/tsc', '-p', 'tsconfig.node.json', '--noEmit') },
   { name: 'typecheck', cmd: node('node_modules/vue-tsc/bin/vue-tsc.js', '-p', 'tsconfig.web.json', '--noEmit') },
+  { name: 'lint', cmd: node('node_modules/eslint/bin/eslint.js', '.') },
+  { name: 'lint', cmd: node('node_modules/prettier/bin/prettier.cjs', '--check', '--log-level', 'warn', '.') },
   {
     name: 'unit',
-    cmd: node('node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${path.join(results, 'vitest.json')}`),
+    cmd: node(
+      'node_modules/vitest/vitest.mjs',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${path.join(results, 'vitest.json')}`
+    ),
     count: () => {
       const r = JSON.parse(fs.readFileSync(path.join(results, 'vitest.json'), 'utf8'))
       return { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + (r.numTodoTests ?? 0) }
@@ -41,7 +49,12 @@ const total = { passed: 0, failed: 0, skipped: 0 }
 let failedStage = null
 for (const stage of stages) {
   if (only && stage.name !== only) continue
-  process.stdout.write(`\n=== ${stage.name}: ${stage.cmd.slice(1).map((a) => path.relative(root, a) || a).join(' ')}\n`)
+  process.stdout.write(
+    `\n=== ${stage.name}: ${stage.cmd
+      .slice(1)
+      .map((a) => path.relative(root, a) || a)
+      .join(' ')}\n`
+  )
   const started = Date.now()
   if (stage.before && !stage.before()) {
     total.failed += 1
@@ -56,7 +69,9 @@ for (const stage of stages) {
     // No report: the stage died before writing one; its exit code says enough.
   }
   if (counted) for (const k of Object.keys(total)) total[k] += counted[k]
-  process.stdout.write(`=== ${stage.name} ${run.status === 0 ? 'ok' : `FAILED (exit ${run.status ?? run.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`)
+  process.stdout.write(
+    `=== ${stage.name} ${run.status === 0 ? 'ok' : `FAILED (exit ${run.status ?? run.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`
+  )
   if (run.status !== 0) {
     if (!counted) total.failed += 1
     failedStage = stage.name

@@ -54,7 +54,8 @@ export const beyondBallTitle = (id: string): string => SPATIAL_TITLES[id] ?? cor
  */
 export function beyondBallColumnTitle(attack: string, norm: string, parameter: number): string | null {
   if (norm === 'spatial') return `${beyondBallTitle(attack)} (±${parameter}°)`
-  if (norm === CORRUPTION_NORM) return attack === CORRUPTION_MEAN ? corruptionTitle(attack) : `${corruptionTitle(attack)} (severity ${parameter})`
+  if (norm === CORRUPTION_NORM)
+    return attack === CORRUPTION_MEAN ? corruptionTitle(attack) : `${corruptionTitle(attack)} (severity ${parameter})`
   return null
 }
 

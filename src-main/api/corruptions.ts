@@ -18,8 +18,16 @@ export const CorruptionRequestSchema = z
     /** The model run to measure. */
     runId: RunIdSchema,
     /** Which corruptions (default: all). */
-    corruptions: z.array(z.enum(ids, { error: `must be one of ${CORRUPTION_IDS.join(', ')}` })).min(1).max(CORRUPTION_IDS.length).optional(),
-    severities: z.array(z.number().int().min(1, { error: 'must be 1 to 5' }).max(5, { error: 'must be 1 to 5' })).min(1).max(5).default([...SEVERITIES]),
+    corruptions: z
+      .array(z.enum(ids, { error: `must be one of ${CORRUPTION_IDS.join(', ')}` }))
+      .min(1)
+      .max(CORRUPTION_IDS.length)
+      .optional(),
+    severities: z
+      .array(z.number().int().min(1, { error: 'must be 1 to 5' }).max(5, { error: 'must be 1 to 5' }))
+      .min(1)
+      .max(5)
+      .default([...SEVERITIES]),
     /** Test images (the same stratified subset every evaluation of this size uses). */
     n: SampleCountSchema.default(1000),
     /**
@@ -27,7 +35,12 @@ export const CorruptionRequestSchema = z
      * measured in the same run on the same corrupted images, and its results are filed against it too.
      */
     baselineRunId: RunIdSchema.optional(),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(0),
     name: z.string().trim().min(1).max(200).optional(),
     projectId: z.number().int().positive().optional()
   })

@@ -24,7 +24,11 @@ export function parseEpsilon(input: string | number, field = 'epsilon'): number 
   const [num, den] = parts.map((p) => p.trim())
   if (!DECIMAL.test(num) || (den !== undefined && !DECIMAL.test(den))) {
     const negative = /^-/.test(num) || (den !== undefined && /^-/.test(den))
-    throw new LabError('bad_input', negative ? `ε "${input}" is negative; a perturbation budget must be ≥ 0. ${help}` : `ε "${input}" is not a number. ${help}`, field)
+    throw new LabError(
+      'bad_input',
+      negative ? `ε "${input}" is negative; a perturbation budget must be ≥ 0. ${help}` : `ε "${input}" is not a number. ${help}`,
+      field
+    )
   }
   const value = den === undefined ? Number(num) : Number(num) / Number(den)
   if (den !== undefined && Number(den) === 0) throw new LabError('bad_input', `ε "${input}" divides by zero. ${help}`, field)

@@ -48,7 +48,12 @@ export const AttackRequestSchema = z
     surrogateRunId: RunRef.optional(),
     /** Repeat over seeds seed, seed+1, …; results are reported as mean ± std. */
     repeats: z.number().int().min(1).max(20).default(1),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(0),
     /** Worker threads the samples are sharded over (default: the job's share of the cores). */
     workers: z.number().int().min(1).max(64).optional(),
     name: z.string().trim().min(1).max(200).optional(),
@@ -89,7 +94,12 @@ export const EvalRequestSchema = z
      */
     spatial: z.boolean().default(false),
     repeats: z.number().int().min(1).max(20).default(1),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(0),
     workers: z.number().int().min(1).max(64).optional(),
     name: z.string().trim().min(1).max(200).optional(),
     projectId: z.number().int().positive().optional()
@@ -116,7 +126,12 @@ export const SweepRequestSchema = z
     epsilons: z.array(PixelAmountSchema).min(1).max(50),
     n: SampleCountSchema.default(1000),
     repeats: z.number().int().min(1).max(20).default(1),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(0),
     workers: z.number().int().min(1).max(64).optional(),
     name: z.string().trim().min(1).max(200).optional(),
     projectId: z.number().int().positive().optional()
@@ -219,7 +234,15 @@ export const evaluationRequests = {
   'evaluations.repeats': {
     params: z.union([z.object({ runIds: z.array(RunRef).min(1) }).strict(), z.object({ configHash: z.string().min(1) }).strict()]),
     result: z.array(
-      z.object({ attack: z.string(), norm: z.string(), epsilon: z.number(), runIds: z.array(z.number().int()), accuracies: z.array(z.number()), mean: z.number(), std: z.number() })
+      z.object({
+        attack: z.string(),
+        norm: z.string(),
+        epsilon: z.number(),
+        runIds: z.array(z.number().int()),
+        accuracies: z.array(z.number()),
+        mean: z.number(),
+        std: z.number()
+      })
     )
   },
   'evaluations.verdicts': {
@@ -242,5 +265,10 @@ export const evaluationEvents = {
     accuracy: z.number()
   }),
   /** A gradient-masking verdict was written for a model run. */
-  'evaluation.verdict': z.object({ runId: z.number().int(), evalRunId: z.number().int(), verdict: VerdictSchema, fired: z.array(z.number().int()) })
+  'evaluation.verdict': z.object({
+    runId: z.number().int(),
+    evalRunId: z.number().int(),
+    verdict: VerdictSchema,
+    fired: z.array(z.number().int())
+  })
 } as const

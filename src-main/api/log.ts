@@ -7,7 +7,6 @@ import { z } from 'zod'
 import { RunIdsSchema as RunIds } from './runs'
 import { ResultsTableRequestSchema, ResultsTableSchema, TableChoiceSchema } from './results-table'
 
-
 export const TABLE_FORMATS = ['csv', 'md', 'latex'] as const
 export const TableFormatSchema = z.enum(TABLE_FORMATS)
 export type TableFormat = z.infer<typeof TableFormatSchema>
@@ -24,7 +23,9 @@ export const TrashEntrySchema = z.object({ id: z.number().int(), name: z.string(
  * the earlier result of that cell instead of adding it as a repeat. The config hash is the cell's
  * experiment, so a cell whose grid changed between two runs of the sweep is not taken for a re-run.
  */
-export const BundleCellSchema = z.object({ sweepId: z.string().min(1).max(200), index: z.number().int().nonnegative(), configHash: z.string().min(1).max(64) }).strict()
+export const BundleCellSchema = z
+  .object({ sweepId: z.string().min(1).max(200), index: z.number().int().nonnegative(), configHash: z.string().min(1).max(64) })
+  .strict()
 export type BundleCell = z.infer<typeof BundleCellSchema>
 
 const ImportedRun = z.object({ id: z.number().int(), name: z.string(), uid: z.string() })
@@ -67,10 +68,18 @@ export const logRequests = {
   /** Imports a bundle (zip or unpacked directory): validated whole, idempotent. */
   'import.bundle': { params: z.object({ path: OutPath }).strict(), result: ImportResultSchema },
   /** The seed-shaped results table; written to `path` when given, returned as text always. */
-  'export.table': { params: TableOptions.extend({ path: OutPath.optional() }).strict(), result: z.object({ text: z.string(), path: z.string().nullable() }) },
+  'export.table': {
+    params: TableOptions.extend({ path: OutPath.optional() }).strict(),
+    result: z.object({ text: z.string(), path: z.string().nullable() })
+  },
   /** A self-contained HTML report (inline SVG charts); `pdf: true` also prints it with Chromium. */
   'export.report': {
-    params: TableChoiceSchema.extend({ ids: RunIds, path: OutPath, title: z.string().max(200).optional(), pdf: z.boolean().default(false) }).strict(),
+    params: TableChoiceSchema.extend({
+      ids: RunIds,
+      path: OutPath,
+      title: z.string().max(200).optional(),
+      pdf: z.boolean().default(false)
+    }).strict(),
     result: Written.extend({ pdfPath: z.string().nullable(), pdfNote: z.string().nullable() })
   },
   /** An MLflow file store (`mlruns/` layout) in the directory `path`. */
@@ -79,14 +88,20 @@ export const logRequests = {
     result: z.object({ path: z.string(), experimentId: z.string(), runs: z.number().int() })
   },
   /** TensorBoard event files (scalars), one sub-directory per run, in the directory `path`. */
-  'export.tensorboard': { params: z.object({ ids: RunIds, path: OutPath }).strict(), result: z.object({ path: z.string(), files: z.array(z.string()) }) },
+  'export.tensorboard': {
+    params: z.object({ ids: RunIds, path: OutPath }).strict(),
+    result: z.object({ path: z.string(), files: z.array(z.string()) })
+  },
   /** A consistent copy of the whole log (SQLite online backup), taken while AdvLab runs. */
   'log.backup': { params: z.object({ path: OutPath }).strict(), result: Written },
   /**
    * Replaces the log with a backup. The current log is first saved beside it; refused while runs
    * are queued or running.
    */
-  'log.restore': { params: z.object({ path: OutPath }).strict(), result: z.object({ restoredFrom: z.string(), previousSavedAt: z.string() }) }
+  'log.restore': {
+    params: z.object({ path: OutPath }).strict(),
+    result: z.object({ restoredFrom: z.string(), previousSavedAt: z.string() })
+  }
 } as const
 
 export const logEvents = {

@@ -1,10 +1,6 @@
 import { z } from 'zod'
 
-export const ProjectNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(120, 'must be at most 120 characters')
+export const ProjectNameSchema = z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters')
 
 export const ProjectSchema = z.object({
   id: z.number().int(),

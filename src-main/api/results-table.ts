@@ -81,8 +81,16 @@ export const ResultsTableSchema = z.object({
   available: z.array(z.object({ attack: z.string(), norm: z.string(), epsilons: z.array(z.number()) })),
   includePartial: z.boolean(),
   /** Results left out (or, with includePartial, let in) because their evaluation did not complete. */
-  partial: z.array(z.object({ runId: z.number().int(), evalRunId: z.number().int(), status: RunStatusSchema, attack: z.string(), norm: z.string(), epsilon: z.number() })),
+  partial: z.array(
+    z.object({
+      runId: z.number().int(),
+      evalRunId: z.number().int(),
+      status: RunStatusSchema,
+      attack: z.string(),
+      norm: z.string(),
+      epsilon: z.number()
+    })
+  ),
   headlines: z.array(RunHeadlineSchema)
 })
 export type ResultsTable = z.infer<typeof ResultsTableSchema>
-

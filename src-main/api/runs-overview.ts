@@ -50,7 +50,13 @@ export const OverviewModelSchema = z.object({
 })
 export type OverviewModel = z.infer<typeof OverviewModelSchema>
 
-export const OverviewStudySchema = z.object({ id: z.number().int(), name: z.string(), preset: z.string(), status: z.string(), createdAt: z.string() })
+export const OverviewStudySchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  preset: z.string(),
+  status: z.string(),
+  createdAt: z.string()
+})
 export type OverviewStudy = z.infer<typeof OverviewStudySchema>
 
 export const RunsOverviewSchema = z.object({

@@ -111,7 +111,7 @@ export const runRequests = {
   'runs.rename': { params: z.object({ id: RunIdSchema, name: z.string().min(1).max(200) }).strict(), result: Ok },
   'runs.archive': { params: z.object({ ids: RunIdsSchema, archived: z.boolean().default(true) }).strict(), result: Ok },
   /** Moves runs to the trash; their rows and files go only when the trash is emptied. */
-  'runs.delete': { params: z.object({ ids: RunIdsSchema }).strict(), result: Ok },
+  'runs.delete': { params: z.object({ ids: RunIdsSchema }).strict(), result: Ok }
 } as const
 
 export const runEvents = {

@@ -179,7 +179,10 @@ export const StudyCutSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('evalImages'), images: z.number().int() }),
   z.object({ kind: z.literal('budget'), budget: z.string(), paperBudget: z.string() }),
   /** The user's own scale overrides: each key of StudyScale with its value and the preset's (null: the whole split). */
-  z.object({ kind: z.literal('scale'), overrides: z.array(z.object({ key: z.string(), value: z.number(), preset: z.number().nullable() })) })
+  z.object({
+    kind: z.literal('scale'),
+    overrides: z.array(z.object({ key: z.string(), value: z.number(), preset: z.number().nullable() }))
+  })
 ])
 export type StudyCut = z.infer<typeof StudyCutSchema>
 
@@ -224,7 +227,9 @@ export const studyRequests = {
    * given (md, html, csv, latex).
    */
   'studies.report': {
-    params: z.object({ id: z.number().int().positive(), format: StudyReportFormatSchema.optional(), path: z.string().min(1).max(4096).optional() }).strict(),
+    params: z
+      .object({ id: z.number().int().positive(), format: StudyReportFormatSchema.optional(), path: z.string().min(1).max(4096).optional() })
+      .strict(),
     result: z.object({ report: StudyReportSchema, text: z.string().nullable(), path: z.string().nullable() })
   },
   /**
@@ -236,7 +241,9 @@ export const studyRequests = {
       .object({
         name: z.string().trim().min(1).max(200),
         runIds: z.array(z.number().int().positive()).min(1).max(1000),
-        arms: z.array(z.object({ label: z.string().trim().min(1).max(200), runIds: z.array(z.number().int().positive()).min(1) }).strict()).optional()
+        arms: z
+          .array(z.object({ label: z.string().trim().min(1).max(200), runIds: z.array(z.number().int().positive()).min(1) }).strict())
+          .optional()
       })
       .strict(),
     result: StudySummarySchema
@@ -253,7 +260,9 @@ export const studyEvents = {
     total: z.number().int(),
     /** Overall fraction done (running runs count by their own progress). */
     fraction: z.number().min(0).max(1),
-    active: z.array(z.object({ runId: z.number().int(), label: z.string(), phase: z.string(), step: z.number().int(), total: z.number().int() })),
+    active: z.array(
+      z.object({ runId: z.number().int(), label: z.string(), phase: z.string(), step: z.number().int(), total: z.number().int() })
+    ),
     elapsedSeconds: z.number()
   })
 } as const

@@ -35,7 +35,9 @@ export const OptimizerSchema = z.discriminatedUnion('kind', [
 
 export const ScheduleSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('constant') }).strict(),
-  z.object({ kind: z.literal('step'), everyEpochs: z.number().int().positive(), gamma: z.number().positive().max(1).default(0.1) }).strict(),
+  z
+    .object({ kind: z.literal('step'), everyEpochs: z.number().int().positive(), gamma: z.number().positive().max(1).default(0.1) })
+    .strict(),
   /** The seed study's "lr 0.1 / cosine decay": lr · ½(1 + cos(π · step / totalSteps)). */
   z.object({ kind: z.literal('cosine') }).strict()
 ])
@@ -75,7 +77,12 @@ export const TrainConfigSchema = z
      * distillation teacher is trained at T (Papernot et al. 2016) and deployed at T = 1.
      */
     temperature: z.number().positive().max(1000).default(1),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(0),
     /** Evaluate on the test split after every epoch (clean accuracy). */
     evalEveryEpoch: z.boolean().default(true),
     /**

@@ -14,9 +14,7 @@ export interface RequestFrame {
 }
 
 /** Service → client over WebSocket: an answer to one request, or an event. */
-export type ServerFrame =
-  | ({ id: number } & Response)
-  | { event: string; data: unknown }
+export type ServerFrame = ({ id: number } & Response) | { event: string; data: unknown }
 
 export const IPC_REQUEST_CHANNEL = 'advlab:request'
 export const IPC_EVENT_CHANNEL = 'advlab:event'

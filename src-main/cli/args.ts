@@ -33,7 +33,8 @@ export function parseArgs(argv: readonly string[], spec: OptionSpec): ParsedArgs
     if (token.kind === 'positional') positionals.push(token.value)
     if (token.kind !== 'option') continue
     const { name, rawName, value, inlineValue } = token
-    if (!rawName.startsWith('--')) throw new UsageError(`Unknown option ${rawName}: options are written with two dashes (${knownOptions(values, flags)}).`)
+    if (!rawName.startsWith('--'))
+      throw new UsageError(`Unknown option ${rawName}: options are written with two dashes (${knownOptions(values, flags)}).`)
     if (values.has(name)) {
       if (value === undefined || (!inlineValue && value.startsWith('--')))
         throw new UsageError(`Option --${name} needs a value, e.g. --${name} VALUE (or --${name}=VALUE when the value starts with "--").`)
@@ -57,7 +58,8 @@ export function takeOption(argv: readonly string[], name: string): { value: stri
   const taken = new Set<number>()
   for (const token of tokensOf(argv, new Set([name]))) {
     if (token.kind !== 'option' || token.name !== name || !token.rawName.startsWith('--')) continue
-    if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))) throw new UsageError(`Option --${name} needs a value, e.g. --${name} DIR.`)
+    if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--')))
+      throw new UsageError(`Option --${name} needs a value, e.g. --${name} DIR.`)
     value = token.value
     taken.add(token.index)
     if (!token.inlineValue) taken.add(token.index + 1)

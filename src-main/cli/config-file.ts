@@ -40,17 +40,23 @@ function readConfig(file: string): Record<string, unknown> {
   try {
     // A named pipe would block the read forever, a device never end.
     const stats = fs.statSync(file)
-    if (!stats.isFile() && !stats.isDirectory()) throw new UsageError(`The config file ${file} is not a regular file (it is a named pipe, socket or device).`)
+    if (!stats.isFile() && !stats.isDirectory())
+      throw new UsageError(`The config file ${file} is not a regular file (it is a named pipe, socket or device).`)
     text = fs.readFileSync(file, 'utf8')
   } catch (error) {
     if (error instanceof UsageError) throw error
     const code = (error as NodeJS.ErrnoException).code
-    throw new UsageError(code === 'ENOENT' ? `The config file ${file} does not exist.` : `The config file ${file} cannot be read (${code}).`)
+    throw new UsageError(
+      code === 'ENOENT' ? `The config file ${file} does not exist.` : `The config file ${file} cannot be read (${code}).`
+    )
   }
   // Editors on Windows save UTF-8 with a byte-order mark; it is not part of the config.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   const isJson = path.extname(file).toLowerCase() === '.json'
-  const tooDeep = (line: number) => new UsageError(`The config file ${file} is nested deeper than ${MAX_CONFIG_DEPTH} levels (at line ${line}). AdvLab configs are a few levels deep; check the file.`)
+  const tooDeep = (line: number) =>
+    new UsageError(
+      `The config file ${file} is nested deeper than ${MAX_CONFIG_DEPTH} levels (at line ${line}). AdvLab configs are a few levels deep; check the file.`
+    )
   // Checked before parsing: the parsers recurse once per level and would overflow first.
   const deepLine = isJson ? deepJsonLine(text) : deepYamlLine(text)
   if (deepLine !== null) throw tooDeep(deepLine)
@@ -64,7 +70,8 @@ function readConfig(file: string): Record<string, unknown> {
   if (!value || typeof value !== 'object' || Array.isArray(value))
     throw new UsageError(`The config file ${file} is not valid ${isJson ? 'JSON' : 'YAML'}: the top level must be an object of settings`)
   const shape = checkShape(value)
-  if (shape === 'cycle') throw new UsageError(`The config file ${file} refers to itself (a YAML alias inside its own anchor); write the values out instead.`)
+  if (shape === 'cycle')
+    throw new UsageError(`The config file ${file} refers to itself (a YAML alias inside its own anchor); write the values out instead.`)
   if (shape === 'deep') throw tooDeep(1)
   return value as Record<string, unknown>
 }
@@ -148,7 +155,8 @@ function checkShape(root: object): 'ok' | 'deep' | 'cycle' {
     if (item.depth > MAX_CONFIG_DEPTH) return 'deep'
     onPath.add(item.value)
     stack.push({ ...item, exit: true })
-    for (const child of Object.values(item.value)) if (child && typeof child === 'object') stack.push({ value: child, depth: item.depth + 1 })
+    for (const child of Object.values(item.value))
+      if (child && typeof child === 'object') stack.push({ value: child, depth: item.depth + 1 })
   }
   return 'ok'
 }

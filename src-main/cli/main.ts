@@ -72,9 +72,7 @@ export async function main(argv: string[]): Promise<number> {
 
 /** The command whose words match the longest prefix of the arguments. */
 function findCommand(argv: string[]): Command | undefined {
-  return [...commands]
-    .sort((a, b) => b.words.length - a.words.length)
-    .find((c) => c.words.every((word, i) => argv[i] === word))
+  return [...commands].sort((a, b) => b.words.length - a.words.length).find((c) => c.words.every((word, i) => argv[i] === word))
 }
 
 function helpText(): string {

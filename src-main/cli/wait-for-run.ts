@@ -7,7 +7,11 @@ import { ProgressPrinter } from './progress'
  * Follows a run until it ends: progress on stderr, Ctrl+C cancels it (a second Ctrl+C leaves it
  * to be resumed later). Resolves with the final summary.
  */
-export async function waitForRun(api: ApiClient, runId: number, options: { interactive: boolean; err: (t: string) => void; quiet: boolean }): Promise<RunSummary> {
+export async function waitForRun(
+  api: ApiClient,
+  runId: number,
+  options: { interactive: boolean; err: (t: string) => void; quiet: boolean }
+): Promise<RunSummary> {
   const printer = new ProgressPrinter((t) => process.stderr.write(t), options.interactive)
   const offProgress = api.on('job.progress', (p) => {
     if (p.runId === runId && !options.quiet) printer.update(p)

@@ -47,7 +47,8 @@ export class LabService {
       setAside: log.setAside,
       events,
       // ADVLAB_BACKEND (environment) wins over the stored setting, which wins over the automatic order.
-      backend: () => (this.backendInfo ??= selectBackend(process.env.ADVLAB_BACKEND || readSettings(this.ctx).backendOverride || undefined)),
+      backend: () =>
+        (this.backendInfo ??= selectBackend(process.env.ADVLAB_BACKEND || readSettings(this.ctx).backendOverride || undefined)),
       reselectBackend: () => {
         this.backendInfo = undefined
       },
@@ -61,7 +62,15 @@ export class LabService {
           // The typed boundary: a config that does not fit its kind is refused before any job sees it.
           const order = readJobOrder(given.kind, given.config)
           const backend = await this.ctx.backend()
-          spec = { ...order, runId, seed, dataDir: options.dataDir, resume: opts.resume ?? false, backend: backend.name, inputs: resolveJobInputs(this.ctx, runId, order) }
+          spec = {
+            ...order,
+            runId,
+            seed,
+            dataDir: options.dataDir,
+            resume: opts.resume ?? false,
+            backend: backend.name,
+            inputs: resolveJobInputs(this.ctx, runId, order)
+          }
         } catch (error) {
           // The run exists in the log; it must not stay "queued" forever.
           const message = (error as Error).message
@@ -86,15 +95,19 @@ export class LabService {
       logEvent(log.db, null, 'info', `Removed ${partial}, the partial copy of a backup that was interrupted.`)
     }
     if (log.setAside) {
-      logEvent(log.db, null, 'warn', `The previous log could not be used (${log.setAside.reason}); it was set aside at ${log.setAside.path} and a fresh log was started.`)
+      logEvent(
+        log.db,
+        null,
+        'warn',
+        `The previous log could not be used (${log.setAside.reason}); it was set aside at ${log.setAside.path} and a fresh log was started.`
+      )
     }
   }
 
   /** Validates, dispatches and answers one request. Never throws. */
   async handle(method: unknown, params: unknown): Promise<Response> {
     if (this.closed) return fail({ code: 'unavailable', message: 'The lab service is shutting down; try again in a moment.' })
-    if (!isRequestName(method))
-      return fail({ code: 'unknown_method', message: `There is no request named "${String(method)}".` })
+    if (!isRequestName(method)) return fail({ code: 'unknown_method', message: `There is no request named "${String(method)}".` })
     const parsed = requests[method].params.safeParse(params ?? {})
     if (!parsed.success) return fail(describeZodError(parsed.error, `Invalid request ${method}`))
     try {

@@ -36,7 +36,6 @@ export function isAppUrl(url: string): boolean {
 
 export type AppFile = { ok: true; file: string; contentType: string } | { ok: false; status: 400 | 404; reason: string }
 
-
 /**
  * The file of the built renderer an `app://advlab/…` URL names, or why there is none. The path is
  * decoded once, must carry no NUL, and must stay inside `rendererRoot` on whole segments.
@@ -52,7 +51,8 @@ export function appFileFor(rendererRoot: string, url: string): AppFile {
   if (relative.includes('\0')) return { ok: false, status: 400, reason: `the path of ${url} carries a NUL byte` }
   if (relative === '/' || relative === '') relative = '/index.html'
   const file = path.resolve(rendererRoot, '.' + relative)
-  if (!isInside(rendererRoot, file) || file === path.resolve(rendererRoot)) return { ok: false, status: 404, reason: `${url} leaves the renderer folder` }
+  if (!isInside(rendererRoot, file) || file === path.resolve(rendererRoot))
+    return { ok: false, status: 404, reason: `${url} leaves the renderer folder` }
   return { ok: true, file, contentType: CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream' }
 }
 

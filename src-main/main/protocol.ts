@@ -12,7 +12,9 @@ import { CONTENT_SECURITY_POLICY } from '../server/csp'
  * mode, same origin) load; no cross-origin access follows, as no answer carries CORS headers.
  */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }])
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }
+  ])
 }
 
 const HEADERS = {
@@ -24,12 +26,16 @@ const HEADERS = {
 export function serveAppProtocol(rendererRoot: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const target = appFileFor(rendererRoot, request.url)
-    if (!target.ok) return new Response(target.reason, { status: target.status, headers: { ...HEADERS, 'Content-Type': 'text/plain; charset=utf-8' } })
+    if (!target.ok)
+      return new Response(target.reason, { status: target.status, headers: { ...HEADERS, 'Content-Type': 'text/plain; charset=utf-8' } })
     try {
       const body = await fs.readFile(target.file)
       return new Response(body, { status: 200, headers: { ...HEADERS, 'Content-Type': target.contentType } })
     } catch {
-      return new Response(`Not found: ${request.url}`, { status: 404, headers: { ...HEADERS, 'Content-Type': 'text/plain; charset=utf-8' } })
+      return new Response(`Not found: ${request.url}`, {
+        status: 404,
+        headers: { ...HEADERS, 'Content-Type': 'text/plain; charset=utf-8' }
+      })
     }
   })
 }

@@ -28,7 +28,12 @@ export interface SessionLike {
   setPermissionRequestHandler(handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void): void
   setPermissionCheckHandler(handler: (contents: unknown, permission: string) => boolean): void
   webRequest: {
-    onHeadersReceived(listener: (details: { responseHeaders?: Record<string, string[]> }, callback: (response: { responseHeaders: Record<string, string[]> }) => void) => void): void
+    onHeadersReceived(
+      listener: (
+        details: { responseHeaders?: Record<string, string[]> },
+        callback: (response: { responseHeaders: Record<string, string[]> }) => void
+      ) => void
+    ): void
   }
 }
 export interface AppLike {

@@ -33,10 +33,19 @@ export async function startDevServer(options: DevServeOptions): Promise<RunningD
   const api = await startServer({ dataDir: options.dataDir, rendererDir: path.join(root, 'out/renderer'), port: 0, token: options.token })
   const vite = await import('vite')
   // The desktop build's renderer settings (root, Vue, aliases), so both load the same app.
-  const loaded = await vite.loadConfigFromFile({ command: 'serve', mode: 'development' }, path.join(root, 'electron.vite.config.ts'), root, 'warn', undefined, 'runner')
+  const loaded = await vite.loadConfigFromFile(
+    { command: 'serve', mode: 'development' },
+    path.join(root, 'electron.vite.config.ts'),
+    root,
+    'warn',
+    undefined,
+    'runner'
+  )
   const renderer = (loaded?.config as { renderer?: import('vite').UserConfig } | undefined)?.renderer
   if (!renderer) throw new Error(`electron.vite.config.ts has no renderer section for the dev server to use.`)
   const apiTarget = `127.0.0.1:${api.port}`
+  // Assigned once below; the page-origin check refers to it before it exists.
+  // eslint-disable-next-line prefer-const
   let server: import('vite').ViteDevServer
   const ownPage = (req: IncomingMessage) => {
     const port = (server.httpServer?.address() as AddressInfo | null)?.port

@@ -11,6 +11,6 @@ export function handshakeProblem(req: IncomingMessage): string | null {
   const key = req.headers['sec-websocket-key']
   if (typeof key !== 'string' || !/^[+/0-9A-Za-z]{22}==$/.test(key.trim())) return 'Sec-WebSocket-Key must be 16 bytes in base64'
   if (req.headers['sec-websocket-version'] !== '13') return 'Sec-WebSocket-Version must be 13'
-  if (req.headers['sec-websocket-protocol'] !== undefined) return 'the lab\'s WebSocket takes no sub-protocol (Sec-WebSocket-Protocol)'
+  if (req.headers['sec-websocket-protocol'] !== undefined) return "the lab's WebSocket takes no sub-protocol (Sec-WebSocket-Protocol)"
   return null
 }

@@ -32,7 +32,9 @@ export async function serveMain(argv: string[]): Promise<number> {
   const dataDir = path.resolve(String(options['data-dir'] ?? defaultDataDir()))
   const token = options.token === undefined ? undefined : String(options.token)
   if (token !== undefined && !/^[A-Za-z0-9_-]{32,}$/.test(token)) {
-    process.stderr.write('serve: --token must be at least 32 characters of A–Z, a–z, 0–9, "-" or "_" (it guards the lab; make it random).\n')
+    process.stderr.write(
+      'serve: --token must be at least 32 characters of A–Z, a–z, 0–9, "-" or "_" (it guards the lab; make it random).\n'
+    )
     return 2
   }
   if (options.dev) return serveDev({ dataDir, port, token })
@@ -43,7 +45,9 @@ export async function serveMain(argv: string[]): Promise<number> {
   }
   // A fixed token lets an open tab reconnect after a restart; by default every start gets a new one.
   const server = await startServer({ dataDir, rendererDir, port, token })
-  process.stdout.write(`AdvLab is serving on ${server.url}\n  data directory: ${dataDir}\n  log: ${server.lab.ctx.logPath}\nOpen the address above in Chromium. Press Ctrl+C to stop.\n`)
+  process.stdout.write(
+    `AdvLab is serving on ${server.url}\n  data directory: ${dataDir}\n  log: ${server.lab.ctx.logPath}\nOpen the address above in Chromium. Press Ctrl+C to stop.\n`
+  )
   return untilStopped(server)
 }
 
@@ -51,7 +55,9 @@ export async function serveMain(argv: string[]): Promise<number> {
 async function serveDev(options: { dataDir: string; port: number; token?: string }): Promise<number> {
   const { startDevServer } = await import('./dev')
   const server = await startDevServer(options)
-  process.stdout.write(`AdvLab (dev, hot reload) is serving on ${server.url}\n  data directory: ${options.dataDir}\nOpen the address above in Chromium; edits under src-renderer show at once. Press Ctrl+C to stop.\n`)
+  process.stdout.write(
+    `AdvLab (dev, hot reload) is serving on ${server.url}\n  data directory: ${options.dataDir}\nOpen the address above in Chromium; edits under src-renderer show at once. Press Ctrl+C to stop.\n`
+  )
   return untilStopped(server)
 }
 

@@ -64,7 +64,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (hostHeaderCount(req) > 1) return plain(req, res, 400, 'Bad request: the request carries more than one Host header.')
     if (!hostAllowed(req.headers.host, port)) return plain(req, res, 403, hostRefusal(req.headers.host, port))
     if (!tokenMatches(tokenOf(req, target.searchParams), token)) return plain(req, res, 401, NEEDS_TOKEN)
-    if (req.method !== 'GET' && req.method !== 'HEAD') return plain(req, res, 405, `Method ${printable(req.method ?? '')} not allowed: the app is read with GET or HEAD.`, { Allow: 'GET, HEAD' })
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return plain(req, res, 405, `Method ${printable(req.method ?? '')} not allowed: the app is read with GET or HEAD.`, {
+        Allow: 'GET, HEAD'
+      })
     const problem = pathProblem(target.pathname)
     if (problem) return plain(req, res, 400, `Bad request: ${problem}.`)
     const cookie = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`
@@ -105,7 +108,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       if (target.pathname !== WS_PATH) return refuse(404, `Not found: the lab's WebSocket is at ${WS_PATH}.`)
       if (!tokenMatches(tokenOf(req, target.searchParams), token)) return refuse(401, NEEDS_TOKEN)
       if (!originAllowed(req.headers.origin, req.headers.host, port))
-        return refuse(403, `AdvLab accepts WebSockets only from pages it served itself; this one came from "${printable(req.headers.origin ?? '')}".`)
+        return refuse(
+          403,
+          `AdvLab accepts WebSockets only from pages it served itself; this one came from "${printable(req.headers.origin ?? '')}".`
+        )
       const problem = handshakeProblem(req)
       if (problem) return refuse(400, `Bad request: ${problem}.`)
       wss.handleUpgrade(req, socket, head, (ws) => attachClient(ws, lab, log))

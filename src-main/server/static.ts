@@ -11,7 +11,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { plain } from './headers'
 import { CONTENT_TYPES } from './content-types'
 
-
 const ERRORS: Record<number, string> = {
   400: 'Bad request: the path could not be read.',
   403: "Forbidden: that path leaves the app's folder.",
@@ -22,14 +21,28 @@ const ERRORS: Record<number, string> = {
  * Serves `pathname` (still percent-encoded) from `root`; `headers` go on every answer.
  * Unknown paths fall back to index.html: the renderer's router owns them.
  */
-export function serveStatic(root: string, pathname: string, req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): void {
+export function serveStatic(
+  root: string,
+  pathname: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  headers: Record<string, string>
+): void {
   // No ETags, dates or ranges are offered (the files are small and never cached), so conditional
   // and partial requests are answered whole instead of with 412/416.
-  for (const name of ['range', 'if-range', 'if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since']) delete req.headers[name]
+  for (const name of ['range', 'if-range', 'if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since'])
+    delete req.headers[name]
   sendOne(root, pathname, req, res, headers, true)
 }
 
-function sendOne(root: string, pathname: string, req: IncomingMessage, res: ServerResponse, headers: Record<string, string>, fallback: boolean): void {
+function sendOne(
+  root: string,
+  pathname: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  headers: Record<string, string>,
+  fallback: boolean
+): void {
   const fallBack = () => (fallback ? sendOne(root, '/index.html', req, res, headers, false) : plain(req, res, 404, ERRORS[404], headers))
   const stream = send(req, pathname === '/' ? '/index.html' : pathname, {
     root,

@@ -18,7 +18,9 @@ export function attachClient(ws: WebSocket, lab: LabService, log: (line: string)
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
   }
   // `ws` has already sent the close frame (1002, 1007, 1009 …) when this fires; only note it.
-  ws.on('error', (error: Error & { code?: string }) => log(`serve: closed a WebSocket after a protocol error (${error.code ?? 'error'}: ${error.message})`))
+  ws.on('error', (error: Error & { code?: string }) =>
+    log(`serve: closed a WebSocket after a protocol error (${error.code ?? 'error'}: ${error.message})`)
+  )
   const unsubscribe = lab.subscribe((event, data) => send({ event, data }))
   ws.on('close', unsubscribe)
   ws.on('message', (raw, isBinary) => {

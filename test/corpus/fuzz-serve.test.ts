@@ -34,7 +34,31 @@ function generator(seed: number) {
 }
 type Gen = ReturnType<typeof generator>
 
-const PATH_PIECES = ['', 'index.html', 'assets', 'app.js', '..', '.', '%', '%E0%A4%A', '%00', '%2f', '%2e%2e', '%5c', '%ff', '%C0%AF', '%0d%0a', '//', 'api', '?token=', '#', ' ', '\u00e9', '%%', '%g0']
+const PATH_PIECES = [
+  '',
+  'index.html',
+  'assets',
+  'app.js',
+  '..',
+  '.',
+  '%',
+  '%E0%A4%A',
+  '%00',
+  '%2f',
+  '%2e%2e',
+  '%5c',
+  '%ff',
+  '%C0%AF',
+  '%0d%0a',
+  '//',
+  'api',
+  '?token=',
+  '#',
+  ' ',
+  '\u00e9',
+  '%%',
+  '%g0'
+]
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS', 'TRACE', 'CONNECT', 'PRI', 'get', 'G\u0000T', 'X'.repeat(40), '']
 const VERSIONS = ['HTTP/1.1', 'HTTP/1.0', 'HTTP/2.0', 'HTTP/1.1 ', 'http/1.1', 'HTTP/0.9', 'HTTP/1.', '']
 const READ_ONLY_METHODS = ['status.get', 'projects.list', 'datasets.list', 'runs.list', 'nope', '__proto__', 'constructor', '']
@@ -53,7 +77,13 @@ function randomHttp(g: Gen, port: number, token: string): Buffer {
   if (g.chance(0.2)) headers.push(`Content-Length: ${g.pick(['0', '5', '-1', '99999999999999999999', 'abc', '1, 2'])}`)
   if (g.chance(0.15)) headers.push(`Transfer-Encoding: ${g.pick(['chunked', 'gzip, chunked', 'identity', 'x'])}`)
   if (g.chance(0.2)) headers.push(`Range: bytes=${g.int(100)}-${g.int(100)}`)
-  if (g.chance(0.2)) headers.push('Connection: Upgrade', 'Upgrade: websocket', `Sec-WebSocket-Key: ${g.bytes(g.int(20)).toString('base64')}`, `Sec-WebSocket-Version: ${g.pick(['13', '8', 'x'])}`)
+  if (g.chance(0.2))
+    headers.push(
+      'Connection: Upgrade',
+      'Upgrade: websocket',
+      `Sec-WebSocket-Key: ${g.bytes(g.int(20)).toString('base64')}`,
+      `Sec-WebSocket-Version: ${g.pick(['13', '8', 'x'])}`
+    )
   if (g.chance(0.3)) headers.push(`${g.bytes(1 + g.int(8)).toString('latin1')}: ${g.bytes(g.int(16)).toString('latin1')}`)
   let text = `${g.pick(METHODS)} ${target} ${g.pick(VERSIONS)}\r\n${headers.join('\r\n')}\r\n\r\n`
   if (g.chance(0.2)) text += g.bytes(g.int(64)).toString('latin1')
@@ -69,11 +99,21 @@ function randomHttp(g: Gen, port: number, token: string): Buffer {
 /** One to four frames: random opcodes, flags, masks, lengths that lie, payloads text or not. */
 function randomFrames(g: Gen): Buffer[] {
   return Array.from({ length: 1 + g.int(4) }, () => {
-    const opcode = g.chance(0.6) ? g.pick([OPCODE.text, OPCODE.binary, OPCODE.continuation, OPCODE.close, OPCODE.ping, OPCODE.pong]) : g.int(16)
+    const opcode = g.chance(0.6)
+      ? g.pick([OPCODE.text, OPCODE.binary, OPCODE.continuation, OPCODE.close, OPCODE.ping, OPCODE.pong])
+      : g.int(16)
     const payload = g.chance(0.5)
-      ? Buffer.from(JSON.stringify({ id: g.chance(0.8) ? g.int(1000) : 'x', method: g.pick(READ_ONLY_METHODS), params: g.chance(0.5) ? {} : g.bytes(4).toString('latin1') }))
+      ? Buffer.from(
+          JSON.stringify({
+            id: g.chance(0.8) ? g.int(1000) : 'x',
+            method: g.pick(READ_ONLY_METHODS),
+            params: g.chance(0.5) ? {} : g.bytes(4).toString('latin1')
+          })
+        )
       : g.bytes(g.int(200))
-    const lie = g.chance(0.1) ? { declaredLength: g.pick([0n, 125n, 126n, 65535n, 65536n, 2n ** 32n, 2n ** 40n, 2n ** 63n, 2n ** 64n - 1n]) } : {}
+    const lie = g.chance(0.1)
+      ? { declaredLength: g.pick([0n, 125n, 126n, 65535n, 65536n, 2n ** 32n, 2n ** 40n, 2n ** 63n, 2n ** 64n - 1n]) }
+      : {}
     const frame = wsFrame(opcode, payload, { fin: g.chance(0.85), rsv: g.chance(0.1) ? 1 + g.int(7) : 0, mask: g.chance(0.9), ...lie })
     return g.chance(0.1) ? frame.subarray(0, g.int(frame.length)) : frame
   })

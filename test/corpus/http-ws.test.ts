@@ -8,7 +8,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import crypto from 'node:crypto'
-import { httpRequest, OPCODE, parseResponse, rawExchange, wsFrame, wsExchange, type ParsedResponse, type WsOutcome } from '../integration/server/raw'
+import {
+  httpRequest,
+  OPCODE,
+  parseResponse,
+  rawExchange,
+  wsFrame,
+  wsExchange,
+  type ParsedResponse,
+  type WsOutcome
+} from '../integration/server/raw'
 import { healthProblem, integrityOf, request, startServeProcess, stateOf, type ServeProcess, type State } from './serve-process'
 
 let p: ServeProcess
@@ -53,7 +62,12 @@ function expectStructured(res: ParsedResponse | null, status: number, says: RegE
 
 const T = () => p.token
 const H = () => `Host: 127.0.0.1:${p.port}\r\nCookie: advlab_token=${T()}\r\nConnection: close\r\n`
-const upgradeHeaders = (key = crypto.randomBytes(16).toString('base64')) => ({ Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': key })
+const upgradeHeaders = (key = crypto.randomBytes(16).toString('base64')) => ({
+  Connection: 'Upgrade',
+  Upgrade: 'websocket',
+  'Sec-WebSocket-Version': '13',
+  'Sec-WebSocket-Key': key
+})
 
 /** [name, raw request, expected status, what the answer must say]. */
 const httpCases: [string, () => string | Buffer, number, RegExp][] = [
@@ -63,7 +77,12 @@ const httpCases: [string, () => string | Buffer, number, RegExp][] = [
   ['escapes that are not UTF-8', () => httpRequest(p.port, '/%ff%fe', { token: T() }), 400, /not valid percent-encoded UTF-8/],
   ['an overlong UTF-8 slash', () => httpRequest(p.port, '/%C0%AF..%C0%AFsecret.txt', { token: T() }), 400, /not valid percent-encoded/],
   ['an encoded CR LF (header injection)', () => httpRequest(p.port, '/a%0d%0aSet-Cookie:%20x=1', { token: T() }), 400, /control character/],
-  ['an encoded traversal out of the renderer', () => httpRequest(p.port, '/..%2fsecret.txt', { token: T() }), 403, /leaves the app's folder/],
+  [
+    'an encoded traversal out of the renderer',
+    () => httpRequest(p.port, '/..%2fsecret.txt', { token: T() }),
+    403,
+    /leaves the app's folder/
+  ],
   ['a backslash traversal', () => httpRequest(p.port, '/assets/..%5c..%5csecret.txt', { token: T() }), 403, /leaves the app's folder/],
   ['a target that is not a path ("//")', () => httpRequest(p.port, '//', { token: T() }), 400, /is not a path/],
   ['an absolute-form target that does not parse', () => httpRequest(p.port, 'http://[/', { token: T() }), 400, /is not a path/],
@@ -71,11 +90,31 @@ const httpCases: [string, () => string | Buffer, number, RegExp][] = [
   ['no token', () => httpRequest(p.port, '/'), 401, /needs the token/],
   ['a wrong token of the right length', () => httpRequest(p.port, `/?token=${'A'.repeat(32)}`), 401, /needs the token/],
   ['a token of odd bytes', () => httpRequest(p.port, '/?token=%F0%9F%92%A9%00'), 401, /needs the token/],
-  ['a cookie header of junk', () => httpRequest(p.port, '/', { headers: { Cookie: `;;=;advlab_token;${'x='.repeat(3000)}` } }), 401, /needs the token/],
-  ['POST', () => httpRequest(p.port, '/', { token: T(), method: 'POST', headers: { 'Content-Length': '2' } }) + '{}', 405, /not allowed.*GET or HEAD/],
+  [
+    'a cookie header of junk',
+    () => httpRequest(p.port, '/', { headers: { Cookie: `;;=;advlab_token;${'x='.repeat(3000)}` } }),
+    401,
+    /needs the token/
+  ],
+  [
+    'POST',
+    () => httpRequest(p.port, '/', { token: T(), method: 'POST', headers: { 'Content-Length': '2' } }) + '{}',
+    405,
+    /not allowed.*GET or HEAD/
+  ],
   ['DELETE', () => httpRequest(p.port, '/', { token: T(), method: 'DELETE' }), 405, /not allowed/],
-  ['a Host of another name (DNS rebinding)', () => httpRequest(p.port, '/', { token: T(), headers: { Host: `rebound.example:${p.port}` } }), 403, /rebound\.example/],
-  ['a Host of the right name on another port', () => httpRequest(p.port, '/', { token: T(), headers: { Host: '127.0.0.1:9' } }), 403, /addressed to "127\.0\.0\.1:9"/],
+  [
+    'a Host of another name (DNS rebinding)',
+    () => httpRequest(p.port, '/', { token: T(), headers: { Host: `rebound.example:${p.port}` } }),
+    403,
+    /rebound\.example/
+  ],
+  [
+    'a Host of the right name on another port',
+    () => httpRequest(p.port, '/', { token: T(), headers: { Host: '127.0.0.1:9' } }),
+    403,
+    /addressed to "127\.0\.0\.1:9"/
+  ],
   ['two Host headers', () => `GET / HTTP/1.1\r\n${H()}Host: evil.example\r\n\r\n`, 400, /more than one Host/],
   ['no Host header (HTTP/1.1)', () => `GET / HTTP/1.1\r\nCookie: advlab_token=${T()}\r\nConnection: close\r\n\r\n`, 403, /no Host header/],
   ['no Host header (HTTP/1.0)', () => `GET /?token=${T()} HTTP/1.0\r\n\r\n`, 403, /no Host header/],
@@ -85,21 +124,74 @@ const httpCases: [string, () => string | Buffer, number, RegExp][] = [
   ['bare LF line endings', () => `GET / HTTP/1.1\nHost: 127.0.0.1:${p.port}\n\n`, 400, /could not be read/],
   ['a header name with a space', () => `GET / HTTP/1.1\r\n${H()}Bad Name: x\r\n\r\n`, 400, /HPE_INVALID_HEADER_TOKEN/],
   ['an obsolete folded header', () => `GET / HTTP/1.1\r\n${H()}X-A: a\r\n b\r\n\r\n`, 400, /could not be read/],
-  ['Content-Length with Transfer-Encoding (smuggling)', () => `GET / HTTP/1.1\r\n${H()}Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`, 400, /could not be read/],
+  [
+    'Content-Length with Transfer-Encoding (smuggling)',
+    () => `GET / HTTP/1.1\r\n${H()}Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+    400,
+    /could not be read/
+  ],
   ['a negative Content-Length', () => `GET / HTTP/1.1\r\n${H()}Content-Length: -1\r\n\r\n`, 400, /HPE_INVALID_CONTENT_LENGTH/],
-  ['two different Content-Lengths', () => `GET / HTTP/1.1\r\n${H()}Content-Length: 1\r\nContent-Length: 2\r\n\r\nab`, 400, /could not be read/],
+  [
+    'two different Content-Lengths',
+    () => `GET / HTTP/1.1\r\n${H()}Content-Length: 1\r\nContent-Length: 2\r\n\r\nab`,
+    400,
+    /could not be read/
+  ],
   ['a 100 kB request target', () => `GET /${'a'.repeat(100_000)} HTTP/1.1\r\n${H()}\r\n`, 431, /HPE_HEADER_OVERFLOW/],
   ['a 20 kB header', () => `GET / HTTP/1.1\r\n${H()}X-Big: ${'b'.repeat(20_000)}\r\n\r\n`, 431, /HPE_HEADER_OVERFLOW/],
   ['random bytes', () => Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 151 + 7) % 256)), 400, /could not be read/],
-  ['a WebSocket upgrade with a malformed key', () => httpRequest(p.port, `/api?token=${T()}`, { headers: upgradeHeaders('short') }), 400, /Sec-WebSocket-Key/],
-  ['a WebSocket upgrade of version 8', () => httpRequest(p.port, `/api?token=${T()}`, { headers: { ...upgradeHeaders(), 'Sec-WebSocket-Version': '8' } }), 400, /Version must be 13/],
-  ['a WebSocket upgrade asking for a sub-protocol', () => httpRequest(p.port, `/api?token=${T()}`, { headers: { ...upgradeHeaders(), 'Sec-WebSocket-Protocol': 'x, ,y' } }), 400, /sub-protocol/],
-  ['a WebSocket upgrade by POST', () => httpRequest(p.port, `/api?token=${T()}`, { method: 'POST', headers: upgradeHeaders() }), 400, /opens with GET/],
-  ['a WebSocket upgrade on another path', () => httpRequest(p.port, `/other?token=${T()}`, { headers: upgradeHeaders() }), 404, /WebSocket is at \/api/],
+  [
+    'a WebSocket upgrade with a malformed key',
+    () => httpRequest(p.port, `/api?token=${T()}`, { headers: upgradeHeaders('short') }),
+    400,
+    /Sec-WebSocket-Key/
+  ],
+  [
+    'a WebSocket upgrade of version 8',
+    () => httpRequest(p.port, `/api?token=${T()}`, { headers: { ...upgradeHeaders(), 'Sec-WebSocket-Version': '8' } }),
+    400,
+    /Version must be 13/
+  ],
+  [
+    'a WebSocket upgrade asking for a sub-protocol',
+    () => httpRequest(p.port, `/api?token=${T()}`, { headers: { ...upgradeHeaders(), 'Sec-WebSocket-Protocol': 'x, ,y' } }),
+    400,
+    /sub-protocol/
+  ],
+  [
+    'a WebSocket upgrade by POST',
+    () => httpRequest(p.port, `/api?token=${T()}`, { method: 'POST', headers: upgradeHeaders() }),
+    400,
+    /opens with GET/
+  ],
+  [
+    'a WebSocket upgrade on another path',
+    () => httpRequest(p.port, `/other?token=${T()}`, { headers: upgradeHeaders() }),
+    404,
+    /WebSocket is at \/api/
+  ],
   ['a WebSocket upgrade without the token', () => httpRequest(p.port, '/api', { headers: upgradeHeaders() }), 401, /needs the token/],
-  ['a WebSocket upgrade from a page on another port', () => httpRequest(p.port, `/api?token=${T()}`, { headers: { ...upgradeHeaders(), Origin: `http://127.0.0.1:${p.port + 1}` } }), 403, /came from "http:\/\/127\.0\.0\.1:\d+"/],
-  ['a WebSocket upgrade from a rebound name', () => httpRequest(p.port, `/api?token=${T()}`, { headers: { ...upgradeHeaders(), Host: `evil.example:${p.port}`, Origin: `http://evil.example:${p.port}` } }), 403, /evil\.example/],
-  ['a WebSocket upgrade with a bad percent-escape', () => httpRequest(p.port, `/api%?token=${T()}`, { headers: upgradeHeaders() }), 404, /WebSocket is at/]
+  [
+    'a WebSocket upgrade from a page on another port',
+    () => httpRequest(p.port, `/api?token=${T()}`, { headers: { ...upgradeHeaders(), Origin: `http://127.0.0.1:${p.port + 1}` } }),
+    403,
+    /came from "http:\/\/127\.0\.0\.1:\d+"/
+  ],
+  [
+    'a WebSocket upgrade from a rebound name',
+    () =>
+      httpRequest(p.port, `/api?token=${T()}`, {
+        headers: { ...upgradeHeaders(), Host: `evil.example:${p.port}`, Origin: `http://evil.example:${p.port}` }
+      }),
+    403,
+    /evil\.example/
+  ],
+  [
+    'a WebSocket upgrade with a bad percent-escape',
+    () => httpRequest(p.port, `/api%?token=${T()}`, { headers: upgradeHeaders() }),
+    404,
+    /WebSocket is at/
+  ]
 ]
 
 describe('the HTTP corpus: malformed requests get a structured error, never a crash', () => {
@@ -121,7 +213,9 @@ describe('the HTTP corpus: malformed requests get a structured error, never a cr
 
   it('answers a reversed Range and a failing If-Match with the whole file (no partial or conditional answers)', () =>
     corpusCase(async () => {
-      const res = parseResponse((await rawExchange(p.port, httpRequest(p.port, '/', { token: T(), headers: { Range: 'bytes=9-2', 'If-Match': '"nope"' } }))).bytes)
+      const res = parseResponse(
+        (await rawExchange(p.port, httpRequest(p.port, '/', { token: T(), headers: { Range: 'bytes=9-2', 'If-Match': '"nope"' } }))).bytes
+      )
       expect(res?.status).toBe(200)
       expect(res?.body).toContain('<title>AdvLab</title>')
     }))
@@ -145,7 +239,11 @@ const closeFrame = (code: number, reason: Buffer | string = '') => {
 const protocolCases: [string, () => Buffer[], number | null][] = [
   ['invalid UTF-8 in a text frame', () => [wsFrame(OPCODE.text, Buffer.from([0x7b, 0xc3, 0x28, 0x7d]))], 1007],
   ['a UTF-16 surrogate encoded as UTF-8', () => [wsFrame(OPCODE.text, Buffer.from([0xed, 0xa0, 0x80]))], 1007],
-  ['invalid UTF-8 split across fragments', () => [wsFrame(OPCODE.text, Buffer.from([0xe2, 0x82]), { fin: false }), wsFrame(OPCODE.continuation, Buffer.from([0x28]))], 1007],
+  [
+    'invalid UTF-8 split across fragments',
+    () => [wsFrame(OPCODE.text, Buffer.from([0xe2, 0x82]), { fin: false }), wsFrame(OPCODE.continuation, Buffer.from([0x28]))],
+    1007
+  ],
   ['a reserved data opcode (0x3)', () => [wsFrame(0x3, 'x')], 1002],
   ['a reserved control opcode (0xB)', () => [wsFrame(0xb, 'x')], 1002],
   ['an unmasked client frame', () => [wsFrame(OPCODE.text, '{}', { mask: false })], 1002],
@@ -157,11 +255,15 @@ const protocolCases: [string, () => Buffer[], number | null][] = [
   ['a new text frame inside a fragmented message', () => [wsFrame(OPCODE.text, '{', { fin: false }), text('{}')], 1002],
   ['a header claiming 2^40 bytes', () => [wsFrame(OPCODE.binary, Buffer.alloc(0), { declaredLength: 2n ** 40n })], 1009],
   ['a header claiming 2^63 bytes', () => [wsFrame(OPCODE.binary, Buffer.alloc(0), { declaredLength: 2n ** 63n })], 1009],
-  ['a message over the limit in fragments', () => [
-    wsFrame(OPCODE.text, Buffer.alloc(1024 * 1024, 0x20), { fin: false }),
-    ...Array.from({ length: 4 }, () => wsFrame(OPCODE.continuation, Buffer.alloc(1024 * 1024, 0x20), { fin: false })),
-    wsFrame(OPCODE.continuation, ' ')
-  ], 1009],
+  [
+    'a message over the limit in fragments',
+    () => [
+      wsFrame(OPCODE.text, Buffer.alloc(1024 * 1024, 0x20), { fin: false }),
+      ...Array.from({ length: 4 }, () => wsFrame(OPCODE.continuation, Buffer.alloc(1024 * 1024, 0x20), { fin: false })),
+      wsFrame(OPCODE.continuation, ' ')
+    ],
+    1009
+  ],
   ['a close frame with a reserved code (999)', () => [closeFrame(999)], 1002],
   ['a close frame with a one-byte payload', () => [wsFrame(OPCODE.close, Buffer.from([0x03]))], 1002],
   ['a close frame whose reason is not UTF-8', () => [closeFrame(1000, Buffer.from([0xff, 0xfe]))], 1007],
@@ -182,10 +284,26 @@ const requestCases: [string, () => Buffer[], string][] = [
   ['an unknown method', () => [text('{"id":5,"method":"rm -rf","params":{}}')], 'unknown_method'],
   ['"__proto__" as the method', () => [text('{"id":6,"method":"__proto__","params":{}}')], 'unknown_method'],
   ['"constructor" as the method', () => [text('{"id":7,"method":"constructor","params":{}}')], 'unknown_method'],
-  ['params polluting the prototype', () => [text('{"id":8,"method":"projects.create","params":{"__proto__":{"name":"x"}}}')], 'invalid_params'],
-  ['params nested 100 000 deep', () => [text(`{"id":9,"method":"projects.create","params":${'['.repeat(100_000)}${']'.repeat(100_000)}}`)], 'invalid_params'],
-  ['a project name of 1 MB', () => [text(JSON.stringify({ id: 10, method: 'projects.create', params: { name: 'n'.repeat(1_000_000) } }))], 'invalid_params'],
-  ['a request after a few pings', () => [...Array.from({ length: 5 }, () => wsFrame(OPCODE.ping, 'p')), text('{"id":11,"method":"nope","params":{}}')], 'unknown_method']
+  [
+    'params polluting the prototype',
+    () => [text('{"id":8,"method":"projects.create","params":{"__proto__":{"name":"x"}}}')],
+    'invalid_params'
+  ],
+  [
+    'params nested 100 000 deep',
+    () => [text(`{"id":9,"method":"projects.create","params":${'['.repeat(100_000)}${']'.repeat(100_000)}}`)],
+    'invalid_params'
+  ],
+  [
+    'a project name of 1 MB',
+    () => [text(JSON.stringify({ id: 10, method: 'projects.create', params: { name: 'n'.repeat(1_000_000) } }))],
+    'invalid_params'
+  ],
+  [
+    'a request after a few pings',
+    () => [...Array.from({ length: 5 }, () => wsFrame(OPCODE.ping, 'p')), text('{"id":11,"method":"nope","params":{}}')],
+    'unknown_method'
+  ]
 ]
 
 describe('the WebSocket corpus: protocol errors close that connection, bad requests get JSON errors', () => {

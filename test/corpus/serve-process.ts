@@ -49,7 +49,11 @@ export async function startServeProcess(label: string): Promise<ServeProcess> {
 }
 
 /** One request over a real WebSocket; resolves with the answer frame. */
-export async function request(p: ServeProcess, method: string, params: unknown): Promise<{ ok: boolean; result?: unknown; error?: { code: string } }> {
+export async function request(
+  p: ServeProcess,
+  method: string,
+  params: unknown
+): Promise<{ ok: boolean; result?: unknown; error?: { code: string } }> {
   const ws = new WebSocket(`ws://127.0.0.1:${p.port}/api?token=${p.token}`)
   ws.on('error', () => {})
   await new Promise((resolve, reject) => {
@@ -93,7 +97,8 @@ export function integrityOf(p: ServeProcess): string {
 
 /** Alive, and answers a valid page request and a valid lab request. Null when so, else why not. */
 export async function healthProblem(p: ServeProcess): Promise<string | null> {
-  if (p.child.exitCode !== null || p.child.signalCode !== null) return `the serve process exited (${p.child.exitCode ?? p.child.signalCode})`
+  if (p.child.exitCode !== null || p.child.signalCode !== null)
+    return `the serve process exited (${p.child.exitCode ?? p.child.signalCode})`
   try {
     const page = await fetch(`http://127.0.0.1:${p.port}/?token=${p.token}`)
     if (page.status !== 200) return `a valid page request got ${page.status}`

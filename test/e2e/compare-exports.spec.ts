@@ -28,16 +28,51 @@ function fillLog(dataDir: string): number[] {
         seed,
         metrics: { 'test/accuracy': [0.6, 0.933 + seed * 0.001] },
         // Seed 2 was never attacked with PGD: its row says so ("2 of 3 runs").
-        evals: [['clean', 'Linf', 0, 0.95 + seed * 0.002], ['fgsm', 'Linf', 0.1, 0.61 + seed * 0.01], ...(seed < 2 ? [['pgd', 'Linf', 0.1, 0.3 + seed * 0.02] as [string, string, number, number]] : [])],
+        evals: [
+          ['clean', 'Linf', 0, 0.95 + seed * 0.002],
+          ['fgsm', 'Linf', 0.1, 0.61 + seed * 0.01],
+          ...(seed < 2 ? [['pgd', 'Linf', 0.1, 0.3 + seed * 0.02] as [string, string, number, number]] : [])
+        ],
         verdict: { verdict: 'no', fired: [] }
       })
     )
-    const imported = addRun(db, { name: 'imported resnet', kind: 'import', config: { file: '/models/resnet.safetensors', dataset: 'mnist', arch: 'cnn-small' }, evals: [['clean', 'Linf', 0, 0.97], ['fgsm', 'Linf', 0.1, 0.4], ['fgsm', 'Linf', 0.3, 0.05]], verdict: { verdict: 'no', fired: [] } })
-    const toy = addRun(db, { name: 'gradient-mask toy', config: baseConfig({ defence: { kind: 'gradient-truncation', backwardScale: 0 } }), evals: [['clean', 'Linf', 0, 0.92], ['fgsm', 'Linf', 0.1, 0.88], ['pgd', 'Linf', 0.1, 0.85]], verdict: { verdict: 'yes', fired: [1, 4] } })
+    const imported = addRun(db, {
+      name: 'imported resnet',
+      kind: 'import',
+      config: { file: '/models/resnet.safetensors', dataset: 'mnist', arch: 'cnn-small' },
+      evals: [
+        ['clean', 'Linf', 0, 0.97],
+        ['fgsm', 'Linf', 0.1, 0.4],
+        ['fgsm', 'Linf', 0.3, 0.05]
+      ],
+      verdict: { verdict: 'no', fired: [] }
+    })
+    const toy = addRun(db, {
+      name: 'gradient-mask toy',
+      config: baseConfig({ defence: { kind: 'gradient-truncation', backwardScale: 0 } }),
+      evals: [
+        ['clean', 'Linf', 0, 0.92],
+        ['fgsm', 'Linf', 0.1, 0.88],
+        ['pgd', 'Linf', 0.1, 0.85]
+      ],
+      verdict: { verdict: 'yes', fired: [1, 4] }
+    })
     // An evaluation of the imported model the user cancelled at ε = 5: partial, so out of the table.
     const cancelled = createRun(db, { name: 'eval of imported (cancelled)', kind: 'eval', config: { runId: imported }, seed: 0 })
     setRunStatus(db, cancelled, 'running', { backend: 'wasm' })
-    writeEvalRecord(db, cancelled, { type: 'result', runId: imported, attack: 'pgd', norm: 'Linf', epsilon: 5, seed: 0, n: 100, accuracy: 0, cleanAccuracy: null, params: {}, seconds: null })
+    writeEvalRecord(db, cancelled, {
+      type: 'result',
+      runId: imported,
+      attack: 'pgd',
+      norm: 'Linf',
+      epsilon: 5,
+      seed: 0,
+      n: 100,
+      accuracy: 0,
+      cleanAccuracy: null,
+      params: {},
+      seconds: null
+    })
     setRunStatus(db, cancelled, 'cancelled')
     return [...baseline, imported, toy]
   } finally {
@@ -67,9 +102,17 @@ async function readCompareTable(page: Page): Promise<ScreenTable> {
     const cells = []
     for (const cell of await row.getByTestId('result-cell').all()) {
       const mark = cell.getByTestId('cell-mark')
-      cells.push({ value: (await cell.getByTestId('cell-value').innerText()).trim(), mark: (await mark.count()) ? (await mark.innerText()).trim() : '' })
+      cells.push({
+        value: (await cell.getByTestId('cell-value').innerText()).trim(),
+        mark: (await mark.count()) ? (await mark.innerText()).trim() : ''
+      })
     }
-    rows.push({ label: (await row.getByTestId('row-label').innerText()).trim(), n: (await row.getByTestId('row-n').innerText()).trim(), cells, verdict: (await row.getByTestId('row-verdict').getAttribute('data-verdict')) ?? '' })
+    rows.push({
+      label: (await row.getByTestId('row-label').innerText()).trim(),
+      n: (await row.getByTestId('row-n').innerText()).trim(),
+      cells,
+      verdict: (await row.getByTestId('row-verdict').getAttribute('data-verdict')) ?? ''
+    })
   }
   return { header, rows }
 }
@@ -83,14 +126,28 @@ async function exported(page: Page, kind: 'csv' | 'md' | 'report'): Promise<stri
   return fs.readFileSync(file, 'utf8')
 }
 
-const splitMd = (line: string): string[] => line.replace(/^\| | \|$/g, '').split(' | ').map((c) => c.replace(/\\\|/g, '|'))
-const unescapeHtml = (s: string): string => s.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&')
+const splitMd = (line: string): string[] =>
+  line
+    .replace(/^\| | \|$/g, '')
+    .split(' | ')
+    .map((c) => c.replace(/\\\|/g, '|'))
+const unescapeHtml = (s: string): string =>
+  s
+    .replace(/<[^>]+>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
 const joined = (c: { value: string; mark: string }): string => (c.mark ? `${c.value} ${c.mark}` : c.value)
 
 async function checkAgainstExports(page: Page, screen: ScreenTable): Promise<void> {
   const columns = screen.header.slice(2, -1)
 
-  const csv = (await exported(page, 'csv')).trim().split('\n').map((l) => l.split(','))
+  const csv = (await exported(page, 'csv'))
+    .trim()
+    .split('\n')
+    .map((l) => l.split(','))
   for (const [i, row] of screen.rows.entries()) {
     const line = csv[i + 1]
     expect(line[0]).toBe(row.label)
@@ -112,11 +169,14 @@ async function checkAgainstExports(page: Page, screen: ScreenTable): Promise<voi
 
   const md = (await exported(page, 'md')).trim().split('\n')
   expect(splitMd(md[0]).slice(2, -1)).toEqual(columns.map((c, i) => (i === 0 ? 'clean' : c)))
-  for (const [i, row] of screen.rows.entries()) expect(splitMd(md[i + 2])).toEqual([row.label, row.n, ...row.cells.map(joined), row.verdict])
+  for (const [i, row] of screen.rows.entries())
+    expect(splitMd(md[i + 2])).toEqual([row.label, row.n, ...row.cells.map(joined), row.verdict])
 
   const html = await exported(page, 'report')
   const results = /<table id="results">.*?<\/table>/s.exec(html)![0]
-  const htmlRows = [...results.matchAll(/<tr>(.*?)<\/tr>/gs)].slice(1).map((m) => [...m[1].matchAll(/<td>(.*?)<\/td>/gs)].map((c) => unescapeHtml(c[1]).trim()))
+  const htmlRows = [...results.matchAll(/<tr>(.*?)<\/tr>/gs)]
+    .slice(1)
+    .map((m) => [...m[1].matchAll(/<td>(.*?)<\/td>/gs)].map((c) => unescapeHtml(c[1]).trim()))
   expect(htmlRows).toEqual(screen.rows.map((row) => [row.label, row.n, ...row.cells.map(joined), row.verdict]))
 }
 
@@ -148,7 +208,12 @@ test('the Compare table matches its CSV, Markdown and HTML exports cell for cell
   // The masked toy wins nothing and says why; the cancelled ε = 5 never made a column.
   expect(screen.rows[1].cells[screen.header.indexOf('FGSM (ε=0.3)') - 2].value).toBe('5.0%')
   const toy = screen.rows[2]
-  expect(toy.cells.slice(1).filter((c) => c.value !== '—').every((c) => c.mark === 'masking')).toBe(true)
+  expect(
+    toy.cells
+      .slice(1)
+      .filter((c) => c.value !== '—')
+      .every((c) => c.mark === 'masking')
+  ).toBe(true)
   expect(screen.header.join(' ')).not.toContain('ε=5')
   expect(service.partial).toHaveLength(1)
   await expect(page.getByTestId('compare-partial-note')).toBeVisible()

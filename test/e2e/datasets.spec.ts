@@ -50,8 +50,19 @@ test('MNIST is listed with its statistics and a preview grid image that has load
 
   const image = card.getByTestId('dataset-preview')
   await expect(image).toBeVisible()
-  await expect.poll(() => image.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0)
-  const natural = await image.evaluate((img) => ({ w: (img as unknown as { naturalWidth: number }).naturalWidth, h: (img as unknown as { naturalHeight: number }).naturalHeight }))
+  await expect
+    .poll(() =>
+      image.evaluate(
+        (img) =>
+          (img as unknown as { complete: boolean; naturalWidth: number }).complete &&
+          (img as unknown as { naturalWidth: number }).naturalWidth
+      )
+    )
+    .toBeGreaterThan(0)
+  const natural = await image.evaluate((img) => ({
+    w: (img as unknown as { naturalWidth: number }).naturalWidth,
+    h: (img as unknown as { naturalHeight: number }).naturalHeight
+  }))
   const preview = (await serviceCall(server, 'datasets.preview', { dataset: 'MNIST' })).result as { width: number; height: number }
   expect(natural).toEqual({ w: preview.width, h: preview.height })
   await page.screenshot({ path: screenshotPath('datasets'), fullPage: true })
@@ -70,7 +81,10 @@ test('a folder is detected, registered with live progress, shown, and removed ag
   const card = page.locator('[data-testid="dataset-card"][data-name="Tiny digits"]')
   await expect(card).toBeVisible()
   await expect(card.getByTestId('dataset-shape')).toHaveText('8×8×1')
-  const registered = (await serviceCall(server, 'datasets.get', { dataset: 'Tiny digits' })).result as { classes: string[]; splits: { train: number } }
+  const registered = (await serviceCall(server, 'datasets.get', { dataset: 'Tiny digits' })).result as {
+    classes: string[]
+    splits: { train: number }
+  }
   expect(registered.splits.train).toBe(40)
   await expect(card).toContainText(`${registered.classes.length} classes`)
   await expect(card.getByTestId('dataset-splits')).toContainText('train: 40')

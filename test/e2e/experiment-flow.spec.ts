@@ -42,7 +42,13 @@ async function untilFinished(id: number, timeoutMs: number): Promise<RunInfo> {
 /** Starts recording every animation frame's length and every long task, in the page. */
 async function startFrameMeter(page: Page) {
   await page.evaluate(() => {
-    const g = globalThis as unknown as { __frames: number[]; __longTasks: number[]; __measuring: boolean; requestAnimationFrame(cb: (t: number) => void): void; performance: { now(): number } }
+    const g = globalThis as unknown as {
+      __frames: number[]
+      __longTasks: number[]
+      __measuring: boolean
+      requestAnimationFrame(cb: (t: number) => void): void
+      performance: { now(): number }
+    }
     g.__frames = []
     g.__longTasks = []
     g.__measuring = true
@@ -53,7 +59,11 @@ async function startFrameMeter(page: Page) {
       if (g.__measuring) g.requestAnimationFrame(tick)
     }
     g.requestAnimationFrame(tick)
-    const Observer = (globalThis as unknown as { PerformanceObserver: new (cb: (list: { getEntries(): { duration: number }[] }) => void) => { observe(o: object): void } }).PerformanceObserver
+    const Observer = (
+      globalThis as unknown as {
+        PerformanceObserver: new (cb: (list: { getEntries(): { duration: number }[] }) => void) => { observe(o: object): void }
+      }
+    ).PerformanceObserver
     new Observer((list) => list.getEntries().forEach((e) => g.__longTasks.push(e.duration))).observe({ type: 'longtask', buffered: false })
   })
 }
@@ -89,7 +99,9 @@ test('a new user trains a baseline, attacks it, compares two runs and exports th
 
   // MNIST is there before anything else happens.
   await page.getByTestId('nav-datasets').click()
-  await expect(page.locator('[data-testid="dataset-card"][data-name="MNIST"]').getByTestId('dataset-preview')).toBeVisible({ timeout: 60_000 })
+  await expect(page.locator('[data-testid="dataset-card"][data-name="MNIST"]').getByTestId('dataset-preview')).toBeVisible({
+    timeout: 60_000
+  })
   axe.push(...(await seriousViolations(page, 'datasets')))
 
   // Baseline wizard.
@@ -137,7 +149,10 @@ test('a new user trains a baseline, attacks it, compares two runs and exports th
   const first = await untilFinished(firstId, 240_000)
   expect(first.status, first.error ?? '').toBe('completed')
   const streaming = await stopFrameMeter(page)
-  for (const [phase, frames] of [['until the charts first appear', firstDraw], ['while training streamed metrics', streaming]] as const) {
+  for (const [phase, frames] of [
+    ['until the charts first appear', firstDraw],
+    ['while training streamed metrics', streaming]
+  ] as const) {
     test.info().annotations.push({ type: `frames ${phase}`, description: JSON.stringify(frames) })
     console.log(`frame lengths ${phase}:`, JSON.stringify(frames))
   }
@@ -189,7 +204,8 @@ test('a new user trains a baseline, attacks it, compares two runs and exports th
     await page.locator('[data-testid="eval-row"][data-attack="pgd"]').last().getByRole('button', { name: /^Show/ }).click()
     await expect(page.getByTestId('sample-outcomes')).toContainText('of 100 test images')
     // A single attack keeps a gallery: original | amplified perturbation | adversarial.
-    const attack = (await serviceCall(server, 'attack.start', { runId: firstId, attack: 'fgsm', epsilon: 0.3, n: 40, workers: 1 })).result as { id: number }
+    const attack = (await serviceCall(server, 'attack.start', { runId: firstId, attack: 'fgsm', epsilon: 0.3, n: 40, workers: 1 }))
+      .result as { id: number }
     expect((await untilFinished(attack.id, 120_000)).status).toBe('completed')
     await page.reload()
     const gallery = page.getByTestId('detail-gallery')

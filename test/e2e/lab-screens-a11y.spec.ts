@@ -37,7 +37,8 @@ for (const colorScheme of ['light', 'dark'] as const) {
           await next.click()
           if ((await page.getByTestId('wizard-review').count()) > 0) break
         }
-        if (colorScheme === 'dark' && language === 'en') await page.screenshot({ path: screenshotPath(`wizard-${kind}-dark`), fullPage: true })
+        if (colorScheme === 'dark' && language === 'en')
+          await page.screenshot({ path: screenshotPath(`wizard-${kind}-dark`), fullPage: true })
       }
       expect(found).toEqual([])
       await context.close()
@@ -45,7 +46,9 @@ for (const colorScheme of ['light', 'dark'] as const) {
   }
 }
 
-test('the seed study: preset, plan with a measured estimate, start, live progress, cancel, report; a run trashed and restored; settings save the engine choice', async ({ page }) => {
+test('the seed study: preset, plan with a measured estimate, start, live progress, cancel, report; a run trashed and restored; settings save the engine choice', async ({
+  page
+}) => {
   test.setTimeout(240_000)
   const found: string[] = []
   await page.setViewportSize({ width: 1280, height: 900 })

@@ -30,7 +30,17 @@ test.afterAll(async () => {
   await server?.stop()
 })
 
-const SCREENS = ['#/', '#/datasets', '#/studies', '#/settings', '#/new/baseline', '#/new/defence', '#/new/distill', '#/new/sweep', '#/new/eval']
+const SCREENS = [
+  '#/',
+  '#/datasets',
+  '#/studies',
+  '#/settings',
+  '#/new/baseline',
+  '#/new/defence',
+  '#/new/distill',
+  '#/new/sweep',
+  '#/new/eval'
+]
 /** A message key shown as text: three or more dotted words such as wizard.eval.budgets.thorough. */
 const RAW_KEY = /\b[a-z][a-zA-Z]+\.[a-z][a-zA-Z-]+\.[a-zA-Z-]+\b/
 
@@ -105,8 +115,14 @@ test('简体中文 is drawn with the shipped Noto Sans SC, loaded from the app, 
   })
   await open(page, '#/')
   await page.evaluate(() => (globalThis as unknown as PageGlobals).document.fonts.ready)
-  await expect.poll(() => page.evaluate(() => (globalThis as unknown as PageGlobals).document.fonts.check('16px "Noto Sans SC"', '中文'))).toBe(true)
-  const faces = await page.evaluate(() => [...(globalThis as unknown as PageGlobals).document.fonts].filter((f) => f.family.replace(/"/g, '') === 'Noto Sans SC').map((f) => f.status))
+  await expect
+    .poll(() => page.evaluate(() => (globalThis as unknown as PageGlobals).document.fonts.check('16px "Noto Sans SC"', '中文')))
+    .toBe(true)
+  const faces = await page.evaluate(() =>
+    [...(globalThis as unknown as PageGlobals).document.fonts]
+      .filter((f) => f.family.replace(/"/g, '') === 'Noto Sans SC')
+      .map((f) => f.status)
+  )
   expect(faces).toContain('loaded')
   // The heading's Chinese is drawn by the shipped web font (its internal name: "Noto Sans SC Thin"), not a system font.
   const drawing = await fontsDrawing(page, 'main h1')

@@ -41,17 +41,34 @@ function fillLog(dataDir: string): void {
       ['pgd-curve', 'Linf', 0.2, 0.2],
       ['pgd-curve', 'Linf', 0.3, 0.04]
     ]
-    for (const seed of [1, 2]) models[`study seed ${seed}`] = addRun(db, { name: `baseline seed ${seed}`, seed, config: baseConfig({ optimizer: { kind: 'sgd', lr: 0.1 } }), metrics: { 'train/loss': [2.3, 1.2, 0.6, 0.4], 'test/accuracy': [0.9, 0.96] }, evals: curve, verdict: { verdict: 'no', fired: [] } })
+    for (const seed of [1, 2])
+      models[`study seed ${seed}`] = addRun(db, {
+        name: `baseline seed ${seed}`,
+        seed,
+        config: baseConfig({ optimizer: { kind: 'sgd', lr: 0.1 } }),
+        metrics: { 'train/loss': [2.3, 1.2, 0.6, 0.4], 'test/accuracy': [0.9, 0.96] },
+        evals: curve,
+        verdict: { verdict: 'no', fired: [] }
+      })
     const study = createStudy(db, { name: 'seed-quick (e2e)', preset: 'seed-quick', plan: {} as StudyPlan })
     addStudyRun(db, study, models['study seed 1'], 'baseline', 1, 'model')
     addStudyRun(db, study, models['study seed 2'], 'baseline', 2, 'model')
-    models.lr = addRun(db, { name: 'baseline lr 0.05 with a long name to wrap', config: baseConfig({ optimizer: { kind: 'sgd', lr: 0.05 } }), metrics: { 'train/loss': [2.3, 1.5, 0.9, 0.7], 'test/accuracy': [0.85, 0.93] }, evals: [...curve.map(([a, n, e, acc]) => [a, n, e, acc * 0.9] as [string, string, number, number]), ['fgsm', 'Linf', 5, 0]] })
+    models.lr = addRun(db, {
+      name: 'baseline lr 0.05 with a long name to wrap',
+      config: baseConfig({ optimizer: { kind: 'sgd', lr: 0.05 } }),
+      metrics: { 'train/loss': [2.3, 1.5, 0.9, 0.7], 'test/accuracy': [0.85, 0.93] },
+      evals: [...curve.map(([a, n, e, acc]) => [a, n, e, acc * 0.9] as [string, string, number, number]), ['fgsm', 'Linf', 5, 0]]
+    })
     models.student = addRun(db, {
       name: 'distilled student T=20',
       kind: 'distill',
       config: { temperature: 20, alpha: 0.7, teacherRunId: models.lr, student: baseConfig({ optimizer: { kind: 'sgd', lr: 0.02 } }) },
       metrics: { 'train/loss': [1.9, 1.1, 0.8, 0.5], 'test/accuracy': [0.8, 0.9] },
-      evals: [['clean', 'Linf', 0, 0.9], ['fgsm', 'Linf', 0.1, 0.7], ['fgsm', 'Linf', 0.3, 0.4]],
+      evals: [
+        ['clean', 'Linf', 0, 0.9],
+        ['fgsm', 'Linf', 0.1, 0.7],
+        ['fgsm', 'Linf', 0.3, 0.4]
+      ],
       verdict: { verdict: 'possible', fired: [5] }
     })
     measure(db, 'attack', [models['study seed 1']])
@@ -126,7 +143,9 @@ test('Runs: one row per model, its attacks, evaluations and sweeps nested under 
   expect(await watch.problems()).toEqual([])
 })
 
-test('Runs: a column chooser over config keys and metrics, group by any key, saved views, back to the start after a delete', async ({ page }) => {
+test('Runs: a column chooser over config keys and metrics, group by any key, saved views, back to the start after a delete', async ({
+  page
+}) => {
   await page.setViewportSize({ width: 1280, height: 800 })
   await page.goto(server.url)
   await page.evaluate(clearStorage)
@@ -214,7 +233,9 @@ for (const colorScheme of ['light', 'dark'] as const) {
   }
 }
 
-test('Compare: a common ε or ε per attack by display name, curves from the results table, parallel coordinates over what varies, chart export', async ({ page }) => {
+test('Compare: a common ε or ε per attack by display name, curves from the results table, parallel coordinates over what varies, chart export', async ({
+  page
+}) => {
   await page.setViewportSize({ width: 1280, height: 800 })
   const watch = await watchPageProblems(page)
   await page.goto(`${server.url}#/compare?ids=${Object.values(models).join(',')}`)
@@ -258,7 +279,10 @@ test('Compare: a common ε or ε per attack by display name, curves from the res
   await expect(page.getByTestId('compare-accuracy-chart')).toBeVisible()
 
   for (const kind of ['svg', 'png'] as const) {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('compare-parallel-card').getByTestId(`chart-${kind}`).first().click()])
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('compare-parallel-card').getByTestId(`chart-${kind}`).first().click()
+    ])
     const file = await download.path()
     const bytes = fs.readFileSync(file)
     if (kind === 'svg') expect(bytes.toString('utf8')).toMatch(/^<svg[\s\S]*optimizer\.[\s\S]*<\/svg>$/)

@@ -46,7 +46,8 @@ test('the seed-study button runs a reduced seed-quick to completion and its repo
   const row = (arm: string) => report.locator(`[data-testid="study-row"][data-arm="${arm}"]`)
   await expect(report.getByTestId('study-row')).toHaveCount(4)
   // Completed rows carry their numbers (a row still waiting for its runs shows dashes).
-  for (const arm of ['baseline', 'distillation', 'distillation-pgd', 'toy']) await expect(row(arm).locator('[data-column="autoattack"]')).toContainText('%')
+  for (const arm of ['baseline', 'distillation', 'distillation-pgd', 'toy'])
+    await expect(row(arm).locator('[data-column="autoattack"]')).toContainText('%')
   const cell = (arm: string, column: string) => accuracy(row(arm).locator(`[data-column="${column}"]`))
   const fgsm = (arm: string) => cell(arm, 'fgsm-0.3')
   const aa = (arm: string) => cell(arm, 'autoattack')

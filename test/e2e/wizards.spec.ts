@@ -39,7 +39,10 @@ test.beforeAll(async () => {
   expect(started.error).toBeUndefined()
   modelId = (started.result as { id: number }).id
   await expect
-    .poll(async () => ((await serviceCall(server, 'runs.get', { id: modelId })).result as { status: string }).status, { timeout: 180_000, intervals: [1000] })
+    .poll(async () => ((await serviceCall(server, 'runs.get', { id: modelId })).result as { status: string }).status, {
+      timeout: 180_000,
+      intervals: [1000]
+    })
     .toBe('completed')
 })
 test.afterAll(async () => {
@@ -47,7 +50,9 @@ test.afterAll(async () => {
 })
 
 async function openIn(page: Page, language: 'en' | 'zh-CN', hash: string) {
-  await page.context().addInitScript((lang) => (globalThis as unknown as PageGlobals).localStorage.setItem('advlab.language', lang), language)
+  await page
+    .context()
+    .addInitScript((lang) => (globalThis as unknown as PageGlobals).localStorage.setItem('advlab.language', lang), language)
   await page.setViewportSize({ width: 1280, height: 800 })
   await page.goto(`${server.url}${hash}`)
   await expect(page.locator('main h1').first()).toBeVisible({ timeout: 60_000 })
@@ -75,10 +80,18 @@ test('an unknown wizard (#/new/distillation) is the not-found page; a known one 
 })
 
 for (const language of ['en', 'zh-CN'] as const) {
-  test(`the evaluation wizard (${language}): "Model" in the singular, a filter, the model's own default ε, whole placeholders, worded errors`, async ({ page }) => {
+  test(`the evaluation wizard (${language}): "Model" in the singular, a filter, the model's own default ε, whole placeholders, worded errors`, async ({
+    page
+  }) => {
     const words =
       language === 'en'
-        ? { model: 'Model', unknownEps: 'default: from the model’s data', eps: 'default: 0.3', whole: 'Enter a whole number (no decimal point).', thorough: 'Thorough' }
+        ? {
+            model: 'Model',
+            unknownEps: 'default: from the model’s data',
+            eps: 'default: 0.3',
+            whole: 'Enter a whole number (no decimal point).',
+            thorough: 'Thorough'
+          }
         : { model: '模型', unknownEps: '默认：取决于模型的数据', eps: '默认：0.3', whole: '请输入整数（不带小数点）。', thorough: '彻底' }
     await openIn(page, language, '#/new/eval')
     const wizard = page.getByTestId('wizard')

@@ -69,14 +69,29 @@ const fromText = (v: unknown) => (v === null ? undefined : typeof v === 'string'
 
 /** A whole number ≥ min (steps, restarts, queries …). */
 export const countSetting = (fallback: number, min = 1) =>
-  z.preprocess(fromText, z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(min, { error: `must be ≥ ${min}` }).default(fallback))
+  z.preprocess(
+    fromText,
+    z
+      .number({ error: 'must be a number' })
+      .int({ error: 'must be a whole number' })
+      .min(min, { error: `must be ≥ ${min}` })
+      .default(fallback)
+  )
 
 /** A whole number ≥ min whose default depends on the call (filled in by `resolve`). */
 export const optionalCount = (min = 1) =>
-  z.preprocess(fromText, z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(min, { error: `must be ≥ ${min}` }).optional())
+  z.preprocess(
+    fromText,
+    z
+      .number({ error: 'must be a number' })
+      .int({ error: 'must be a whole number' })
+      .min(min, { error: `must be ≥ ${min}` })
+      .optional()
+  )
 
 /** A real number in [min, max]. */
-export const amountSetting = (fallback: number, min = 0, max = Infinity) => z.preprocess(fromText, boundedNumber(min, max).default(fallback))
+export const amountSetting = (fallback: number, min = 0, max = Infinity) =>
+  z.preprocess(fromText, boundedNumber(min, max).default(fallback))
 
 /** A real number in [min, max] whose default depends on the call (filled in by `resolve`). */
 export const optionalAmount = (min = 0, max = Infinity) => z.preprocess(fromText, boundedNumber(min, max).optional())
@@ -86,10 +101,14 @@ function boundedNumber(min: number, max: number) {
   return max === Infinity ? n : n.max(max, { error: `must be ≤ ${max}` })
 }
 
-export const flagSetting = (fallback: boolean) => z.preprocess((v) => (v === null ? undefined : v), z.boolean({ error: 'must be true or false' }).default(fallback))
+export const flagSetting = (fallback: boolean) =>
+  z.preprocess((v) => (v === null ? undefined : v), z.boolean({ error: 'must be true or false' }).default(fallback))
 
 export const choiceSetting = <T extends string>(choices: readonly [T, ...T[]], fallback: T) =>
-  z.preprocess((v) => (v === null ? undefined : v), z.enum(choices, { error: `must be one of ${choices.join(', ')}` }).default(fallback as never))
+  z.preprocess(
+    (v) => (v === null ? undefined : v),
+    z.enum(choices, { error: `must be one of ${choices.join(', ')}` }).default(fallback as never)
+  )
 
 /** The loss of the gradient attacks: cross-entropy, or the C&W margin (Carlini & Wagner 2017). */
 export const lossSetting = () => choiceSetting(['ce', 'margin'] as const, 'ce')
@@ -119,6 +138,10 @@ export function parseAttackSettings<P, R>(declaration: AttackDeclaration<P, R>, 
 }
 
 /** Parsed and resolved for one call: every setting the algorithm reads, typed. */
-export function resolveAttackSettings<P, R>(declaration: AttackDeclaration<P, R>, settings: Record<string, unknown>, context: AttackContext): R {
+export function resolveAttackSettings<P, R>(
+  declaration: AttackDeclaration<P, R>,
+  settings: Record<string, unknown>,
+  context: AttackContext
+): R {
   return declaration.resolve(parseAttackSettings(declaration, settings), context)
 }

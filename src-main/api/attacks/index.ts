@@ -48,13 +48,26 @@ export function attackDeclaration(id: string, field = 'attack'): AttackDeclarati
  * settings are ones it has, with values of the right kind. With a context (ε, classes), also the
  * limits that depend on it (R-FGSM's α ≤ ε, targets ≤ classes − 1). Throws a LabError.
  */
-export function checkAttackChoice(choice: { attack: string; settings?: Record<string, unknown> }, norm: Norm, context?: AttackContext, field = 'attack'): void {
+export function checkAttackChoice(
+  choice: { attack: string; settings?: Record<string, unknown> },
+  norm: Norm,
+  context?: AttackContext,
+  field = 'attack'
+): void {
   const declaration = attackDeclaration(choice.attack, field)
-  if (!declaration.norms.includes(norm)) throw new LabError('bad_input', `Attack ${declaration.id} supports ${declaration.norms.join(' and ')}, not ${norm}.`, 'norm')
+  if (!declaration.norms.includes(norm))
+    throw new LabError('bad_input', `Attack ${declaration.id} supports ${declaration.norms.join(' and ')}, not ${norm}.`, 'norm')
   if (context) resolveAttackSettings(declaration, choice.settings ?? {}, context)
   else parseAttackSettings(declaration, choice.settings ?? {})
 }
 
-export { parseAttackSettings, resolveAttackSettings, NormSchema, type AttackContext, type AttackDeclaration, type Norm } from './declaration'
+export {
+  parseAttackSettings,
+  resolveAttackSettings,
+  NormSchema,
+  type AttackContext,
+  type AttackDeclaration,
+  type Norm
+} from './declaration'
 export { AUTOATTACK_VERSIONS, type AutoAttackVersion } from './autoattack'
 export type { PgdSettings } from './pgd'

@@ -1,11 +1,20 @@
 import { countSetting, declareAttack, flagSetting, lossSetting, optionalAmount, type AttackContext } from './declaration'
 
 function pgdSettings(randomStart: boolean) {
-  return { steps: countSetting(10), stepSize: optionalAmount(0), restarts: countSetting(1), randomStart: flagSetting(randomStart), loss: lossSetting() }
+  return {
+    steps: countSetting(10),
+    stepSize: optionalAmount(0),
+    restarts: countSetting(1),
+    randomStart: flagSetting(randomStart),
+    loss: lossSetting()
+  }
 }
 
 // Madry et al.'s rule: a step of 2.5·ε/steps lets the iterate reach the ball's boundary from anywhere in it.
-const resolvePgd = <S extends { steps: number; stepSize?: number; restarts: number; randomStart: boolean; loss: 'ce' | 'margin' }>(s: S, { epsilon }: AttackContext) => ({
+const resolvePgd = <S extends { steps: number; stepSize?: number; restarts: number; randomStart: boolean; loss: 'ce' | 'margin' }>(
+  s: S,
+  { epsilon }: AttackContext
+) => ({
   steps: s.steps,
   stepSize: s.stepSize ?? (2.5 * epsilon) / s.steps,
   restarts: s.restarts,
@@ -20,7 +29,8 @@ export const pgdDeclaration = declareAttack({
   id: 'pgd',
   paper: 'Madry, Makelov, Schmidt, Tsipras & Vladu, "Towards Deep Learning Models Resistant to Adversarial Attacks", ICLR 2018',
   norms: ['Linf', 'L2'],
-  description: 'PGD (Madry et al. 2018): 10 projected gradient-sign steps of 2.5·ε/10 from a random start in the ε-ball; cross-entropy (or margin) loss; restarts.',
+  description:
+    'PGD (Madry et al. 2018): 10 projected gradient-sign steps of 2.5·ε/10 from a random start in the ε-ball; cross-entropy (or margin) loss; restarts.',
   settings: pgdSettings(true),
   resolve: resolvePgd
 })

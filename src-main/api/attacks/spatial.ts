@@ -31,7 +31,8 @@ export const spatialRandomDeclaration = declareAttack({
   id: 'spatial-random',
   paper: 'Engstrom, Tran, Tsipras, Schmidt & Madry, "Exploring the Landscape of Spatial Robustness", ICML 2019',
   norms: ['Linf', 'L2'],
-  description: 'Spatial random attack (Engstrom et al. 2019): the worst of k = 10 random rotations in ±30° and translations in ±3 px (bilinear, black fill); ignores ε.',
+  description:
+    'Spatial random attack (Engstrom et al. 2019): the worst of k = 10 random rotations in ±30° and translations in ±3 px (bilinear, black fill); ignores ε.',
   settings: { ...bounds, k: countSetting(10) },
   perturbation: 'spatial'
 })
@@ -43,7 +44,10 @@ export const SPATIAL_NORM = 'spatial'
  * "spatial" at its rotation bound in degrees (the parameter a sweep over spatial budgets varies),
  * in place of the ε it ignores. null for an ε-ball attack.
  */
-export function spatialResultKey(declaration: AttackDeclaration<unknown, unknown>, settings: Record<string, unknown>): { norm: string; epsilon: number } | null {
+export function spatialResultKey(
+  declaration: AttackDeclaration<unknown, unknown>,
+  settings: Record<string, unknown>
+): { norm: string; epsilon: number } | null {
   if (declaration.perturbation !== 'spatial') return null
   const parsed = parseAttackSettings(declaration, settings) as { maxRotation: number }
   return { norm: SPATIAL_NORM, epsilon: parsed.maxRotation }

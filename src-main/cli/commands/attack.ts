@@ -24,7 +24,8 @@ export function integer(options: Record<string, string | boolean>, name: string)
   const raw = options[name]
   if (raw === undefined) return undefined
   const v = Number(raw)
-  if (typeof raw !== 'string' || !Number.isInteger(v) || v < 0) throw new UsageError(`Option --${name} must be a whole number (got ${String(raw)}).`)
+  if (typeof raw !== 'string' || !Number.isInteger(v) || v < 0)
+    throw new UsageError(`Option --${name} must be a whole number (got ${String(raw)}).`)
   return v
 }
 
@@ -58,14 +59,18 @@ function attackSettings(options: Record<string, string | boolean>): Record<strin
   return settings
 }
 
-
 export function formatRows(rows: EvaluationRow[]): string[] {
-  const lines = [`${'attack'.padEnd(18)} ${'norm'.padEnd(5)} ${'ε'.padEnd(8)} ${'n'.padStart(6)}  ${'accuracy'.padEnd(18)} ${'δ (abs / rel)'}`]
+  const lines = [
+    `${'attack'.padEnd(18)} ${'norm'.padEnd(5)} ${'ε'.padEnd(8)} ${'n'.padStart(6)}  ${'accuracy'.padEnd(18)} ${'δ (abs / rel)'}`
+  ]
   for (const r of rows) {
     // The results table's words (mean ± std over seeds, api/results-table), and a partial result said as such.
     const acc = `${statText(r.accuracy, r.std, r.seeds)}${r.partialStatus ? ` partial (${r.partialStatus})` : ''}`
-    const drop = r.drop === null ? '' : `${(r.drop * 100).toFixed(2)} / ${r.relativeDrop === null ? '—' : `${(r.relativeDrop * 100).toFixed(1)}%`}`
-    lines.push(`${r.attack.padEnd(18)} ${r.norm.padEnd(5)} ${(r.attack === 'clean' ? '' : formatEpsilon(r.epsilon)).padEnd(8)} ${String(r.n).padStart(6)}  ${acc.padEnd(18)} ${drop}`)
+    const drop =
+      r.drop === null ? '' : `${(r.drop * 100).toFixed(2)} / ${r.relativeDrop === null ? '—' : `${(r.relativeDrop * 100).toFixed(1)}%`}`
+    lines.push(
+      `${r.attack.padEnd(18)} ${r.norm.padEnd(5)} ${(r.attack === 'clean' ? '' : formatEpsilon(r.epsilon)).padEnd(8)} ${String(r.n).padStart(6)}  ${acc.padEnd(18)} ${drop}`
+    )
   }
   return lines
 }
@@ -83,10 +88,13 @@ export async function report(ctx: CliContext, evalRun: RunSummary, modelRunIds: 
       ctx.out(`\nModel run ${m.runId}:`)
       for (const line of formatRows(m.rows)) ctx.out(`  ${line}`)
       if (m.verdict && m.verdict.evalRunId === evalRun.id) {
-        ctx.out(`  suspected gradient masking: ${m.verdict.verdict}${m.verdict.fired.length ? ` (checks ${m.verdict.fired.join(', ')} fired)` : ''}`)
+        ctx.out(
+          `  suspected gradient masking: ${m.verdict.verdict}${m.verdict.fired.length ? ` (checks ${m.verdict.fired.join(', ')} fired)` : ''}`
+        )
         for (const c of m.verdict.checks) ctx.out(`    ${c.id}. ${c.status.padEnd(8)} ${c.name}: ${c.summary}`)
       }
-      for (const s of m.scores.filter((s) => s.evalRunId === evalRun.id)) ctx.out(`  ${s.metric} (${s.norm}): ${s.value === null ? '—' : Number(s.value.toPrecision(4))}`)
+      for (const s of m.scores.filter((s) => s.evalRunId === evalRun.id))
+        ctx.out(`  ${s.metric} (${s.norm}): ${s.value === null ? '—' : Number(s.value.toPrecision(4))}`)
     }
   }
   return final.status === 'completed' ? 0 : 1
@@ -115,23 +123,33 @@ function common(options: Record<string, string | boolean>) {
 
 export const attackCommand: Command = {
   words: ['attack'],
-  usage: 'lab attack <run> --attack <id> --eps 8/255 [--n 1000] [--norm Linf|L2] [--steps k] [--settings JSON] [--surrogate <run>] [--repeats k] [--json]',
+  usage:
+    'lab attack <run> --attack <id> --eps 8/255 [--n 1000] [--norm Linf|L2] [--steps k] [--settings JSON] [--surrogate <run>] [--repeats k] [--json]',
   summary: `Attack a trained model on test images (${ATTACK_IDS.join(', ')}; settings: lab attacks); prints accuracy under attack (mean ± std over repeats).`,
   options: { values: ['attack', 'eps', 'steps', 'restarts', 'queries', 'step-size', 'loss', 'version', 'settings', ...COMMON] },
   async run({ positionals, options }, ctx) {
     const runId = runIdArg(positionals, 'model run to attack')
-    if (typeof options.attack !== 'string') throw new UsageError(`Name the attack with --attack: ${ATTACK_IDS.join(', ')} (lab attacks describes each).`)
+    if (typeof options.attack !== 'string')
+      throw new UsageError(`Name the attack with --attack: ${ATTACK_IDS.join(', ')} (lab attacks describes each).`)
     const epsilon = epsilonOption(options, 'eps')
     if (epsilon === undefined) throw new UsageError('Give the perturbation budget with --eps, e.g. --eps 8/255.')
-    const run = await call<RunSummary>(ctx, 'attack.start', { runId, attack: options.attack, epsilon, settings: attackSettings(options), ...common(options) })
+    const run = await call<RunSummary>(ctx, 'attack.start', {
+      runId,
+      attack: options.attack,
+      epsilon,
+      settings: attackSettings(options),
+      ...common(options)
+    })
     return report(ctx, run, [runId])
   }
 }
 
 export const evalCommand: Command = {
   words: ['eval'],
-  usage: 'lab eval <run> [--suite full] [--budget quick|standard|thorough] [--eps 0.3] [--n 1000] [--surrogate <run>] [--repeats k] [--spatial] [--json]',
-  summary: 'Full robustness evaluation: clean, FGSM, PGD, AutoAttack, Square, ε-curve, IBP, Lipschitz, CLEVER and the gradient-masking verdict (--spatial adds the spatial attacks of Engstrom et al.).',
+  usage:
+    'lab eval <run> [--suite full] [--budget quick|standard|thorough] [--eps 0.3] [--n 1000] [--surrogate <run>] [--repeats k] [--spatial] [--json]',
+  summary:
+    'Full robustness evaluation: clean, FGSM, PGD, AutoAttack, Square, ε-curve, IBP, Lipschitz, CLEVER and the gradient-masking verdict (--spatial adds the spatial attacks of Engstrom et al.).',
   options: { values: ['suite', 'budget', 'eps', ...COMMON], flags: ['spatial'] },
   async run({ positionals, options }, ctx) {
     const runId = runIdArg(positionals, 'model run to evaluate')
@@ -163,7 +181,8 @@ export const sweepCommand: Command = {
 
 export const wrapCommand: Command = {
   words: ['wrap'],
-  usage: 'lab wrap <run> --defence gradient-truncation|quantisation|random-resize [--levels 8] [--scale 0] [--min-scale 0.8] [--noise 0] [--json]',
+  usage:
+    'lab wrap <run> --defence gradient-truncation|quantisation|random-resize [--levels 8] [--scale 0] [--min-scale 0.8] [--noise 0] [--json]',
   summary: 'A new model run: a trained model behind a gradient-masking toy layer (no training), to evaluate and compare.',
   options: { values: ['defence', 'levels', 'scale', 'min-scale', 'noise', 'name'] },
   async run({ positionals, options }, ctx) {
@@ -176,10 +195,18 @@ export const wrapCommand: Command = {
         : kind === 'quantisation'
           ? { kind, ...(num('levels') !== undefined ? { levels: num('levels') } : {}) }
           : kind === 'random-resize'
-            ? { kind, ...(num('min-scale') !== undefined ? { minScale: num('min-scale') } : {}), ...(num('noise') !== undefined ? { noiseStd: num('noise') } : {}) }
+            ? {
+                kind,
+                ...(num('min-scale') !== undefined ? { minScale: num('min-scale') } : {}),
+                ...(num('noise') !== undefined ? { noiseStd: num('noise') } : {})
+              }
             : null
     if (!defence) throw new UsageError('Choose --defence gradient-truncation, quantisation or random-resize.')
-    const run = await call<RunSummary>(ctx, 'defences.wrap', { runId, defence, ...(typeof options.name === 'string' ? { name: options.name } : {}) })
+    const run = await call<RunSummary>(ctx, 'defences.wrap', {
+      runId,
+      defence,
+      ...(typeof options.name === 'string' ? { name: options.name } : {})
+    })
     if (ctx.json) ctx.out(JSON.stringify(run, null, 2))
     else ctx.out(`Run ${run.id} "${run.name}" is ready to evaluate: lab eval ${run.id}`)
     return 0
@@ -198,7 +225,10 @@ export const resultsCommand: Command = {
     else {
       for (const line of formatRows(r.rows)) ctx.out(line)
       for (const s of r.scores) ctx.out(`${s.metric} (${s.norm}): ${s.value === null ? '—' : Number(s.value.toPrecision(4))}`)
-      if (r.verdict) ctx.out(`suspected gradient masking: ${r.verdict.verdict}${r.verdict.fired.length ? ` (checks ${r.verdict.fired.join(', ')} fired)` : ''}`)
+      if (r.verdict)
+        ctx.out(
+          `suspected gradient masking: ${r.verdict.verdict}${r.verdict.fired.length ? ` (checks ${r.verdict.fired.join(', ')} fired)` : ''}`
+        )
     }
     return 0
   }
@@ -229,7 +259,13 @@ export const attacksCommand: Command = {
   summary: 'The attacks lab attack and sweeps can run: paper, norms, settings and their defaults.',
   async run(_args, ctx) {
     if (ctx.json) {
-      const list = ATTACK_DECLARATIONS.map((d) => ({ id: d.id, paper: d.paper, norms: d.norms, description: d.description, settings: parseAttackSettings(d, {}) }))
+      const list = ATTACK_DECLARATIONS.map((d) => ({
+        id: d.id,
+        paper: d.paper,
+        norms: d.norms,
+        description: d.description,
+        settings: parseAttackSettings(d, {})
+      }))
       ctx.out(JSON.stringify(list, null, 2))
       return 0
     }
@@ -243,4 +279,11 @@ export const attacksCommand: Command = {
   }
 }
 
-export const evaluationCommands: readonly Command[] = [attacksCommand, attackCommand, evalCommand, sweepCommand, wrapCommand, resultsCommand]
+export const evaluationCommands: readonly Command[] = [
+  attacksCommand,
+  attackCommand,
+  evalCommand,
+  sweepCommand,
+  wrapCommand,
+  resultsCommand
+]

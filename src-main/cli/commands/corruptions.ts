@@ -11,13 +11,15 @@ import { call, integer, report, runIdArg } from './attack'
 function list(options: Record<string, string | boolean>, name: string): string[] | undefined {
   const raw = options[name]
   if (raw === undefined) return undefined
-  if (typeof raw !== 'string' || raw.trim() === '') throw new UsageError(`Option --${name} takes a comma-separated list (got ${String(raw)}).`)
+  if (typeof raw !== 'string' || raw.trim() === '')
+    throw new UsageError(`Option --${name} takes a comma-separated list (got ${String(raw)}).`)
   return raw.split(',').map((s) => s.trim())
 }
 
 export const corruptionsCommand: Command = {
   words: ['corruptions'],
-  usage: 'lab corruptions <run> [--baseline <run>] [--corruptions fog,jpeg,…] [--severities 1,3,5] [--n 1000] [--seed s] [--name …] [--project <id>] [--json]',
+  usage:
+    'lab corruptions <run> [--baseline <run>] [--corruptions fog,jpeg,…] [--severities 1,3,5] [--n 1000] [--seed s] [--name …] [--project <id>] [--json]',
   summary: `Accuracy on corrupted test images per corruption × severity (${CORRUPTION_IDS.join(', ')}; severities 1–5), their mean, and the mCE against --baseline.`,
   options: { values: ['baseline', 'corruptions', 'severities', 'n', 'seed', 'name', 'project'] },
   async run({ positionals, options }, ctx) {

@@ -31,7 +31,9 @@ export const datasetAddCommand: Command = {
     }
     // Reading every image once can take a while for a large folder: show how far it is.
     const stopProgress = interactive
-      ? api.on('datasets.progress', ({ step, total }) => process.stderr.write(`\r  reading images ${n(step)} / ${n(total)}${step === total ? '\n' : ''}`))
+      ? api.on('datasets.progress', ({ step, total }) =>
+          process.stderr.write(`\r  reading images ${n(step)} / ${n(total)}${step === total ? '\n' : ''}`)
+        )
       : () => {}
     let registered
     try {
@@ -45,7 +47,8 @@ export const datasetAddCommand: Command = {
     }
     const { dataset, created } = registered
     if (json) out(JSON.stringify({ dataset, created }, null, 2))
-    else if (created) out(`Registered dataset ${dataset.id}: ${dataset.name} (${splits(dataset)}, ${shape(dataset)}, ${dataset.classes.length} classes)`)
+    else if (created)
+      out(`Registered dataset ${dataset.id}: ${dataset.name} (${splits(dataset)}, ${shape(dataset)}, ${dataset.classes.length} classes)`)
     else out(`Already registered (same content) as dataset ${dataset.id}: ${dataset.name}`)
     return 0
   }
@@ -61,7 +64,9 @@ export const datasetListCommand: Command = {
     else if (datasets.length === 0) out('No datasets yet. Add one with: lab dataset add <folder>')
     else
       for (const d of datasets)
-        out(`${String(d.id).padStart(4)}  ${d.name.padEnd(16)} ready  ${splits(d)}, ${shape(d)}, ${d.classes.length} classes  [${d.format}${d.builtin ? ', built-in' : ''}]`)
+        out(
+          `${String(d.id).padStart(4)}  ${d.name.padEnd(16)} ready  ${splits(d)}, ${shape(d)}, ${d.classes.length} classes  [${d.format}${d.builtin ? ', built-in' : ''}]`
+        )
     return 0
   }
 }

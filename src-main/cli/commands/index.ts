@@ -11,4 +11,23 @@ import { evaluationCommands } from './attack'
 import { corruptionsCommand } from './corruptions'
 
 /** Every `lab` command. Add a command by importing it here. */
-export const commands: readonly Command[] = [statusCommand, projectListCommand, projectCreateCommand, datasetAddCommand, datasetListCommand, datasetShowCommand, datasetRemoveCommand, trainCommand, distillCommand, resumeCommand, runsCommand, importWeightsCommand, exportWeightsCommand, ...logCommands, ...evaluationCommands, corruptionsCommand, ...studyCommands, ...sweepCommands]
+export const commands: readonly Command[] = [
+  statusCommand,
+  projectListCommand,
+  projectCreateCommand,
+  datasetAddCommand,
+  datasetListCommand,
+  datasetShowCommand,
+  datasetRemoveCommand,
+  trainCommand,
+  distillCommand,
+  resumeCommand,
+  runsCommand,
+  importWeightsCommand,
+  exportWeightsCommand,
+  ...logCommands,
+  ...evaluationCommands,
+  corruptionsCommand,
+  ...studyCommands,
+  ...sweepCommands
+]

@@ -44,7 +44,8 @@ function tableChoice(options: Record<string, string | boolean>): { epsilon?: num
 
 function format(value: string | boolean | undefined, fallback: TableFormat): TableFormat {
   if (value === undefined) return fallback
-  if (typeof value !== 'string' || !(TABLE_FORMATS as readonly string[]).includes(value)) throw new UsageError(`--format must be one of ${TABLE_FORMATS.join(', ')}.`)
+  if (typeof value !== 'string' || !(TABLE_FORMATS as readonly string[]).includes(value))
+    throw new UsageError(`--format must be one of ${TABLE_FORMATS.join(', ')}.`)
   return value as TableFormat
 }
 
@@ -130,7 +131,11 @@ export const exportMlflowCommand: Command = {
       path: requireOut(options, 'mlruns'),
       experiment: typeof options.experiment === 'string' ? options.experiment : undefined
     })
-    out(json ? JSON.stringify(r, null, 2) : `Wrote ${r.runs} run(s) to experiment ${r.experimentId} in ${r.path}. View: mlflow ui --backend-store-uri ${r.path}`)
+    out(
+      json
+        ? JSON.stringify(r, null, 2)
+        : `Wrote ${r.runs} run(s) to experiment ${r.experimentId} in ${r.path}. View: mlflow ui --backend-store-uri ${r.path}`
+    )
     return 0
   }
 }
@@ -182,7 +187,9 @@ export const restoreCommand: Command = {
   async run({ positionals }, { api, json, out }) {
     if (positionals.length !== 1) throw new UsageError('Give the backup file to restore.')
     const r = await api.request('log.restore', { path: path.resolve(positionals[0]) })
-    out(json ? JSON.stringify(r, null, 2) : `Restored the log from ${r.restoredFrom}. The log it replaced is saved at ${r.previousSavedAt}.`)
+    out(
+      json ? JSON.stringify(r, null, 2) : `Restored the log from ${r.restoredFrom}. The log it replaced is saved at ${r.previousSavedAt}.`
+    )
     return 0
   }
 }
@@ -195,9 +202,16 @@ export const tagCommand: Command = {
   async run({ positionals, options }, { api, json, out }) {
     if (typeof options.tag !== 'string') throw new UsageError('Give the tag(s) with --tag, e.g. --tag paper,fig-2')
     const ids = parseIds(positionals)
-    const tags = options.tag.split(',').map((t) => t.trim()).filter(Boolean)
+    const tags = options.tag
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean)
     await api.request(options.remove ? 'runs.untag' : 'runs.tag', { ids, tags })
-    out(json ? JSON.stringify({ ids, tags, removed: options.remove === true }) : `${options.remove ? 'Removed' : 'Added'} ${tags.join(', ')} ${options.remove ? 'from' : 'to'} run(s) ${ids.join(', ')}.`)
+    out(
+      json
+        ? JSON.stringify({ ids, tags, removed: options.remove === true })
+        : `${options.remove ? 'Removed' : 'Added'} ${tags.join(', ')} ${options.remove ? 'from' : 'to'} run(s) ${ids.join(', ')}.`
+    )
     return 0
   }
 }
@@ -222,7 +236,9 @@ export const trashListCommand: Command = {
     const list = await api.request('trash.list', {})
     if (json) out(JSON.stringify(list, null, 2))
     else if (list.length === 0) out('The trash is empty.')
-    else for (const t of list) out(`${String(t.id).padStart(5)}  ${t.deletedAt}  ${(t.artifactBytes / 1e6).toFixed(1).padStart(8)} MB  ${t.name}`)
+    else
+      for (const t of list)
+        out(`${String(t.id).padStart(5)}  ${t.deletedAt}  ${(t.artifactBytes / 1e6).toFixed(1).padStart(8)} MB  ${t.name}`)
     return 0
   }
 }

@@ -14,7 +14,9 @@ export const statusCommand: Command = {
     out(`AdvLab ${status.app.version}`)
     out(`  engine backend  ${backend.name} — ${backend.device} (tfjs ${backend.tfjsVersion})`)
     for (const skip of backend.skipped) out(`    skipped ${skip.name}: ${skip.reason}`)
-    out(`  versions        node ${status.versions.node}, sqlite ${status.versions.sqlite}${status.versions.electron ? `, electron ${status.versions.electron}` : ''}`)
+    out(
+      `  versions        node ${status.versions.node}, sqlite ${status.versions.sqlite}${status.versions.electron ? `, electron ${status.versions.electron}` : ''}`
+    )
     out(`  data directory  ${status.dataDir}`)
     out(`  log             ${status.logPath}`)
     if (status.setAside) out(`  note            the previous log was set aside (${status.setAside.reason}): ${status.setAside.path}`)

@@ -17,7 +17,8 @@ import { parseIds } from './log'
 function positiveInt(value: string | boolean | undefined, option: string): number | undefined {
   if (value === undefined) return undefined
   const n = Number(value)
-  if (typeof value !== 'string' || !Number.isInteger(n) || n < 1) throw new UsageError(`--${option} must be a positive whole number, not "${String(value)}".`)
+  if (typeof value !== 'string' || !Number.isInteger(n) || n < 1)
+    throw new UsageError(`--${option} must be a positive whole number, not "${String(value)}".`)
   return n
 }
 
@@ -64,7 +65,12 @@ export class StudyProgress {
         started.push(`started run ${a.runId}: ${a.label}`)
       }
     if (this.interactive) {
-      const bars = [...e.active.slice(0, 4).map((a) => `${renderBar({ phase: a.phase.slice(0, 14), step: a.step, total: a.total, etaSeconds: null })}  ${a.label}`), overall]
+      const bars = [
+        ...e.active
+          .slice(0, 4)
+          .map((a) => `${renderBar({ phase: a.phase.slice(0, 14), step: a.step, total: a.total, etaSeconds: null })}  ${a.label}`),
+        overall
+      ]
       const lines = [...ended, ...bars]
       // Move up over the previous bars, then write the ended runs (they stay) and the bars afresh.
       this.write(`${this.drawn ? `\x1b[${this.drawn}A` : ''}${lines.map((l) => `\r\x1b[2K${l}`).join('\n')}\n\x1b[J`)
@@ -114,12 +120,17 @@ function waitForStudy(ctx: CliContext, id: number): Promise<StudySummary> {
 
 export const studyRunCommand: Command = {
   words: ['study', 'run'],
-  usage: 'lab study run seed-quick|seed-paper [--dataset <folder|name>] [--seeds N] [--train-images N] [--eval-images N] [--epochs N] [--workers N] [--estimate-only] [--name S] [--json]',
+  usage:
+    'lab study run seed-quick|seed-paper [--dataset <folder|name>] [--seeds N] [--train-images N] [--eval-images N] [--epochs N] [--workers N] [--estimate-only] [--name S] [--json]',
   summary: 'Reproduce the seed study: train, evaluate, report (estimated time shown first).',
-  options: { values: ['dataset', 'seeds', 'train-images', 'test-images', 'eval-images', 'epochs', 'name', 'workers'], flags: ['estimate-only'] },
+  options: {
+    values: ['dataset', 'seeds', 'train-images', 'test-images', 'eval-images', 'epochs', 'name', 'workers'],
+    flags: ['estimate-only']
+  },
   async run({ positionals, options }, ctx) {
     const preset = positionals[0]
-    if (positionals.length !== 1 || !(STUDY_PRESETS as readonly string[]).includes(preset)) throw new UsageError(`Give one preset: ${STUDY_PRESETS.join(' or ')}.`)
+    if (positionals.length !== 1 || !(STUDY_PRESETS as readonly string[]).includes(preset))
+      throw new UsageError(`Give one preset: ${STUDY_PRESETS.join(' or ')}.`)
     const scale = {
       seeds: positiveInt(options.seeds, 'seeds'),
       trainImages: positiveInt(options['train-images'], 'train-images'),
@@ -137,7 +148,9 @@ export const studyRunCommand: Command = {
     const { plan, estimate } = await ctx.api.request('studies.estimate', params)
     if (!ctx.json) {
       ctx.err(`${plan.title}: ${plan.arms.length} strategies × ${plan.seeds.length} seeds on ${plan.dataset} (${plan.arch}).`)
-      ctx.err(`Estimated time on ${estimate.backend}: ${formatDuration(estimate.wallSeconds)} with ${estimate.workers} job(s) at once (work: training ${formatDuration(estimate.trainSeconds)}, evaluation ≤ ${formatDuration(estimate.evalSeconds)}).`)
+      ctx.err(
+        `Estimated time on ${estimate.backend}: ${formatDuration(estimate.wallSeconds)} with ${estimate.workers} job(s) at once (work: training ${formatDuration(estimate.trainSeconds)}, evaluation ≤ ${formatDuration(estimate.evalSeconds)}).`
+      )
       for (const p of estimate.parts) ctx.err(`  ${String(p.count).padStart(3)} × ${p.what}: ${formatDuration(p.secondsEach)} each`)
       ctx.err(`  ${estimate.note}`)
     }
@@ -175,7 +188,8 @@ export const studyReportCommand: Command = {
   async run({ positionals, options }, ctx) {
     const id = await studyId(positionals[0], ctx)
     const format = (options.format ?? 'md') as StudyReportFormat
-    if (!(STUDY_REPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${STUDY_REPORT_FORMATS.join(', ')}.`)
+    if (!(STUDY_REPORT_FORMATS as readonly string[]).includes(format))
+      throw new UsageError(`--format must be one of ${STUDY_REPORT_FORMATS.join(', ')}.`)
     const out = typeof options.out === 'string' ? path.resolve(options.out) : undefined
     const r = await ctx.api.request('studies.report', { id, format, path: out })
     if (ctx.json) ctx.out(JSON.stringify(r, null, 2))
@@ -193,7 +207,11 @@ export const studyListCommand: Command = {
     const studies = await api.request('studies.list', {})
     if (json) out(JSON.stringify(studies, null, 2))
     else if (!studies.length) out('No studies yet. Start one with: lab study run seed-quick')
-    else for (const s of studies) out(`${String(s.id).padStart(4)}  ${s.status.padEnd(11)} ${s.preset.padEnd(10)} ${s.runs.completed}/${s.runs.total} runs  ${s.seconds !== null ? formatDuration(s.seconds).padEnd(8) : ''.padEnd(8)} ${s.name}`)
+    else
+      for (const s of studies)
+        out(
+          `${String(s.id).padStart(4)}  ${s.status.padEnd(11)} ${s.preset.padEnd(10)} ${s.runs.completed}/${s.runs.total} runs  ${s.seconds !== null ? formatDuration(s.seconds).padEnd(8) : ''.padEnd(8)} ${s.name}`
+        )
     return 0
   }
 }

@@ -38,7 +38,10 @@ function wholeNumberOption(options: Record<string, string | boolean>, key: strin
   const v = options[key]
   if (v === undefined) return fallback
   const n = typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : NaN
-  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${key} must be a whole number ≥ ${min}, not "${String(v)}" (Slurm and Kubernetes here take whole CPUs, GiB and GPUs).`)
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new UsageError(
+      `--${key} must be a whole number ≥ ${min}, not "${String(v)}" (Slurm and Kubernetes here take whole CPUs, GiB and GPUs).`
+    )
   return n
 }
 
@@ -56,11 +59,14 @@ function emitOptions(options: Record<string, string | boolean>, out: string, tar
   const seconds = slurmTimeSeconds(time)
   if (seconds === null || seconds < 1) throw new UsageError(`--time must look like Slurm's HH:MM:SS or D-HH:MM:SS, not "${time}".`)
   const pull = stringOption(options, 'pull') ?? defaults.pullPolicy
-  if (!(PULL_POLICIES as readonly string[]).includes(pull)) throw new UsageError(`--pull must be one of ${PULL_POLICIES.join(', ')}, not "${pull}".`)
+  if (!(PULL_POLICIES as readonly string[]).includes(pull))
+    throw new UsageError(`--pull must be one of ${PULL_POLICIES.join(', ')}, not "${pull}".`)
   const backend = stringOption(options, 'backend') ?? defaults.backend
-  if (!(BACKEND_CHOICES as readonly string[]).includes(backend)) throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, not "${backend}".`)
+  if (!(BACKEND_CHOICES as readonly string[]).includes(backend))
+    throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, not "${backend}".`)
   const partition = stringOption(options, 'partition')
-  if (partition !== undefined && !/^[A-Za-z0-9_.,-]+$/.test(partition)) throw new UsageError(`--partition "${partition}" is not a Slurm partition name (letters, digits, _ . , -).`)
+  if (partition !== undefined && !/^[A-Za-z0-9_.,-]+$/.test(partition))
+    throw new UsageError(`--partition "${partition}" is not a Slurm partition name (letters, digits, _ . , -).`)
   const o: EmitOptions = {
     ...defaults,
     // The tasks read sweep.json and write bundles here; by default the output folder itself.
@@ -76,7 +82,12 @@ function emitOptions(options: Record<string, string | boolean>, out: string, tar
     partition
   }
   // A Kubernetes mountPath is absolute; Slurm's directives also cannot carry quotes or backslashes.
-  const problem = target === 'slurm' ? slurmPathProblem(o.shared) : o.shared.startsWith('/') ? null : `--shared must be an absolute path as the pods see it (the volume's mountPath), not "${o.shared}".`
+  const problem =
+    target === 'slurm'
+      ? slurmPathProblem(o.shared)
+      : o.shared.startsWith('/')
+        ? null
+        : `--shared must be an absolute path as the pods see it (the volume's mountPath), not "${o.shared}".`
   if (problem) throw new UsageError(problem)
   return o
 }
@@ -100,7 +111,24 @@ export const sweepEmitCommand: Command = {
   usage:
     'lab sweep emit <sweep.json> --target slurm|k8s --out DIR [--shared DIR] [--backend B] [--image IMG] [--pull IfNotPresent|Always|Never] [--claim PVC] [--gpus N] [--cpus N] [--mem GiB] [--time HH:MM:SS] [--parallel N] [--partition P] [--max-array-size N]',
   summary: 'Write Slurm array jobs or a Kubernetes Indexed Job running one sweep cell per task.',
-  options: { values: ['target', 'out', 'shared', 'backend', 'image', 'pull', 'claim', 'gpus', 'cpus', 'mem', 'time', 'parallel', 'partition', 'max-array-size'] },
+  options: {
+    values: [
+      'target',
+      'out',
+      'shared',
+      'backend',
+      'image',
+      'pull',
+      'claim',
+      'gpus',
+      'cpus',
+      'mem',
+      'time',
+      'parallel',
+      'partition',
+      'max-array-size'
+    ]
+  },
   async run({ positionals, options }, ctx) {
     const { sweep, raw } = readSweep(positionals)
     const target = options.target
@@ -109,7 +137,12 @@ export const sweepEmitCommand: Command = {
     const out = path.resolve(options.out)
     const o = emitOptions(options, out, target)
     const cells = cellCount(sweep)
-    const maxArray = options['max-array-size'] !== undefined ? { value: wholeNumberOption(options, 'max-array-size', 0, 1), source: '--max-array-size' } : target === 'slurm' ? clusterMaxArraySize() : null
+    const maxArray =
+      options['max-array-size'] !== undefined
+        ? { value: wholeNumberOption(options, 'max-array-size', 0, 1), source: '--max-array-size' }
+        : target === 'slurm'
+          ? clusterMaxArraySize()
+          : null
     fs.mkdirSync(out, { recursive: true })
     // The tasks read the sweep from the shared folder, so a copy (as JSON) goes beside the script.
     fs.writeFileSync(path.join(out, 'sweep.json'), JSON.stringify(raw, null, 2) + '\n')
@@ -125,10 +158,29 @@ export const sweepEmitCommand: Command = {
     }
     const mkdir = target === 'slurm' ? makeSharedFolders(o.shared) : null
     const submit = target === 'slurm' ? written.map((f) => `sbatch ${shellQuote(f)}`) : [`kubectl apply -f ${shellQuote(written[0])}`]
-    if (ctx.json) ctx.out(JSON.stringify({ paths: written, sweep: path.join(out, 'sweep.json'), cells, target, maxArraySize: maxArray, first: mkdir, submit, merge: `lab sweep merge ${shellQuote(path.join(o.shared, 'bundles'))}` }, null, 2))
+    if (ctx.json)
+      ctx.out(
+        JSON.stringify(
+          {
+            paths: written,
+            sweep: path.join(out, 'sweep.json'),
+            cells,
+            target,
+            maxArraySize: maxArray,
+            first: mkdir,
+            submit,
+            merge: `lab sweep merge ${shellQuote(path.join(o.shared, 'bundles'))}`
+          },
+          null,
+          2
+        )
+      )
     else {
       ctx.out(`Wrote ${written.join(', ')} (${cells} cell${cells === 1 ? '' : 's'}) and ${path.join(out, 'sweep.json')}.`)
-      if (maxArray && written.length > 1) ctx.out(`The sweep is split into ${written.length} array jobs: the cluster's MaxArraySize is ${maxArray.value} (from ${maxArray.source}).`)
+      if (maxArray && written.length > 1)
+        ctx.out(
+          `The sweep is split into ${written.length} array jobs: the cluster's MaxArraySize is ${maxArray.value} (from ${maxArray.source}).`
+        )
       if (mkdir) ctx.out(`First, where the shared folder is reachable: ${mkdir}`)
       if (target === 'k8s') ctx.out(`sweep.json must be at ${o.shared}/sweep.json on the volume "${o.claim}" (ReadWriteMany).`)
       ctx.out(`Submit:`)
@@ -157,7 +209,8 @@ export const sweepCellCommand: Command = {
   async run({ positionals, options }, ctx) {
     const { sweep } = readSweep(positionals)
     const index = cellIndex(options)
-    if (index >= cellCount(sweep)) throw new UsageError(`Cell ${index} does not exist: the sweep has ${cellCount(sweep)} cells (0…${cellCount(sweep) - 1}).`)
+    if (index >= cellCount(sweep))
+      throw new UsageError(`Cell ${index} does not exist: the sweep has ${cellCount(sweep)} cells (0…${cellCount(sweep) - 1}).`)
     if (typeof options.out !== 'string') throw new UsageError('Give the folder for the bundle with --out.')
     const out = path.resolve(options.out)
     fs.mkdirSync(out, { recursive: true })
@@ -166,8 +219,17 @@ export const sweepCellCommand: Command = {
     // only a cell that made no run at all has nothing to write.
     const bundlePath = path.join(out, `${jobName(sweep)}-cell-${String(index).padStart(4, '0')}${BUNDLE_SUFFIX}`)
     const cell = cellIdentity(sweep, sweepCell(sweep, index))
-    const bundle = result.runIds.length ? await ctx.api.request('export.bundle', { ids: result.runIds, path: bundlePath, cell, ...(result.error ? { error: result.error.slice(0, 20_000) } : {}) }) : null
-    const wrote = bundle ? `wrote ${bundle.path} (${bundle.runs} run${bundle.runs === 1 ? '' : 's'})` : 'it made no run, so no bundle was written'
+    const bundle = result.runIds.length
+      ? await ctx.api.request('export.bundle', {
+          ids: result.runIds,
+          path: bundlePath,
+          cell,
+          ...(result.error ? { error: result.error.slice(0, 20_000) } : {})
+        })
+      : null
+    const wrote = bundle
+      ? `wrote ${bundle.path} (${bundle.runs} run${bundle.runs === 1 ? '' : 's'})`
+      : 'it made no run, so no bundle was written'
     if (ctx.json) ctx.out(JSON.stringify({ ...result, bundle }, null, 2))
     else ctx.out(`Cell ${index} (${result.label}) ${result.ok ? 'completed' : `failed: ${result.error}`}; ${wrote}.`)
     return result.ok ? 0 : 1
@@ -177,7 +239,8 @@ export const sweepCellCommand: Command = {
 export const sweepMergeCommand: Command = {
   words: ['sweep', 'merge'],
   usage: 'lab sweep merge <folder of bundles> [--json]',
-  summary: 'Import every .advlab.zip bundle in a folder (runs already here are skipped, re-run cells replace their earlier result, damaged bundles are reported).',
+  summary:
+    'Import every .advlab.zip bundle in a folder (runs already here are skipped, re-run cells replace their earlier result, damaged bundles are reported).',
   async run({ positionals }, ctx) {
     if (positionals.length !== 1) throw new UsageError('Give the folder the sweep tasks wrote their bundles to.')
     const dir = path.resolve(positionals[0])
@@ -191,12 +254,24 @@ export const sweepMergeCommand: Command = {
       ? `The log in ${dataDir} is on a network file system (${network}), where SQLite's WAL mode does not work: this merge uses a rollback journal (journal_mode = DELETE). Let no other AdvLab write to this log meanwhile; a log on a local disk (--data-dir) is faster.`
       : null
     if (journal) ctx.err(`Warning: ${journal}`)
-    const report = await mergeBundles(ctx.api, dir, ctx.json || !ctx.interactive ? undefined : (_b, done, total) => process.stderr.write(`\rmerging bundle ${done} of ${total}`))
+    const report = await mergeBundles(
+      ctx.api,
+      dir,
+      ctx.json || !ctx.interactive ? undefined : (_b, done, total) => process.stderr.write(`\rmerging bundle ${done} of ${total}`)
+    )
     if (!ctx.json && ctx.interactive) ctx.err('')
     if (ctx.json) ctx.out(JSON.stringify({ ...report, journal: network ? 'delete' : 'wal', networkFileSystem: network }, null, 2))
     else {
-      const also = [report.replaced ? `${report.replaced} earlier result(s) of re-run cells moved to the trash` : '', report.superseded ? `${report.superseded} run(s) older than their cell's result here left out` : '']
-      ctx.out(`Merged ${report.bundles - report.failed.length} of ${report.bundles} bundle(s): ${report.imported} run(s) imported, ${report.skipped} already here${also.filter(Boolean).map((t) => `, ${t}`).join('')}.`)
+      const also = [
+        report.replaced ? `${report.replaced} earlier result(s) of re-run cells moved to the trash` : '',
+        report.superseded ? `${report.superseded} run(s) older than their cell's result here left out` : ''
+      ]
+      ctx.out(
+        `Merged ${report.bundles - report.failed.length} of ${report.bundles} bundle(s): ${report.imported} run(s) imported, ${report.skipped} already here${also
+          .filter(Boolean)
+          .map((t) => `, ${t}`)
+          .join('')}.`
+      )
       if (journal) ctx.out(`Journal: rollback (journal_mode = DELETE), because the log is on ${network}.`)
       for (const f of report.failed) ctx.out(`Not imported: ${f.error}`)
       if (report.runIds.length) ctx.out(`Compare them: lab compare ${report.runIds.join(',')}`)
@@ -213,7 +288,9 @@ export const sweepLocalCommand: Command = {
     const { sweep } = readSweep(positionals)
     const results = await runSweepLocally(ctx.api, sweep, cellCount(sweep), ctx.json ? undefined : ctx.err)
     if (ctx.json) ctx.out(JSON.stringify(results, null, 2))
-    else for (const r of results) ctx.out(`cell ${r.index} ${r.ok ? 'completed' : `failed: ${r.error}`}: runs ${r.runIds.join(', ')} (${r.label})`)
+    else
+      for (const r of results)
+        ctx.out(`cell ${r.index} ${r.ok ? 'completed' : `failed: ${r.error}`}: runs ${r.runIds.join(', ')} (${r.label})`)
     return results.every((r) => r.ok) ? 0 : 1
   }
 }
@@ -225,10 +302,23 @@ export const sweepCellsCommand: Command = {
   async run({ positionals }, ctx) {
     const { sweep } = readSweep(positionals)
     const cells = Array.from({ length: cellCount(sweep) }, (_, i) => sweepCell(sweep, i))
-    if (ctx.json) ctx.out(JSON.stringify(cells.map((c) => ({ index: c.index, label: c.label, values: c.values })), null, 2))
+    if (ctx.json)
+      ctx.out(
+        JSON.stringify(
+          cells.map((c) => ({ index: c.index, label: c.label, values: c.values })),
+          null,
+          2
+        )
+      )
     else for (const c of cells) ctx.out(`${String(c.index).padStart(4)}  ${c.label}`)
     return 0
   }
 }
 
-export const sweepCommands: readonly Command[] = [sweepEmitCommand, sweepCellCommand, sweepMergeCommand, sweepLocalCommand, sweepCellsCommand]
+export const sweepCommands: readonly Command[] = [
+  sweepEmitCommand,
+  sweepCellCommand,
+  sweepMergeCommand,
+  sweepLocalCommand,
+  sweepCellsCommand
+]

@@ -55,7 +55,8 @@ export const resumeCommand: Command = {
   summary: 'Continue an interrupted, failed or cancelled run from its last checkpoint.',
   async run({ positionals }, ctx) {
     const id = Number(positionals[0])
-    if (positionals.length !== 1 || !Number.isInteger(id) || id < 1) throw new UsageError('Give the id of the run to resume (see lab runs).')
+    if (positionals.length !== 1 || !Number.isInteger(id) || id < 1)
+      throw new UsageError('Give the id of the run to resume (see lab runs).')
     const run = await ctx.api.request('runs.resume', { id })
     return followAndReport(run, ctx)
   }
@@ -70,7 +71,9 @@ export const runsCommand: Command = {
     const runs = await api.request('runs.list', options.status ? { status: options.status as never } : {})
     if (json) out(JSON.stringify(runs, null, 2))
     else if (runs.length === 0) out('No runs yet. Start one with: lab train <config>')
-    else for (const r of runs) out(`${String(r.id).padStart(5)}  ${r.status.padEnd(11)} ${r.kind.padEnd(8)} ${r.name}${r.error ? `  (${r.error})` : ''}`)
+    else
+      for (const r of runs)
+        out(`${String(r.id).padStart(5)}  ${r.status.padEnd(11)} ${r.kind.padEnd(8)} ${r.name}${r.error ? `  (${r.error})` : ''}`)
     return 0
   }
 }

@@ -17,7 +17,7 @@ export const importWeightsCommand: Command = {
     const final = await waitForRun(ctx.api, run.id, { interactive: ctx.interactive, err: ctx.err, quiet: ctx.json })
     const events = await ctx.api.request('runs.events', { id: run.id })
     if (ctx.json) ctx.out(JSON.stringify({ run: final, events }, null, 2))
-    else ctx.out(final.status === 'completed' ? events.at(-2)?.message ?? `Run ${run.id} completed.` : `Import failed: ${final.error}`)
+    else ctx.out(final.status === 'completed' ? (events.at(-2)?.message ?? `Run ${run.id} completed.`) : `Import failed: ${final.error}`)
     return final.status === 'completed' ? 0 : 1
   }
 }
@@ -31,7 +31,11 @@ export const exportWeightsCommand: Command = {
     const id = Number(positionals[0])
     if (positionals.length !== 1 || !Number.isInteger(id) || !options.out) throw new UsageError('Give the run id and --out FILE.')
     const result = await ctx.api.request('weights.export', { id, out: String(options.out) })
-    ctx.out(ctx.json ? JSON.stringify(result, null, 2) : `Wrote ${result.file} (${result.bytes} bytes, sha256 ${result.sha256.slice(0, 12)}…). Load it in PyTorch with safetensors.torch.load_file; module definitions: bench/reference/models.py.`)
+    ctx.out(
+      ctx.json
+        ? JSON.stringify(result, null, 2)
+        : `Wrote ${result.file} (${result.bytes} bytes, sha256 ${result.sha256.slice(0, 12)}…). Load it in PyTorch with safetensors.torch.load_file; module definitions: bench/reference/models.py.`
+    )
     return 0
   }
 }

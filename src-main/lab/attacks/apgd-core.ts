@@ -38,7 +38,14 @@ export interface ApgdRun {
 }
 
 /** One APGD run from a random start; every iterate is offered to `best`. */
-export async function runApgdOnce(model: Classifier, x: tf.Tensor4D, y: tf.Tensor1D, run: ApgdRun, best: WorstCase, onStep?: () => void): Promise<void> {
+export async function runApgdOnce(
+  model: Classifier,
+  x: tf.Tensor4D,
+  y: tf.Tensor1D,
+  run: ApgdRun,
+  best: WorstCase,
+  onStep?: () => void
+): Promise<void> {
   const { norm, epsilon, steps } = run
   const rho = run.rho ?? 0.75
   const alpha = run.momentum ?? 0.75
@@ -53,7 +60,7 @@ export async function runApgdOnce(model: Classifier, x: tf.Tensor4D, y: tf.Tenso
   }
 
   let xAdv = randomStart(x, norm, epsilon, run.seed)
-  let first = evaluate(xAdv)
+  const first = evaluate(xAdv)
   let grad = first.gradient
   let lossCur = first.loss
   let xBest = tf.clone(xAdv)

@@ -24,7 +24,14 @@ interface ApgdSettings {
   targets?: number
 }
 
-async function runApgd(model: Classifier, x: tf.Tensor4D, y: tf.Tensor1D, call: AttackCall<ApgdSettings>, kind: Kind, progress?: (done: number, total: number) => void): Promise<AlgorithmResult> {
+async function runApgd(
+  model: Classifier,
+  x: tf.Tensor4D,
+  y: tf.Tensor1D,
+  call: AttackCall<ApgdSettings>,
+  kind: Kind,
+  progress?: (done: number, total: number) => void
+): Promise<AlgorithmResult> {
   const { steps, restarts } = call.settings
   const targets = kind === 't' ? call.settings.targets! : 1
   const best = new WorstCase(x)
@@ -44,8 +51,19 @@ async function runApgd(model: Classifier, x: tf.Tensor4D, y: tf.Tensor1D, call: 
           })
         }
         const loss =
-          kind === 'ce' ? (z: tf.Tensor2D) => crossEntropyLoss(z, ys) : kind === 'dlr' ? (z: tf.Tensor2D) => dlrLoss(z, ys) : (z: tf.Tensor2D) => targetedDlrLoss(z, ys, target!)
-        await runApgdOnce(model, xs, ys, { norm: call.norm, epsilon: call.epsilon, steps, seed: subSeed(call.seed, `apgd-${kind} ${t} ${r}`), loss }, sub, tick)
+          kind === 'ce'
+            ? (z: tf.Tensor2D) => crossEntropyLoss(z, ys)
+            : kind === 'dlr'
+              ? (z: tf.Tensor2D) => dlrLoss(z, ys)
+              : (z: tf.Tensor2D) => targetedDlrLoss(z, ys, target!)
+        await runApgdOnce(
+          model,
+          xs,
+          ys,
+          { norm: call.norm, epsilon: call.epsilon, steps, seed: subSeed(call.seed, `apgd-${kind} ${t} ${r}`), loss },
+          sub,
+          tick
+        )
         target?.dispose()
       })
       done = before + steps

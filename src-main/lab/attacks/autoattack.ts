@@ -11,7 +11,12 @@
  * The budgets used are returned in `stages` and `budget`.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { autoAttackDeclaration, autoAttackFastDeclaration, autoAttackRandDeclaration, type AutoAttackVersion } from '../../api/attacks/autoattack'
+import {
+  autoAttackDeclaration,
+  autoAttackFastDeclaration,
+  autoAttackRandDeclaration,
+  type AutoAttackVersion
+} from '../../api/attacks/autoattack'
 import { gatherRows, predict, scatterRows, subSeed, swap } from './base'
 import { apgdCe, apgdDlr, apgdT } from './apgd'
 import { withEot } from './eot'
@@ -112,6 +117,12 @@ export async function runAutoAttack(
   return { candidate: adversarial, stages, budget: { version, stages: stages.map((s) => ({ id: s.id, ...s.budget })) } }
 }
 
-export const autoAttack = defineAttack(autoAttackDeclaration, (model, x, y, call, progress) => runAutoAttack(model, x, y, call, call.settings.version, progress))
-export const autoAttackRand = defineAttack(autoAttackRandDeclaration, (model, x, y, call, progress) => runAutoAttack(model, x, y, call, 'rand', progress))
-export const autoAttackFast = defineAttack(autoAttackFastDeclaration, (model, x, y, call, progress) => runAutoAttack(model, x, y, call, 'fast', progress))
+export const autoAttack = defineAttack(autoAttackDeclaration, (model, x, y, call, progress) =>
+  runAutoAttack(model, x, y, call, call.settings.version, progress)
+)
+export const autoAttackRand = defineAttack(autoAttackRandDeclaration, (model, x, y, call, progress) =>
+  runAutoAttack(model, x, y, call, 'rand', progress)
+)
+export const autoAttackFast = defineAttack(autoAttackFastDeclaration, (model, x, y, call, progress) =>
+  runAutoAttack(model, x, y, call, 'fast', progress)
+)

@@ -13,15 +13,29 @@ import { exactSign, unitL2 } from '../engine/exact'
 // ---------------------------------------------------------------- the call
 
 /** Checks what every attack needs: a supported norm, ε ≥ 0, a seed, x and y of matching size. */
-export function checkCall(id: string, norms: readonly Norm[], model: Classifier, x: tf.Tensor4D, y: tf.Tensor1D, params: AttackParams): void {
-  if (!norms.includes(params.norm)) throw new LabError('bad_input', `Attack ${id} supports the ${norms.join(' and ')} norm${norms.length > 1 ? 's' : ''}, not "${params.norm}".`, 'norm')
+export function checkCall(
+  id: string,
+  norms: readonly Norm[],
+  model: Classifier,
+  x: tf.Tensor4D,
+  y: tf.Tensor1D,
+  params: AttackParams
+): void {
+  if (!norms.includes(params.norm))
+    throw new LabError(
+      'bad_input',
+      `Attack ${id} supports the ${norms.join(' and ')} norm${norms.length > 1 ? 's' : ''}, not "${params.norm}".`,
+      'norm'
+    )
   if (typeof params.epsilon !== 'number' || !Number.isFinite(params.epsilon) || params.epsilon < 0)
     throw new LabError('bad_input', `Attack ${id}: epsilon must be a number ≥ 0 (got ${String(params.epsilon)}).`, 'epsilon')
-  if (!Number.isFinite(params.seed)) throw new LabError('bad_input', `Attack ${id}: seed must be a number (got ${String(params.seed)}).`, 'seed')
+  if (!Number.isFinite(params.seed))
+    throw new LabError('bad_input', `Attack ${id}: seed must be a number (got ${String(params.seed)}).`, 'seed')
   if (x.shape[0] !== y.shape[0]) throw new Error(`attack ${id}: ${x.shape[0]} images but ${y.shape[0]} labels`)
   const [, h, w, c] = x.shape
   const [eh, ew, ec] = model.inputShape
-  if (h !== eh || w !== ew || c !== ec) throw new Error(`attack ${id}: the classifier expects [N, ${eh}, ${ew}, ${ec}] images, got [${x.shape.join(', ')}]`)
+  if (h !== eh || w !== ew || c !== ec)
+    throw new Error(`attack ${id}: the classifier expects [N, ${eh}, ${ew}, ${ec}] images, got [${x.shape.join(', ')}]`)
 }
 
 // ---------------------------------------------------------------- randomness
@@ -192,7 +206,11 @@ export type SampleLoss = (logits: tf.Tensor2D, y: tf.Tensor1D) => tf.Tensor1D
 // ---------------------------------------------------------------- the classifier, one pass
 
 /** Logits and d(Σ loss)/dx at x, in one forward pass when the classifier offers it. */
-export function logitsAndGradient(model: Classifier, x: tf.Tensor4D, loss: (logits: tf.Tensor2D) => tf.Tensor1D): { logits: tf.Tensor2D; gradient: tf.Tensor4D } {
+export function logitsAndGradient(
+  model: Classifier,
+  x: tf.Tensor4D,
+  loss: (logits: tf.Tensor2D) => tf.Tensor1D
+): { logits: tf.Tensor2D; gradient: tf.Tensor4D } {
   const total = (logits: tf.Tensor2D): tf.Scalar => tf.sum(loss(logits)) as tf.Scalar
   if (model.logitsAndGradient) return model.logitsAndGradient(x, total)
   const gradient = model.gradient(x, total)

@@ -18,7 +18,9 @@ export type DifferentiableLogits = (x: tf.Tensor4D) => tf.Tensor2D
 export function withBpda(classifier: Classifier, approx?: DifferentiableLogits): Classifier {
   const stand = approx ?? classifier.bpdaLogits?.bind(classifier)
   if (!stand)
-    throw new Error('withBpda needs a differentiable approximation: pass one, or give the classifier a bpdaLogits(x) (e.g. the model with its non-differentiable layer replaced by identity)')
+    throw new Error(
+      'withBpda needs a differentiable approximation: pass one, or give the classifier a bpdaLogits(x) (e.g. the model with its non-differentiable layer replaced by identity)'
+    )
   const gradientOf = (x: tf.Tensor4D, loss: (logits: tf.Tensor2D) => tf.Scalar): tf.Tensor4D =>
     tf.tidy(() => tf.grad((input: tf.Tensor) => loss(stand(input as tf.Tensor4D)))(x) as tf.Tensor4D)
   return {

@@ -14,7 +14,9 @@ export function withEot(classifier: Classifier, samples = 20): Classifier {
     let sum: tf.Tensor4D | null = null
     let logitSum: tf.Tensor2D | null = null
     for (let i = 0; i < samples; i++) {
-      const r = classifier.logitsAndGradient ? classifier.logitsAndGradient(x, loss) : { logits: classifier.logits(x), gradient: classifier.gradient(x, loss) }
+      const r = classifier.logitsAndGradient
+        ? classifier.logitsAndGradient(x, loss)
+        : { logits: classifier.logits(x), gradient: classifier.gradient(x, loss) }
       const nextSum: tf.Tensor4D = sum ? tf.add(sum, r.gradient) : r.gradient
       const nextLogits: tf.Tensor2D = logitSum ? tf.add(logitSum, r.logits) : r.logits
       if (sum) tf.dispose([sum, r.gradient])

@@ -15,7 +15,24 @@ import { square } from './square'
 import { spatialGridAttack, spatialRandomAttack } from './spatial'
 import type { Attack } from './types'
 
-const implemented: Attack[] = [fgsm, rfgsm, fgsmRandomStart, pgd, bim, apgdCe, apgdDlr, apgdT, fabT, square, cwL2, autoAttack, autoAttackRand, autoAttackFast, spatialGridAttack, spatialRandomAttack]
+const implemented: Attack[] = [
+  fgsm,
+  rfgsm,
+  fgsmRandomStart,
+  pgd,
+  bim,
+  apgdCe,
+  apgdDlr,
+  apgdT,
+  fabT,
+  square,
+  cwL2,
+  autoAttack,
+  autoAttackRand,
+  autoAttackFast,
+  spatialGridAttack,
+  spatialRandomAttack
+]
 
 /** id → Attack, in the catalogue's order; every declared attack has exactly one implementation. */
 export const attacks: Readonly<Record<string, Attack>> = Object.freeze(

@@ -10,12 +10,28 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { bimDeclaration, pgdDeclaration, type PgdSettings } from '../../api/attacks/pgd'
-import { ascentDirection, crossEntropyLoss, logitsAndGradient, marginLoss, projectToBall, randomStart, subSeed, swap, type SampleLoss } from './base'
+import {
+  ascentDirection,
+  crossEntropyLoss,
+  logitsAndGradient,
+  marginLoss,
+  projectToBall,
+  randomStart,
+  subSeed,
+  swap,
+  type SampleLoss
+} from './base'
 import { WorstCase } from './best'
 import { defineAttack, type AlgorithmResult, type AttackCall } from './runner'
 import type { Classifier } from './types'
 
-export async function runPgd(model: Classifier, x: tf.Tensor4D, y: tf.Tensor1D, call: AttackCall<PgdSettings>, progress?: (done: number, total: number) => void): Promise<AlgorithmResult> {
+export async function runPgd(
+  model: Classifier,
+  x: tf.Tensor4D,
+  y: tf.Tensor1D,
+  call: AttackCall<PgdSettings>,
+  progress?: (done: number, total: number) => void
+): Promise<AlgorithmResult> {
   const { settings, norm, epsilon, seed } = call
   const loss: SampleLoss = settings.loss === 'ce' ? crossEntropyLoss : marginLoss
   const best = new WorstCase(x)

@@ -21,7 +21,13 @@ export interface AttackCall<S> {
 /** What an algorithm returns: its best images, not yet projected (the runner does that), and what it reports. */
 export type AlgorithmResult = Omit<AttackResult, 'adversarial'> & { candidate: tf.Tensor4D }
 
-export type Algorithm<S> = (model: Classifier, x: tf.Tensor4D, y: tf.Tensor1D, call: AttackCall<S>, progress?: (done: number, total: number) => void) => Promise<AlgorithmResult>
+export type Algorithm<S> = (
+  model: Classifier,
+  x: tf.Tensor4D,
+  y: tf.Tensor1D,
+  call: AttackCall<S>,
+  progress?: (done: number, total: number) => void
+) => Promise<AlgorithmResult>
 
 /** The attack a declaration and its algorithm make. */
 export function defineAttack<P, R>(declaration: AttackDeclaration<P, R>, algorithm: Algorithm<R>): Attack {
@@ -35,7 +41,8 @@ export function defineAttack<P, R>(declaration: AttackDeclaration<P, R>, algorit
       const resolved = resolveAttackSettings(declaration, settings, { epsilon, numClasses: model.numClasses })
       const { candidate, ...rest } = await algorithm(model, x, y, { norm, epsilon, seed, settings: resolved }, progress)
       // A spatial attack moves pixels, which no ε-ball contains: its images are only kept in [0, 1].
-      const adversarial = declaration.perturbation === 'spatial' ? tf.clipByValue(candidate, 0, 1) : projectToBall(x, candidate, norm, epsilon)
+      const adversarial =
+        declaration.perturbation === 'spatial' ? tf.clipByValue(candidate, 0, 1) : projectToBall(x, candidate, norm, epsilon)
       if (candidate !== x) candidate.dispose()
       progress?.(1, 1)
       return { adversarial, ...rest }

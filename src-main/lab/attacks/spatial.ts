@@ -28,7 +28,8 @@ export function evenlySpaced(bound: number, count: number): number[] {
 export function spatialGrid(maxRotation: number, maxTranslation: number, rotations: number, translations: number): RigidMotion[] {
   const motions: RigidMotion[] = []
   for (const degrees of evenlySpaced(maxRotation, rotations))
-    for (const dx of evenlySpaced(maxTranslation, translations)) for (const dy of evenlySpaced(maxTranslation, translations)) motions.push({ degrees, dx, dy })
+    for (const dx of evenlySpaced(maxTranslation, translations))
+      for (const dy of evenlySpaced(maxTranslation, translations)) motions.push({ degrees, dx, dy })
   return motions
 }
 
@@ -36,7 +37,14 @@ export function spatialGrid(maxRotation: number, maxTranslation: number, rotatio
  * The worst motion per sample. `motionOf(j, i)` is the j-th motion tried on sample i; motion −1 is
  * the untouched image. Returns the chosen images, not yet clipped (the runner clips to [0, 1]).
  */
-async function worstOf(model: Classifier, x: tf.Tensor4D, y: tf.Tensor1D, tries: number, motionOf: (j: number, i: number) => RigidMotion, progress?: (done: number, total: number) => void): Promise<AlgorithmResult> {
+async function worstOf(
+  model: Classifier,
+  x: tf.Tensor4D,
+  y: tf.Tensor1D,
+  tries: number,
+  motionOf: (j: number, i: number) => RigidMotion,
+  progress?: (done: number, total: number) => void
+): Promise<AlgorithmResult> {
   const [n, h, w, c] = x.shape
   const shape: ImageShape = [h, w, c]
   const size = h * w * c
@@ -48,7 +56,10 @@ async function worstOf(model: Classifier, x: tf.Tensor4D, y: tf.Tensor1D, tries:
   const score = (batch: Float32Array, rows: number[]): { loss: Float32Array; wrong: Uint8Array } => {
     const out = tf.tidy(() => {
       const logits = model.logits(tf.tensor4d(batch, [rows.length, h, w, c]))
-      const ys = tf.tensor1d(Int32Array.from(rows, (i) => labels[i]), 'int32')
+      const ys = tf.tensor1d(
+        Int32Array.from(rows, (i) => labels[i]),
+        'int32'
+      )
       return { loss: crossEntropyLoss(logits, ys), wrong: tf.notEqual(tf.argMax(logits, 1), ys) }
     })
     const wrong = Uint8Array.from(out.wrong.dataSync())
@@ -70,7 +81,9 @@ async function worstOf(model: Classifier, x: tf.Tensor4D, y: tf.Tensor1D, tries:
     const rows = all.filter((i) => !fooled[i])
     if (rows.length === 0) break
     const batch = new Float32Array(rows.length * size)
-    rows.forEach((i, r) => rotateTranslate(images.subarray(i * size, (i + 1) * size), shape, motionOf(j, i), batch.subarray(r * size, (r + 1) * size)))
+    rows.forEach((i, r) =>
+      rotateTranslate(images.subarray(i * size, (i + 1) * size), shape, motionOf(j, i), batch.subarray(r * size, (r + 1) * size))
+    )
     const { loss, wrong } = score(batch, rows)
     keep(rows, batch, loss, wrong)
     if (j % 25 === 24) {
@@ -93,7 +106,11 @@ export const spatialRandomAttack = defineAttack(spatialRandomDeclaration, async 
   const n = x.shape[0]
   // Drawn up front, sample by sample, so a sample's motions do not depend on which others were fooled.
   const motions = Array.from({ length: n }, () =>
-    Array.from({ length: k }, () => ({ degrees: (2 * next() - 1) * maxRotation, dx: (2 * next() - 1) * maxTranslation, dy: (2 * next() - 1) * maxTranslation }))
+    Array.from({ length: k }, () => ({
+      degrees: (2 * next() - 1) * maxRotation,
+      dx: (2 * next() - 1) * maxTranslation,
+      dy: (2 * next() - 1) * maxTranslation
+    }))
   )
   const result = await worstOf(model, x, y, k, (j, i) => motions[i][j], progress)
   return { ...result, budget: { ...settings } }

@@ -69,5 +69,11 @@ export interface Attack {
   /** Paper and defaults, in a sentence, for the UI. */
   description: string
   norms: readonly Norm[]
-  run(model: Classifier, x: tf.Tensor4D, y: tf.Tensor1D, params: AttackParams, progress?: (done: number, total: number) => void): Promise<AttackResult>
+  run(
+    model: Classifier,
+    x: tf.Tensor4D,
+    y: tf.Tensor1D,
+    params: AttackParams,
+    progress?: (done: number, total: number) => void
+  ): Promise<AttackResult>
 }

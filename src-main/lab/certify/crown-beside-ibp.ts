@@ -34,7 +34,14 @@ export function crownBesideIbp(
   if (open.length) {
     const images = new Float32Array(open.length * size)
     open.forEach((i, k) => images.set(data.images.subarray(i * size, (i + 1) * size), k * size))
-    const r = certifyCrown(layers, images, Int32Array.from(open, (i) => data.labels[i]), shape, epsilon, options)
+    const r = certifyCrown(
+      layers,
+      images,
+      Int32Array.from(open, (i) => data.labels[i]),
+      shape,
+      epsilon,
+      options
+    )
     open.forEach((i, k) => (certified[i] = r.certified[k]))
     intermediate = r.intermediate
   }

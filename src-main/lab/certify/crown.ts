@@ -49,7 +49,14 @@ type Op =
   | { kind: 'relu'; lower: tf.Tensor; upper: tf.Tensor }
   | { kind: 'maxpool'; lower: tf.Tensor4D; upper: tf.Tensor4D }
 
-export function certifyCrown(layers: SequentialLayer[], images: Float32Array, labels: Int32Array, shape: [number, number, number], epsilon: number, options: CrownOptions = {}): CrownResult {
+export function certifyCrown(
+  layers: SequentialLayer[],
+  images: Float32Array,
+  labels: Int32Array,
+  shape: [number, number, number],
+  epsilon: number,
+  options: CrownOptions = {}
+): CrownResult {
   const n = labels.length
   const size = shape[0] * shape[1] * shape[2]
   const neurons = options.maxCrownNeurons ?? 2048
@@ -69,14 +76,25 @@ export function certifyCrown(layers: SequentialLayer[], images: Float32Array, la
     })
   }
   const certified = Uint8Array.from(bounds, (b) => (b > 0 ? 1 : 0))
-  return { epsilon, certified, certifiedAccuracy: n ? certified.reduce((a, b) => a + b, 0) / n : 0, marginLowerBounds: bounds, backSubstitutedBounds: crownOnly, intermediate }
+  return {
+    epsilon,
+    certified,
+    certifiedAccuracy: n ? certified.reduce((a, b) => a + b, 0) / n : 0,
+    marginLowerBounds: bounds,
+    backSubstitutedBounds: crownOnly,
+    intermediate
+  }
 }
 
 /**
  * The most values one image's activations take in any layer, and the most rows a back-substitution
  * carries: 2 per neuron of the largest ReLU layer that gets CROWN bounds, or one per class.
  */
-function backSubstitutionSize(layers: SequentialLayer[], shape: [number, number, number], maxCrownNeurons: number): { widest: number; rows: number } {
+function backSubstitutionSize(
+  layers: SequentialLayer[],
+  shape: [number, number, number],
+  maxCrownNeurons: number
+): { widest: number; rows: number } {
   let [h, w, c] = shape
   let widest = h * w * c
   let rows = 0
@@ -128,7 +146,13 @@ export interface MarginBoundOptions {
  * L∞ ball ∩ [0, 1]: back-substituted (CROWN) and by intervals through the same layer bounds.
  * Differentiable in the weights when `weightsOf` gives variables (CROWN-IBP training).
  */
-export function marginBoundsByClass(layers: SequentialLayer[], x: tf.Tensor4D, onehot: tf.Tensor2D, epsilon: number, options: MarginBoundOptions) {
+export function marginBoundsByClass(
+  layers: SequentialLayer[],
+  x: tf.Tensor4D,
+  onehot: tf.Tensor2D,
+  epsilon: number,
+  options: MarginBoundOptions
+) {
   const weightsOf = options.weightsOf ?? weightsFromArrays
   const inputLower = tf.clipByValue(tf.sub(x, epsilon), 0, 1)
   const inputUpper = tf.clipByValue(tf.add(x, epsilon), 0, 1)
@@ -287,7 +311,14 @@ function windows(t: tf.Tensor4D): tf.Tensor {
 function unwindow(stacked: tf.Tensor, hh: number, ww: number): tf.Tensor {
   const [n, h, w, c] = stacked.shape
   const full = tf.reshape(tf.transpose(tf.reshape(stacked, [n, h, w, c, 2, 2]), [0, 1, 4, 2, 5, 3]), [n, 2 * h, 2 * w, c])
-  return hh === 2 * h && ww === 2 * w ? full : tf.pad(full, [[0, 0], [0, hh - 2 * h], [0, ww - 2 * w], [0, 0]])
+  return hh === 2 * h && ww === 2 * w
+    ? full
+    : tf.pad(full, [
+        [0, 0],
+        [0, hh - 2 * h],
+        [0, ww - 2 * w],
+        [0, 0]
+      ])
 }
 
 /**
@@ -307,7 +338,12 @@ function firstLargest(stacked: tf.Tensor): tf.Tensor {
   return tf.stack(picks, 4)
 }
 
-function backThroughMaxPool(op: Extract<Op, { kind: 'maxpool' }>, lambda: tf.Tensor, constant: tf.Tensor, sumRows: (t: tf.Tensor) => tf.Tensor): [tf.Tensor, tf.Tensor] {
+function backThroughMaxPool(
+  op: Extract<Op, { kind: 'maxpool' }>,
+  lambda: tf.Tensor,
+  constant: tf.Tensor,
+  sumRows: (t: tf.Tensor) => tf.Tensor
+): [tf.Tensor, tf.Tensor] {
   const [b, s] = lambda.shape
   const [, hh, ww] = op.lower.shape
   const lows = windows(op.lower)

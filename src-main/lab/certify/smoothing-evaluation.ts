@@ -32,12 +32,15 @@ export function evaluateSmoothing(
   onSample: (done: number) => void = () => {}
 ): SmoothingEvaluation {
   const size = shape[0] * shape[1] * shape[2]
-  const base = (noisy: Float32Array, m: number) => tf.tidy(() => Int32Array.from(tf.argMax(classifier.logits(tf.tensor4d(noisy, [m, ...shape])), 1).dataSync()))
+  const base = (noisy: Float32Array, m: number) =>
+    tf.tidy(() => Int32Array.from(tf.argMax(classifier.logits(tf.tensor4d(noisy, [m, ...shape])), 1).dataSync()))
   const predictions: SmoothedPrediction[] = []
   for (let i = 0; i < count; i++) {
     onSample(i)
     // Each sample's noise from its own seed: a sample's certificate does not depend on which others ran.
-    predictions.push(certifySmoothed(base, data.images.subarray(i * size, (i + 1) * size), classifier.numClasses, budget, seed * 100_003 + i))
+    predictions.push(
+      certifySmoothed(base, data.images.subarray(i * size, (i + 1) * size), classifier.numClasses, budget, seed * 100_003 + i)
+    )
   }
   const labels = data.labels.subarray(0, count)
   const averageRadius = count ? predictions.reduce((s, p, i) => s + (p.prediction === labels[i] ? p.radius : 0), 0) / count : 0

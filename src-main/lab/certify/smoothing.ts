@@ -37,7 +37,13 @@ export interface SmoothedPrediction {
 export type BaseClassifier = (images: Float32Array, count: number) => Int32Array
 
 /** CERTIFY for one image: the smoothed prediction and its radius. Seeded: the same seed, the same noise. */
-export function certifySmoothed(classify: BaseClassifier, image: Float32Array, numClasses: number, budget: SmoothingBudget, seed: number): SmoothedPrediction {
+export function certifySmoothed(
+  classify: BaseClassifier,
+  image: Float32Array,
+  numClasses: number,
+  budget: SmoothingBudget,
+  seed: number
+): SmoothedPrediction {
   const gaussian = gaussianSampler(mulberry32NonZero(seed))
   const guess = argmax(sampleCounts(classify, image, numClasses, budget.n0, budget, gaussian))
   const count = sampleCounts(classify, image, numClasses, budget.n, budget, gaussian)[guess]
@@ -47,7 +53,14 @@ export function certifySmoothed(classify: BaseClassifier, image: Float32Array, n
 }
 
 /** How often f(x + δ) is each class over `copies` noise draws. */
-function sampleCounts(classify: BaseClassifier, image: Float32Array, numClasses: number, copies: number, budget: SmoothingBudget, gaussian: () => number): Int32Array {
+function sampleCounts(
+  classify: BaseClassifier,
+  image: Float32Array,
+  numClasses: number,
+  copies: number,
+  budget: SmoothingBudget,
+  gaussian: () => number
+): Int32Array {
   const counts = new Int32Array(numClasses)
   const size = image.length
   const batch = Math.max(1, budget.batchSize ?? 250)
@@ -70,7 +83,11 @@ function argmax(counts: Int32Array): number {
  * Certified accuracy at each radius: the share of samples CERTIFY classifies correctly with a
  * radius of at least r (Cohen et al.'s definition).
  */
-export function certifiedAccuracyAtRadii(predictions: SmoothedPrediction[], labels: Int32Array, radii: number[]): { radius: number; accuracy: number }[] {
+export function certifiedAccuracyAtRadii(
+  predictions: SmoothedPrediction[],
+  labels: Int32Array,
+  radii: number[]
+): { radius: number; accuracy: number }[] {
   const n = predictions.length
   return radii.map((radius) => ({
     radius,

@@ -12,7 +12,10 @@ const TINY = 1e-300
 /** ln Γ(x) for x > 0 (Lanczos approximation, g = 7, nine terms: about 15 significant digits). */
 export function logGamma(x: number): number {
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x)
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7]
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7
+  ]
   const z = x - 1
   let sum = c[0]
   for (let i = 1; i < 9; i++) sum += c[i] / (z + i)

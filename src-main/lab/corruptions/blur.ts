@@ -14,12 +14,36 @@ import { filterTaps, gaussianFilter } from './filters'
 
 const GAUSSIAN_BLUR: Levels<number> = { grey: [1, 2, 3, 4, 6], colour: [0.4, 0.6, 0.7, 0.8, 1] }
 const DEFOCUS: Levels<readonly [number, number]> = {
-  grey: [[3, 0.1], [4, 0.5], [6, 0.5], [8, 0.5], [10, 0.5]],
-  colour: [[0.3, 0.4], [0.4, 0.5], [0.5, 0.6], [1, 0.2], [1.5, 0.1]]
+  grey: [
+    [3, 0.1],
+    [4, 0.5],
+    [6, 0.5],
+    [8, 0.5],
+    [10, 0.5]
+  ],
+  colour: [
+    [0.3, 0.4],
+    [0.4, 0.5],
+    [0.5, 0.6],
+    [1, 0.2],
+    [1.5, 0.1]
+  ]
 }
 const MOTION: Levels<readonly [number, number]> = {
-  grey: [[10, 3], [15, 5], [15, 8], [15, 12], [20, 15]],
-  colour: [[10, 1], [10, 1.5], [10, 2], [10, 2.5], [12, 3]]
+  grey: [
+    [10, 3],
+    [15, 5],
+    [15, 8],
+    [15, 12],
+    [20, 15]
+  ],
+  colour: [
+    [10, 1],
+    [10, 1.5],
+    [10, 2],
+    [10, 2.5],
+    [12, 3]
+  ]
 }
 
 const clipped = (image: Float32Array): Float32Array => image.map(clip01)
@@ -37,14 +61,16 @@ export function diskKernel(radius: number, aliasBlur: number): Array<readonly [n
   const half = radius <= 8 ? 8 : Math.ceil(radius)
   const side = 2 * half + 1
   const disk = new Float32Array(side * side)
-  for (let y = -half; y <= half; y++) for (let x = -half; x <= half; x++) disk[(y + half) * side + x + half] = x * x + y * y <= radius * radius ? 1 : 0
+  for (let y = -half; y <= half; y++)
+    for (let x = -half; x <= half; x++) disk[(y + half) * side + x + half] = x * x + y * y <= radius * radius ? 1 : 0
   const total = disk.reduce((a, b) => a + b, 0)
   for (let i = 0; i < disk.length; i++) disk[i] /= total
   // OpenCV's GaussianBlur of the disk with a 3×3 (5×5) kernel, borders mirrored.
   const smooth = gaussianFilter(disk, [side, side, 1], aliasBlur, half <= 8 ? 1 : 2, 'reflect101')
   const mass = smooth.reduce((a, b) => a + b, 0)
   const taps: Array<readonly [number, number, number]> = []
-  for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) if (smooth[y * side + x] !== 0) taps.push([y - half, x - half, smooth[y * side + x] / mass])
+  for (let y = 0; y < side; y++)
+    for (let x = 0; x < side; x++) if (smooth[y * side + x] !== 0) taps.push([y - half, x - half, smooth[y * side + x] / mass])
   return taps
 }
 

@@ -17,14 +17,20 @@ export function borderIndex(i: number, n: number, border: Border): number {
  * Correlation with a kernel given as taps (row offset, column offset, weight): out(r, c) =
  * Σ weight · in(r + dr, c + dc), the border filled by `border`.
  */
-export function filterTaps(image: Float32Array, shape: ImageShape, taps: ReadonlyArray<readonly [number, number, number]>, border: Border): Float32Array {
+export function filterTaps(
+  image: Float32Array,
+  shape: ImageShape,
+  taps: ReadonlyArray<readonly [number, number, number]>,
+  border: Border
+): Float32Array {
   const [h, w, ch] = shape
   const out = new Float32Array(image.length)
   for (let r = 0; r < h; r++)
     for (let c = 0; c < w; c++)
       for (let k = 0; k < ch; k++) {
         let sum = 0
-        for (const [dr, dc, weight] of taps) sum += weight * image[(borderIndex(r + dr, h, border) * w + borderIndex(c + dc, w, border)) * ch + k]
+        for (const [dr, dc, weight] of taps)
+          sum += weight * image[(borderIndex(r + dr, h, border) * w + borderIndex(c + dc, w, border)) * ch + k]
         out[(r * w + c) * ch + k] = sum
       }
   return out

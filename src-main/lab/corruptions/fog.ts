@@ -7,8 +7,20 @@
 import { level, mapValues, type Corruption, type Levels } from './corruption'
 
 const FOG: Levels<readonly [number, number]> = {
-  grey: [[1.5, 2], [2, 2], [2.5, 1.7], [2.5, 1.5], [3, 1.4]],
-  colour: [[0.2, 3], [0.5, 3], [0.75, 2.5], [1, 2], [1.5, 1.75]]
+  grey: [
+    [1.5, 2],
+    [2, 2],
+    [2.5, 1.7],
+    [2.5, 1.5],
+    [3, 1.4]
+  ],
+  colour: [
+    [0.2, 3],
+    [0.5, 3],
+    [0.75, 2.5],
+    [1, 2],
+    [1.5, 1.75]
+  ]
 }
 
 /** A size × size plasma fractal in [0, 1] (size a power of two). */
@@ -22,12 +34,16 @@ export function plasmaFractal(size: number, decay: number, next: () => number): 
     const half = step / 2
     // Squares: each cell's centre from its four corners.
     for (let r = 0; r < size; r += step)
-      for (let c = 0; c < size; c += step) map[at(r + half, c + half)] = (map[at(r, c)] + map[at(r, c + step)] + map[at(r + step, c)] + map[at(r + step, c + step)]) / 4 + noise()
+      for (let c = 0; c < size; c += step)
+        map[at(r + half, c + half)] =
+          (map[at(r, c)] + map[at(r, c + step)] + map[at(r + step, c)] + map[at(r + step, c + step)]) / 4 + noise()
     // Diamonds: each edge's midpoint from its two corners and the two centres beside it.
     for (let r = 0; r < size; r += step)
       for (let c = 0; c < size; c += step) {
-        map[at(r, c + half)] = (map[at(r, c)] + map[at(r, c + step)] + map[at(r - half, c + half)] + map[at(r + half, c + half)]) / 4 + noise()
-        map[at(r + half, c)] = (map[at(r, c)] + map[at(r + step, c)] + map[at(r + half, c - half)] + map[at(r + half, c + half)]) / 4 + noise()
+        map[at(r, c + half)] =
+          (map[at(r, c)] + map[at(r, c + step)] + map[at(r - half, c + half)] + map[at(r + half, c + half)]) / 4 + noise()
+        map[at(r + half, c)] =
+          (map[at(r, c)] + map[at(r + step, c)] + map[at(r + half, c - half)] + map[at(r + half, c + half)]) / 4 + noise()
       }
     wibble /= decay
   }

@@ -21,7 +21,12 @@ export interface RigidMotion {
 }
 
 /** One image (H·W·C values) rotated and translated into `out` (allocated when not given). */
-export function rotateTranslate(image: Float32Array, shape: ImageShape, motion: RigidMotion, out = new Float32Array(image.length)): Float32Array {
+export function rotateTranslate(
+  image: Float32Array,
+  shape: ImageShape,
+  motion: RigidMotion,
+  out = new Float32Array(image.length)
+): Float32Array {
   const [h, w, c] = shape
   const cy = (h - 1) / 2
   const cx = (w - 1) / 2

@@ -20,7 +20,21 @@ import { pixelate } from './pixelate'
 import { rotation } from './rotation'
 import { scratches } from './scratches'
 
-const implemented: Corruption[] = [gaussianNoise, shotNoise, impulseNoise, gaussianBlur, defocusBlur, motionBlur, brightness, fog, contrast, jpeg, pixelate, rotation, scratches]
+const implemented: Corruption[] = [
+  gaussianNoise,
+  shotNoise,
+  impulseNoise,
+  gaussianBlur,
+  defocusBlur,
+  motionBlur,
+  brightness,
+  fog,
+  contrast,
+  jpeg,
+  pixelate,
+  rotation,
+  scratches
+]
 
 export const corruptions: Readonly<Record<CorruptionId, Corruption>> = Object.fromEntries(
   CORRUPTION_IDS.map((id) => {
@@ -34,10 +48,19 @@ export const corruptions: Readonly<Record<CorruptionId, Corruption>> = Object.fr
  * `images` (N·H·W·C values in [0, 1]) under one corruption at one severity (0 to 5). `indices` are
  * the images' positions in their dataset (their own seeds derive from them); 0 … N − 1 by default.
  */
-export async function corruptImages(images: Float32Array, shape: ImageShape, id: CorruptionId, severity: number, seed: number, indices?: ArrayLike<number>): Promise<Float32Array> {
-  if (!Number.isInteger(severity) || severity < 0 || severity > 5) throw new LabError('bad_input', `Severity ${severity} of corruption "${id}" is not one of 0 (none), 1, 2, 3, 4, 5.`, 'severity')
+export async function corruptImages(
+  images: Float32Array,
+  shape: ImageShape,
+  id: CorruptionId,
+  severity: number,
+  seed: number,
+  indices?: ArrayLike<number>
+): Promise<Float32Array> {
+  if (!Number.isInteger(severity) || severity < 0 || severity > 5)
+    throw new LabError('bad_input', `Severity ${severity} of corruption "${id}" is not one of 0 (none), 1, 2, 3, 4, 5.`, 'severity')
   const corruption = corruptions[id]
-  if (!corruption) throw new LabError('bad_input', `There is no corruption "${id}". Known corruptions: ${CORRUPTION_IDS.join(', ')}.`, 'corruptions')
+  if (!corruption)
+    throw new LabError('bad_input', `There is no corruption "${id}". Known corruptions: ${CORRUPTION_IDS.join(', ')}.`, 'corruptions')
   if (severity === 0) return images.slice()
   const size = shape[0] * shape[1] * shape[2]
   const n = images.length / size

@@ -58,7 +58,13 @@ export async function corruptionsJob(ctx: JobContext<'corruptions'>): Promise<Re
             cleanAccuracy: m.clean.accuracy,
             params: { severity, defence: m.target.defence },
             seconds: (Date.now() - started) / 1000,
-            samples: { indices, labels, cleanPredictions: m.clean.predictions, adversarialPredictions: predictions, perturbationNorms: null }
+            samples: {
+              indices,
+              labels,
+              cleanPredictions: m.clean.predictions,
+              adversarialPredictions: predictions,
+              perturbationNorms: null
+            }
           })
           ctx.metrics([{ name: evalAccuracyMetric(id, CORRUPTION_NORM, severity), step: config.seed, value: accuracy }])
         }
@@ -82,21 +88,38 @@ export async function corruptionsJob(ctx: JobContext<'corruptions'>): Promise<Re
         params: { corruptions: ids, severities, defence: m.target.defence },
         seconds: null
       })
-      ctx.log('info', `${m.target.input.name}: mean accuracy ${(meanAccuracy * 100).toFixed(2)}% over ${ids.length} corruptions × ${severities.length} severities on ${n} images (clean ${(m.clean.accuracy * 100).toFixed(2)}%).`)
+      ctx.log(
+        'info',
+        `${m.target.input.name}: mean accuracy ${(meanAccuracy * 100).toFixed(2)}% over ${ids.length} corruptions × ${severities.length} severities on ${n} images (clean ${(m.clean.accuracy * 100).toFixed(2)}%).`
+      )
     }
     const [measured, baseline] = models
     if (!baseline) return { meanAccuracy: measured.accuracies.reduce((a, b) => a + b, 0) / measured.accuracies.length }
-    const mce = meanCorruptionError({ model: measured.errors, baseline: baseline.errors, cleanError: { model: 1 - measured.clean.accuracy, baseline: 1 - baseline.clean.accuracy } })
+    const mce = meanCorruptionError({
+      model: measured.errors,
+      baseline: baseline.errors,
+      cleanError: { model: 1 - measured.clean.accuracy, baseline: 1 - baseline.clean.accuracy }
+    })
     ctx.record({
       type: 'score',
       runId: measured.target.input.runId,
       metric: MCE_METRIC,
       norm: CORRUPTION_NORM,
       value: mce.mce,
-      details: { baselineRunId: baseline.target.input.runId, relativeMce: mce.relativeMce, perCorruption: mce.perCorruption, severities, n, seed: config.seed }
+      details: {
+        baselineRunId: baseline.target.input.runId,
+        relativeMce: mce.relativeMce,
+        perCorruption: mce.perCorruption,
+        severities,
+        n,
+        seed: config.seed
+      }
     })
     const pct = (v: number | null) => (v === null ? 'undefined (the baseline made no error)' : `${(v * 100).toFixed(1)}%`)
-    ctx.log('info', `${measured.target.input.name}: mCE ${pct(mce.mce)}, relative mCE ${pct(mce.relativeMce)} against ${baseline.target.input.name}.`)
+    ctx.log(
+      'info',
+      `${measured.target.input.name}: mCE ${pct(mce.mce)}, relative mCE ${pct(mce.relativeMce)} against ${baseline.target.input.name}.`
+    )
     return { mce: mce.mce, relativeMce: mce.relativeMce }
   } finally {
     for (const m of models) m.target.dispose()

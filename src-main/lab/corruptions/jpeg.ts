@@ -20,7 +20,8 @@ export const jpeg: Corruption = {
     let decoder = sharp(encoded)
     if (channels === 1) decoder = decoder.toColourspace('b-w')
     const { data, info } = await decoder.raw().toBuffer({ resolveWithObject: true })
-    if (info.width !== w || info.height !== h || info.channels !== channels) throw new Error(`JPEG round trip returned ${info.width}×${info.height}×${info.channels} for a ${w}×${h}×${channels} image`)
+    if (info.width !== w || info.height !== h || info.channels !== channels)
+      throw new Error(`JPEG round trip returned ${info.width}×${info.height}×${info.channels} for a ${w}×${h}×${channels} image`)
     return Float32Array.from(data, (v) => v / 255)
   }
 }

@@ -37,7 +37,8 @@ export function boxResize(image: Float32Array, shape: ImageShape, outH: number, 
       for (let k = 0; k < c; k++) wide[(r * outW + j) * c + k] = cols[j].reduce((s, [x, wt]) => s + wt * image[(r * w + x) * c + k], 0)
   const out = new Float32Array(outH * outW * c)
   for (let i = 0; i < outH; i++)
-    for (let j = 0; j < outW; j++) for (let k = 0; k < c; k++) out[(i * outW + j) * c + k] = rows[i].reduce((s, [y, wt]) => s + wt * wide[(y * outW + j) * c + k], 0)
+    for (let j = 0; j < outW; j++)
+      for (let k = 0; k < c; k++) out[(i * outW + j) * c + k] = rows[i].reduce((s, [y, wt]) => s + wt * wide[(y * outW + j) * c + k], 0)
   return out
 }
 

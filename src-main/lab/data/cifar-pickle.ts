@@ -22,7 +22,11 @@ export const MAX_PICKLE_BYTES = 2 ** 30
 export async function readPickledDict(file: string): Promise<Map<unknown, unknown>> {
   const stats = await requireFile(file)
   if (stats.size > MAX_PICKLE_BYTES)
-    throw badFile(file, `is ${count(stats.size)} bytes; AdvLab reads CIFAR pickles of at most ${count(MAX_PICKLE_BYTES)} bytes (1 GiB)`, 'Check that this is a CIFAR batch file.')
+    throw badFile(
+      file,
+      `is ${count(stats.size)} bytes; AdvLab reads CIFAR pickles of at most ${count(MAX_PICKLE_BYTES)} bytes (1 GiB)`,
+      'Check that this is a CIFAR batch file.'
+    )
   let bytes: Buffer
   try {
     bytes = await fs.promises.readFile(file)
@@ -75,7 +79,11 @@ function readBatch(dict: Map<unknown, unknown>, file: string, classKey: LabelKey
     throw badFile(file, `has a "data" array of shape ${data.shape.join('×')}, but CIFAR batches are N×3072 (3×32×32)`, TODO)
   if (data.fortranOrder) throw badFile(file, 'has its "data" array in Fortran order, which CIFAR batches never use', TODO)
   if (data.data.length !== n * CIFAR_PIXEL_BYTES)
-    throw badFile(file, `has ${count(data.data.length)} bytes of pixels, but its shape ${data.shape.join('×')} needs ${count(n * CIFAR_PIXEL_BYTES)} (truncated)`, TODO)
+    throw badFile(
+      file,
+      `has ${count(data.data.length)} bytes of pixels, but its shape ${data.shape.join('×')} needs ${count(n * CIFAR_PIXEL_BYTES)} (truncated)`,
+      TODO
+    )
   let labels = new Int32Array(0)
   for (const { key, count: classCount } of [classKey, ...otherKeys]) {
     const list = dict.get(key)
@@ -85,7 +93,11 @@ function readBatch(dict: Map<unknown, unknown>, file: string, classKey: LabelKey
     for (let i = 0; i < n; i++) {
       const v = list[i]
       if (!Number.isInteger(v) || v < 0 || v >= classCount)
-        throw badFile(file, `${key}[${i}] is ${typeof v === 'number' ? String(v) : pyTypeName(v)}, out of range 0–${classCount - 1} (${classCount} classes)`, classTodo)
+        throw badFile(
+          file,
+          `${key}[${i}] is ${typeof v === 'number' ? String(v) : pyTypeName(v)}, out of range 0–${classCount - 1} (${classCount} classes)`,
+          classTodo
+        )
       values[i] = v
     }
     if (key === classKey.key) labels = values

@@ -35,7 +35,11 @@ export async function openRecordSplit(name: SplitName, files: string[], layout: 
     const stats = await requireFile(file)
     if (stats.size === 0) throw badFile(file, 'is empty', 'Copy or extract the file again.')
     if (stats.size % size !== 0)
-      throw badFile(file, `has ${count(stats.size)} bytes, not a multiple of the ${count(size)}-byte record (${layout.labelBytes} label byte${layout.labelBytes > 1 ? 's' : ''} + 3×32×32 pixels); it is truncated or not a ${layout.labelBytes === 1 ? 'CIFAR-10' : 'CIFAR-100'} binary file`, 'Copy or extract the file again, or check the dataset format.')
+      throw badFile(
+        file,
+        `has ${count(stats.size)} bytes, not a multiple of the ${count(size)}-byte record (${layout.labelBytes} label byte${layout.labelBytes > 1 ? 's' : ''} + 3×32×32 pixels); it is truncated or not a ${layout.labelBytes === 1 ? 'CIFAR-10' : 'CIFAR-100'} binary file`,
+        'Copy or extract the file again, or check the dataset format.'
+      )
     counts.push(stats.size / size)
   }
   const total = counts.reduce((a, b) => a + b, 0)
@@ -56,7 +60,11 @@ export async function openRecordSplit(name: SplitName, files: string[], layout: 
               const value = bytes[offset + b]
               const range = layout.labelRanges[b]
               if (value >= range.count)
-                throw badFile(file, `record ${first + r} has ${range.name} ${value}, out of range 0–${range.count - 1} (${range.count} classes)`, layout.classTodo)
+                throw badFile(
+                  file,
+                  `record ${first + r} has ${range.name} ${value}, out of range 0–${range.count - 1} (${range.count} classes)`,
+                  layout.classTodo
+                )
             }
             labels[r] = bytes[offset + layout.classByte]
             if (withPixels) planesToHwc(bytes, offset + layout.labelBytes, pixels, r * CIFAR_PIXEL_BYTES)

@@ -20,7 +20,10 @@ export const cifar10BinFormat: DatasetFormatModule = {
   looksLike: (_dir, entries) => entries.some((name) => TRAIN.test(name)),
   async open(dir): Promise<DatasetSource> {
     const entries = await listFolder(dir)
-    const train = entries.filter((name) => TRAIN.test(name)).sort(byBatchNumber).map((name) => path.join(dir, name))
+    const train = entries
+      .filter((name) => TRAIN.test(name))
+      .sort(byBatchNumber)
+      .map((name) => path.join(dir, name))
     if (train.length === 0) throw badFile(dir, 'has no data_batch_N.bin files', 'Point AdvLab at the cifar-10-batches-bin folder.')
     const notes: string[] = []
     let classes = CIFAR10_CLASSES
@@ -37,6 +40,14 @@ export const cifar10BinFormat: DatasetFormatModule = {
     const splits = [await openRecordSplit('train', train, layout)]
     if (entries.includes(TEST)) splits.push(await openRecordSplit('test', [path.join(dir, TEST)], layout))
     else notes.push(`No ${TEST} in the folder: the dataset has no test split.`)
-    return { format: 'cifar10-bin', root: dir, shape: { height: CIFAR_SIDE, width: CIFAR_SIDE, channels: 3 }, classes, splits, suggestedName: 'CIFAR-10', notes }
+    return {
+      format: 'cifar10-bin',
+      root: dir,
+      shape: { height: CIFAR_SIDE, width: CIFAR_SIDE, channels: 3 },
+      classes,
+      splits,
+      suggestedName: 'CIFAR-10',
+      notes
+    }
   }
 }

@@ -20,7 +20,12 @@ export const cifar100BinFormat: DatasetFormatModule = {
   async open(dir): Promise<DatasetSource> {
     const entries = await listFolder(dir)
     for (const needed of [FINE, COARSE])
-      if (!entries.includes(needed)) throw badFile(path.join(dir, needed), 'does not exist', 'CIFAR-100 binary needs its label-name files next to train.bin; extract the whole archive.')
+      if (!entries.includes(needed))
+        throw badFile(
+          path.join(dir, needed),
+          'does not exist',
+          'CIFAR-100 binary needs its label-name files next to train.bin; extract the whole archive.'
+        )
     const classes = await readNameList(path.join(dir, FINE))
     const coarseClasses = await readNameList(path.join(dir, COARSE))
     if (classes.length === 0) throw badFile(path.join(dir, FINE), 'lists no class names', 'Put one class name per line in it.')
@@ -38,6 +43,15 @@ export const cifar100BinFormat: DatasetFormatModule = {
     const notes: string[] = []
     if (entries.includes('test.bin')) splits.push(await openRecordSplit('test', [path.join(dir, 'test.bin')], layout))
     else notes.push('No test.bin in the folder: the dataset has no test split.')
-    return { format: 'cifar100-bin', root: dir, shape: { height: CIFAR_SIDE, width: CIFAR_SIDE, channels: 3 }, classes, coarseClasses, splits, suggestedName: 'CIFAR-100', notes }
+    return {
+      format: 'cifar100-bin',
+      root: dir,
+      shape: { height: CIFAR_SIDE, width: CIFAR_SIDE, channels: 3 },
+      classes,
+      coarseClasses,
+      splits,
+      suggestedName: 'CIFAR-100',
+      notes
+    }
   }
 }

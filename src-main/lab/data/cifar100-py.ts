@@ -7,7 +7,6 @@ import type { DatasetFormatModule, DatasetSource } from './source'
 import { CIFAR_SIDE } from './cifar-records'
 import { nameList, openPickleSplit, readPickledDict } from './cifar-pickle'
 import { listFolder } from './files'
-import { badFile } from './errors'
 
 export const cifar100PyFormat: DatasetFormatModule = {
   format: 'cifar100-py',
@@ -26,6 +25,15 @@ export const cifar100PyFormat: DatasetFormatModule = {
     const notes: string[] = []
     if (entries.includes('test')) splits.push(await openPickleSplit('test', [path.join(dir, 'test')], fine, coarse, todo))
     else notes.push('No test file in the folder: the dataset has no test split.')
-    return { format: 'cifar100-py', root: dir, shape: { height: CIFAR_SIDE, width: CIFAR_SIDE, channels: 3 }, classes, coarseClasses, splits, suggestedName: 'CIFAR-100', notes }
+    return {
+      format: 'cifar100-py',
+      root: dir,
+      shape: { height: CIFAR_SIDE, width: CIFAR_SIDE, channels: 3 },
+      classes,
+      coarseClasses,
+      splits,
+      suggestedName: 'CIFAR-100',
+      notes
+    }
   }
 }

@@ -66,7 +66,11 @@ export class DecodedCacheWriter {
     let entry = this.open.get(fileName)
     if (!entry) {
       const tempPath = path.join(this.stagingDir, fileName)
-      entry = { fd: fs.openSync(tempPath, 'w'), file: { kind: DECODED_KIND, tempPath, fileName, sha256: '', bytes: 0 }, hash: createHash('sha256') }
+      entry = {
+        fd: fs.openSync(tempPath, 'w'),
+        file: { kind: DECODED_KIND, tempPath, fileName, sha256: '', bytes: 0 },
+        hash: createHash('sha256')
+      }
       this.open.set(fileName, entry)
     }
     fs.writeSync(entry.fd, bytes)
@@ -80,7 +84,10 @@ export function cachedSplit(name: SplitName, folder: string, total: number, imag
   const imagesFile = path.join(folder, `${name}.images.u8`)
   const labelsFile = path.join(folder, `${name}.labels.i32`)
   const damaged = (what: string) =>
-    new LabError('unavailable', `The decoded copy of dataset "${datasetName}" is damaged (${what}). Remove the dataset and register it again.`)
+    new LabError(
+      'unavailable',
+      `The decoded copy of dataset "${datasetName}" is damaged (${what}). Remove the dataset and register it again.`
+    )
   const sizeOf = (file: string) => {
     try {
       return fs.statSync(file).size

@@ -52,7 +52,11 @@ export async function openDataset(input: string, format?: DatasetFormat, options
   }
   if (below.length === 1) return below[0].module.open(below[0].dir, options)
   if (below.length > 1)
-    throw badFile(dir, `holds several datasets (${below.map((b) => `${path.basename(b.dir)}: ${b.module.title}`).join('; ')})`, 'Point AdvLab at one of those folders.')
+    throw badFile(
+      dir,
+      `holds several datasets (${below.map((b) => `${path.basename(b.dir)}: ${b.module.title}`).join('; ')})`,
+      'Point AdvLab at one of those folders.'
+    )
   if (subfolders.length > 0) return imageFolderFormat.open(dir, options)
   throw badFile(
     dir,

@@ -37,7 +37,8 @@ export async function requireFile(file: string): Promise<fs.Stats> {
   const stats = await statPath(file)
   if (stats.isDirectory()) throw fileSystemError(Object.assign(new Error('EISDIR'), { code: 'EISDIR' }), file)
   // Opening a named pipe waits for a writer that never comes; a device never ends.
-  if (!stats.isFile()) throw badFile(file, 'is not a regular file (it is a named pipe, socket or device)', 'Put the dataset file itself there.')
+  if (!stats.isFile())
+    throw badFile(file, 'is not a regular file (it is a named pipe, socket or device)', 'Put the dataset file itself there.')
   try {
     await fs.promises.access(file, fs.constants.R_OK)
   } catch (error) {
@@ -68,7 +69,11 @@ export const MAX_NAME_LIST_BYTES = 16 << 20
 export async function readNameList(file: string): Promise<string[]> {
   const stats = await requireFile(file)
   if (stats.size > MAX_NAME_LIST_BYTES)
-    throw badFile(file, `is ${stats.size.toLocaleString('en-US')} bytes, but a class-name list is read whole and may be at most ${MAX_NAME_LIST_BYTES.toLocaleString('en-US')} bytes (16 MiB)`, 'Check that this is the list of class names, one per line.')
+    throw badFile(
+      file,
+      `is ${stats.size.toLocaleString('en-US')} bytes, but a class-name list is read whole and may be at most ${MAX_NAME_LIST_BYTES.toLocaleString('en-US')} bytes (16 MiB)`,
+      'Check that this is the list of class names, one per line.'
+    )
   try {
     const text = await fs.promises.readFile(file, 'utf8')
     return text

@@ -64,7 +64,9 @@ async function openImage(file: string): Promise<{ image: Sharp; probe: ImageProb
       const rgb = Buffer.allocUnsafe(width * height * 3)
       let colour = false
       for (let p = 0; p < width * height; p++) {
-        const r = bmp.data[4 * p], g = bmp.data[4 * p + 1], b = bmp.data[4 * p + 2]
+        const r = bmp.data[4 * p],
+          g = bmp.data[4 * p + 1],
+          b = bmp.data[4 * p + 2]
         rgb[3 * p] = r
         rgb[3 * p + 1] = g
         rgb[3 * p + 2] = b
@@ -97,7 +99,11 @@ async function hasColour(image: Sharp): Promise<boolean> {
 function undecodable(file: string, error: unknown): Error {
   const raw = (error as Error)?.message ?? String(error)
   if (TOO_BIG.test(raw))
-    return badFile(file, `cannot be decoded as an image: it has more than ${MAX_IMAGE_PIXELS.toLocaleString('en-US')} pixels, the most AdvLab decodes from one image`, 'Resize it (or the whole folder) to the size you train at, then register the folder again.')
+    return badFile(
+      file,
+      `cannot be decoded as an image: it has more than ${MAX_IMAGE_PIXELS.toLocaleString('en-US')} pixels, the most AdvLab decodes from one image`,
+      'Resize it (or the whole folder) to the size you train at, then register the folder again.'
+    )
   const problem = /unsupported image format|not a bmp|bad signature/i.test(raw)
     ? 'its contents are not a PNG, JPEG, BMP or WebP image'
     : 'its image data is damaged or truncated'

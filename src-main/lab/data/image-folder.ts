@@ -5,7 +5,15 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { imagesPerChunk, type DatasetFormatModule, type DatasetSource, type ImageShape, type OpenOptions, type SplitName, type SplitSource } from './source'
+import {
+  imagesPerChunk,
+  type DatasetFormatModule,
+  type DatasetSource,
+  type ImageShape,
+  type OpenOptions,
+  type SplitName,
+  type SplitSource
+} from './source'
 import { decodeImage, IMAGE_EXTENSIONS, probeImage } from './image-decode'
 import { badFile, count, fileSystemError } from './errors'
 import { byCodePoint, listSubfolders } from './files'
@@ -120,18 +128,30 @@ async function collectSamples(
 ): Promise<{ classes: string[]; samples: Sample[] }> {
   if (folders.length === 0) {
     const links = walk.skipped.length > 0 ? ` (${skippedLinksWarning(walk.skipped)!.slice(WARNING_PREFIX.length)})` : ''
-    throw badFile(splitRoot, `has no class folders${links}`, 'Put the images of each class in a folder named after the class (root/<class>/image.png).')
+    throw badFile(
+      splitRoot,
+      `has no class folders${links}`,
+      'Put the images of each class in a folder named after the class (root/<class>/image.png).'
+    )
   }
   const classList = classes ?? folders.map((f) => f.name)
   const samples: Sample[] = []
   for (const folder of folders) {
     const label = classList.indexOf(folder.name)
     if (label < 0)
-      throw badFile(folder.dir, `is a class the train split does not have (train classes: ${classList.join(', ')})`, 'Use the same class folders in train and test.')
+      throw badFile(
+        folder.dir,
+        `is a class the train split does not have (train classes: ${classList.join(', ')})`,
+        'Use the same class folders in train and test.'
+      )
     walk.visited.add(folder.real)
     const files = await walkImages(walk, folder.dir, folder.real, folder.real)
     if (files.length === 0)
-      throw badFile(folder.dir, `is an empty class folder (no ${IMAGE_EXTENSIONS.join(', ')} images)`, 'Add images to it or remove the folder.')
+      throw badFile(
+        folder.dir,
+        `is an empty class folder (no ${IMAGE_EXTENSIONS.join(', ')} images)`,
+        'Add images to it or remove the folder.'
+      )
     for (const file of files) samples.push({ file, label })
   }
   return { classes: classList, samples }
@@ -166,7 +186,9 @@ async function surveyShape(samples: Sample[], notes: string[]): Promise<ImageSha
   const [height, width] = common.split('×').map(Number)
   const colour = probes.some((p) => p.colour)
   if (commonCount < probes.length)
-    notes.push(`${WARNING_PREFIX}${count(probes.length - commonCount)} of ${count(probes.length)} images are not ${height}×${width}; they are centre-cropped and resized to it.`)
+    notes.push(
+      `${WARNING_PREFIX}${count(probes.length - commonCount)} of ${count(probes.length)} images are not ${height}×${width}; they are centre-cropped and resized to it.`
+    )
   if (colour && probes.some((p) => !p.colour)) notes.push('Grayscale images are converted to RGB, because the others are in colour.')
   return { height, width, channels: colour ? 3 : 1 }
 }
@@ -231,4 +253,3 @@ export const imageFolderFormat: DatasetFormatModule = {
     return { format: 'imagefolder', root: dir, shape, classes: train.classes, splits, suggestedName: path.basename(dir), notes }
   }
 }
-

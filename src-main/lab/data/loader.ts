@@ -50,7 +50,11 @@ export interface LoadedDataset {
 
 const INV_255 = 1 / 255
 
-export async function loadDataset(from: LabContext | Database.Database, ref: DatasetRef, options: LoadOptions = {}): Promise<LoadedDataset> {
+export async function loadDataset(
+  from: LabContext | Database.Database,
+  ref: DatasetRef,
+  options: LoadOptions = {}
+): Promise<LoadedDataset> {
   const db = 'db' in from ? from.db : from
   // The log lives in the data directory, which holds the decoded copies of ImageFolder datasets.
   const dataDir = 'db' in from ? from.dataDir : path.dirname(db.name)
@@ -70,8 +74,16 @@ async function loadRecord(record: DatasetRecord, options: LoadOptions, dataDir?:
   const seed = options.seed ?? 0
   const sourceSplit = await openSplit(record, split === 'test' ? 'test' : 'train', dataDir, db)
   if (!sourceSplit)
-    throw new LabError('bad_input', `Dataset "${record.name}" has no test split. Hold out part of the train split instead (option validation, e.g. 0.1).`, 'split')
-  if (sourceSplit.count !== record.info.splits[sourceSplit.name]) throw changedSince(record, `its ${sourceSplit.name} split now has ${count(sourceSplit.count)} images, not ${count(record.info.splits[sourceSplit.name])}`)
+    throw new LabError(
+      'bad_input',
+      `Dataset "${record.name}" has no test split. Hold out part of the train split instead (option validation, e.g. 0.1).`,
+      'split'
+    )
+  if (sourceSplit.count !== record.info.splits[sourceSplit.name])
+    throw changedSince(
+      record,
+      `its ${sourceSplit.name} split now has ${count(sourceSplit.count)} images, not ${count(record.info.splits[sourceSplit.name])}`
+    )
 
   const total = sourceSplit.count
   let chosen: Int32Array | null = null
@@ -79,10 +91,19 @@ async function loadRecord(record: DatasetRecord, options: LoadOptions, dataDir?:
     const labels = await sourceSplit.readLabels()
     let candidates: Int32Array = Int32Array.from({ length: total }, (_, i) => i)
     if (split !== 'test' && options.validation !== undefined) {
-      const held = stratifiedPick(labels, candidates, validationCount(options.validation, total, record.name), deriveSeed(seed, 'validation'))
+      const held = stratifiedPick(
+        labels,
+        candidates,
+        validationCount(options.validation, total, record.name),
+        deriveSeed(seed, 'validation')
+      )
       candidates = split === 'validation' ? held : complement(total, held)
     } else if (split === 'validation') {
-      throw new LabError('bad_input', `Loading the validation split of "${record.name}" needs the validation option (a count, or a fraction of the train split).`, 'validation')
+      throw new LabError(
+        'bad_input',
+        `Loading the validation split of "${record.name}" needs the validation option (a count, or a fraction of the train split).`,
+        'validation'
+      )
     }
     if (options.subset !== undefined) {
       if (!Number.isInteger(options.subset) || options.subset < 1)
@@ -126,10 +147,28 @@ async function loadRecord(record: DatasetRecord, options: LoadOptions, dataDir?:
     }
   }, wanted)
   if (seen !== n) throw changedSince(record, `${count(seen)} of ${count(n)} images could be read`)
-  return { datasetId: record.id, name: record.name, contentHash: record.contentHash, split, images, labels, indices, n, height, width, channels, classes: record.info.classes }
+  return {
+    datasetId: record.id,
+    name: record.name,
+    contentHash: record.contentHash,
+    split,
+    images,
+    labels,
+    indices,
+    n,
+    height,
+    width,
+    channels,
+    classes: record.info.classes
+  }
 }
 
-async function openSplit(record: DatasetRecord, name: SplitName, dataDir: string | undefined, db?: Database.Database): Promise<SplitSource | undefined> {
+async function openSplit(
+  record: DatasetRecord,
+  name: SplitName,
+  dataDir: string | undefined,
+  db?: Database.Database
+): Promise<SplitSource | undefined> {
   const { decodedFolder, splits, shape } = record.info
   if (decodedFolder && dataDir) {
     if (splits[name] === undefined) return undefined
@@ -143,7 +182,11 @@ async function openSplit(record: DatasetRecord, name: SplitName, dataDir: string
 function validationCount(value: number, total: number, name: string): number {
   const n = value > 0 && value < 1 ? Math.round(value * total) : value
   if (!Number.isInteger(n) || n < 1 || n >= total)
-    throw new LabError('bad_input', `The validation hold-out of "${name}" must be a fraction between 0 and 1 or a whole number between 1 and ${count(total - 1)} (got ${value}).`, 'validation')
+    throw new LabError(
+      'bad_input',
+      `The validation hold-out of "${name}" must be a fraction between 0 and 1 or a whole number between 1 and ${count(total - 1)} (got ${value}).`,
+      'validation'
+    )
   return n
 }
 

@@ -17,7 +17,11 @@ export interface PreviewLayout {
   samplesPerClass: number
 }
 
-export async function renderPreviewGrid(samples: Uint8Array[][], shape: ImageShape, samplesPerClass: number): Promise<{ png: Buffer; layout: PreviewLayout }> {
+export async function renderPreviewGrid(
+  samples: Uint8Array[][],
+  shape: ImageShape,
+  samplesPerClass: number
+): Promise<{ png: Buffer; layout: PreviewLayout }> {
   const { height: h, width: w, channels } = shape
   const rows = Math.max(1, samples.length)
   const cols = Math.max(1, samplesPerClass)

@@ -46,7 +46,10 @@ export interface RegisterRequest {
 
 export const PREVIEW_KIND = 'preview'
 
-export async function registerDataset(ctx: RegistryContext, request: RegisterRequest): Promise<{ record: DatasetRecord; created: boolean }> {
+export async function registerDataset(
+  ctx: RegistryContext,
+  request: RegisterRequest
+): Promise<{ record: DatasetRecord; created: boolean }> {
   const source = await openDataset(request.path, request.format)
   const { height, width, channels } = source.shape
   const decodedBytes = source.splits.reduce((sum, s) => sum + s.count, 0) * height * width * channels
@@ -111,7 +114,13 @@ function placeAndInsert(
       const winner = findDatasetByHash(ctx.db, job.contentHash)
       if (winner) return { id: winner.id, created: false }
       const name = job.request.name ?? freeName(ctx.db, job.source.suggestedName)
-      const id = insertDataset(ctx.db, { name, format: job.source.format, sourcePath: job.source.root, contentHash: job.contentHash, info: job.info })
+      const id = insertDataset(ctx.db, {
+        name,
+        format: job.source.format,
+        sourcePath: job.source.root,
+        contentHash: job.contentHash,
+        info: job.info
+      })
       fs.mkdirSync(finalFolder, { recursive: true })
       for (const file of job.staged) {
         const relPath = path.join(job.folder, file.fileName)
@@ -146,16 +155,23 @@ export function readPreview(ctx: RegistryContext, ref: DatasetRef): DatasetPrevi
   const record = getDatasetRecord(ctx.db, ref)
   const artifact = datasetArtifacts(ctx.db, record.id, PREVIEW_KIND)[0]
   const layout = record.info.preview
-  if (!artifact || !layout) throw new LabError('not_found', `Dataset "${record.name}" has no preview; remove it and register it again to make one.`, 'dataset')
+  if (!artifact || !layout)
+    throw new LabError('not_found', `Dataset "${record.name}" has no preview; remove it and register it again to make one.`, 'dataset')
   const file = path.join(ctx.dataDir, artifact.path)
   let png: Buffer
   try {
     png = fs.readFileSync(file)
   } catch {
-    throw new LabError('unavailable', `The preview of dataset "${record.name}" is missing (${file}); remove the dataset and register it again to make a new one.`)
+    throw new LabError(
+      'unavailable',
+      `The preview of dataset "${record.name}" is missing (${file}); remove the dataset and register it again to make a new one.`
+    )
   }
   if (sha256(png) !== artifact.sha256)
-    throw new LabError('unavailable', `The preview of dataset "${record.name}" (${file}) was changed on disk; remove the dataset and register it again to make a new one.`)
+    throw new LabError(
+      'unavailable',
+      `The preview of dataset "${record.name}" (${file}) was changed on disk; remove the dataset and register it again to make a new one.`
+    )
   return {
     datasetId: record.id,
     dataUrl: `data:image/png;base64,${png.toString('base64')}`,

@@ -32,7 +32,11 @@ export interface DatasetSurvey {
 /** The thumbnail size of images of `shape`: the same when no side exceeds PREVIEW_CELL_MAX. */
 export function previewShapeOf(shape: ImageShape): ImageShape {
   const scale = Math.min(1, PREVIEW_CELL_MAX / Math.max(shape.height, shape.width))
-  return { height: Math.max(1, Math.round(shape.height * scale)), width: Math.max(1, Math.round(shape.width * scale)), channels: shape.channels }
+  return {
+    height: Math.max(1, Math.round(shape.height * scale)),
+    width: Math.max(1, Math.round(shape.width * scale)),
+    channels: shape.channels
+  }
 }
 
 /** Nearest-neighbour thumbnail of the image at `offset` in `pixels` (a glance, so no filtering). */
@@ -65,7 +69,9 @@ export async function surveyDataset(
   const { height, width, channels } = source.shape
   const imageBytes = height * width * channels
   const hash = createHash('sha256')
-  hash.update(JSON.stringify({ v: 1, shape: [height, width, channels], classes: source.classes, splits: source.splits.map((s) => [s.name, s.count]) }))
+  hash.update(
+    JSON.stringify({ v: 1, shape: [height, width, channels], classes: source.classes, splits: source.splits.map((s) => [s.name, s.count]) })
+  )
   const sums = new Float64Array(channels)
   const squares = new Float64Array(channels)
   const previewShape = previewShapeOf(source.shape)

@@ -51,13 +51,47 @@ const RECONSTRUCT = new Set(['numpy.core.multiarray._reconstruct', 'numpy._core.
 
 /** Names of the opcodes we read, for messages ("APPEND (opcode 0x61 at byte 5) …"). */
 const OPCODE_NAMES: Record<number, string> = {
-  0x80: 'PROTO', 0x95: 'FRAME', 0x7d: 'EMPTY_DICT', 0x5d: 'EMPTY_LIST', 0x29: 'EMPTY_TUPLE', 0x28: 'MARK',
-  0x75: 'SETITEMS', 0x73: 'SETITEM', 0x65: 'APPENDS', 0x61: 'APPEND', 0x74: 'TUPLE', 0x85: 'TUPLE1', 0x86: 'TUPLE2',
-  0x87: 'TUPLE3', 0x55: 'SHORT_BINSTRING', 0x54: 'BINSTRING', 0x43: 'SHORT_BINBYTES', 0x42: 'BINBYTES', 0x8e: 'BINBYTES8',
-  0x8c: 'SHORT_BINUNICODE', 0x58: 'BINUNICODE', 0x8d: 'BINUNICODE8', 0x4b: 'BININT1', 0x4d: 'BININT2', 0x4a: 'BININT',
-  0x8a: 'LONG1', 0x47: 'BINFLOAT', 0x4e: 'NONE', 0x88: 'NEWTRUE', 0x89: 'NEWFALSE', 0x71: 'BINPUT', 0x72: 'LONG_BINPUT',
-  0x94: 'MEMOIZE', 0x68: 'BINGET', 0x6a: 'LONG_BINGET', 0x63: 'GLOBAL', 0x93: 'STACK_GLOBAL', 0x52: 'REDUCE', 0x81: 'NEWOBJ',
-  0x62: 'BUILD', 0x2e: 'STOP'
+  0x80: 'PROTO',
+  0x95: 'FRAME',
+  0x7d: 'EMPTY_DICT',
+  0x5d: 'EMPTY_LIST',
+  0x29: 'EMPTY_TUPLE',
+  0x28: 'MARK',
+  0x75: 'SETITEMS',
+  0x73: 'SETITEM',
+  0x65: 'APPENDS',
+  0x61: 'APPEND',
+  0x74: 'TUPLE',
+  0x85: 'TUPLE1',
+  0x86: 'TUPLE2',
+  0x87: 'TUPLE3',
+  0x55: 'SHORT_BINSTRING',
+  0x54: 'BINSTRING',
+  0x43: 'SHORT_BINBYTES',
+  0x42: 'BINBYTES',
+  0x8e: 'BINBYTES8',
+  0x8c: 'SHORT_BINUNICODE',
+  0x58: 'BINUNICODE',
+  0x8d: 'BINUNICODE8',
+  0x4b: 'BININT1',
+  0x4d: 'BININT2',
+  0x4a: 'BININT',
+  0x8a: 'LONG1',
+  0x47: 'BINFLOAT',
+  0x4e: 'NONE',
+  0x88: 'NEWTRUE',
+  0x89: 'NEWFALSE',
+  0x71: 'BINPUT',
+  0x72: 'LONG_BINPUT',
+  0x94: 'MEMOIZE',
+  0x68: 'BINGET',
+  0x6a: 'LONG_BINGET',
+  0x63: 'GLOBAL',
+  0x93: 'STACK_GLOBAL',
+  0x52: 'REDUCE',
+  0x81: 'NEWOBJ',
+  0x62: 'BUILD',
+  0x2e: 'STOP'
 }
 
 /**
@@ -156,54 +190,158 @@ export function unpickle(input: Uint8Array): unknown {
     opPos = pos
     op = u8()
     switch (op) {
-      case 0x80: u8(); break // PROTO
-      case 0x95: u64(); break // FRAME: framing only matters for streaming readers
-      case 0x7d: stack.push(new Map()); break // EMPTY_DICT }
-      case 0x5d: stack.push([]); break // EMPTY_LIST ]
-      case 0x29: stack.push([]); break // EMPTY_TUPLE )
-      case 0x28: marks.push(stack.length); break // MARK (
-      case 0x75: { const items = popMark(); setItems(top(), items); break } // SETITEMS u
-      case 0x73: { const v = pop(); const k = pop(); setItems(top(), [k, v]); break } // SETITEM s
-      case 0x65: { const items = popMark(); list(top()).push(...items); break } // APPENDS e
-      case 0x61: { const v = pop(); list(top()).push(v); break } // APPEND a
-      case 0x74: stack.push(popMark()); break // TUPLE t
-      case 0x85: stack.push([pop()]); break // TUPLE1
-      case 0x86: { const b = pop(); const a = pop(); stack.push([a, b]); break } // TUPLE2
-      case 0x87: { const c = pop(); const b = pop(); const a = pop(); stack.push([a, b, c]); break } // TUPLE3
-      case 0x55: stack.push(new PyBytes(bytes(u8()))); break // SHORT_BINSTRING U (Python 2 str)
-      case 0x54: stack.push(new PyBytes(bytes(i32()))); break // BINSTRING T
-      case 0x43: stack.push(new PyBytes(bytes(u8()))); break // SHORT_BINBYTES C
-      case 0x42: stack.push(new PyBytes(bytes(i32()))); break // BINBYTES B
-      case 0x8e: stack.push(new PyBytes(bytes(u64()))); break // BINBYTES8
-      case 0x8c: stack.push(bytes(u8()).toString('utf8')); break // SHORT_BINUNICODE
-      case 0x58: stack.push(bytes(i32()).toString('utf8')); break // BINUNICODE X
-      case 0x8d: stack.push(bytes(u64()).toString('utf8')); break // BINUNICODE8
-      case 0x4b: stack.push(u8()); break // BININT1 K
-      case 0x4d: stack.push(u16()); break // BININT2 M
-      case 0x4a: stack.push(i32()); break // BININT J
-      case 0x8a: stack.push(readLong(bytes(u8()))); break // LONG1
-      case 0x47: need(8); stack.push(buf.readDoubleBE(pos)); pos += 8; break // BINFLOAT G
-      case 0x4e: stack.push(null); break // NONE N
-      case 0x88: stack.push(true); break // NEWTRUE
-      case 0x89: stack.push(false); break // NEWFALSE
-      case 0x71: put(u8()); break // BINPUT q
-      case 0x72: put(i32()); break // LONG_BINPUT r
-      case 0x94: put(memo.size); break // MEMOIZE
-      case 0x68: stack.push(fromMemo(memo, u8())); break // BINGET h
-      case 0x6a: stack.push(fromMemo(memo, i32())); break // LONG_BINGET j
-      case 0x63: { const module = line(); stack.push(new PyGlobal(module, line())); break } // GLOBAL c
-      case 0x93: { // STACK_GLOBAL
+      case 0x80:
+        u8()
+        break // PROTO
+      case 0x95:
+        u64()
+        break // FRAME: framing only matters for streaming readers
+      case 0x7d:
+        stack.push(new Map())
+        break // EMPTY_DICT }
+      case 0x5d:
+        stack.push([])
+        break // EMPTY_LIST ]
+      case 0x29:
+        stack.push([])
+        break // EMPTY_TUPLE )
+      case 0x28:
+        marks.push(stack.length)
+        break // MARK (
+      case 0x75: {
+        const items = popMark()
+        setItems(top(), items)
+        break
+      } // SETITEMS u
+      case 0x73: {
+        const v = pop()
+        const k = pop()
+        setItems(top(), [k, v])
+        break
+      } // SETITEM s
+      case 0x65: {
+        const items = popMark()
+        list(top()).push(...items)
+        break
+      } // APPENDS e
+      case 0x61: {
+        const v = pop()
+        list(top()).push(v)
+        break
+      } // APPEND a
+      case 0x74:
+        stack.push(popMark())
+        break // TUPLE t
+      case 0x85:
+        stack.push([pop()])
+        break // TUPLE1
+      case 0x86: {
+        const b = pop()
+        const a = pop()
+        stack.push([a, b])
+        break
+      } // TUPLE2
+      case 0x87: {
+        const c = pop()
+        const b = pop()
+        const a = pop()
+        stack.push([a, b, c])
+        break
+      } // TUPLE3
+      case 0x55:
+        stack.push(new PyBytes(bytes(u8())))
+        break // SHORT_BINSTRING U (Python 2 str)
+      case 0x54:
+        stack.push(new PyBytes(bytes(i32())))
+        break // BINSTRING T
+      case 0x43:
+        stack.push(new PyBytes(bytes(u8())))
+        break // SHORT_BINBYTES C
+      case 0x42:
+        stack.push(new PyBytes(bytes(i32())))
+        break // BINBYTES B
+      case 0x8e:
+        stack.push(new PyBytes(bytes(u64())))
+        break // BINBYTES8
+      case 0x8c:
+        stack.push(bytes(u8()).toString('utf8'))
+        break // SHORT_BINUNICODE
+      case 0x58:
+        stack.push(bytes(i32()).toString('utf8'))
+        break // BINUNICODE X
+      case 0x8d:
+        stack.push(bytes(u64()).toString('utf8'))
+        break // BINUNICODE8
+      case 0x4b:
+        stack.push(u8())
+        break // BININT1 K
+      case 0x4d:
+        stack.push(u16())
+        break // BININT2 M
+      case 0x4a:
+        stack.push(i32())
+        break // BININT J
+      case 0x8a:
+        stack.push(readLong(bytes(u8())))
+        break // LONG1
+      case 0x47:
+        need(8)
+        stack.push(buf.readDoubleBE(pos))
+        pos += 8
+        break // BINFLOAT G
+      case 0x4e:
+        stack.push(null)
+        break // NONE N
+      case 0x88:
+        stack.push(true)
+        break // NEWTRUE
+      case 0x89:
+        stack.push(false)
+        break // NEWFALSE
+      case 0x71:
+        put(u8())
+        break // BINPUT q
+      case 0x72:
+        put(i32())
+        break // LONG_BINPUT r
+      case 0x94:
+        put(memo.size)
+        break // MEMOIZE
+      case 0x68:
+        stack.push(fromMemo(memo, u8()))
+        break // BINGET h
+      case 0x6a:
+        stack.push(fromMemo(memo, i32()))
+        break // LONG_BINGET j
+      case 0x63: {
+        const module = line()
+        stack.push(new PyGlobal(module, line()))
+        break
+      } // GLOBAL c
+      case 0x93: {
+        // STACK_GLOBAL
         const name = pop()
         const module = pop()
         if (typeof module !== 'string' || typeof name !== 'string')
-          throw fail(`names a module ${pyTypeName(module).replace(/^an? /, '')} and a class ${pyTypeName(name).replace(/^an? /, '')}; expected two strings`)
+          throw fail(
+            `names a module ${pyTypeName(module).replace(/^an? /, '')} and a class ${pyTypeName(name).replace(/^an? /, '')}; expected two strings`
+          )
         stack.push(new PyGlobal(module, name))
         break
       }
-      case 0x52: stack.push(callWith()); break // REDUCE R
-      case 0x81: stack.push(callWith()); break // NEWOBJ
-      case 0x62: { const state = pop(); build(top(), state, fail); break } // BUILD b
-      case 0x2e: return pop() // STOP .
+      case 0x52:
+        stack.push(callWith())
+        break // REDUCE R
+      case 0x81:
+        stack.push(callWith())
+        break // NEWOBJ
+      case 0x62: {
+        const state = pop()
+        build(top(), state, fail)
+        break
+      } // BUILD b
+      case 0x2e:
+        return pop() // STOP .
       default:
         throw new UnpickleError(`unsupported pickle opcode 0x${op.toString(16).padStart(2, '0')} at byte ${pos - 1}`)
     }
@@ -232,7 +370,8 @@ function dictKey(key: unknown): unknown {
 function call(callable: PyGlobal, args: unknown[], fail: Fail): unknown {
   if (RECONSTRUCT.has(callable.qualified)) return new NdArray()
   if (callable.qualified === 'numpy.dtype') {
-    if (!(args[0] instanceof PyBytes) && typeof args[0] !== 'string') throw fail(`calls numpy.dtype with ${pyTypeName(args[0])} for its type; expected a string`)
+    if (!(args[0] instanceof PyBytes) && typeof args[0] !== 'string')
+      throw fail(`calls numpy.dtype with ${pyTypeName(args[0])} for its type; expected a string`)
     return new Dtype(textOf(args[0]))
   }
   // Python 3 writes bytes as _codecs.encode(text, 'latin1') under protocol 2.
@@ -247,7 +386,9 @@ function build(target: unknown, state: unknown, fail: Fail): void {
   if (target instanceof NdArray) {
     // ndarray.__setstate__: (version, shape, dtype, is_fortran, rawdata)
     if (!Array.isArray(state) || (state.length !== 4 && state.length !== 5))
-      throw fail(`gives a numpy array the state ${Array.isArray(state) ? `a tuple of ${state.length} values` : describeValue(state)}; ${NDARRAY_STATE}`)
+      throw fail(
+        `gives a numpy array the state ${Array.isArray(state) ? `a tuple of ${state.length} values` : describeValue(state)}; ${NDARRAY_STATE}`
+      )
     const [shape, dtype, fortran, raw] = state.length === 5 ? state.slice(1) : state
     if (!Array.isArray(shape)) throw fail(`gives a numpy array the shape ${describeValue(shape)}; expected a tuple of sizes`)
     if (!shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0))

@@ -19,7 +19,9 @@ export function registrationWarnings(source: DatasetSource, survey: DatasetSurve
   const present = source.classes.filter((_, i) => (trainCounts[i] ?? 0) > 0)
   if (source.classes.length === 1 || present.length === 1) {
     const only = present[0] ?? source.classes[0]
-    warnings.push(`this dataset has a single class (${only}): a classifier trained on it always answers ${only}, so accuracy and robustness numbers mean nothing. Add a folder of images for each other class.`)
+    warnings.push(
+      `this dataset has a single class (${only}): a classifier trained on it always answers ${only}, so accuracy and robustness numbers mean nothing. Add a folder of images for each other class.`
+    )
   } else if (present.length < source.classes.length) {
     const missing = source.classes.filter((_, i) => !(trainCounts[i] > 0))
     const shown = missing.slice(0, 10).join(', ') + (missing.length > 10 ? `, and ${count(missing.length - 10)} more` : '')

@@ -39,9 +39,14 @@ export function craftTrainingExamples(
   const data = tf.tidy(() => {
     const classes = logitsOf(tf.slice(x, [0, 0, 0, 0], [1, -1, -1, -1])).shape[1]
     const onehot = tf.oneHot(tf.cast(labels, 'int32'), classes)
-    const lossOf = (input: tf.Tensor): tf.Scalar => tf.losses.softmaxCrossEntropy(onehot, logitsOf(input as tf.Tensor4D), undefined, undefined, tf.Reduction.SUM) as tf.Scalar
+    const lossOf = (input: tf.Tensor): tf.Scalar =>
+      tf.losses.softmaxCrossEntropy(onehot, logitsOf(input as tf.Tensor4D), undefined, undefined, tf.Reduction.SUM) as tf.Scalar
     const grad = tf.grad(lossOf)
-    let adv: tf.Tensor4D = tf.clipByValue(tf.add(x, tf.randomUniform(x.shape, -plan.epsilon, plan.epsilon, 'float32', seed)), 0, 1) as tf.Tensor4D
+    let adv: tf.Tensor4D = tf.clipByValue(
+      tf.add(x, tf.randomUniform(x.shape, -plan.epsilon, plan.epsilon, 'float32', seed)),
+      0,
+      1
+    ) as tf.Tensor4D
     for (let step = 0; step < plan.steps; step++) {
       const g = grad(adv) as tf.Tensor4D
       const moved = tf.add(adv, tf.mul(exactSign(g), plan.stepSize))

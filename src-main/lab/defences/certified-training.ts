@@ -24,14 +24,25 @@ export function crownIbpSchedule(defence: CrownIbpTraining, progress: number): {
   const span = defence.rampEnd - defence.rampStart
   const t = span > 0 ? Math.min(1, Math.max(0, (progress - defence.rampStart) / span)) : progress >= defence.rampEnd ? 1 : 0
   const along = (from: number, to: number) => from + (to - from) * t
-  return { epsilon: t * (defence.epsilon as number), beta: along(defence.betaStart, defence.betaEnd), kappa: along(defence.kappaStart, defence.kappaEnd) }
+  return {
+    epsilon: t * (defence.epsilon as number),
+    beta: along(defence.betaStart, defence.betaEnd),
+    kappa: along(defence.kappaStart, defence.kappaEnd)
+  }
 }
 
 /**
  * The robust part of the loss alone: CE(−m, y) at ε with mixing β. `layers` gives the network's
  * structure (sequentialLayers of the model); the weights are the model's live variables.
  */
-export function crownIbpRobustLoss(model: Model, layers: SequentialLayer[], x: tf.Tensor4D, labels: tf.Tensor1D, epsilon: number, beta: number): tf.Scalar {
+export function crownIbpRobustLoss(
+  model: Model,
+  layers: SequentialLayer[],
+  x: tf.Tensor4D,
+  labels: tf.Tensor1D,
+  epsilon: number,
+  beta: number
+): tf.Scalar {
   const onehot = tf.oneHot(tf.cast(labels, 'int32'), model.spec.numClasses) as tf.Tensor2D
   const { crown, interval } = marginBoundsByClass(layers, x, onehot, epsilon, {
     maxCrownNeurons: 0,
@@ -42,11 +53,17 @@ export function crownIbpRobustLoss(model: Model, layers: SequentialLayer[], x: t
   return crossEntropy(tf.neg(m) as tf.Tensor2D, labels)
 }
 
-export function crownIbpLoss(defence: CrownIbpTraining, model: { forward(x: tf.Tensor4D, training: boolean): tf.Tensor2D }, shape: { height: number; width: number; channels: number }, base: LossFunction): LossFunction {
+export function crownIbpLoss(
+  defence: CrownIbpTraining,
+  model: { forward(x: tf.Tensor4D, training: boolean): tf.Tensor2D },
+  shape: { height: number; width: number; channels: number },
+  base: LossFunction
+): LossFunction {
   const inner = (model as { model?: Model }).model
   if (!inner) throw new Error('CROWN-IBP training needs a built-in model (mlp or cnn-small)')
   const layers = sequentialLayers(inner)
-  if (!layers) throw new Error(`CROWN-IBP training needs a sequential model without BatchNorm (mlp, cnn-small); ${inner.spec.arch} is not one`)
+  if (!layers)
+    throw new Error(`CROWN-IBP training needs a sequential model without BatchNorm (mlp, cnn-small); ${inner.spec.arch} is not one`)
   return (logits, labels, batch) => {
     const { epsilon, beta, kappa } = crownIbpSchedule(defence, batch.progress ?? 1)
     const natural = base(logits, labels, batch)

@@ -28,7 +28,7 @@ export function classifierFor(model: Model, defence?: Defence | null, seed = 0):
     inputShape: model.spec.inputShape,
     randomised: layer?.randomised ?? false,
     // An adaptive view has already replaced the non-differentiable parts.
-    nonDifferentiable: bpda ? false : layer?.nonDifferentiable ?? false,
+    nonDifferentiable: bpda ? false : (layer?.nonDifferentiable ?? false),
     logits: (x) => tf.tidy(() => model.forward(through(x, false))),
     gradient(x, loss) {
       return tf.tidy(() => {

@@ -26,7 +26,11 @@ export function noiseTrainingLoss(
   base: LossFunction
 ): LossFunction {
   const loss: LossFunction = (_logits, labels, batch) => {
-    const noisy = noisyImages(batch.images, defence.sigma, deriveSeed(seed, `gaussian-noise/${Array.from(batch.indices.subarray(0, 8)).join(',')}`))
+    const noisy = noisyImages(
+      batch.images,
+      defence.sigma,
+      deriveSeed(seed, `gaussian-noise/${Array.from(batch.indices.subarray(0, 8)).join(',')}`)
+    )
     const x = tf.tensor4d(noisy, [labels.shape[0], shape.height, shape.width, shape.channels])
     return base(model.forward(x, true), labels, { ...batch, images: noisy })
   }

@@ -49,7 +49,8 @@ export function createToyLayer(defence: ToyDefence, seed = 0): ToyLayer {
         forwardBpda: withBackward(identity, 'identity'),
         randomised: false,
         nonDifferentiable: true,
-        seeThrough: 'BPDA: its backward pass is cut (×' + defence.backwardScale + '); replacing it by the identity restores the true gradient.'
+        seeThrough:
+          'BPDA: its backward pass is cut (×' + defence.backwardScale + '); replacing it by the identity restores the true gradient.'
       }
     }
     case 'quantisation': {

@@ -12,7 +12,11 @@ import { crownIbpLoss } from './certified-training'
 import { noiseTrainingLoss } from './noise-training'
 
 /** The model with the toy layer applied to its input in every forward pass (training included). */
-export function withDefenceLayer<M extends { forward(x: tf.Tensor4D, training: boolean): tf.Tensor2D }>(model: M, defence: Defence | undefined, seed: number): M {
+export function withDefenceLayer<M extends { forward(x: tf.Tensor4D, training: boolean): tf.Tensor2D }>(
+  model: M,
+  defence: Defence | undefined,
+  seed: number
+): M {
   if (!isToyDefence(defence)) return model
   const layer = createToyLayer(defence, seed)
   const inner = model.forward.bind(model)
@@ -56,4 +60,3 @@ export function describeDefence(defence: Defence | undefined | null): string {
       return `random resize-and-pad toy (scale ≥ ${defence.minScale}${defence.noiseStd > 0 ? `, noise σ=${defence.noiseStd}` : ''})`
   }
 }
-

@@ -15,7 +15,6 @@ import * as tf from '@tensorflow/tfjs-core'
 import { filterGradientByIm2col, inputGradientByCol2im } from './im2col'
 import { convGeometry, type ConvGeometry, type Pad } from './convGeometry'
 
-
 /**
  * Inserts stride−1 zeros between the rows and columns of dy (the transpose of a strided
  * subsampling) by padding a 6-D view and folding it back: no scatter kernel needed.
@@ -37,7 +36,10 @@ function dilateRowsCols(dy: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
 }
 
 /** Conv padding for a "full" correlation of the dilated dy that lands exactly on the input size. */
-function inputGradPadding(g: ConvGeometry): { dyd: (dy: tf.Tensor4D) => tf.Tensor4D; pads: [[number, number], [number, number], [number, number], [number, number]] } {
+function inputGradPadding(g: ConvGeometry): {
+  dyd: (dy: tf.Tensor4D) => tf.Tensor4D
+  pads: [[number, number], [number, number], [number, number], [number, number]]
+} {
   const top = g.filterHeight - 1 - g.padTop
   const left = g.filterWidth - 1 - g.padLeft
   // Rows of the dilated dy including the s−1 trailing zeros that dilateRowsCols appends.

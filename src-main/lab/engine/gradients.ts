@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { exactSign } from './exact'
 
 type Grads = Record<string, () => tf.Tensor>
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tfjs passes one tensor or a list, by kernel
 type GradFn = (dy: any, saved: tf.Tensor[], attrs: tf.NamedAttrMap) => Grads
 interface Def {
   kernelName: string
@@ -52,7 +53,11 @@ function minMaxGrad(dy: tf.Tensor, saved: tf.Tensor[], attrs: tf.NamedAttrMap): 
   return { x: () => tf.mul(tf.reshape(dy, kept), tf.cast(tf.equal(x, tf.reshape(y, kept)), 'float32')) }
 }
 
-const binary = (kernelName: string, fa: (dy: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => tf.Tensor, fb: (dy: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => tf.Tensor): Def => ({
+const binary = (
+  kernelName: string,
+  fa: (dy: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => tf.Tensor,
+  fb: (dy: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => tf.Tensor
+): Def => ({
   kernelName,
   inputsToSave: ['a', 'b'],
   gradFunc: (dy, [a, b]) => ({ a: () => unbroadcast(fa(dy, a, b), a.shape), b: () => unbroadcast(fb(dy, a, b), b.shape) })
@@ -73,13 +78,41 @@ const unaryY = (kernelName: string, f: (dy: tf.Tensor, y: tf.Tensor) => tf.Tenso
 const zeroGrad = (kernelName: string): Def => ({ kernelName, inputsToSave: ['x'], gradFunc: (_dy, [x]) => ({ x: () => zeros(x) }) })
 
 const defs: Def[] = [
-  binary('Add', (dy) => dy, (dy) => dy),
-  binary('Sub', (dy) => dy, (dy) => tf.neg(dy)),
-  binary('Multiply', (dy, _a, b) => tf.mul(dy, b), (dy, a) => tf.mul(dy, a)),
-  binary('RealDiv', (dy, _a, b) => tf.div(dy, b), (dy, a, b) => tf.neg(tf.div(tf.mul(dy, a), tf.square(b)))),
-  binary('Maximum', (dy, a, b) => tf.mul(dy, tf.cast(tf.greaterEqual(a, b), 'float32')), (dy, a, b) => tf.mul(dy, tf.cast(tf.less(a, b), 'float32'))),
-  binary('Minimum', (dy, a, b) => tf.mul(dy, tf.cast(tf.lessEqual(a, b), 'float32')), (dy, a, b) => tf.mul(dy, tf.cast(tf.greater(a, b), 'float32'))),
-  binary('SquaredDifference', (dy, a, b) => tf.mul(dy, tf.mul(2, tf.sub(a, b))), (dy, a, b) => tf.mul(dy, tf.mul(2, tf.sub(b, a)))),
+  binary(
+    'Add',
+    (dy) => dy,
+    (dy) => dy
+  ),
+  binary(
+    'Sub',
+    (dy) => dy,
+    (dy) => tf.neg(dy)
+  ),
+  binary(
+    'Multiply',
+    (dy, _a, b) => tf.mul(dy, b),
+    (dy, a) => tf.mul(dy, a)
+  ),
+  binary(
+    'RealDiv',
+    (dy, _a, b) => tf.div(dy, b),
+    (dy, a, b) => tf.neg(tf.div(tf.mul(dy, a), tf.square(b)))
+  ),
+  binary(
+    'Maximum',
+    (dy, a, b) => tf.mul(dy, tf.cast(tf.greaterEqual(a, b), 'float32')),
+    (dy, a, b) => tf.mul(dy, tf.cast(tf.less(a, b), 'float32'))
+  ),
+  binary(
+    'Minimum',
+    (dy, a, b) => tf.mul(dy, tf.cast(tf.lessEqual(a, b), 'float32')),
+    (dy, a, b) => tf.mul(dy, tf.cast(tf.greater(a, b), 'float32'))
+  ),
+  binary(
+    'SquaredDifference',
+    (dy, a, b) => tf.mul(dy, tf.mul(2, tf.sub(a, b))),
+    (dy, a, b) => tf.mul(dy, tf.mul(2, tf.sub(b, a)))
+  ),
   binary(
     'Pow',
     (dy, a, b) => tf.mul(dy, tf.mul(b, tf.pow(a, tf.sub(b, 1)))),
@@ -102,7 +135,11 @@ const defs: Def[] = [
   unaryX('LeakyRelu', (dy, x, attrs) => tf.where(tf.greater(x, 0), dy, tf.mul(dy, attrs.alpha as number))),
   unaryY('Elu', (dy, y) => tf.where(tf.greater(y, 0), dy, tf.mul(dy, tf.add(y, 1)))),
   unaryX('ClipByValue', (dy, x, attrs) =>
-    tf.where(tf.logicalAnd(tf.greaterEqual(x, attrs.clipValueMin as number), tf.lessEqual(x, attrs.clipValueMax as number)), dy, tf.zerosLike(dy))
+    tf.where(
+      tf.logicalAnd(tf.greaterEqual(x, attrs.clipValueMin as number), tf.lessEqual(x, attrs.clipValueMax as number)),
+      dy,
+      tf.zerosLike(dy)
+    )
   ),
   unaryX('Cast', (dy, x) => (x.dtype === 'float32' ? tf.cast(dy, 'float32') : zeros(x))),
   unaryX('Identity', (dy) => dy),
@@ -116,11 +153,18 @@ const defs: Def[] = [
   }),
   unaryX('PadV2', (dy, x, attrs) => {
     const paddings = attrs.paddings as [number, number][]
-    return tf.slice(dy, paddings.map((p) => p[0]), x.shape)
+    return tf.slice(
+      dy,
+      paddings.map((p) => p[0]),
+      x.shape
+    )
   }),
   unaryX('Slice', (dy, x, attrs) => {
     const [begin, size] = tf.slice_util.parseSliceParams(x, attrs.begin as number[], attrs.size as number[])
-    return tf.pad(dy, x.shape.map((d, i) => [begin[i], d - begin[i] - size[i]] as [number, number]))
+    return tf.pad(
+      dy,
+      x.shape.map((d, i) => [begin[i], d - begin[i] - size[i]] as [number, number])
+    )
   }),
   unaryX('Reverse', (dy, _x, attrs) => tf.reverse(dy, attrs.dims as number[])),
   unaryX('Tile', (dy, x, attrs) => {
@@ -128,7 +172,10 @@ const defs: Def[] = [
     // Fold each tiled axis into (reps, size) and sum the copies.
     const folded: number[] = []
     x.shape.forEach((d, i) => folded.push(reps[i], d))
-    const summed = tf.sum(tf.reshape(dy, folded), folded.map((_, i) => i).filter((i) => i % 2 === 0))
+    const summed = tf.sum(
+      tf.reshape(dy, folded),
+      folded.map((_, i) => i).filter((i) => i % 2 === 0)
+    )
     return tf.reshape(summed, x.shape)
   }),
   unaryX('Sum', (dy, x, attrs) => tf.mul(expandReduced(dy, x.shape, attrs.axis), tf.onesLike(x))),
@@ -159,8 +206,22 @@ const defs: Def[] = [
       // explicit Transpose followed by a plain matMul), so spell the transposes out there.
       const mm = (x: tf.Tensor, y: tf.Tensor, tx: boolean, ty: boolean): tf.Tensor =>
         tf.getBackend() === 'wasm' ? tf.matMul(tx ? swapLast(x) : x, ty ? swapLast(y) : y) : tf.matMul(x, y, tx, ty)
-      const da = (): tf.Tensor => (!ta && !tb ? mm(dy, b, false, true) : !ta && tb ? mm(dy, b, false, false) : ta && !tb ? mm(b, dy, false, true) : mm(b, dy, true, true))
-      const db = (): tf.Tensor => (!ta && !tb ? mm(a, dy, true, false) : !ta && tb ? mm(dy, a, true, false) : ta && !tb ? mm(a, dy, false, false) : mm(dy, a, true, true))
+      const da = (): tf.Tensor =>
+        !ta && !tb
+          ? mm(dy, b, false, true)
+          : !ta && tb
+            ? mm(dy, b, false, false)
+            : ta && !tb
+              ? mm(b, dy, false, true)
+              : mm(b, dy, true, true)
+      const db = (): tf.Tensor =>
+        !ta && !tb
+          ? mm(a, dy, true, false)
+          : !ta && tb
+            ? mm(dy, a, true, false)
+            : ta && !tb
+              ? mm(a, dy, false, false)
+              : mm(dy, a, true, true)
       return { a: () => unbroadcast(da(), a.shape), b: () => unbroadcast(db(), b.shape) }
     }
   },
@@ -177,8 +238,14 @@ const defs: Def[] = [
     kernelName: 'Conv2D',
     inputsToSave: ['x', 'filter'],
     gradFunc: (dy, [x, filter], attrs) => {
-      const { strides, pad, dimRoundingMode, dataFormat } = attrs as unknown as { strides: [number, number]; pad: 'same' | 'valid'; dimRoundingMode?: 'round'; dataFormat?: string }
-      if (tf.backend_util.tupleValuesAreOne(attrs.dilations as number) === false) throw new Error('conv2d gradient with dilation > 1 is not supported')
+      const { strides, pad, dimRoundingMode, dataFormat } = attrs as unknown as {
+        strides: [number, number]
+        pad: 'same' | 'valid'
+        dimRoundingMode?: 'round'
+        dataFormat?: string
+      }
+      if (tf.backend_util.tupleValuesAreOne(attrs.dilations as number) === false)
+        throw new Error('conv2d gradient with dilation > 1 is not supported')
       return {
         x: () => run('Conv2DBackpropInput', { dy, filter }, { strides, pad, dataFormat, dimRoundingMode, inputShape: x.shape }),
         filter: () => run('Conv2DBackpropFilter', { x, dy }, { strides, pad, dataFormat, dimRoundingMode, filterShape: filter.shape })
@@ -201,14 +268,24 @@ const defs: Def[] = [
     inputsToSave: ['x'],
     outputsToSave: [true],
     gradFunc: (dy, [x, y], attrs) => ({
-      x: () => run('MaxPoolGrad', { dy, input: x, output: y }, { filterSize: attrs.filterSize, strides: attrs.strides, pad: attrs.pad, dimRoundingMode: attrs.dimRoundingMode })
+      x: () =>
+        run(
+          'MaxPoolGrad',
+          { dy, input: x, output: y },
+          { filterSize: attrs.filterSize, strides: attrs.strides, pad: attrs.pad, dimRoundingMode: attrs.dimRoundingMode }
+        )
     })
   },
   {
     kernelName: 'AvgPool',
     inputsToSave: ['x'],
     gradFunc: (dy, [x], attrs) => ({
-      x: () => run('AvgPoolGrad', { dy, input: x }, { filterSize: attrs.filterSize, strides: attrs.strides, pad: attrs.pad, dimRoundingMode: attrs.dimRoundingMode })
+      x: () =>
+        run(
+          'AvgPoolGrad',
+          { dy, input: x },
+          { filterSize: attrs.filterSize, strides: attrs.strides, pad: attrs.pad, dimRoundingMode: attrs.dimRoundingMode }
+        )
     })
   },
   zeroGrad('Sign'),

@@ -14,7 +14,7 @@ import { readable, writable } from './heap'
 const PATCH_BLOCK = 16 * 1024 * 1024
 
 export function filterGradientByIm2col(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
-  const { batch, inHeight: H, inWidth: W, inChannels: CI, outHeight: OH, outWidth: OW, outChannels: CO } = g
+  const { batch, inChannels: CI, outHeight: OH, outWidth: OW, outChannels: CO } = g
   const K = g.filterHeight * g.filterWidth * CI
   const slice = Math.max(1, Math.min(batch, Math.floor(PATCH_BLOCK / (K * OH * OW))))
   const xt = tf.transpose(x, [3, 0, 1, 2]) // [CI, N, H, W]
@@ -26,7 +26,10 @@ export function filterGradientByIm2col(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvG
     // The view of xt is taken after P's allocation, which may have moved the heap.
     fillPatches(p.values, readable(xt), g, n0, n)
     const patches = p.finish()
-    const part = tf.matMul(patches as tf.Tensor2D, tf.reshape(n === batch ? dy : tf.slice(dy, [n0, 0, 0, 0], [n, -1, -1, -1]), [m, CO]) as tf.Tensor2D)
+    const part = tf.matMul(
+      patches as tf.Tensor2D,
+      tf.reshape(n === batch ? dy : tf.slice(dy, [n0, 0, 0, 0], [n, -1, -1, -1]), [m, CO]) as tf.Tensor2D
+    )
     sum = sum ? tf.add(sum, part) : part
   }
   return tf.reshape(sum!, [g.filterHeight, g.filterWidth, CI, CO])
@@ -68,7 +71,19 @@ function transposeInto(out: Float32Array, w: Float32Array, K: number, C: number)
 
 /** dx[n, oh·s − padTop + kh, ow·s − padLeft + kw, :] += C[(n, oh, ow), (kh, kw, :)], dx zeroed first. */
 function addColumns(dx: Float32Array, cols: Float32Array, g: ConvGeometry, count: number): void {
-  const { inHeight: H, inWidth: W, inChannels: CI, outHeight: OH, outWidth: OW, filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw, padTop, padLeft } = g
+  const {
+    inHeight: H,
+    inWidth: W,
+    inChannels: CI,
+    outHeight: OH,
+    outWidth: OW,
+    filterHeight: KH,
+    filterWidth: KW,
+    strideHeight: sh,
+    strideWidth: sw,
+    padTop,
+    padLeft
+  } = g
   dx.fill(0)
   const K = KH * KW * CI
   let m = 0
@@ -93,7 +108,18 @@ function addColumns(dx: Float32Array, cols: Float32Array, g: ConvGeometry, count
 
 /** P[(kh, kw, ci), (n, oh, ow)] = x[n0 + n, oh·s − padTop + kh, ow·s − padLeft + kw, ci], 0 outside. */
 function fillPatches(P: Float32Array, xt: Float32Array, g: ConvGeometry, n0: number, count: number): void {
-  const { batch, inHeight: H, inWidth: W, inChannels: CI, outHeight: OH, outWidth: OW, strideHeight: sh, strideWidth: sw, padTop, padLeft } = g
+  const {
+    batch,
+    inHeight: H,
+    inWidth: W,
+    inChannels: CI,
+    outHeight: OH,
+    outWidth: OW,
+    strideHeight: sh,
+    strideWidth: sw,
+    padTop,
+    padLeft
+  } = g
   let o = 0
   for (let kh = 0; kh < g.filterHeight; kh++) {
     for (let kw = 0; kw < g.filterWidth; kw++) {

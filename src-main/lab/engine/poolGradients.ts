@@ -12,7 +12,20 @@ type PoolInfo = ReturnType<typeof tf.backend_util.computePool2DInfo>
 /** Writes dx into `dx`, which must hold zeros. */
 export function maxPoolGradientValues(x: Float32Array, dy: Float32Array, info: PoolInfo, dx: Float32Array): void {
   if (isTiled2x2(info)) return tiled2x2(x, dy, info, dx)
-  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, dilationHeight, dilationWidth } = info
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels: c,
+    outHeight,
+    outWidth,
+    strideHeight,
+    strideWidth,
+    filterHeight,
+    filterWidth,
+    dilationHeight,
+    dilationWidth
+  } = info
   const top = info.padInfo.top
   const left = info.padInfo.left
   const best = new Float32Array(c)
@@ -58,9 +71,16 @@ export function maxPoolGradientValues(x: Float32Array, dy: Float32Array, info: P
 /** 2×2 windows at stride 2 without padding — every max-pool of the built-in models. */
 function isTiled2x2(info: PoolInfo): boolean {
   return (
-    info.filterHeight === 2 && info.filterWidth === 2 && info.strideHeight === 2 && info.strideWidth === 2 &&
-    info.dilationHeight === 1 && info.dilationWidth === 1 && info.padInfo.top === 0 && info.padInfo.left === 0 &&
-    info.outHeight * 2 <= info.inHeight && info.outWidth * 2 <= info.inWidth
+    info.filterHeight === 2 &&
+    info.filterWidth === 2 &&
+    info.strideHeight === 2 &&
+    info.strideWidth === 2 &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1 &&
+    info.padInfo.top === 0 &&
+    info.padInfo.left === 0 &&
+    info.outHeight * 2 <= info.inHeight &&
+    info.outWidth * 2 <= info.inWidth
   )
 }
 

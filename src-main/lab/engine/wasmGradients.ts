@@ -39,7 +39,10 @@ function requireNhwc(kernel: string, attrs: ConvAttrs): void {
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }
 
-function kernel(name: string, run: (inputs: Record<string, tf.Tensor>, attrs: ConvAttrs & Record<string, unknown>) => tf.Tensor): tf.KernelConfig {
+function kernel(
+  name: string,
+  run: (inputs: Record<string, tf.Tensor>, attrs: ConvAttrs & Record<string, unknown>) => tf.Tensor
+): tf.KernelConfig {
   return {
     kernelName: name,
     backendName: BACKEND,
@@ -82,7 +85,14 @@ kernels.push({
     const { input, dy } = inputs as { input: tf.TensorInfo; dy: tf.TensorInfo }
     const a = attrs as unknown as ConvAttrs & { filterSize: number | [number, number] }
     requireNhwc('MaxPoolGrad', a)
-    const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode)
+    const info = tf.backend_util.computePool2DInfo(
+      input.shape as [number, number, number, number],
+      a.filterSize,
+      a.strides,
+      1,
+      a.pad,
+      a.dimRoundingMode
+    )
     const out = heap.makeOutput(input.shape, 'float32')
     const dx = heap.typedArrayFromHeap(out)
     dx.fill(0)

@@ -80,7 +80,8 @@ export async function runAttackChunks(
     predictions.set(predicted, start)
     const achieved = perturbationNorms(images.subarray(start * size, end * size), adv, size, job.params.norm as Norm)
     if (result.perturbationNorms) {
-      for (let i = 0; i < achieved.length; i++) achieved[i] = Number.isFinite(result.perturbationNorms[i]) ? result.perturbationNorms[i] : NaN
+      for (let i = 0; i < achieved.length; i++)
+        achieved[i] = Number.isFinite(result.perturbationNorms[i]) ? result.perturbationNorms[i] : NaN
     }
     norms.set(achieved, start)
     if (start * size < kept.length) kept.set(adv.subarray(0, Math.min(adv.length, kept.length - start * size)), start * size)

@@ -34,7 +34,14 @@ export interface CleverSample {
   fit: WeibullFit | null
 }
 
-export function cleverScore(model: Classifier, x0: Float32Array, label: number, norm: Norm, budget: CleverBudget, seed: number): CleverSample {
+export function cleverScore(
+  model: Classifier,
+  x0: Float32Array,
+  label: number,
+  norm: Norm,
+  budget: CleverBudget,
+  seed: number
+): CleverSample {
   const shape = model.inputShape
   const d = x0.length
   const logits = tf.tidy(() => model.logits(tf.tensor4d(x0, [1, ...shape])).dataSync() as Float32Array)
@@ -67,7 +74,10 @@ export function cleverScore(model: Classifier, x0: Float32Array, label: number, 
     }
     const norms = tf.tidy(() => {
       const x = tf.tensor4d(points, [budget.samplesPerBatch, ...shape])
-      const grad = model.gradient(x, (z) => tf.sum(tf.sub(tf.slice(z, [0, label], [-1, 1]), tf.slice(z, [0, target], [-1, 1]))) as tf.Scalar)
+      const grad = model.gradient(
+        x,
+        (z) => tf.sum(tf.sub(tf.slice(z, [0, label], [-1, 1]), tf.slice(z, [0, target], [-1, 1]))) as tf.Scalar
+      )
       const flat = tf.reshape(grad, [budget.samplesPerBatch, -1])
       return (norm === 'Linf' ? tf.sum(tf.abs(flat), 1) : tf.sqrt(tf.sum(tf.square(flat), 1))).dataSync() as Float32Array
     })

@@ -49,7 +49,10 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRunConfig):
     const seeds = seedsOf(config.seed, config.repeats)
     const clean = await timed('clean', () => session.clean(target, config.seed))
     const layer = target.classifier.layer
-    ctx.log('info', `Full evaluation (${config.budget}) of "${input.name}" at ε=${formatEpsilon(epsilon)} (${norm}); clean accuracy ${(clean.accuracy * 100).toFixed(2)}%.`)
+    ctx.log(
+      'info',
+      `Full evaluation (${config.budget}) of "${input.name}" at ε=${formatEpsilon(epsilon)} (${norm}); clean accuracy ${(clean.accuracy * 100).toFixed(2)}%.`
+    )
 
     const at = (acc: Record<string, number[]>, key: string, v: number) => (acc[key] ??= []).push(v)
     const onFirst = (predictions: Int32Array, m: number) => accuracyOf(predictions.subarray(0, m), session.data.labels.subarray(0, m))
@@ -60,7 +63,12 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRunConfig):
       const fgsm = await timed('fgsm', () => session.attack(target, clean, { attackId: 'fgsm', params: base, phase: 'FGSM' }))
       at(results, 'fgsm', fgsm.accuracy)
       const pgd = await timed('pgd', () =>
-        session.attack(target, clean, { attackId: 'pgd', params: { ...base, ...budget.pgd }, keep: seed === config.seed ? budget.gallery : 0, phase: `PGD-${budget.pgd.steps}` })
+        session.attack(target, clean, {
+          attackId: 'pgd',
+          params: { ...base, ...budget.pgd },
+          keep: seed === config.seed ? budget.gallery : 0,
+          phase: `PGD-${budget.pgd.steps}`
+        })
       )
       at(results, 'pgd', pgd.accuracy)
       if (seed === config.seed) await session.gallery(target, clean, pgd.outcome, 'pgd', norm, epsilon)
@@ -77,22 +85,42 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRunConfig):
       at(results, 'fgsm@autoattack', onFirst(fgsm.outcome.predictions, aa.n))
       at(results, 'pgd@autoattack', onFirst(pgd.outcome.predictions, aa.n))
       const square = await timed('square', () =>
-        session.attack(target, clean, { attackId: 'square', params: { ...base, queries: budget.square.queries }, n: budget.square.n, phase: `Square (${budget.square.queries} queries)` })
+        session.attack(target, clean, {
+          attackId: 'square',
+          params: { ...base, queries: budget.square.queries },
+          n: budget.square.n,
+          phase: `Square (${budget.square.queries} queries)`
+        })
       )
       at(results, 'square', square.accuracy)
       at(results, 'pgd@square', onFirst(pgd.outcome.predictions, square.n))
       if (config.spatial) {
         // Spatial attacks ignore ε: filed under norm 'spatial' at their rotation bound (api/attacks/spatial.ts).
-        for (const [attackId, n] of [['spatial-random', undefined], ['spatial-grid', budget.square.n]] as const) {
+        for (const [attackId, n] of [
+          ['spatial-random', undefined],
+          ['spatial-grid', budget.square.n]
+        ] as const) {
           const spatial = await timed('spatial', () =>
-            session.attack(target, clean, { attackId, recordAt: spatialResultKey(attackDeclaration(attackId), {}), params: base, n, phase: attackId === 'spatial-grid' ? 'spatial grid (775 motions)' : 'spatial random-10' })
+            session.attack(target, clean, {
+              attackId,
+              recordAt: spatialResultKey(attackDeclaration(attackId), {}),
+              params: base,
+              n,
+              phase: attackId === 'spatial-grid' ? 'spatial grid (775 motions)' : 'spatial random-10'
+            })
           )
           at(results, attackId, spatial.accuracy)
         }
       }
       if (ctx.spec.inputs.surrogate) {
         const transfer = await timed('transfer', () =>
-          session.attack(target, clean, { attackId: 'pgd', recordAs: 'transfer-pgd', params: { ...base, ...budget.pgd }, surrogate: ctx.spec.inputs.surrogate, phase: 'transfer PGD' })
+          session.attack(target, clean, {
+            attackId: 'pgd',
+            recordAs: 'transfer-pgd',
+            params: { ...base, ...budget.pgd },
+            surrogate: ctx.spec.inputs.surrogate,
+            phase: 'transfer PGD'
+          })
         )
         at(results, 'transfer', transfer.accuracy)
       }
@@ -114,7 +142,13 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRunConfig):
       for (const e of curve) {
         const acc = (
           await timed('curve', () =>
-            session.attack(target, clean, { attackId: 'pgd', recordAs: 'pgd-curve', params: { norm, epsilon: e, seed, steps: budget.curve.steps, restarts: 1 }, n: budget.curve.n, phase: `ε-curve: PGD-${budget.curve.steps} at ε=${formatEpsilon(e)}` })
+            session.attack(target, clean, {
+              attackId: 'pgd',
+              recordAs: 'pgd-curve',
+              params: { norm, epsilon: e, seed, steps: budget.curve.steps, restarts: 1 },
+              n: budget.curve.n,
+              phase: `ε-curve: PGD-${budget.curve.steps} at ε=${formatEpsilon(e)}`
+            })
           )
         ).accuracy
         ;(curvePoints[e] ??= []).push(acc)
@@ -127,7 +161,11 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRunConfig):
     // they would be unsound for the deployed model. Gradient truncation is the identity forward.
     const boundable = !layer || layer.defence.kind === 'gradient-truncation'
     const layers = boundable ? sequentialLayers(target.model) : null
-    if (!boundable) ctx.log('info', `IBP and the global Lipschitz bound are skipped: the ${layer!.defence.kind} layer changes the input in a way the bounds do not model.`)
+    if (!boundable)
+      ctx.log(
+        'info',
+        `IBP and the global Lipschitz bound are skipped: the ${layer!.defence.kind} layer changes the input in a way the bounds do not model.`
+      )
     else if (layers && norm === 'Linf') {
       await timed('ibp and crown', () => {
         for (const e of curve) {
@@ -145,7 +183,13 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRunConfig):
             cleanAccuracy: clean.accuracy,
             params: { method: 'interval bound propagation (certified accuracy)', defence: target.defence },
             seconds: null,
-            samples: { indices: session.data.indices, labels: session.data.labels, cleanPredictions: clean.predictions, adversarialPredictions: Int32Array.from(r.certified, (c, i) => (c ? session.data.labels[i] : -1)), perturbationNorms: null }
+            samples: {
+              indices: session.data.indices,
+              labels: session.data.labels,
+              cleanPredictions: clean.predictions,
+              adversarialPredictions: Int32Array.from(r.certified, (c, i) => (c ? session.data.labels[i] : -1)),
+              perturbationNorms: null
+            }
           })
           // CROWN beside it, on the budget's first samples (a second or two each on cnn-small).
           const m = Math.min(budget.crown.n, session.data.n)
@@ -163,17 +207,41 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRunConfig):
             n: m,
             accuracy: c.certifiedAccuracy,
             cleanAccuracy: accuracyOf(clean.predictions.subarray(0, m), labels),
-            params: { method: 'CROWN linear bounds (certified accuracy)', preActivationBounds: c.intermediate, crownComputedOn: c.computed, defence: target.defence },
+            params: {
+              method: 'CROWN linear bounds (certified accuracy)',
+              preActivationBounds: c.intermediate,
+              crownComputedOn: c.computed,
+              defence: target.defence
+            },
             seconds: (Date.now() - t0) / 1000,
-            samples: { indices: session.data.indices.subarray(0, m), labels, cleanPredictions: clean.predictions.subarray(0, m), adversarialPredictions: Int32Array.from(c.certified, (v, i) => (v ? labels[i] : -1)), perturbationNorms: null }
+            samples: {
+              indices: session.data.indices.subarray(0, m),
+              labels,
+              cleanPredictions: clean.predictions.subarray(0, m),
+              adversarialPredictions: Int32Array.from(c.certified, (v, i) => (v ? labels[i] : -1)),
+              perturbationNorms: null
+            }
           })
         }
       })
-    } else if (boundable) ctx.log('info', layers ? 'IBP certification is computed for the L∞ norm only.' : `IBP and the global Lipschitz bound need a sequential model without BatchNorm (mlp, cnn-small); ${target.model.spec.arch} is not one.`)
+    } else if (boundable)
+      ctx.log(
+        'info',
+        layers
+          ? 'IBP certification is computed for the L∞ norm only.'
+          : `IBP and the global Lipschitz bound need a sequential model without BatchNorm (mlp, cnn-small); ${target.model.spec.arch} is not one.`
+      )
     if (layers) {
       const lip = await timed('lipschitz', () => globalLipschitz(layers, session.shape))
       for (const n of ['Linf', 'L2'] as const)
-        ctx.record({ type: 'score', runId: input.runId, metric: 'lipschitz-global', norm: n, value: lip[n], details: { ...lip, method: 'product of layer operator norms' } })
+        ctx.record({
+          type: 'score',
+          runId: input.runId,
+          metric: 'lipschitz-global',
+          norm: n,
+          value: lip[n],
+          details: { ...lip, method: 'product of layer operator norms' }
+        })
     }
 
     // Randomised smoothing: black-box, so every model (ResNet-18, toy layers) gets its L2 certificate.
@@ -181,13 +249,28 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRunConfig):
     const sigma = target.defence?.kind === 'gaussian-noise' ? target.defence.sigma : 0.25
     const smoothingN = Math.min(budget.smoothing.n, session.data.n)
     const smoothing = await timed('smoothing', () =>
-      evaluateSmoothing(target.classifier, session.data, session.shape, smoothingN, { sigma, n0: 100, n: budget.smoothing.copies, alpha: 0.001 }, config.seed, (done) => {
-        session.check()
-        ctx.progress({ phase: `randomised smoothing (σ=${sigma})`, step: done, total: smoothingN })
-      })
+      evaluateSmoothing(
+        target.classifier,
+        session.data,
+        session.shape,
+        smoothingN,
+        { sigma, n0: 100, n: budget.smoothing.copies, alpha: 0.001 },
+        config.seed,
+        (done) => {
+          session.check()
+          ctx.progress({ phase: `randomised smoothing (σ=${sigma})`, step: done, total: smoothingN })
+        }
+      )
     )
     const smoothingLabels = session.data.labels.subarray(0, smoothingN)
-    const smoothingParams = { method: 'randomised smoothing (certified accuracy)', sigma, n0: 100, n: budget.smoothing.copies, alpha: 0.001, abstained: smoothing.predictions.filter((p) => p.prediction < 0).length }
+    const smoothingParams = {
+      method: 'randomised smoothing (certified accuracy)',
+      sigma,
+      n0: 100,
+      n: budget.smoothing.copies,
+      alpha: 0.001,
+      abstained: smoothing.predictions.filter((p) => p.prediction < 0).length
+    }
     for (const { radius, accuracy } of smoothing.atRadii)
       ctx.record({
         type: 'result',
@@ -205,7 +288,9 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRunConfig):
           indices: session.data.indices.subarray(0, smoothingN),
           labels: smoothingLabels,
           cleanPredictions: clean.predictions.subarray(0, smoothingN),
-          adversarialPredictions: Int32Array.from(smoothing.predictions, (p, i) => (p.prediction === smoothingLabels[i] && p.radius >= radius ? p.prediction : -1)),
+          adversarialPredictions: Int32Array.from(smoothing.predictions, (p, i) =>
+            p.prediction === smoothingLabels[i] && p.radius >= radius ? p.prediction : -1
+          ),
           perturbationNorms: null
         }
       })
@@ -215,24 +300,49 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRunConfig):
       metric: 'smoothing-radius',
       norm: 'L2',
       value: smoothing.averageRadius,
-      details: { ...smoothingParams, meaning: 'mean certified L2 radius, 0 for wrong or abstained samples', samples: smoothing.predictions.map((p, i) => ({ sampleIndex: session.data.indices[i], label: smoothingLabels[i], ...p })) }
+      details: {
+        ...smoothingParams,
+        meaning: 'mean certified L2 radius, 0 for wrong or abstained samples',
+        samples: smoothing.predictions.map((p, i) => ({ sampleIndex: session.data.indices[i], label: smoothingLabels[i], ...p }))
+      }
     })
 
     // CLEVER and the local Lipschitz estimate, in both norms, on the first correctly classified samples.
     for (const cleverNorm of ['Linf', 'L2'] as const) {
       const radius = cleverRadius(cleverNorm, cleverNorm === norm ? epsilon : defaultEpsilon(cleverNorm, session.shape[2]))
-      const cleverSamples: { sampleIndex: number; score: number; lipschitz: number | null; maxGradientNorm: number; ks: number | null }[] = []
+      const cleverSamples: { sampleIndex: number; score: number; lipschitz: number | null; maxGradientNorm: number; ks: number | null }[] =
+        []
       await timed('clever', () => {
         for (let i = 0; i < session.data.n && cleverSamples.length < budget.clever.samples; i++) {
           if (clean.predictions[i] !== session.data.labels[i]) continue
           session.check()
           ctx.progress({ phase: `CLEVER (${cleverNorm})`, step: cleverSamples.length, total: budget.clever.samples })
-          const s = cleverScore(target.classifier, session.data.images.subarray(i * size, (i + 1) * size), session.data.labels[i], cleverNorm, { ...budget.clever, radius }, config.seed + i)
-          cleverSamples.push({ sampleIndex: session.data.indices[i], score: s.score, lipschitz: s.lipschitz, maxGradientNorm: s.maxGradientNorm, ks: s.fit?.ks ?? null })
+          const s = cleverScore(
+            target.classifier,
+            session.data.images.subarray(i * size, (i + 1) * size),
+            session.data.labels[i],
+            cleverNorm,
+            { ...budget.clever, radius },
+            config.seed + i
+          )
+          cleverSamples.push({
+            sampleIndex: session.data.indices[i],
+            score: s.score,
+            lipschitz: s.lipschitz,
+            maxGradientNorm: s.maxGradientNorm,
+            ks: s.fit?.ks ?? null
+          })
         }
       })
       const cleverBudget = { ...budget.clever, radius, target: 'runner-up class' }
-      ctx.record({ type: 'score', runId: input.runId, metric: 'clever', norm: cleverNorm, value: meanStd(cleverSamples.map((s) => s.score)).mean, details: { budget: cleverBudget, samples: cleverSamples } })
+      ctx.record({
+        type: 'score',
+        runId: input.runId,
+        metric: 'clever',
+        norm: cleverNorm,
+        value: meanStd(cleverSamples.map((s) => s.score)).mean,
+        details: { budget: cleverBudget, samples: cleverSamples }
+      })
       const local = cleverSamples.map((s) => s.maxGradientNorm).filter(Number.isFinite)
       ctx.record({
         type: 'score',
@@ -240,7 +350,11 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRunConfig):
         metric: 'lipschitz-local',
         norm: cleverNorm,
         value: local.length ? meanStd(local).mean : null,
-        details: { method: 'largest gradient norm (dual norm) of the top-2 margin in the CLEVER ball, mean over samples', max: local.length ? Math.max(...local) : null, budget: cleverBudget }
+        details: {
+          method: 'largest gradient norm (dual norm) of the top-2 margin in the CLEVER ball, mean over samples',
+          max: local.length ? Math.max(...local) : null,
+          budget: cleverBudget
+        }
       })
     }
 
@@ -260,7 +374,9 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRunConfig):
       cleanAccuracy: clean.accuracy,
       fgsm: mean('fgsm'),
       pgd: mean('pgd'),
-      autoattack: results.autoattack ? { accuracy: mean('autoattack')!, fgsm: mean('fgsm@autoattack')!, pgd: mean('pgd@autoattack')! } : null,
+      autoattack: results.autoattack
+        ? { accuracy: mean('autoattack')!, fgsm: mean('fgsm@autoattack')!, pgd: mean('pgd@autoattack')! }
+        : null,
       square: results.square ? { accuracy: mean('square')!, pgd: mean('pgd@square')! } : null,
       transfer: mean('transfer'),
       adaptive: mean('adaptive'),
@@ -274,11 +390,31 @@ export async function runFullEvaluation(ctx: JobContext, config: EvalRunConfig):
     const checks = runChecks(evidence)
     const { verdict, fired } = verdictOf(checks)
     ctx.record({ type: 'verdict', runId: input.runId, verdict, fired, checks })
-    ctx.log(verdict === 'no' ? 'info' : 'warn', `Suspected gradient masking: ${verdict}${fired.length ? ` (checks ${fired.join(', ')} fired)` : ''}.`)
+    ctx.log(
+      verdict === 'no' ? 'info' : 'warn',
+      `Suspected gradient masking: ${verdict}${fired.length ? ` (checks ${fired.join(', ')} fired)` : ''}.`
+    )
     const seconds = (Date.now() - started) / 1000
-    ctx.log('info', `Full evaluation took ${seconds.toFixed(1)} s: ${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}.`)
+    ctx.log(
+      'info',
+      `Full evaluation took ${seconds.toFixed(1)} s: ${Object.entries(timings)
+        .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+        .join(', ')}.`
+    )
     const spatial = config.spatial ? { random: mean('spatial-random'), grid: mean('spatial-grid') } : undefined
-    return { cleanAccuracy: clean.accuracy, fgsm: evidence.fgsm, pgd: evidence.pgd, autoattack: evidence.autoattack?.accuracy, square: evidence.square?.accuracy, spatial, verdict, fired, seconds, timings, workers: session.pool.size }
+    return {
+      cleanAccuracy: clean.accuracy,
+      fgsm: evidence.fgsm,
+      pgd: evidence.pgd,
+      autoattack: evidence.autoattack?.accuracy,
+      square: evidence.square?.accuracy,
+      spatial,
+      verdict,
+      fired,
+      seconds,
+      timings,
+      workers: session.pool.size
+    }
   } finally {
     target.dispose()
     await session.close()

@@ -48,7 +48,10 @@ export function galleryAmplification(input: Pick<GalleryInput, 'originals' | 'ad
 export function galleryRows(input: GalleryInput): { rows: Uint8Array[][]; amplification: number } {
   const [h, w, c] = input.shape
   const size = h * w * c
-  const gain = galleryAmplification({ originals: input.originals.subarray(0, input.entries.length * size), adversarials: input.adversarials.subarray(0, input.entries.length * size) })
+  const gain = galleryAmplification({
+    originals: input.originals.subarray(0, input.entries.length * size),
+    adversarials: input.adversarials.subarray(0, input.entries.length * size)
+  })
   const rows = input.entries.map((_, s) => {
     const original = new Uint8Array(size)
     const perturbation = new Uint8Array(size)
@@ -85,7 +88,12 @@ export async function writeGallery(dir: string, name: string, input: GalleryInpu
         columns: ['original', 'perturbation (amplified)', 'adversarial'],
         amplification,
         layout,
-        samples: input.entries.map((e) => ({ ...e, labelName: named(e.label), cleanName: named(e.cleanPrediction), adversarialName: named(e.adversarialPrediction) }))
+        samples: input.entries.map((e) => ({
+          ...e,
+          labelName: named(e.label),
+          cleanName: named(e.cleanPrediction),
+          adversarialName: named(e.adversarialPrediction)
+        }))
       },
       null,
       2

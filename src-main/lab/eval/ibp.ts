@@ -19,7 +19,14 @@ export interface IbpResult {
   marginLowerBounds: Float32Array
 }
 
-export function certifyIbp(layers: SequentialLayer[], images: Float32Array, labels: Int32Array, shape: [number, number, number], epsilon: number, batchSize = 256): IbpResult {
+export function certifyIbp(
+  layers: SequentialLayer[],
+  images: Float32Array,
+  labels: Int32Array,
+  shape: [number, number, number],
+  epsilon: number,
+  batchSize = 256
+): IbpResult {
   const n = labels.length
   const size = shape[0] * shape[1] * shape[2]
   const bounds = new Float32Array(n)

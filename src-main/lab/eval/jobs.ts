@@ -13,7 +13,6 @@ import { formatEpsilon } from '../../api/epsilon'
 import { attackDeclaration } from '../../api/attacks'
 import { spatialResultKey } from '../../api/attacks/spatial'
 
-
 function targetsOf(ctx: JobContext) {
   const targets = ctx.spec.inputs.targets
   if (!targets?.length) throw new JobFailure('this evaluation names no model run to evaluate')
@@ -38,12 +37,19 @@ const spatialKey = (attack: string, settings: Record<string, unknown>) => spatia
  * probes call the model on a copy of its own, so a randomised defence's draws for the evaluation
  * (clean accuracy, gallery) stay exactly what they were without them.
  */
-function preflight(ctx: JobContext, session: EvalSession, input: ModelInput, seed: number, attacks: readonly { attack: string; settings?: Record<string, unknown> }[]): void {
+function preflight(
+  ctx: JobContext,
+  session: EvalSession,
+  input: ModelInput,
+  seed: number,
+  attacks: readonly { attack: string; settings?: Record<string, unknown> }[]
+): void {
   const [h, w, c] = session.shape
   const m = Math.min(PREFLIGHT_IMAGES, session.data.n)
   const probe = session.load(input, seed)
   try {
-    for (const warning of preflightWarnings(probe.classifier, session.data.images.subarray(0, m * h * w * c), attacks)) ctx.log('warn', warning)
+    for (const warning of preflightWarnings(probe.classifier, session.data.images.subarray(0, m * h * w * c), attacks))
+      ctx.log('warn', warning)
   } finally {
     probe.dispose()
   }
@@ -72,7 +78,8 @@ export async function attackJob(ctx: JobContext<'attack'>): Promise<Record<strin
         accuracies.push(accuracy)
         // The gallery shows x, an amplified x_adv − x and x_adv at an ε: for a spatial attack there is no ε and the
         // difference of two rotated images is no perturbation to amplify, so it keeps none.
-        if (seed === config.seed && !spatialKey(config.attack, config.settings)) await session.gallery(target, clean, outcome, config.attack, config.norm, config.epsilon)
+        if (seed === config.seed && !spatialKey(config.attack, config.settings))
+          await session.gallery(target, clean, outcome, config.attack, config.norm, config.epsilon)
       }
       return { cleanAccuracy: clean.accuracy, accuracy: accuracies.reduce((a, b) => a + b, 0) / accuracies.length, accuracies }
     } finally {

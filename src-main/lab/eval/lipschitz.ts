@@ -24,7 +24,12 @@ export interface GlobalLipschitz {
   iterations: number
 }
 
-export function globalLipschitz(layers: SequentialLayer[], inputShape: [number, number, number], iterations = 50, seed = 0): GlobalLipschitz {
+export function globalLipschitz(
+  layers: SequentialLayer[],
+  inputShape: [number, number, number],
+  iterations = 50,
+  seed = 0
+): GlobalLipschitz {
   let shape: number[] = [...inputShape]
   const norms: LayerNorm[] = []
   for (const layer of layers) {

@@ -6,7 +6,12 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { Classifier, Norm } from '../attacks/types'
 
 /** Predicted class of each image, inference mode, in batches. */
-export function predict(model: Classifier, images: Float32Array, shape: [number, number, number], batchSize = 256): { predictions: Int32Array; confidences: Float32Array } {
+export function predict(
+  model: Classifier,
+  images: Float32Array,
+  shape: [number, number, number],
+  batchSize = 256
+): { predictions: Int32Array; confidences: Float32Array } {
   const size = shape[0] * shape[1] * shape[2]
   const n = images.length / size
   const predictions = new Int32Array(n)

@@ -23,7 +23,13 @@ export function targetImages(db: Database.Database, datasetId: number | null): T
 }
 
 /** One attack with its settings at each ε of the request: exists, supports the norm, knows its settings, ε in range. */
-export function checkAttackAt(choice: { attack: string; settings?: Record<string, unknown> }, norm: Norm, epsilons: { value: number; field: string }[], images: TargetImages | null, field: string): void {
+export function checkAttackAt(
+  choice: { attack: string; settings?: Record<string, unknown> },
+  norm: Norm,
+  epsilons: { value: number; field: string }[],
+  images: TargetImages | null,
+  field: string
+): void {
   for (const e of epsilons) requireEpsilon(e.value, norm, images?.shape, e.field)
   if (epsilons.length === 0 || !images) return checkAttackChoice(choice, norm, undefined, field)
   for (const e of epsilons) checkAttackChoice(choice, norm, { epsilon: e.value, numClasses: images.classes }, field)
@@ -35,6 +41,8 @@ export function checkAttackAt(choice: { attack: string; settings?: Record<string
  */
 export function clampSamples(n: number, images: TargetImages | null, warnings: string[], field = 'n'): number {
   if (!images || n <= images.testImages) return n
-  warnings.push(`${field} = ${n} asks for more test images than dataset "${images.name}" has (${images.testImages}); every one of its ${images.testImages} test images is used instead.`)
+  warnings.push(
+    `${field} = ${n} asks for more test images than dataset "${images.name}" has (${images.testImages}); every one of its ${images.testImages} test images is used instead.`
+  )
   return images.testImages
 }

@@ -24,11 +24,24 @@ export class TargetCache {
   }
 }
 
-export function runTask(cache: TargetCache, task: ShardTask, progress: (done: number) => void, cancelled: () => boolean): Promise<AttackOutcome> {
+export function runTask(
+  cache: TargetCache,
+  task: ShardTask,
+  progress: (done: number) => void,
+  cancelled: () => boolean
+): Promise<AttackOutcome> {
   const target = cache.get(task.target, task.defenceSeed)
   const judge = target.classifier
   let crafter: Classifier = judge
   if (task.surrogate) crafter = cache.get(task.surrogate, task.defenceSeed).classifier
   else if (task.adaptive) crafter = judge.adaptive({ eotSamples: task.adaptive.eotSamples })
-  return runAttackChunks(crafter, judge, { attack: findAttack(task.attackId), params: task.params, offset: task.offset, keep: task.keep }, task.images, task.labels, progress, cancelled)
+  return runAttackChunks(
+    crafter,
+    judge,
+    { attack: findAttack(task.attackId), params: task.params, offset: task.offset, keep: task.keep },
+    task.images,
+    task.labels,
+    progress,
+    cancelled
+  )
 }

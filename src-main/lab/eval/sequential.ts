@@ -18,10 +18,22 @@ export type SequentialLayer =
 export function sequentialLayers(model: Model): SequentialLayer[] | null {
   const { spec } = model
   const values = (name: string) => Float32Array.from(model.get(name).dataSync())
-  const normalise: SequentialLayer = { kind: 'normalise', scale: spec.std.map((s) => 1 / s), shift: spec.mean.map((m, i) => -m / spec.std[i]) }
+  const normalise: SequentialLayer = {
+    kind: 'normalise',
+    scale: spec.std.map((s) => 1 / s),
+    shift: spec.mean.map((m, i) => -m / spec.std[i])
+  }
   const linear = (name: string, relu: boolean): SequentialLayer => {
     const w = model.get(`${name}.weight`)
-    return { kind: 'linear', name, weight: values(`${name}.weight`), inputs: w.shape[0]!, outputs: w.shape[1]!, bias: values(`${name}.bias`), relu }
+    return {
+      kind: 'linear',
+      name,
+      weight: values(`${name}.weight`),
+      inputs: w.shape[0]!,
+      outputs: w.shape[1]!,
+      bias: values(`${name}.bias`),
+      relu
+    }
   }
   const conv = (name: string): SequentialLayer => ({
     kind: 'conv',
@@ -35,7 +47,16 @@ export function sequentialLayers(model: Model): SequentialLayer[] | null {
     case 'mlp':
       return [normalise, { kind: 'flatten' }, linear('fc1', true), linear('fc2', true), linear('fc3', false)]
     case 'cnn-small':
-      return [normalise, conv('conv1'), { kind: 'maxpool', size: 2 }, conv('conv2'), { kind: 'maxpool', size: 2 }, { kind: 'flatten' }, linear('fc1', true), linear('fc2', false)]
+      return [
+        normalise,
+        conv('conv1'),
+        { kind: 'maxpool', size: 2 },
+        conv('conv2'),
+        { kind: 'maxpool', size: 2 },
+        { kind: 'flatten' },
+        linear('fc1', true),
+        linear('fc2', false)
+      ]
     default:
       return null
   }

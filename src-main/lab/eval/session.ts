@@ -80,7 +80,13 @@ export class EvalSession {
       cleanAccuracy: accuracy,
       params: { defence: target.defence },
       seconds: null,
-      samples: { indices: this.data.indices, labels: this.data.labels, cleanPredictions: predictions, adversarialPredictions: predictions, perturbationNorms: null }
+      samples: {
+        indices: this.data.indices,
+        labels: this.data.labels,
+        cleanPredictions: predictions,
+        adversarialPredictions: predictions,
+        perturbationNorms: null
+      }
     })
     return { predictions, confidences, accuracy }
   }
@@ -152,10 +158,21 @@ export class EvalSession {
         workers: this.pool.size
       },
       seconds,
-      samples: { indices: this.data.indices.subarray(0, n), labels, cleanPredictions, adversarialPredictions: outcome.predictions, perturbationNorms: outcome.norms }
+      samples: {
+        indices: this.data.indices.subarray(0, n),
+        labels,
+        cleanPredictions,
+        adversarialPredictions: outcome.predictions,
+        perturbationNorms: outcome.norms
+      }
     })
-    this.ctx.metrics([{ name: evalAccuracyMetric(spec.recordAs ?? spec.attackId, at.norm, at.epsilon), step: spec.params.seed, value: accuracy }])
-    this.ctx.log('info', `${target.input.name}: ${spec.recordAs ?? spec.attackId} (${at.norm}, ${spec.recordAt ? '' : 'ε='}${formatEpsilon(at.epsilon)}) accuracy ${(accuracy * 100).toFixed(2)}% on ${n} images in ${seconds.toFixed(1)} s.`)
+    this.ctx.metrics([
+      { name: evalAccuracyMetric(spec.recordAs ?? spec.attackId, at.norm, at.epsilon), step: spec.params.seed, value: accuracy }
+    ])
+    this.ctx.log(
+      'info',
+      `${target.input.name}: ${spec.recordAs ?? spec.attackId} (${at.norm}, ${spec.recordAt ? '' : 'ε='}${formatEpsilon(at.epsilon)}) accuracy ${(accuracy * 100).toFixed(2)}% on ${n} images in ${seconds.toFixed(1)} s.`
+    )
     this.ctx.phaseEnd()
     return { accuracy, outcome, n }
   }
@@ -171,7 +188,14 @@ export class EvalSession {
   }
 
   /** Stores the first kept adversarial examples of an attack as a gallery (PNG + JSON artifacts). */
-  async gallery(target: LoadedTarget, clean: CleanResult, outcome: AttackOutcome, attack: string, norm: Norm, epsilon: number): Promise<void> {
+  async gallery(
+    target: LoadedTarget,
+    clean: CleanResult,
+    outcome: AttackOutcome,
+    attack: string,
+    norm: Norm,
+    epsilon: number
+  ): Promise<void> {
     const size = this.shape[0] * this.shape[1] * this.shape[2]
     const count = Math.floor(outcome.kept.length / size)
     if (count === 0) return

@@ -20,10 +20,20 @@ port.on('message', (message: ToShard) => {
     return
   }
   const { task } = message
-  runTask(cache, task, (done) => post({ type: 'progress', id: task.id, done }), () => cancelled)
+  runTask(
+    cache,
+    task,
+    (done) => post({ type: 'progress', id: task.id, done }),
+    () => cancelled
+  )
     .then((outcome) => post({ type: 'result', id: task.id, outcome }))
     .catch((error: unknown) =>
-      post({ type: 'error', id: task.id, message: (error as Error)?.message ?? String(error), ...(error instanceof LabError ? { code: error.code, field: error.field } : {}) })
+      post({
+        type: 'error',
+        id: task.id,
+        message: (error as Error)?.message ?? String(error),
+        ...(error instanceof LabError ? { code: error.code, field: error.field } : {})
+      })
     )
 })
 post({ type: 'ready' })

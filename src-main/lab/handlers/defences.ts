@@ -15,15 +15,26 @@ export const defenceHandlers: Handlers<'defences.wrap'> = {
     const source = requireModelRun(ctx.db, params.runId, 'runId')
     const defence = params.defence as Defence
     if (!isToyDefence(defence))
-      throw new LabError('bad_input', `Only a defence layer (gradient-truncation, quantisation, random-resize) can wrap a trained model; ${defence.kind} changes training — start a training run with it instead.`, 'defence.kind')
+      throw new LabError(
+        'bad_input',
+        `Only a defence layer (gradient-truncation, quantisation, random-resize) can wrap a trained model; ${defence.kind} changes training — start a training run with it instead.`,
+        'defence.kind'
+      )
     const name = params.name ?? `${source.name} + ${describeDefence(defence)}`
     const config: WrappedRunConfig = { sourceRunId: source.id, defence, source: source.config }
-    const runId = createRun(ctx.db, { projectId: source.projectId, datasetId: source.datasetId, name, kind: 'wrapped', config, seed: source.seed })
+    const runId = createRun(ctx.db, {
+      projectId: source.projectId,
+      datasetId: source.datasetId,
+      name,
+      kind: 'wrapped',
+      config,
+      seed: source.seed
+    })
     // No training: the wrapped run shares its source's weights file; the layer is rebuilt from `defence`.
     addArtifact(ctx.db, runId, 'weights', latestWeights(ctx.db, source.id)!)
     setRunStatus(ctx.db, runId, 'completed')
     logEvent(ctx.db, runId, 'info', `Run ${source.id} behind a ${describeDefence(defence)}.`)
     ctx.events.emit('runs.changed', { id: runId, status: 'completed' })
     return { ...getRun(ctx.db, runId), progress: null }
-  },
+  }
 }

@@ -10,19 +10,43 @@ import type { JobOrderOf } from '../../api/run-configs'
 import { completedRunsWithConfigHash, getRun } from '../store/runs'
 import { startRun } from '../jobs/start-run'
 import { requireModelRun } from '../store/model-runs'
-import { hasEvalResult, latestVerdict, latestVerdicts, listEvaluations, listSampleOutcomes, listScores, summariseRepeats } from '../store/evaluations'
+import {
+  hasEvalResult,
+  latestVerdict,
+  latestVerdicts,
+  listEvaluations,
+  listSampleOutcomes,
+  listScores,
+  summariseRepeats
+} from '../store/evaluations'
 import { requireTestImages } from '../store/datasets'
 import { checkAttackAt, clampSamples, targetImages } from '../eval/request-checks'
 import { requireEpsilon } from '../../api/epsilon-range'
 import { formatEpsilon } from '../../api/epsilon'
 
 /** `warnings` (e.g. a sample count clamped to the test split) are stored with the new run. */
-function start(ctx: LabContext, order: JobOrderOf<'attack'> | JobOrderOf<'eval'> | JobOrderOf<'sweep'>, datasetId: number | null, seed: number, name: string, projectId: number | undefined, warnings: string[] = []) {
+function start(
+  ctx: LabContext,
+  order: JobOrderOf<'attack'> | JobOrderOf<'eval'> | JobOrderOf<'sweep'>,
+  datasetId: number | null,
+  seed: number,
+  name: string,
+  projectId: number | undefined,
+  warnings: string[] = []
+) {
   requireTestImages(ctx.db, datasetId, order.kind === 'sweep' ? 'runIds' : 'runId')
   return startRun(ctx, { order, datasetId, seed, name, projectId, warnings })
 }
 
-export const evaluationHandlers: Handlers<'attack.start' | 'eval.start' | 'sweep.start' | 'evaluations.list' | 'evaluations.samples' | 'evaluations.verdicts' | 'evaluations.repeats'> = {
+export const evaluationHandlers: Handlers<
+  | 'attack.start'
+  | 'eval.start'
+  | 'sweep.start'
+  | 'evaluations.list'
+  | 'evaluations.samples'
+  | 'evaluations.verdicts'
+  | 'evaluations.repeats'
+> = {
   'attack.start': (params, ctx) => {
     const target = requireModelRun(ctx.db, params.runId, 'runId')
     if (params.surrogateRunId !== undefined) requireModelRun(ctx.db, params.surrogateRunId, 'surrogateRunId')
@@ -31,8 +55,18 @@ export const evaluationHandlers: Handlers<'attack.start' | 'eval.start' | 'sweep
     checkAttackAt(params, params.norm, [{ value: epsilon, field: 'epsilon' }], images, 'attack')
     const warnings: string[] = []
     const n = clampSamples(params.n, images, warnings)
-    const name = params.name ?? `${params.surrogateRunId !== undefined ? 'transfer ' : ''}${params.attack} ${params.norm} ε=${formatEpsilon(epsilon)} on ${target.name}`
-    return start(ctx, { kind: 'attack', config: { ...params, epsilon, n, targetRunIds: [params.runId] } }, target.datasetId, params.seed, name, params.projectId, warnings)
+    const name =
+      params.name ??
+      `${params.surrogateRunId !== undefined ? 'transfer ' : ''}${params.attack} ${params.norm} ε=${formatEpsilon(epsilon)} on ${target.name}`
+    return start(
+      ctx,
+      { kind: 'attack', config: { ...params, epsilon, n, targetRunIds: [params.runId] } },
+      target.datasetId,
+      params.seed,
+      name,
+      params.projectId,
+      warnings
+    )
   },
   'eval.start': (params, ctx) => {
     const target = requireModelRun(ctx.db, params.runId, 'runId')
@@ -43,19 +77,42 @@ export const evaluationHandlers: Handlers<'attack.start' | 'eval.start' | 'sweep
     const warnings: string[] = []
     const n = params.n === undefined ? undefined : clampSamples(params.n, images, warnings)
     const name = params.name ?? `Full evaluation (${params.budget}) of ${target.name}`
-    return start(ctx, { kind: 'eval', config: { ...params, ...(n === undefined ? {} : { n }), targetRunIds: [params.runId] } }, target.datasetId, params.seed, name, params.projectId, warnings)
+    return start(
+      ctx,
+      { kind: 'eval', config: { ...params, ...(n === undefined ? {} : { n }), targetRunIds: [params.runId] } },
+      target.datasetId,
+      params.seed,
+      name,
+      params.projectId,
+      warnings
+    )
   },
   'sweep.start': (params, ctx) => {
     const targets = params.runIds.map((id, i) => requireModelRun(ctx.db, id, `runIds.${i}`))
     const datasets = new Set(targets.map((t) => t.datasetId))
-    if (datasets.size > 1) throw new LabError('bad_input', `The runs of a sweep must share one dataset; runs ${params.runIds.join(', ')} use ${datasets.size} different ones. Start one sweep per dataset.`, 'runIds')
+    if (datasets.size > 1)
+      throw new LabError(
+        'bad_input',
+        `The runs of a sweep must share one dataset; runs ${params.runIds.join(', ')} use ${datasets.size} different ones. Start one sweep per dataset.`,
+        'runIds'
+      )
     const images = targetImages(ctx.db, targets[0].datasetId)
     const epsilons = (params.epsilons as number[]).map((value, i) => ({ value, field: `epsilons.${i}` }))
     params.attacks.forEach((a, i) => checkAttackAt(a, params.norm, epsilons, images, `attacks.${i}.attack`))
     const warnings: string[] = []
     const n = clampSamples(params.n, images, warnings)
-    const name = params.name ?? `Sweep: ${targets.length} model${targets.length > 1 ? 's' : ''} × ${params.attacks.map((a) => a.attack).join(', ')} × ${params.epsilons.length} ε`
-    return start(ctx, { kind: 'sweep', config: { ...params, n, targetRunIds: params.runIds } }, targets[0].datasetId, params.seed, name, params.projectId, warnings)
+    const name =
+      params.name ??
+      `Sweep: ${targets.length} model${targets.length > 1 ? 's' : ''} × ${params.attacks.map((a) => a.attack).join(', ')} × ${params.epsilons.length} ε`
+    return start(
+      ctx,
+      { kind: 'sweep', config: { ...params, n, targetRunIds: params.runIds } },
+      targets[0].datasetId,
+      params.seed,
+      name,
+      params.projectId,
+      warnings
+    )
   },
   'evaluations.list': ({ runId }, { db }) => {
     getRun(db, runId)
@@ -67,11 +124,9 @@ export const evaluationHandlers: Handlers<'attack.start' | 'eval.start' | 'sweep
   },
   'evaluations.verdicts': ({ runIds }, { db }) => latestVerdicts(db, runIds),
   'evaluations.repeats': (params, { db }) => {
-    const runIds =
-      'runIds' in params
-        ? params.runIds
-        : completedRunsWithConfigHash(db, params.configHash)
-    if (runIds.length === 0) throw new LabError('not_found', `No completed run has config hash ${(params as { configHash: string }).configHash}.`, 'configHash')
+    const runIds = 'runIds' in params ? params.runIds : completedRunsWithConfigHash(db, params.configHash)
+    if (runIds.length === 0)
+      throw new LabError('not_found', `No completed run has config hash ${(params as { configHash: string }).configHash}.`, 'configHash')
     return summariseRepeats(db, runIds)
   }
 }

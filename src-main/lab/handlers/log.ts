@@ -6,7 +6,6 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Handlers } from './handler'
 import type { LabContext } from '../context'
-import { LabError } from '../../api/errors'
 import { compareRuns } from '../store/compare'
 import { emptyTrash, listTrash, restoreFromTrash } from '../store/organise'
 import { exportBundle } from '../store/export/bundle-export'
@@ -60,7 +59,12 @@ export const logHandlers: Handlers<LogRequest> = {
     // the same data, so a fresh log (a cluster merge) must know MNIST before the runs arrive.
     await ensureBuiltinDatasets(ctx)
     const result = importBundle(ctx.db, ctx.dataDir, outPath(ctx, p))
-    if (result.imported.length) changed(ctx, result.imported.map((r) => r.id), 'imported')
+    if (result.imported.length)
+      changed(
+        ctx,
+        result.imported.map((r) => r.id),
+        'imported'
+      )
     return result
   },
   'export.table': ({ format, path: p, ...request }, ctx) => {

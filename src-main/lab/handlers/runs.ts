@@ -14,19 +14,34 @@ function changed(ctx: LabContext, ids: number[], what: string): typeof OK {
   return OK
 }
 
-
-export const runHandlers: Handlers<'runs.list' | 'runs.get' | 'runs.cancel' | 'runs.resume' | 'runs.metrics' | 'runs.events' | 'runs.tag' | 'runs.untag' | 'runs.note' | 'runs.star' | 'runs.rename' | 'runs.archive' | 'runs.delete'> = {
+export const runHandlers: Handlers<
+  | 'runs.list'
+  | 'runs.get'
+  | 'runs.cancel'
+  | 'runs.resume'
+  | 'runs.metrics'
+  | 'runs.events'
+  | 'runs.tag'
+  | 'runs.untag'
+  | 'runs.note'
+  | 'runs.star'
+  | 'runs.rename'
+  | 'runs.archive'
+  | 'runs.delete'
+> = {
   'runs.list': (filter, { db, jobs }) => listRuns(db, filter).map((r) => ({ ...r, progress: jobs.progressOf(r.id) })),
   'runs.get': ({ id }, { db, jobs }) => ({ ...getRun(db, id), progress: jobs.progressOf(id) }),
   'runs.cancel': ({ id }, { db, jobs }) => {
     const run = getRun(db, id)
-    if (!jobs.cancel(id)) throw new LabError('conflict', `Run ${id} is ${run.status}, not queued or running; there is nothing to cancel.`, 'id')
+    if (!jobs.cancel(id))
+      throw new LabError('conflict', `Run ${id} is ${run.status}, not queued or running; there is nothing to cancel.`, 'id')
     return { ...getRun(db, id), progress: jobs.progressOf(id) }
   },
   'runs.resume': ({ id }, ctx) => {
     const run = getRun(ctx.db, id)
     if (ctx.jobs.isActive(id)) throw new LabError('conflict', `Run ${id} is already ${run.status}.`, 'id')
-    if (run.status === 'completed') throw new LabError('conflict', `Run ${id} has completed; there is nothing to resume. Repeat it instead.`, 'id')
+    if (run.status === 'completed')
+      throw new LabError('conflict', `Run ${id} has completed; there is nothing to resume. Repeat it instead.`, 'id')
     // The stored config, checked against its kind before the run is queued again.
     const order = readJobOrder(run.kind, run.config)
     setRunStatus(ctx.db, id, 'queued', { error: null })
@@ -49,7 +64,9 @@ export const runHandlers: Handlers<'runs.list' | 'runs.get' | 'runs.cancel' | 'r
   'runs.rename': ({ id, name }, ctx) => (renameRun(ctx.db, id, name), changed(ctx, [id], 'name')),
   'runs.archive': ({ ids, archived }, ctx) => (setArchived(ctx.db, ids, archived), changed(ctx, ids, archived ? 'archived' : 'unarchived')),
   'runs.delete': ({ ids }, ctx) => {
-    for (const id of ids) if (ctx.jobs.isActive(id)) throw new LabError('conflict', `Run ${id} is still queued or running; cancel it before deleting it.`, 'ids')
+    for (const id of ids)
+      if (ctx.jobs.isActive(id))
+        throw new LabError('conflict', `Run ${id} is still queued or running; cancel it before deleting it.`, 'ids')
     trashRuns(ctx.db, ids)
     return changed(ctx, ids, 'trashed')
   }

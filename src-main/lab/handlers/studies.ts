@@ -29,12 +29,25 @@ async function resolve(ctx: LabContext, params: StudyStart) {
   const preset = PRESETS[params.preset]
   const dataset = params.dataset ?? preset.dataset
   if (!dataset)
-    throw new LabError('bad_input', `The ${params.preset} study needs a dataset: register CIFAR-10 (lab dataset add <folder>) and give its name, e.g. lab study run ${params.preset} --dataset <folder>.`, 'dataset')
+    throw new LabError(
+      'bad_input',
+      `The ${params.preset} study needs a dataset: register CIFAR-10 (lab dataset add <folder>) and give its name, e.g. lab study run ${params.preset} --dataset <folder>.`,
+      'dataset'
+    )
   const record = getDatasetRecord(ctx.db, dataset)
   return resolvePreset(params.preset, record.name, params.scale)
 }
 
-export const studyHandlers: Handlers<'studies.presets' | 'studies.estimate' | 'studies.start' | 'studies.list' | 'studies.get' | 'studies.cancel' | 'studies.report' | 'studies.save-from-runs'> = {
+export const studyHandlers: Handlers<
+  | 'studies.presets'
+  | 'studies.estimate'
+  | 'studies.start'
+  | 'studies.list'
+  | 'studies.get'
+  | 'studies.cancel'
+  | 'studies.report'
+  | 'studies.save-from-runs'
+> = {
   'studies.presets': () =>
     STUDY_PRESETS.map((id) => {
       const p = PRESETS[id]
@@ -57,7 +70,11 @@ export const studyHandlers: Handlers<'studies.presets' | 'studies.estimate' | 's
   'studies.start': async (params, ctx) => {
     const study = await resolve(ctx, params)
     requireProject(ctx.db, params.projectId)
-    const id = createStudy(ctx.db, { name: params.name ?? `${params.preset} on ${study.plan.dataset}`, preset: params.preset, plan: study.plan })
+    const id = createStudy(ctx.db, {
+      name: params.name ?? `${params.preset} on ${study.plan.dataset}`,
+      preset: params.preset,
+      plan: study.plan
+    })
     void runStudy(ctx, id, study, (e) => ctx.events.emit('studies.progress', e), params.workers ?? os.availableParallelism())
     return getStudySummary(ctx.db, id)
   },
@@ -74,7 +91,9 @@ export const studyHandlers: Handlers<'studies.presets' | 'studies.estimate' | 's
     if (!cancelStudy(ctx, id))
       throw new LabError(
         'conflict',
-        summary.status === 'running' ? `Study ${id} is run by another AdvLab process sharing this log; cancel it there (Ctrl+C in its terminal).` : `Study ${id} is ${summary.status}, not running; there is nothing to cancel.`,
+        summary.status === 'running'
+          ? `Study ${id} is run by another AdvLab process sharing this log; cancel it there (Ctrl+C in its terminal).`
+          : `Study ${id} is ${summary.status}, not running; there is nothing to cancel.`,
         'id'
       )
     return getStudySummary(ctx.db, id)
@@ -96,13 +115,27 @@ export const studyHandlers: Handlers<'studies.presets' | 'studies.estimate' | 's
   'studies.save-from-runs': ({ name, runIds, arms }, ctx) => {
     const runs = [...new Set(runIds)].map((id) => getRun(ctx.db, id))
     for (const r of runs)
-      if (!isModelRunKind(r.kind)) throw new LabError('bad_input', `Run ${r.id} ("${r.name}") is a ${r.kind} run, not a model; a study's rows are models (training, distillation, imported or wrapped runs).`, 'runIds')
+      if (!isModelRunKind(r.kind))
+        throw new LabError(
+          'bad_input',
+          `Run ${r.id} ("${r.name}") is a ${r.kind} run, not a model; a study's rows are models (training, distillation, imported or wrapped runs).`,
+          'runIds'
+        )
     // Rows: as given, or runs of one config (repeats over seeds) together.
     const groups: Array<{ label: string; runIds: number[] }> = arms
       ? arms.map((a) => ({ label: a.label, runIds: a.runIds }))
-      : [...groupBy(runs, (r) => r.configHash).values()].map((g) => ({ label: commonLabel(g.map((r) => r.name)), runIds: g.map((r) => r.id) }))
-    for (const g of groups) for (const id of g.runIds) if (!runs.some((r) => r.id === id)) throw new LabError('bad_input', `Run ${id} is in an arm but not in runIds.`, 'arms')
-    const epsilons = evaluatedEpsilons(ctx.db, runs.map((r) => r.id), 'fgsm')
+      : [...groupBy(runs, (r) => r.configHash).values()].map((g) => ({
+          label: commonLabel(g.map((r) => r.name)),
+          runIds: g.map((r) => r.id)
+        }))
+    for (const g of groups)
+      for (const id of g.runIds)
+        if (!runs.some((r) => r.id === id)) throw new LabError('bad_input', `Run ${id} is in an arm but not in runIds.`, 'arms')
+    const epsilons = evaluatedEpsilons(
+      ctx.db,
+      runs.map((r) => r.id),
+      'fgsm'
+    )
     const first = runs[0].config as Record<string, unknown>
     const plan: StudyPlan = {
       preset: 'custom',
@@ -111,12 +144,20 @@ export const studyHandlers: Handlers<'studies.presets' | 'studies.estimate' | 's
       arch: architectureOf(ctx.db, runs[0].kind, first) ?? 'unknown',
       arms: groups.map((g, i) => {
         const r = runs.find((x) => x.id === g.runIds[0])!
-        return { id: `arm-${i + 1}`, label: g.label, strategy: defenceOf(r.kind, r.config as Record<string, unknown>), description: `runs ${g.runIds.join(', ')}` }
+        return {
+          id: `arm-${i + 1}`,
+          label: g.label,
+          strategy: defenceOf(r.kind, r.config as Record<string, unknown>),
+          description: `runs ${g.runIds.join(', ')}`
+        }
       }),
       seeds: [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b),
       epsilon: epsilons.at(-1) ?? 0,
       epsilons,
-      evalImages: largestEvaluation(ctx.db, runs.map((r) => r.id)),
+      evalImages: largestEvaluation(
+        ctx.db,
+        runs.map((r) => r.id)
+      ),
       budget: 'as evaluated',
       budgetNote: 'the evaluations already in the log for these runs (see each run for its budget).',
       training: {},
@@ -124,7 +165,9 @@ export const studyHandlers: Handlers<'studies.presets' | 'studies.estimate' | 's
     }
     const id = ctx.db.transaction(() => {
       const studyId = createStudy(ctx.db, { name, preset: 'custom', plan, status: 'completed' })
-      groups.forEach((g, i) => g.runIds.forEach((runId) => addStudyRun(ctx.db, studyId, runId, `arm-${i + 1}`, getRun(ctx.db, runId).seed, 'model')))
+      groups.forEach((g, i) =>
+        g.runIds.forEach((runId) => addStudyRun(ctx.db, studyId, runId, `arm-${i + 1}`, getRun(ctx.db, runId).seed, 'model'))
+      )
       finishStudy(ctx.db, studyId, 'completed', null)
       clearStudyDuration(ctx.db, studyId)
       return studyId

@@ -9,13 +9,23 @@ export const trainingHandlers: Handlers<'train.start' | 'distill.start' | 'train
   'train.estimate': (config, ctx) => estimateTraining(ctx, config),
   'train.start': async (config, ctx) => {
     const datasetId = await datasetIdNamed(ctx, config.dataset)
-    return startRun(ctx, { order: { kind: 'train', config }, datasetId, seed: config.seed, name: config.name ?? defaultTrainName(config), projectId: config.projectId })
+    return startRun(ctx, {
+      order: { kind: 'train', config },
+      datasetId,
+      seed: config.seed,
+      name: config.name ?? defaultTrainName(config),
+      projectId: config.projectId
+    })
   },
   'distill.start': async (config, ctx) => {
     if (config.teacherRunId !== undefined) {
       const teacher = getRun(ctx.db, config.teacherRunId)
       if (teacher.kind !== 'train' || teacher.status !== 'completed')
-        throw new LabError('bad_input', `Run ${teacher.id} cannot be a teacher: it is a ${teacher.status} ${teacher.kind} run; pick a completed training run.`, 'teacherRunId')
+        throw new LabError(
+          'bad_input',
+          `Run ${teacher.id} cannot be a teacher: it is a ${teacher.status} ${teacher.kind} run; pick a completed training run.`,
+          'teacherRunId'
+        )
     }
     const name = config.name ?? `Distilled ${config.student.model.arch} (T=${config.temperature}, α=${config.alpha})`
     const datasetId = await datasetIdNamed(ctx, config.student.dataset)

@@ -20,10 +20,16 @@ export function resolveJobInputs(ctx: Pick<LabContext, 'db' | 'dataDir'>, runId:
   if (teacherRunId !== undefined) {
     const teacher = getRun(ctx.db, teacherRunId)
     const weights = latestWeights(ctx.db, teacherRunId)
-    if (!weights) throw new LabError('bad_input', `Run ${teacherRunId} has no final weights in the log; it cannot be a teacher.`, 'teacherRunId')
+    if (!weights)
+      throw new LabError('bad_input', `Run ${teacherRunId} has no final weights in the log; it cannot be a teacher.`, 'teacherRunId')
     // distill.start accepts only a training run as teacher; its stored config is checked as one.
-    if (teacher.kind !== 'train') throw new LabError('bad_input', `Run ${teacherRunId} is a ${teacher.kind} run; only a training run can be a teacher.`, 'teacherRunId')
-    inputs.teacher = { runId: teacherRunId, config: readRunConfig('train', teacher.config), weightsFile: path.join(ctx.dataDir, weights.path) }
+    if (teacher.kind !== 'train')
+      throw new LabError('bad_input', `Run ${teacherRunId} is a ${teacher.kind} run; only a training run can be a teacher.`, 'teacherRunId')
+    inputs.teacher = {
+      runId: teacherRunId,
+      config: readRunConfig('train', teacher.config),
+      weightsFile: path.join(ctx.dataDir, weights.path)
+    }
   }
   // Attack, eval and sweep runs (lab/eval): the model runs they measure, and a transfer surrogate.
   if (order.kind === 'attack' || order.kind === 'eval' || order.kind === 'sweep' || order.kind === 'corruptions') {
@@ -37,7 +43,12 @@ export function resolveJobInputs(ctx: Pick<LabContext, 'db' | 'dataDir'>, runId:
 function modelInput(ctx: Pick<LabContext, 'db' | 'dataDir'>, runId: number, field: string): ModelInput {
   const run = getRun(ctx.db, runId)
   const weights = latestWeights(ctx.db, runId)
-  if (!weights) throw new LabError('bad_input', `Run ${runId} ("${run.name}", ${run.status}) has no final weights in the log; only a completed training run can be evaluated.`, field)
+  if (!weights)
+    throw new LabError(
+      'bad_input',
+      `Run ${runId} ("${run.name}", ${run.status}) has no final weights in the log; only a completed training run can be evaluated.`,
+      field
+    )
   if (!isModelRunKind(run.kind)) throw new LabError('bad_input', `Run ${runId} is a ${run.kind} run, not a model.`, field)
   return { runId, name: run.name, defence: defenceOfModelRun(run.kind, run.config), weightsFile: path.join(ctx.dataDir, weights.path) }
 }

@@ -18,7 +18,11 @@ const request = (workerData as { request: ProbeRequest }).request
 async function probe(): Promise<ProbeResult> {
   const backend = await initEngine(request.backend)
   const [h, w, c] = request.inputShape
-  const info = { mean: new Array(c).fill(0.5), std: new Array(c).fill(0.25), classes: Array.from({ length: request.numClasses }, (_, i) => String(i)) }
+  const info = {
+    mean: new Array(c).fill(0.5),
+    std: new Array(c).fill(0.25),
+    classes: Array.from({ length: request.numClasses }, (_, i) => String(i))
+  }
   const model = buildModel(request.model, { height: h, width: w, channels: c }, info, 0)
   const optimizer = createOptimizer({ kind: 'sgd', lr: 0.01, momentum: 0.9, nesterov: false, weightDecay: 0 }, model.variables)
   const n = request.batchSize
@@ -27,7 +31,11 @@ async function probe(): Promise<ProbeResult> {
   // The training loop's own step (train/loop.ts) on one thread; estimates scale it by the workers.
   const shape = { height: h, width: w, channels: c }
   const loss = objectiveLoss({ kind: 'cross-entropy', temperature: 1, labelSmoothing: 0 }, undefined, model, shape, 0, null)
-  const batch = { images: x.dataSync() as Float32Array, labels: y.dataSync() as Int32Array, indices: Int32Array.from({ length: n }, (_, i) => i) }
+  const batch = {
+    images: x.dataSync() as Float32Array,
+    labels: y.dataSync() as Int32Array,
+    indices: Int32Array.from({ length: n }, (_, i) => i)
+  }
   const step = () => trainStep(model, optimizer, batch, loss, 0.01, shape, null).then(() => undefined)
   const inferStep = () => void tf.tidy(() => model.forward(x, false).dataSync())
   // The attacks' unit of work: loss and input gradient in inference mode (lab/models/gradient).

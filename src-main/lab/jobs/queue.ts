@@ -118,7 +118,11 @@ export class JobQueue {
   async close(): Promise<void> {
     this.closed = true
     for (const job of this.waiting.splice(0)) {
-      new RunRecorder(this.db, this.events, this.metrics, job.spec.runId, job.id).finish('interrupted', null, 'AdvLab closed before this run started; resume it to run it.')
+      new RunRecorder(this.db, this.events, this.metrics, job.spec.runId, job.id).finish(
+        'interrupted',
+        null,
+        'AdvLab closed before this run started; resume it to run it.'
+      )
       job.resolve()
     }
     await Promise.all(
@@ -137,7 +141,9 @@ export class JobQueue {
 
   private start(job: QueuedJob): void {
     const entry = workerEntry('jobs/worker-entry')
-    const worker = new Worker(entry.file, { workerData: { ...entry.workerData, spec: { ...job.spec, cores: coresPerJob(this.concurrency) } } })
+    const worker = new Worker(entry.file, {
+      workerData: { ...entry.workerData, spec: { ...job.spec, cores: coresPerJob(this.concurrency) } }
+    })
     const recorder = new RunRecorder(this.db, this.events, this.metrics, job.spec.runId, job.id)
     const running: RunningJob = { ...job, worker, recorder, ended: false }
     this.running.set(job.id, running)
@@ -158,7 +164,11 @@ export class JobQueue {
     })
     worker.on('exit', () => {
       if (!finished) {
-        recorder.finish(this.closed ? 'interrupted' : 'cancelled', null, this.closed ? 'AdvLab closed while this run was in progress.' : 'Stopped.')
+        recorder.finish(
+          this.closed ? 'interrupted' : 'cancelled',
+          null,
+          this.closed ? 'AdvLab closed while this run was in progress.' : 'Stopped.'
+        )
       }
       this.running.delete(job.id)
       job.resolve()

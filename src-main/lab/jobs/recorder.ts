@@ -63,8 +63,18 @@ export class RunRecorder {
         const r = message.record
         writeEvalRecord(db, runId, r)
         if (r.type === 'result')
-          this.events.emit('evaluation.result', { runId: r.runId, evalRunId: runId, attack: r.attack, norm: r.norm, epsilon: r.epsilon, seed: r.seed, n: r.n, accuracy: r.accuracy })
-        if (r.type === 'verdict') this.events.emit('evaluation.verdict', { runId: r.runId, evalRunId: runId, verdict: r.verdict, fired: r.fired })
+          this.events.emit('evaluation.result', {
+            runId: r.runId,
+            evalRunId: runId,
+            attack: r.attack,
+            norm: r.norm,
+            epsilon: r.epsilon,
+            seed: r.seed,
+            n: r.n,
+            accuracy: r.accuracy
+          })
+        if (r.type === 'verdict')
+          this.events.emit('evaluation.verdict', { runId: r.runId, evalRunId: runId, verdict: r.verdict, fired: r.fired })
         break
       }
       case 'done':
@@ -80,7 +90,9 @@ export class RunRecorder {
         this.finish(
           'cancelled',
           null,
-          message.at ? `Cancelled by the user at step ${message.at.step} of ${message.at.total}; a checkpoint was saved there.` : 'Cancelled by the user.',
+          message.at
+            ? `Cancelled by the user at step ${message.at.step} of ${message.at.total}; a checkpoint was saved there.`
+            : 'Cancelled by the user.',
           { kind: 'cancelled', at: message.at ?? null }
         )
         break

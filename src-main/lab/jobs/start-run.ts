@@ -24,7 +24,14 @@ export interface NewRun {
 
 export function startRun(ctx: LabContext, run: NewRun): RunSummary {
   requireProject(ctx.db, run.projectId)
-  const runId = createRun(ctx.db, { projectId: run.projectId, datasetId: run.datasetId, name: run.name, kind: run.order.kind, config: run.order.config, seed: run.seed })
+  const runId = createRun(ctx.db, {
+    projectId: run.projectId,
+    datasetId: run.datasetId,
+    name: run.name,
+    kind: run.order.kind,
+    config: run.order.config,
+    seed: run.seed
+  })
   for (const warning of run.warnings ?? []) logEvent(ctx.db, runId, 'warn', warning)
   ctx.events.emit('runs.changed', { id: runId, status: 'queued' })
   void ctx.startJob(runId, run.order, run.seed)

@@ -100,7 +100,8 @@ const resnet18: Architecture = {
     for (const b of blocks) {
       defs.push(...convDefs(`${b.prefix}.conv1`, 3, b.cin, b.planes, false), ...batchNormDefs(`${b.prefix}.bn1`, b.planes))
       defs.push(...convDefs(`${b.prefix}.conv2`, 3, b.planes, b.planes, false), ...batchNormDefs(`${b.prefix}.bn2`, b.planes))
-      if (b.shortcut) defs.push(...convDefs(`${b.prefix}.shortcut.0`, 1, b.cin, b.planes, false), ...batchNormDefs(`${b.prefix}.shortcut.1`, b.planes))
+      if (b.shortcut)
+        defs.push(...convDefs(`${b.prefix}.shortcut.0`, 1, b.cin, b.planes, false), ...batchNormDefs(`${b.prefix}.shortcut.1`, b.planes))
     }
     defs.push(...linearDefs('linear', final, spec.numClasses))
     return defs

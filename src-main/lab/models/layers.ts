@@ -12,12 +12,14 @@ export type ConvPad = 'same' | 'valid' | [[number, number], [number, number], [n
 
 /** PyTorch's `padding=p`: p zeros on every side (differs from TF 'same' for stride 2). */
 export function torchPadding(p: number): ConvPad {
-  return p === 0 ? 'valid' : [
-    [0, 0],
-    [p, p],
-    [p, p],
-    [0, 0]
-  ]
+  return p === 0
+    ? 'valid'
+    : [
+        [0, 0],
+        [p, p],
+        [p, p],
+        [0, 0]
+      ]
 }
 
 export const BN_EPS = 1e-5
@@ -65,16 +67,16 @@ export function batchNormTrain(x: tf.Tensor4D, bn: BatchNormState, relu = false)
       // tidy frees the full-size temporaries now.
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
         tf.tidy(() => {
-        const [xs, ys, mu, inv, gam] = saved
-        const g = relu ? tf.mul(dy, tf.step(ys)) : dy
-        const dBeta = tf.sum(g, [0, 1, 2])
-        // Σ g·x̂ = σ⁻¹·(Σ g·x − μ·Σg)
-        const dGamma = tf.mul(inv, tf.sub(tf.sum(tf.mul(g, xs), [0, 1, 2]), tf.mul(mu, dBeta)))
-        const a = tf.mul(gam, inv)
-        const k1 = tf.neg(tf.mul(tf.mul(a, inv), tf.div(dGamma, n)))
-        const k0 = tf.sub(tf.neg(tf.mul(a, tf.div(dBeta, n))), tf.mul(k1, mu))
-        const dx = tf.add(tf.add(tf.mul(g, a), tf.mul(xs, k1)), k0)
-        return [dx, dGamma, dBeta]
+          const [xs, ys, mu, inv, gam] = saved
+          const g = relu ? tf.mul(dy, tf.step(ys)) : dy
+          const dBeta = tf.sum(g, [0, 1, 2])
+          // Σ g·x̂ = σ⁻¹·(Σ g·x − μ·Σg)
+          const dGamma = tf.mul(inv, tf.sub(tf.sum(tf.mul(g, xs), [0, 1, 2]), tf.mul(mu, dBeta)))
+          const a = tf.mul(gam, inv)
+          const k1 = tf.neg(tf.mul(tf.mul(a, inv), tf.div(dGamma, n)))
+          const k0 = tf.sub(tf.neg(tf.mul(a, tf.div(dBeta, n))), tf.mul(k1, mu))
+          const dx = tf.add(tf.add(tf.mul(g, a), tf.mul(xs, k1)), k0)
+          return [dx, dGamma, dBeta]
         })
     }
   }) as unknown as Parameters<typeof tf.customGrad>[0])
@@ -82,7 +84,11 @@ export function batchNormTrain(x: tf.Tensor4D, bn: BatchNormState, relu = false)
 }
 
 /** Conv weights and bias with an inference BatchNorm folded in: w·γ/σ, β − μ·γ/σ (+ b·γ/σ). */
-export function foldBatchNorm(filter: tf.Tensor4D, bias: tf.Tensor1D | null, bn: BatchNormState): { filter: tf.Tensor4D; bias: tf.Tensor1D } {
+export function foldBatchNorm(
+  filter: tf.Tensor4D,
+  bias: tf.Tensor1D | null,
+  bn: BatchNormState
+): { filter: tf.Tensor4D; bias: tf.Tensor1D } {
   return tf.tidy(() => {
     const scale = tf.mul(bn.weight, tf.rsqrt(tf.add(bn.runningVar, BN_EPS)))
     const shift = tf.sub(bn.bias, tf.mul(bn.runningMean, scale))
@@ -110,7 +116,14 @@ export interface InferenceConv {
  */
 export function inferenceConv(x: tf.Tensor4D, c: InferenceConv): tf.Tensor4D {
   const forward = (input: tf.Tensor4D): tf.Tensor4D =>
-    tf.fused.conv2d({ x: input, filter: c.filter, bias: c.bias, strides: c.strides, pad: c.pad as 'same', activation: c.relu ? 'relu' : 'linear' })
+    tf.fused.conv2d({
+      x: input,
+      filter: c.filter,
+      bias: c.bias,
+      strides: c.strides,
+      pad: c.pad as 'same',
+      activation: c.relu ? 'relu' : 'linear'
+    })
   const op = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => {
     const y = forward(input as tf.Tensor4D)
     if (c.relu) save([y])
@@ -138,7 +151,6 @@ export function linear(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D, r
   const y = tf.add(tf.matMul(x, weight), bias) as tf.Tensor2D
   return relu ? tf.relu(y) : y
 }
-
 
 export interface InferenceLinear {
   weight: tf.Tensor2D

@@ -9,7 +9,18 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { inputGradientFilter, inputGradientFilterStride } from '../engine/convGradients'
 import { architectures, type LayerOps } from './architectures'
-import { batchNormTrain, foldBatchNorm, inferenceConv, inferenceLinear, linear, normalise, type BatchNormState, type ConvPad, type InferenceConv, type InferenceLinear } from './layers'
+import {
+  batchNormTrain,
+  foldBatchNorm,
+  inferenceConv,
+  inferenceLinear,
+  linear,
+  normalise,
+  type BatchNormState,
+  type ConvPad,
+  type InferenceConv,
+  type InferenceLinear
+} from './layers'
 import type { TensorDef } from './params'
 import { normaliseSpec, type ModelSpec } from './spec'
 import { uniformValues } from './random'
@@ -54,7 +65,9 @@ export function createModel(options: CreateModelOptions): Model {
   const tensors: NamedTensor[] = defs.map((def) => {
     const size = def.shape.reduce((a, b) => a * b, 1)
     const values =
-      'uniformFanIn' in def.init ? uniformValues(size, 1 / Math.sqrt(def.init.uniformFanIn), spec.seed, def.name) : new Float32Array(size).fill(def.init.constant)
+      'uniformFanIn' in def.init
+        ? uniformValues(size, 1 / Math.sqrt(def.init.uniformFanIn), spec.seed, def.name)
+        : new Float32Array(size).fill(def.init.constant)
     const tensor = tf.variable(tf.tensor(values, def.shape, 'float32'), def.trainable, `advlab-m${id}/${def.name}`)
     return { name: def.name, tensor, def }
   })
@@ -81,8 +94,16 @@ export function createModel(options: CreateModelOptions): Model {
       return batchNormTrain(tf.conv2d(x, get(`${conv}.weight`) as tf.Tensor as tf.Tensor4D, strides, pad as 'same'), bnState(bn), relu)
     },
     convBias: (x, conv, strides, pad, relu) =>
-      tf.fused.conv2d({ x, filter: get(`${conv}.weight`) as tf.Tensor as tf.Tensor4D, bias: get(`${conv}.bias`), strides, pad: pad as 'same', activation: relu ? 'relu' : 'linear' }),
-    linear: (x, name, relu) => linear(x, get(`${name}.weight`) as tf.Tensor as tf.Tensor2D, get(`${name}.bias`) as tf.Tensor as tf.Tensor1D, relu)
+      tf.fused.conv2d({
+        x,
+        filter: get(`${conv}.weight`) as tf.Tensor as tf.Tensor4D,
+        bias: get(`${conv}.bias`),
+        strides,
+        pad: pad as 'same',
+        activation: relu ? 'relu' : 'linear'
+      }),
+    linear: (x, name, relu) =>
+      linear(x, get(`${name}.weight`) as tf.Tensor as tf.Tensor2D, get(`${name}.bias`) as tf.Tensor as tf.Tensor1D, relu)
   }
 
   // Inference convs (BatchNorm folded, cached gradient filters) are rebuilt whenever any weight
@@ -108,7 +129,13 @@ export function createModel(options: CreateModelOptions): Model {
     }
     return l
   }
-  const inferenceFor = (key: string, build: () => { filter: tf.Tensor4D; bias: tf.Tensor1D }, strides: number, pad: ConvPad, relu: boolean): InferenceConv => {
+  const inferenceFor = (
+    key: string,
+    build: () => { filter: tf.Tensor4D; bias: tf.Tensor1D },
+    strides: number,
+    pad: ConvPad,
+    relu: boolean
+  ): InferenceConv => {
     let c = cache.get(key)
     if (!c) {
       const { filter, bias } = tf.tidy(() => {
@@ -116,7 +143,10 @@ export function createModel(options: CreateModelOptions): Model {
         return { filter: tf.keep(r.filter), bias: tf.keep(r.bias) }
       })
       // The custom input-only gradient pays off where the backend's own conv gradients are ours.
-      const gradFilter = tf.getBackend() === 'wasm' ? tf.keep(inputGradientFilter(filter, inputGradientFilterStride(filter.shape[0], filter.shape[1], strides))) : null
+      const gradFilter =
+        tf.getBackend() === 'wasm'
+          ? tf.keep(inputGradientFilter(filter, inputGradientFilterStride(filter.shape[0], filter.shape[1], strides)))
+          : null
       c = { filter, bias, strides, pad, relu, gradFilter }
       cache.set(key, c)
     }
@@ -124,11 +154,20 @@ export function createModel(options: CreateModelOptions): Model {
   }
   const inferenceOps: LayerOps = {
     convBn: (x, conv, bn, strides, pad, relu) =>
-      inferenceConv(x, inferenceFor(conv, () => foldBatchNorm(get(`${conv}.weight`) as tf.Tensor as tf.Tensor4D, null, bnState(bn)), strides, pad, relu)),
+      inferenceConv(
+        x,
+        inferenceFor(conv, () => foldBatchNorm(get(`${conv}.weight`) as tf.Tensor as tf.Tensor4D, null, bnState(bn)), strides, pad, relu)
+      ),
     convBias: (x, conv, strides, pad, relu) =>
       inferenceConv(
         x,
-        inferenceFor(conv, () => ({ filter: tf.clone(get(`${conv}.weight`)) as tf.Tensor4D, bias: tf.clone(get(`${conv}.bias`)) as tf.Tensor1D }), strides, pad, relu)
+        inferenceFor(
+          conv,
+          () => ({ filter: tf.clone(get(`${conv}.weight`)) as tf.Tensor4D, bias: tf.clone(get(`${conv}.bias`)) as tf.Tensor1D }),
+          strides,
+          pad,
+          relu
+        )
       ),
     linear: (x, name, relu) => inferenceLinear(x, linearFor(name, relu))
   }

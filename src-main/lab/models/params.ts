@@ -23,7 +23,9 @@ export interface TensorDef {
 
 export function convDefs(name: string, k: number, cin: number, cout: number, bias: boolean): TensorDef[] {
   const fanIn = cin * k * k
-  const defs: TensorDef[] = [{ name: `${name}.weight`, shape: [k, k, cin, cout], torch: { kind: 'conv' }, init: { uniformFanIn: fanIn }, trainable: true }]
+  const defs: TensorDef[] = [
+    { name: `${name}.weight`, shape: [k, k, cin, cout], torch: { kind: 'conv' }, init: { uniformFanIn: fanIn }, trainable: true }
+  ]
   if (bias) defs.push({ name: `${name}.bias`, shape: [cout], torch: { kind: 'plain' }, init: { uniformFanIn: fanIn }, trainable: true })
   return defs
 }

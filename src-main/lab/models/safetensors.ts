@@ -19,14 +19,18 @@ export interface SafeFile {
 
 const BYTES: Record<SafeDtype, number> = { F32: 4, F64: 8, F16: 2, I64: 8, I32: 4, U8: 1, BOOL: 1 }
 
-export function writeSafetensors(tensors: Map<string, SafeTensor> | [string, SafeTensor][], metadata: Record<string, string> = {}): Uint8Array {
+export function writeSafetensors(
+  tensors: Map<string, SafeTensor> | [string, SafeTensor][],
+  metadata: Record<string, string> = {}
+): Uint8Array {
   const entries = [...tensors]
   const header: Record<string, unknown> = {}
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata
   let offset = 0
   for (const [name, t] of entries) {
     const expected = t.shape.reduce((a, b) => a * b, 1) * BYTES[t.dtype]
-    if (t.data.byteLength !== expected) throw new Error(`tensor "${name}" has ${t.data.byteLength} bytes; shape ${JSON.stringify(t.shape)} of ${t.dtype} needs ${expected}`)
+    if (t.data.byteLength !== expected)
+      throw new Error(`tensor "${name}" has ${t.data.byteLength} bytes; shape ${JSON.stringify(t.shape)} of ${t.dtype} needs ${expected}`)
     header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + expected] }
     offset += expected
   }
@@ -49,7 +53,8 @@ export function readSafetensors(bytes: Uint8Array, source = 'safetensors file'):
   if (bytes.byteLength < 8) throw new Error(`${source} is too short to be safetensors (${bytes.byteLength} bytes)`)
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const headerLength = Number(view.getBigUint64(0, true))
-  if (headerLength > bytes.byteLength - 8) throw new Error(`${source}: header length ${headerLength} exceeds the file size; not a safetensors file?`)
+  if (headerLength > bytes.byteLength - 8)
+    throw new Error(`${source}: header length ${headerLength} exceeds the file size; not a safetensors file?`)
   let header: Record<string, unknown>
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)))
@@ -69,7 +74,9 @@ export function readSafetensors(bytes: Uint8Array, source = 'safetensors file'):
     const [begin, end] = v.data_offsets
     const expected = v.shape.reduce((a, b) => a * b, 1) * BYTES[v.dtype]
     if (end - begin !== expected || dataStart + end > bytes.byteLength)
-      throw new Error(`${source}: tensor "${name}" offsets [${begin}, ${end}] do not match shape ${JSON.stringify(v.shape)} ${v.dtype} or the file size`)
+      throw new Error(
+        `${source}: tensor "${name}" offsets [${begin}, ${end}] do not match shape ${JSON.stringify(v.shape)} ${v.dtype} or the file size`
+      )
     tensors.set(name, { dtype: v.dtype, shape: v.shape, data: bytes.subarray(dataStart + begin, dataStart + end) })
   }
   return { tensors, metadata }

@@ -115,7 +115,9 @@ export function importStateDict(model: Model, bytes: Uint8Array, options: Import
   const known = new Set(model.tensors.map((t) => t.name))
   const extra = [...tensors.keys()].filter((k) => !known.has(k))
   if (extra.length > 0)
-    throw new Error(`${source}: key "${extra[0]}" is not a ${model.spec.arch} tensor${extra.length > 1 ? ` (and ${extra.length - 1} more)` : ''}; see src-main/lab/models/README.md for the expected names`)
+    throw new Error(
+      `${source}: key "${extra[0]}" is not a ${model.spec.arch} tensor${extra.length > 1 ? ` (and ${extra.length - 1} more)` : ''}; see src-main/lab/models/README.md for the expected names`
+    )
   const updates: [tf.Variable, tf.Tensor][] = []
   for (const { name, tensor, def } of model.tensors) {
     const t = tensors.get(name)
@@ -125,7 +127,9 @@ export function importStateDict(model: Model, bytes: Uint8Array, options: Import
     }
     const expected = torchShape(def)
     if (t.shape.length !== expected.length || t.shape.some((d, i) => d !== expected[i]))
-      throw new Error(`${source}: tensor "${name}" has shape [${t.shape.join(', ')}], ${model.spec.arch} at width ${model.spec.width} needs [${expected.join(', ')}]`)
+      throw new Error(
+        `${source}: tensor "${name}" has shape [${t.shape.join(', ')}], ${model.spec.arch} at width ${model.spec.width} needs [${expected.join(', ')}]`
+      )
     updates.push([tensor, tf.tensor(fromTorchLayout(def, toFloat32(t, name)), def.shape, 'float32')])
   }
   for (const [v, value] of updates) {

@@ -12,12 +12,21 @@ export interface ArtifactFile {
 
 /** A run's latest final weights, or null when it has none (not completed, or not a model run). */
 export function latestWeights(db: Database.Database, runId: number): ArtifactFile | null {
-  const row = db.prepare("SELECT path, sha256, bytes FROM artifacts WHERE run_id = ? AND kind = 'weights' ORDER BY id DESC LIMIT 1").get(runId) as ArtifactFile | undefined
+  const row = db
+    .prepare("SELECT path, sha256, bytes FROM artifacts WHERE run_id = ? AND kind = 'weights' ORDER BY id DESC LIMIT 1")
+    .get(runId) as ArtifactFile | undefined
   return row ?? null
 }
 
 export function addArtifact(db: Database.Database, runId: number, kind: string, file: ArtifactFile): void {
-  db.prepare('INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(runId, kind, file.path, file.sha256, file.bytes, new Date().toISOString())
+  db.prepare('INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+    runId,
+    kind,
+    file.path,
+    file.sha256,
+    file.bytes,
+    new Date().toISOString()
+  )
 }
 
 /** The gallery images of the evaluation runs that attacked this model run, newest first. */

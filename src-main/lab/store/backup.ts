@@ -137,7 +137,12 @@ async function copyLog(db: Database.Database, target: string): Promise<void> {
 
 export async function backupLog(db: Database.Database, outPath: string): Promise<{ path: string; bytes: number }> {
   const target = path.resolve(outPath)
-  if (fs.existsSync(target) && fs.statSync(target).isDirectory()) throw new LabError('bad_input', `${target} is a folder; give the path of the backup file to write, e.g. ${path.join(target, 'advlab-backup.sqlite')}.`, 'path')
+  if (fs.existsSync(target) && fs.statSync(target).isDirectory())
+    throw new LabError(
+      'bad_input',
+      `${target} is a folder; give the path of the backup file to write, e.g. ${path.join(target, 'advlab-backup.sqlite')}.`,
+      'path'
+    )
   fs.mkdirSync(path.dirname(target), { recursive: true })
   try {
     await copyLog(db, target)
@@ -172,12 +177,21 @@ export function checkBackup(file: string): string | null {
  * running. The replaced log is first backed up to `<log>.before-restore-<time>`; runs the backup
  * recorded as running are marked interrupted; a backup from an older AdvLab is migrated.
  */
-export async function restoreLog(db: Database.Database, logPath: string, file: string): Promise<{ restoredFrom: string; previousSavedAt: string }> {
+export async function restoreLog(
+  db: Database.Database,
+  logPath: string,
+  file: string
+): Promise<{ restoredFrom: string; previousSavedAt: string }> {
   const source = path.resolve(file)
   const why = checkBackup(source)
   if (why) throw new LabError('bad_input', `${source} cannot be restored: ${why}. The log was not changed.`, 'path')
   const active = db.prepare("SELECT count(*) AS n FROM runs WHERE status IN ('queued', 'running')").get() as { n: number }
-  if (active.n > 0) throw new LabError('conflict', `${active.n} run(s) are queued or running; cancel them or let them finish before restoring a backup.`, 'path')
+  if (active.n > 0)
+    throw new LabError(
+      'conflict',
+      `${active.n} run(s) are queued or running; cancel them or let them finish before restoring a backup.`,
+      'path'
+    )
   const saved = `${logPath}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`
   await copyLog(db, saved)
   const src = new Database(source, { readonly: true, fileMustExist: true })
@@ -185,7 +199,11 @@ export async function restoreLog(db: Database.Database, logPath: string, file: s
     // SQLite copies the pages in one write transaction on the live log: a failure rolls it back.
     await src.backup(logPath)
   } catch (error) {
-    throw new LabError('bad_input', `${source} could not be restored (${(error as Error).message}); the log was left as it was, and a copy of it is at ${saved}.`, 'path')
+    throw new LabError(
+      'bad_input',
+      `${source} could not be restored (${(error as Error).message}); the log was left as it was, and a copy of it is at ${saved}.`,
+      'path'
+    )
   } finally {
     src.close()
   }

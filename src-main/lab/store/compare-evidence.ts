@@ -12,7 +12,21 @@ export { epsKey }
 
 /** Clean first, then single-step, iterative and ensemble attacks, as the seed's table reads. */
 export function attackOrder(attack: string): number {
-  const order = ['clean', 'fgsm', 'rfgsm', 'r-fgsm', 'pgd', 'bim', 'apgd-ce', 'apgd-dlr', 'apgd-t', 'fab-t', 'square', 'cw-l2', 'autoattack']
+  const order = [
+    'clean',
+    'fgsm',
+    'rfgsm',
+    'r-fgsm',
+    'pgd',
+    'bim',
+    'apgd-ce',
+    'apgd-dlr',
+    'apgd-t',
+    'fab-t',
+    'square',
+    'cw-l2',
+    'autoattack'
+  ]
   const i = order.indexOf(attack.toLowerCase())
   return i < 0 ? order.length : i
 }
@@ -22,9 +36,17 @@ function hasTable(db: Database.Database, name: string): boolean {
 }
 
 export function readVerdicts(db: Database.Database, ids: readonly number[]): Comparison['verdicts'] {
-  if (!hasTable(db, 'masking_verdicts')) return { available: false, reason: 'this log predates masking verdicts (no masking_verdicts table)', perRun: ids.map((runId) => ({ runId, verdict: null, fired: [] })) }
+  if (!hasTable(db, 'masking_verdicts'))
+    return {
+      available: false,
+      reason: 'this log predates masking verdicts (no masking_verdicts table)',
+      perRun: ids.map((runId) => ({ runId, verdict: null, fired: [] }))
+    }
   const byRun = new Map(latestVerdicts(db, [...ids]).map((v) => [v.runId, v]))
-  return { available: true, perRun: ids.map((runId) => ({ runId, verdict: byRun.get(runId)?.verdict ?? null, fired: byRun.get(runId)?.fired ?? [] })) }
+  return {
+    available: true,
+    perRun: ids.map((runId) => ({ runId, verdict: byRun.get(runId)?.verdict ?? null, fired: byRun.get(runId)?.fired ?? [] }))
+  }
 }
 
 /**
@@ -33,9 +55,12 @@ export function readVerdicts(db: Database.Database, ids: readonly number[]): Com
  * aligned (the evaluation uses the same stratified subset per dataset, so normally all of them).
  */
 export function readAgreement(db: Database.Database, ids: readonly number[]): Comparison['agreement'] {
-  if (!hasTable(db, 'eval_samples')) return { available: false, reason: 'this log predates per-sample outcomes (no eval_samples table)', cells: [] }
+  if (!hasTable(db, 'eval_samples'))
+    return { available: false, reason: 'this log predates per-sample outcomes (no eval_samples table)', cells: [] }
   const results = db
-    .prepare(`SELECT id, run_id, attack, norm, epsilon FROM eval_results WHERE run_id IN (${ids.map(() => '?').join(',')}) AND EXISTS (SELECT 1 FROM eval_samples s WHERE s.result_id = eval_results.id) ORDER BY id`)
+    .prepare(
+      `SELECT id, run_id, attack, norm, epsilon FROM eval_results WHERE run_id IN (${ids.map(() => '?').join(',')}) AND EXISTS (SELECT 1 FROM eval_samples s WHERE s.result_id = eval_results.id) ORDER BY id`
+    )
     .all(...ids) as Array<{ id: number; run_id: number; attack: string; norm: string; epsilon: number }>
   const cells = new Map<string, { attack: string; norm: string; epsilon: number; resultOf: Map<number, number> }>()
   for (const r of results) {
@@ -44,9 +69,13 @@ export function readAgreement(db: Database.Database, ids: readonly number[]): Co
     if (!c) cells.set(key, (c = { attack: r.attack, norm: r.norm, epsilon: r.epsilon, resultOf: new Map() }))
     c.resultOf.set(r.run_id, r.id)
   }
-  const outcomes = db.prepare('SELECT sample_index, adversarial_correct FROM eval_samples WHERE result_id = ? ORDER BY sample_index').raw(true)
+  const outcomes = db
+    .prepare('SELECT sample_index, adversarial_correct FROM eval_samples WHERE result_id = ? ORDER BY sample_index')
+    .raw(true)
   const out: Comparison['agreement']['cells'] = []
-  for (const c of [...cells.values()].sort((a, b) => attackOrder(a.attack) - attackOrder(b.attack) || a.attack.localeCompare(b.attack) || a.epsilon - b.epsilon)) {
+  for (const c of [...cells.values()].sort(
+    (a, b) => attackOrder(a.attack) - attackOrder(b.attack) || a.attack.localeCompare(b.attack) || a.epsilon - b.epsilon
+  )) {
     const maps = ids.map((id) => {
       const rid = c.resultOf.get(id)
       return rid === undefined ? null : new Map((outcomes.all(rid) as [number, number][]).map(([i, ok]) => [i, ok === 1]))

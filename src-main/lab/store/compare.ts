@@ -141,7 +141,12 @@ function loadRows(db: Database.Database, ids: readonly number[]): Row[] {
   })
 }
 
-function seriesOf(db: Database.Database, r: Row, maxPoints: number, names: readonly string[] | undefined): { series: MetricSeries[]; finals: Record<string, number> } {
+function seriesOf(
+  db: Database.Database,
+  r: Row,
+  maxPoints: number,
+  names: readonly string[] | undefined
+): { series: MetricSeries[]; finals: Record<string, number> } {
   const finished = r.status !== 'queued' && r.status !== 'running' && r.finished_at !== null
   if (finished && names && names.length === 0) return { series: [], finals: digestedFinals(db, r.id, r.finished_at as string) }
   if (finished && maxPoints <= DIGEST_POINTS) {
@@ -179,7 +184,13 @@ export function compareRuns(db: Database.Database, options: CompareOptions): Com
   const { byRun } = readRunResults(db, ids, false)
   const cells = new Map<string, { attack: string; norm: string; epsilon: number }>()
   for (const results of byRun.values()) for (const [key, r] of results) if (!cells.has(key)) cells.set(key, r)
-  const orderedCells = [...cells].sort(([, a], [, b]) => attackOrder(a.attack) - attackOrder(b.attack) || a.attack.localeCompare(b.attack) || a.norm.localeCompare(b.norm) || a.epsilon - b.epsilon)
+  const orderedCells = [...cells].sort(
+    ([, a], [, b]) =>
+      attackOrder(a.attack) - attackOrder(b.attack) ||
+      a.attack.localeCompare(b.attack) ||
+      a.norm.localeCompare(b.norm) ||
+      a.epsilon - b.epsilon
+  )
   const evaluations = orderedCells.map(([key, c]) => ({
     attack: c.attack,
     norm: c.norm,

@@ -114,7 +114,11 @@ export function getDatasetRecord(db: Database.Database, ref: DatasetRef): Datase
   if (!record) {
     const names = listDatasetRecords(db).map((r) => r.name)
     const known = names.length > 0 ? ` Registered datasets: ${names.join(', ')}.` : ' No dataset is registered yet.'
-    throw new LabError('not_found', `There is no dataset ${typeof ref === 'number' ? `with id ${ref}` : `named "${ref}"`}.${known}`, 'dataset')
+    throw new LabError(
+      'not_found',
+      `There is no dataset ${typeof ref === 'number' ? `with id ${ref}` : `named "${ref}"`}.${known}`,
+      'dataset'
+    )
   }
   return record
 }
@@ -155,7 +159,14 @@ export interface ArtifactRow {
   bytes: number
 }
 
-export function insertDatasetArtifact(db: Database.Database, datasetId: number, kind: string, relPath: string, sha256: string, bytes: number): number {
+export function insertDatasetArtifact(
+  db: Database.Database,
+  datasetId: number,
+  kind: string,
+  relPath: string,
+  sha256: string,
+  bytes: number
+): number {
   const { lastInsertRowid } = db
     .prepare('INSERT INTO artifacts (run_id, dataset_id, kind, path, sha256, bytes, created_at) VALUES (NULL, ?, ?, ?, ?, ?, ?)')
     .run(datasetId, kind, relPath, sha256, bytes, new Date().toISOString())

@@ -48,7 +48,20 @@ export function writeEvalRecord(db: Database.Database, evalRunId: number, record
             `INSERT INTO eval_results (run_id, eval_run_id, attack, norm, epsilon, seed, n, accuracy, clean_accuracy, params_json, seconds, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
           )
-          .run(record.runId, evalRunId, record.attack, record.norm, record.epsilon, record.seed, record.n, record.accuracy, record.cleanAccuracy, JSON.stringify(record.params), record.seconds, now)
+          .run(
+            record.runId,
+            evalRunId,
+            record.attack,
+            record.norm,
+            record.epsilon,
+            record.seed,
+            record.n,
+            record.accuracy,
+            record.cleanAccuracy,
+            JSON.stringify(record.params),
+            record.seconds,
+            now
+          )
         const id = Number(lastInsertRowid)
         const s = record.samples
         if (s) {
@@ -58,7 +71,16 @@ export function writeEvalRecord(db: Database.Database, evalRunId: number, record
           )
           for (let i = 0; i < s.indices.length; i++) {
             const norm = s.perturbationNorms ? s.perturbationNorms[i] : NaN
-            insert.run(id, s.indices[i], s.labels[i], s.cleanPredictions[i], s.adversarialPredictions[i], s.cleanPredictions[i] === s.labels[i] ? 1 : 0, s.adversarialPredictions[i] === s.labels[i] ? 1 : 0, Number.isNaN(norm) ? null : norm)
+            insert.run(
+              id,
+              s.indices[i],
+              s.labels[i],
+              s.cleanPredictions[i],
+              s.adversarialPredictions[i],
+              s.cleanPredictions[i] === s.labels[i] ? 1 : 0,
+              s.adversarialPredictions[i] === s.labels[i] ? 1 : 0,
+              Number.isNaN(norm) ? null : norm
+            )
           }
         }
         return id
@@ -66,8 +88,18 @@ export function writeEvalRecord(db: Database.Database, evalRunId: number, record
     }
     case 'score': {
       const { lastInsertRowid } = db
-        .prepare('INSERT INTO eval_scores (run_id, eval_run_id, metric, norm, value, details_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(record.runId, evalRunId, record.metric, record.norm, record.value !== null && Number.isFinite(record.value) ? record.value : null, JSON.stringify(record.details), now)
+        .prepare(
+          'INSERT INTO eval_scores (run_id, eval_run_id, metric, norm, value, details_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)'
+        )
+        .run(
+          record.runId,
+          evalRunId,
+          record.metric,
+          record.norm,
+          record.value !== null && Number.isFinite(record.value) ? record.value : null,
+          JSON.stringify(record.details),
+          now
+        )
       return Number(lastInsertRowid)
     }
     case 'verdict': {
@@ -164,9 +196,27 @@ export function latestVerdicts(db: Database.Database, runIds?: number[]): Maskin
 /** The latest value of each score (metric × norm) of a model run. */
 export function listScores(db: Database.Database, runId: number): Score[] {
   const rows = db
-    .prepare('SELECT * FROM eval_scores WHERE id IN (SELECT MAX(id) FROM eval_scores WHERE run_id = ? GROUP BY metric, norm) ORDER BY metric, norm')
-    .all(runId) as { run_id: number; eval_run_id: number | null; metric: string; norm: string; value: number | null; details_json: string; created_at: string }[]
-  return rows.map((r) => ({ runId: r.run_id, evalRunId: r.eval_run_id, metric: r.metric, norm: r.norm, value: r.value, details: JSON.parse(r.details_json), createdAt: r.created_at }))
+    .prepare(
+      'SELECT * FROM eval_scores WHERE id IN (SELECT MAX(id) FROM eval_scores WHERE run_id = ? GROUP BY metric, norm) ORDER BY metric, norm'
+    )
+    .all(runId) as {
+    run_id: number
+    eval_run_id: number | null
+    metric: string
+    norm: string
+    value: number | null
+    details_json: string
+    created_at: string
+  }[]
+  return rows.map((r) => ({
+    runId: r.run_id,
+    evalRunId: r.eval_run_id,
+    metric: r.metric,
+    norm: r.norm,
+    value: r.value,
+    details: JSON.parse(r.details_json),
+    createdAt: r.created_at
+  }))
 }
 
 export function listSampleOutcomes(db: Database.Database, resultId: number) {
@@ -199,7 +249,8 @@ export function summariseRepeats(db: Database.Database, runIds: number[]): Repea
   // Partial results (an unfinished evaluation's) never enter the summary.
   const perRun = runIds.map((id) => listEvaluations(db, id).filter((r) => r.partialStatus === undefined))
   const keys = new Map<string, { attack: string; norm: string; epsilon: number }>()
-  for (const rows of perRun) for (const r of rows) keys.set(`${r.attack}\u0000${r.norm}\u0000${r.epsilon}`, { attack: r.attack, norm: r.norm, epsilon: r.epsilon })
+  for (const rows of perRun)
+    for (const r of rows) keys.set(`${r.attack}\u0000${r.norm}\u0000${r.epsilon}`, { attack: r.attack, norm: r.norm, epsilon: r.epsilon })
   const out: RepeatRow[] = []
   for (const [key, k] of keys) {
     const values = perRun.map((rows) => rows.find((r) => `${r.attack}\u0000${r.norm}\u0000${r.epsilon}` === key)?.accuracy)
@@ -226,11 +277,21 @@ export function hasEvalResult(db: Database.Database, resultId: number): boolean 
 
 /** The ε at which an attack was evaluated on any of these model runs, ascending. */
 export function evaluatedEpsilons(db: Database.Database, runIds: readonly number[], attack: string): number[] {
-  const rows = db.prepare(`SELECT DISTINCT epsilon FROM eval_results WHERE attack = ? AND run_id IN (${runIds.map(() => '?').join(',')}) ORDER BY epsilon`).all(attack, ...runIds) as { epsilon: number }[]
+  const rows = db
+    .prepare(
+      `SELECT DISTINCT epsilon FROM eval_results WHERE attack = ? AND run_id IN (${runIds.map(() => '?').join(',')}) ORDER BY epsilon`
+    )
+    .all(attack, ...runIds) as { epsilon: number }[]
   return rows.map((r) => r.epsilon)
 }
 
 /** The most test images any evaluation of these model runs used (0 when none). */
 export function largestEvaluation(db: Database.Database, runIds: readonly number[]): number {
-  return (db.prepare(`SELECT MAX(n) AS n FROM eval_results WHERE run_id IN (${runIds.map(() => '?').join(',')})`).get(...runIds) as { n: number | null }).n ?? 0
+  return (
+    (
+      db.prepare(`SELECT MAX(n) AS n FROM eval_results WHERE run_id IN (${runIds.map(() => '?').join(',')})`).get(...runIds) as {
+        n: number | null
+      }
+    ).n ?? 0
+  )
 }

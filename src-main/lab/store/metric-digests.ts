@@ -54,7 +54,11 @@ function view(b: Buffer): Float64Array {
  * minimum and maximum point; the last point is always kept), on typed arrays and without
  * intermediate allocations, since a comparison runs it on thousands of series.
  */
-export function downsampleView(steps: ArrayLike<number>, values: ArrayLike<number>, maxPoints: number): { steps: number[]; values: number[] } {
+export function downsampleView(
+  steps: ArrayLike<number>,
+  values: ArrayLike<number>,
+  maxPoints: number
+): { steps: number[]; values: number[] } {
   const n = steps.length
   const outSteps: number[] = []
   const outValues: number[] = []
@@ -98,14 +102,26 @@ function isStale(rows: Array<{ source: string }>, finishedAt: string): boolean {
  * The series of a finished run at most `maxPoints` long (≤ DIGEST_POINTS), from its digests,
  * building them first when missing or stale.
  */
-export function digestedSeries(db: Database.Database, runId: number, finishedAt: string, maxPoints: number, names?: readonly string[]): MetricSeries[] {
-  const rows = db.prepare('SELECT name, source, points, steps, vals FROM metric_digests WHERE run_id = ? ORDER BY name').all(runId) as DigestRow[]
+export function digestedSeries(
+  db: Database.Database,
+  runId: number,
+  finishedAt: string,
+  maxPoints: number,
+  names?: readonly string[]
+): MetricSeries[] {
+  const rows = db
+    .prepare('SELECT name, source, points, steps, vals FROM metric_digests WHERE run_id = ? ORDER BY name')
+    .all(runId) as DigestRow[]
   if (isStale(rows, finishedAt)) {
     // A run with no metrics at all has no digest rows: it is cheap to re-check (index seek).
     const built = buildDigests(db, runId, finishedAt).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    return built.filter((s) => !names || names.includes(s.name)).map((s) => ({ name: s.name, ...downsampleView(s.steps, s.values, maxPoints) }))
+    return built
+      .filter((s) => !names || names.includes(s.name))
+      .map((s) => ({ name: s.name, ...downsampleView(s.steps, s.values, maxPoints) }))
   }
-  return rows.filter((r) => !names || names.includes(r.name)).map((r) => ({ name: r.name, ...downsampleView(view(r.steps), view(r.vals), maxPoints) }))
+  return rows
+    .filter((r) => !names || names.includes(r.name))
+    .map((r) => ({ name: r.name, ...downsampleView(view(r.steps), view(r.vals), maxPoints) }))
 }
 
 /**
@@ -113,7 +129,9 @@ export function digestedSeries(db: Database.Database, runId: number, finishedAt:
  * each digest (the last point is always kept), so a table of hundreds of runs stays cheap.
  */
 export function digestedFinals(db: Database.Database, runId: number, finishedAt: string): Record<string, number> {
-  const rows = db.prepare('SELECT name, source, substr(vals, length(vals) - 7, 8) AS last FROM metric_digests WHERE run_id = ?').all(runId) as Array<{ name: string; source: string; last: Buffer }>
+  const rows = db
+    .prepare('SELECT name, source, substr(vals, length(vals) - 7, 8) AS last FROM metric_digests WHERE run_id = ?')
+    .all(runId) as Array<{ name: string; source: string; last: Buffer }>
   if (isStale(rows, finishedAt)) return finalValuesFromDigest(buildDigests(db, runId, finishedAt))
   const out: Record<string, number> = {}
   for (const r of rows) out[r.name] = new Float64Array(new Uint8Array(r.last).buffer)[0]

@@ -7,7 +7,10 @@ import type { MetricSeries } from '../../api/runs'
  * stay visible however far a long series is reduced.
  */
 export function readMetricSeries(db: Database.Database, runId: number, names?: string[], maxPoints?: number): MetricSeries[] {
-  const wanted = names && names.length > 0 ? names : (db.prepare('SELECT DISTINCT name FROM metrics WHERE run_id = ? ORDER BY name').all(runId) as { name: string }[]).map((r) => r.name)
+  const wanted =
+    names && names.length > 0
+      ? names
+      : (db.prepare('SELECT DISTINCT name FROM metrics WHERE run_id = ? ORDER BY name').all(runId) as { name: string }[]).map((r) => r.name)
   const select = db.prepare('SELECT step, value FROM metrics WHERE run_id = ? AND name = ? ORDER BY step, rowid').raw(true)
   return wanted.map((name) => {
     const { steps, values } = latestPerStep(select.all(runId, name) as [number, number][])

@@ -12,7 +12,8 @@ const text = (v: unknown): string | null => (typeof v === 'string' ? v : null)
 
 /** The name of the dataset a run is filed under, or null (a dataset since removed, or none). */
 export function datasetNameOf(db: Database.Database, runId: number): string | null {
-  const row = db.prepare('SELECT d.name FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = ?').get(runId) as { name: string } | undefined
+  const row = db.prepare('SELECT d.name FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = ?').get(runId) as
+    { name: string } | undefined
   return row?.name ?? null
 }
 
@@ -27,7 +28,8 @@ export function architectureOf(db: Database.Database, kind: string, config: Conf
       return text(config.arch)
     case 'wrapped': {
       // A wrapped model is its source's model behind a layer; sources may themselves be wrapped.
-      const source = db.prepare('SELECT kind, config_json FROM runs WHERE id = ?').get(config.sourceRunId) as { kind: string; config_json: string } | undefined
+      const source = db.prepare('SELECT kind, config_json FROM runs WHERE id = ?').get(config.sourceRunId) as
+        { kind: string; config_json: string } | undefined
       return source && depth < 8 ? architectureOf(db, source.kind, JSON.parse(source.config_json) as Config, depth + 1) : null
     }
     default:

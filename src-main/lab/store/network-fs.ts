@@ -69,7 +69,8 @@ export function mountOf(dir: string, mounts: readonly Mount[] = readMounts()): M
   }
   let best: Mount | null = null
   for (const m of mounts) {
-    const inside = m.mountPoint === '/' || real === m.mountPoint || real.startsWith(m.mountPoint.endsWith('/') ? m.mountPoint : `${m.mountPoint}/`)
+    const inside =
+      m.mountPoint === '/' || real === m.mountPoint || real.startsWith(m.mountPoint.endsWith('/') ? m.mountPoint : `${m.mountPoint}/`)
     if (inside && (!best || m.mountPoint.length >= best.mountPoint.length)) best = m
   }
   return best

@@ -76,8 +76,7 @@ function diagnose(logPath: string, options: OpenOptions): string | null {
     const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }
     if (appId !== APPLICATION_ID && tables.n > 0) return 'it is an SQLite file, but not an AdvLab log'
     const version = db.pragma('user_version', { simple: true }) as number
-    if (version > migrations.length)
-      return `it was written by a newer AdvLab (schema ${version}, this version knows ${migrations.length})`
+    if (version > migrations.length) return `it was written by a newer AdvLab (schema ${version}, this version knows ${migrations.length})`
     return null
   } catch (error) {
     return `it cannot be read as SQLite (${(error as Error).message})`

@@ -142,8 +142,7 @@ export function emptyTrash(db: Database.Database, dataDir: string, ids?: readonl
 
 export function runMarks(db: Database.Database, id: number): RunMarks {
   const row = db.prepare('SELECT note, starred, archived_at, deleted_at FROM runs WHERE id = ?').get(id) as
-    | { note: string; starred: number; archived_at: string | null; deleted_at: string | null }
-    | undefined
+    { note: string; starred: number; archived_at: string | null; deleted_at: string | null } | undefined
   if (!row) throw new LabError('not_found', `There is no run with id ${id}.`, 'id')
   const tags = (db.prepare('SELECT tag FROM run_tags WHERE run_id = ? ORDER BY tag').all(id) as { tag: string }[]).map((t) => t.tag)
   return { tags, note: row.note, starred: row.starred === 1, archived: row.archived_at !== null, deletedAt: row.deleted_at }

@@ -36,9 +36,7 @@ export function getProject(db: Database.Database, id: number): Project {
 export function createProject(db: Database.Database, name: string): Project {
   const now = new Date().toISOString()
   try {
-    const { lastInsertRowid } = db
-      .prepare('INSERT INTO projects (name, created_at, updated_at) VALUES (?, ?, ?)')
-      .run(name, now, now)
+    const { lastInsertRowid } = db.prepare('INSERT INTO projects (name, created_at, updated_at) VALUES (?, ?, ?)').run(name, now, now)
     return getProject(db, Number(lastInsertRowid))
   } catch (error) {
     throw uniqueNameError(error, name)

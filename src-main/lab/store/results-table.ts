@@ -14,7 +14,15 @@
 import type Database from 'better-sqlite3'
 import { LabError } from '../../api/errors'
 import { epsilonKey, formatEpsilon, sameEpsilon } from '../../api/epsilon'
-import { ResultsTableRequestSchema, type ResultCell, type ResultColumn, type ResultRow, type ResultsTable, type ResultsTableRequest, type RunHeadline } from '../../api/results-table'
+import {
+  ResultsTableRequestSchema,
+  type ResultCell,
+  type ResultColumn,
+  type ResultRow,
+  type ResultsTable,
+  type ResultsTableRequest,
+  type RunHeadline
+} from '../../api/results-table'
 import type { RunStatus } from '../../api/runs'
 import { attackOrder, epsKey, readVerdicts } from './compare-evidence'
 import { commonLabel, stat, worstVerdict } from './compare'
@@ -50,7 +58,11 @@ function cleanResult(results: Map<string, RunResult>): RunResult | null {
 }
 
 /** Clean accuracy under the one definition: the clean evaluation, else the final test/accuracy. */
-function cleanValue(runId: number, results: Map<string, RunResult>, trained: Map<number, number>): { accuracy: number; partialStatus: RunStatus | null; source: 'evaluation' | 'training' } | null {
+function cleanValue(
+  runId: number,
+  results: Map<string, RunResult>,
+  trained: Map<number, number>
+): { accuracy: number; partialStatus: RunStatus | null; source: 'evaluation' | 'training' } | null {
   const evaluated = cleanResult(results)
   if (evaluated) return { accuracy: evaluated.accuracy, partialStatus: evaluated.partialStatus, source: 'evaluation' }
   const t = trained.get(runId)
@@ -58,7 +70,10 @@ function cleanValue(runId: number, results: Map<string, RunResult>, trained: Map
 }
 
 /** The ε of each attack × norm's columns: chosen per attack, else the common one, else every ε it has. */
-function chooseColumns(results: Iterable<RunResult>, choice: { epsilon?: number; epsilons?: Record<string, number[]> }): { columns: ResultColumn[]; available: ResultsTable['available'] } {
+function chooseColumns(
+  results: Iterable<RunResult>,
+  choice: { epsilon?: number; epsilons?: Record<string, number[]> }
+): { columns: ResultColumn[]; available: ResultsTable['available'] } {
   const byAttack = new Map<string, { attack: string; norm: string; epsilons: Map<string, number> }>()
   for (const r of results) {
     if (r.attack === 'clean') continue
@@ -67,20 +82,36 @@ function chooseColumns(results: Iterable<RunResult>, choice: { epsilon?: number;
     entry.epsilons.set(epsilonKey(r.epsilon), r.epsilon)
   }
   const linfFirst = (a: string, b: string): number => (a === b ? 0 : a === 'Linf' ? -1 : b === 'Linf' ? 1 : a.localeCompare(b))
-  const attacks = [...byAttack.values()].sort((a, b) => attackOrder(a.attack) - attackOrder(b.attack) || a.attack.localeCompare(b.attack) || linfFirst(a.norm, b.norm))
+  const attacks = [...byAttack.values()].sort(
+    (a, b) => attackOrder(a.attack) - attackOrder(b.attack) || a.attack.localeCompare(b.attack) || linfFirst(a.norm, b.norm)
+  )
   const available = attacks.map((a) => ({ attack: a.attack, norm: a.norm, epsilons: [...a.epsilons.values()].sort((x, y) => x - y) }))
   const columns: ResultColumn[] = [{ key: 'clean', attack: 'clean', norm: null, epsilon: null, title: 'clean' }]
   for (const a of available) {
     const common = choice.epsilon
     // A corruption's five severities stay out unless chosen: by default the table shows their mean (the heat map shows each).
     if (a.norm === CORRUPTION_NORM && a.attack !== CORRUPTION_MEAN && !choice.epsilons?.[a.attack]) continue
-    const chosen = choice.epsilons?.[a.attack] ?? (common === undefined || !isEpsilonNorm(a.norm) ? a.epsilons : a.epsilons.filter((e) => sameEpsilon(e, common)))
-    for (const epsilon of chosen) columns.push({ key: epsKey(a.attack, a.norm, epsilon), attack: a.attack, norm: a.norm, epsilon, title: columnTitle(a.attack, a.norm, epsilon) })
+    const chosen =
+      choice.epsilons?.[a.attack] ??
+      (common === undefined || !isEpsilonNorm(a.norm) ? a.epsilons : a.epsilons.filter((e) => sameEpsilon(e, common)))
+    for (const epsilon of chosen)
+      columns.push({
+        key: epsKey(a.attack, a.norm, epsilon),
+        attack: a.attack,
+        norm: a.norm,
+        epsilon,
+        title: columnTitle(a.attack, a.norm, epsilon)
+      })
   }
   return { columns, available }
 }
 
-function cellOf(values: Array<{ runId: number; accuracy: number; partialStatus: RunStatus | null; source?: 'evaluation' | 'training' }>, of: number, suspect: boolean, isAttack: boolean): ResultCell | null {
+function cellOf(
+  values: Array<{ runId: number; accuracy: number; partialStatus: RunStatus | null; source?: 'evaluation' | 'training' }>,
+  of: number,
+  suspect: boolean,
+  isAttack: boolean
+): ResultCell | null {
   if (values.length === 0) return null
   const s = stat(values.map((v) => v.accuracy))
   const partialStatuses = values.map((v) => v.partialStatus).filter((v): v is RunStatus => v !== null)
@@ -103,7 +134,10 @@ function markBest(rows: ResultRow[]): void {
   const width = rows[0]?.cells.length ?? 0
   for (let col = 0; col < width; col++) {
     const filled = rows.map((r) => r.cells[col]).filter((c): c is ResultCell => c !== null)
-    const eligible = rows.filter((r) => !SUSPECT.includes(r.verdict ?? '')).map((r) => r.cells[col]).filter((c): c is ResultCell => c !== null && !c.marks.includes('partial'))
+    const eligible = rows
+      .filter((r) => !SUSPECT.includes(r.verdict ?? ''))
+      .map((r) => r.cells[col])
+      .filter((c): c is ResultCell => c !== null && !c.marks.includes('partial'))
     if (filled.length < 2 || eligible.length < 2) continue
     const top = Math.max(...eligible.map(shown))
     if (top === 0) continue
@@ -120,7 +154,13 @@ function robustOf(results: Iterable<RunResult>): RunHeadline['robust'] {
   if (pool.length === 0) return null
   const top = Math.max(...pool.map((r) => r.epsilon))
   const worst = pool.filter((r) => sameEpsilon(r.epsilon, top)).reduce((a, b) => (b.accuracy < a.accuracy ? b : a))
-  return { accuracy: worst.accuracy, attack: worst.attack, norm: worst.norm, epsilon: worst.epsilon, label: columnTitle(worst.attack, worst.norm, worst.epsilon) }
+  return {
+    accuracy: worst.accuracy,
+    attack: worst.attack,
+    norm: worst.norm,
+    epsilon: worst.epsilon,
+    label: columnTitle(worst.attack, worst.norm, worst.epsilon)
+  }
 }
 
 /** Repeats of one experiment: runs of one kind with the same config hash, in the order their first run appears. */
@@ -134,7 +174,11 @@ function repeatsOf(runs: readonly RunRow[]): RunRow[][] {
  * The table of the runs asked for. `arms` replaces the grouping by config hash where a caller
  * already knows its groups (a study's arms, labelled by the study); `ids` then lists their runs.
  */
-export function buildResultsTable(db: Database.Database, request: ResultsTableRequest, arms?: ReadonlyArray<{ label: string; runIds: readonly number[] }>): ResultsTable {
+export function buildResultsTable(
+  db: Database.Database,
+  request: ResultsTableRequest,
+  arms?: ReadonlyArray<{ label: string; runIds: readonly number[] }>
+): ResultsTable {
   const o = ResultsTableRequestSchema.parse(request)
   const ids = [...new Set(o.ids)]
   const runs = loadRuns(db, ids)
@@ -146,7 +190,10 @@ export function buildResultsTable(db: Database.Database, request: ResultsTableRe
   const groups = arms
     ? arms.map((arm) => ({ label: arm.label, runs: arm.runIds.map((id) => byId.get(id)).filter((r): r is RunRow => r !== undefined) }))
     : repeatsOf(runs).map((group) => ({ label: commonLabel(group.map((r) => r.name)), runs: group }))
-  const { columns, available } = chooseColumns([...byRun.values()].flatMap((m) => [...m.values()]), o)
+  const { columns, available } = chooseColumns(
+    [...byRun.values()].flatMap((m) => [...m.values()]),
+    o
+  )
 
   const rows: ResultRow[] = groups.map(({ label, runs: group }) => {
     const verdict = worstVerdict(group.map((r) => verdictOf.get(r.id)).filter((v): v is string => typeof v === 'string'))
@@ -171,7 +218,12 @@ export function buildResultsTable(db: Database.Database, request: ResultsTableRe
     const results = byRun.get(run.id) ?? new Map<string, RunResult>()
     // The Runs table's headline never rests on a partial evaluation.
     const complete = new Map([...results].filter(([, r]) => r.partialStatus === null))
-    return { runId: run.id, clean: cleanValue(run.id, complete, trained)?.accuracy ?? null, robust: robustOf(complete.values()), verdict: verdictOf.get(run.id) ?? null }
+    return {
+      runId: run.id,
+      clean: cleanValue(run.id, complete, trained)?.accuracy ?? null,
+      robust: robustOf(complete.values()),
+      verdict: verdictOf.get(run.id) ?? null
+    }
   })
   return { columns, rows, available, includePartial: o.includePartial, partial, headlines }
 }

@@ -69,11 +69,17 @@ const isComplete = (status: RunStatus | null): boolean => status === null || sta
  * Per model run and cell (epsKey): the latest completed evaluation, else — with includePartial —
  * the latest unfinished one; plus every unfinished evaluation's results found on the way.
  */
-export function chooseEvaluations(db: Database.Database, ids: readonly number[], includePartial: boolean): { byRun: Map<number, Map<string, ChosenEvaluation>>; partial: PartialResult[] } {
+export function chooseEvaluations(
+  db: Database.Database,
+  ids: readonly number[],
+  includePartial: boolean
+): { byRun: Map<number, Map<string, ChosenEvaluation>>; partial: PartialResult[] } {
   const byRun = new Map<number, Map<string, ChosenEvaluation>>(ids.map((id) => [id, new Map()]))
   if (ids.length === 0) return { byRun, partial: [] }
   const rows = db
-    .prepare(`SELECT e.*, r.status FROM eval_results e LEFT JOIN runs r ON r.id = e.eval_run_id WHERE e.run_id IN (${ids.map(() => '?').join(',')}) ORDER BY e.id`)
+    .prepare(
+      `SELECT e.*, r.status FROM eval_results e LEFT JOIN runs r ON r.id = e.eval_run_id WHERE e.run_id IN (${ids.map(() => '?').join(',')}) ORDER BY e.id`
+    )
     .all(...ids) as StoredResult[]
   // run → cell → evaluation run → its rows (seeds), the latest evaluation last.
   const evaluations = new Map<number, Map<string, Map<number | null, StoredResult[]>>>()
@@ -94,7 +100,14 @@ export function chooseEvaluations(db: Database.Database, ids: readonly number[],
       const runs = [...byEval.values()]
       for (const [first] of runs)
         if (!isComplete(first.status) && first.eval_run_id !== null)
-          partial.push({ runId, evalRunId: first.eval_run_id, status: first.status as RunStatus, attack: first.attack, norm: first.norm, epsilon: first.epsilon })
+          partial.push({
+            runId,
+            evalRunId: first.eval_run_id,
+            status: first.status as RunStatus,
+            attack: first.attack,
+            norm: first.norm,
+            epsilon: first.epsilon
+          })
       const chosen = runs.filter(([first]) => isComplete(first.status)).at(-1) ?? (includePartial ? runs.at(-1) : undefined)
       if (chosen) byRun.get(runId)?.set(key, { rows: chosen, partialStatus: isComplete(chosen[0].status) ? null : chosen[0].status })
     }
@@ -109,7 +122,11 @@ export function completedResultRows(db: Database.Database, runId: number): Store
 }
 
 /** Per model run: its value of each cell (mean over the chosen evaluation's seeds), plus every partial result found. */
-export function readRunResults(db: Database.Database, ids: readonly number[], includePartial: boolean): { byRun: Map<number, Map<string, RunResult>>; partial: PartialResult[] } {
+export function readRunResults(
+  db: Database.Database,
+  ids: readonly number[],
+  includePartial: boolean
+): { byRun: Map<number, Map<string, RunResult>>; partial: PartialResult[] } {
   const { byRun: chosen, partial } = chooseEvaluations(db, ids, includePartial)
   const byRun = new Map<number, Map<string, RunResult>>()
   for (const [runId, cells] of chosen)
@@ -119,7 +136,18 @@ export function readRunResults(db: Database.Database, ids: readonly number[], in
         [...cells].map(([key, { rows, partialStatus }]) => {
           const first = rows[0]
           const accuracy = rows.reduce((sum, r) => sum + r.accuracy, 0) / rows.length
-          return [key, { attack: first.attack, norm: first.norm, epsilon: first.epsilon, accuracy, samples: first.n, evalRunId: first.eval_run_id, partialStatus }]
+          return [
+            key,
+            {
+              attack: first.attack,
+              norm: first.norm,
+              epsilon: first.epsilon,
+              accuracy,
+              samples: first.n,
+              evalRunId: first.eval_run_id,
+              partialStatus
+            }
+          ]
         })
       )
     )
@@ -130,7 +158,9 @@ export function readRunResults(db: Database.Database, ids: readonly number[], in
 export function finalTestAccuracy(db: Database.Database, ids: readonly number[]): Map<number, number> {
   if (ids.length === 0) return new Map()
   const rows = db
-    .prepare(`SELECT run_id, value, MAX(step) AS step FROM metrics WHERE name = ? AND run_id IN (${ids.map(() => '?').join(',')}) GROUP BY run_id`)
+    .prepare(
+      `SELECT run_id, value, MAX(step) AS step FROM metrics WHERE name = ? AND run_id IN (${ids.map(() => '?').join(',')}) GROUP BY run_id`
+    )
     .all(METRICS.testAccuracy, ...ids) as Array<{ run_id: number; value: number }>
   return new Map(rows.map((r) => [r.run_id, r.value]))
 }

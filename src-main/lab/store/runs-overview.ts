@@ -51,12 +51,18 @@ function studiesOf(db: Database.Database): { studies: OverviewStudy[]; byRun: Ma
   return { studies: [...studies.values()], byRun }
 }
 
-export function runsOverview(db: Database.Database, params: { projectId?: number; limit: number }, progressOf: (runId: number) => Progress): RunsOverview {
+export function runsOverview(
+  db: Database.Database,
+  params: { projectId?: number; limit: number },
+  progressOf: (runId: number) => Progress
+): RunsOverview {
   const where = ['deleted_at IS NULL']
   const args: unknown[] = []
   if (params.projectId !== undefined) (where.push('project_id = ?'), args.push(params.projectId))
   const rows = db
-    .prepare(`SELECT id, name, kind, status, seed, config_hash, config_json, created_at, finished_at, error FROM runs WHERE ${where.join(' AND ')} ORDER BY id DESC`)
+    .prepare(
+      `SELECT id, name, kind, status, seed, config_hash, config_json, created_at, finished_at, error FROM runs WHERE ${where.join(' AND ')} ORDER BY id DESC`
+    )
     .all(...args) as Row[]
 
   const modelRows = rows.filter((r) => isModelRunKind(r.kind)).slice(0, params.limit)

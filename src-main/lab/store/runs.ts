@@ -40,7 +40,11 @@ const NOT_THE_EXPERIMENT = new Set(['seed', 'name', 'projectId', 'teacherRunId',
 function experimentOf(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(experimentOf)
   if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([k]) => !NOT_THE_EXPERIMENT.has(k)).map(([k, v]) => [k, experimentOf(v)]))
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([k]) => !NOT_THE_EXPERIMENT.has(k))
+        .map(([k, v]) => [k, experimentOf(v)])
+    )
   return value
 }
 
@@ -49,7 +53,11 @@ function experimentOf(value: unknown): unknown {
  * every depth except the keys above, with keys sorted so that key order never matters.
  */
 export function configHash(config: Record<string, unknown>): string {
-  return crypto.createHash('sha256').update(canonicalJson(experimentOf(config))).digest('hex').slice(0, 16)
+  return crypto
+    .createHash('sha256')
+    .update(canonicalJson(experimentOf(config)))
+    .digest('hex')
+    .slice(0, 16)
 }
 
 /** Bumped when configHash changes what it covers; logs hashed under an older rule are rehashed once. */
@@ -85,7 +93,18 @@ export function createRun(db: Database.Database, run: NewRun): number {
       `INSERT INTO runs (project_id, dataset_id, name, kind, status, config_json, config_hash, seed, created_at, updated_at, runner_pid)
        VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`
     )
-    .run(run.projectId ?? null, run.datasetId ?? null, run.name, run.kind, JSON.stringify(run.config), configHash(run.config), run.seed, now, now, process.pid)
+    .run(
+      run.projectId ?? null,
+      run.datasetId ?? null,
+      run.name,
+      run.kind,
+      JSON.stringify(run.config),
+      configHash(run.config),
+      run.seed,
+      now,
+      now,
+      process.pid
+    )
   return Number(lastInsertRowid)
 }
 
@@ -148,7 +167,22 @@ export function setRunStatus(
        backend = COALESCE(?, backend),
        runner_pid = CASE WHEN ? IN ('queued', 'running') THEN ? ELSE NULL END
      WHERE id = ?`
-  ).run(status, now, status, now, finished ? 1 : 0, now, status, extra.error !== undefined ? 1 : 0, extra.error ?? null, status, extra.backend ?? null, status, process.pid, id)
+  ).run(
+    status,
+    now,
+    status,
+    now,
+    finished ? 1 : 0,
+    now,
+    status,
+    extra.error !== undefined ? 1 : 0,
+    extra.error ?? null,
+    status,
+    extra.backend ?? null,
+    status,
+    process.pid,
+    id
+  )
 }
 
 export const INTERRUPTED_WHILE_RUNNING = 'AdvLab stopped while this run was in progress; resume it to continue from its last checkpoint.'
@@ -162,16 +196,22 @@ export const INTERRUPTED_WHILE_QUEUED = 'AdvLab stopped before this run started;
  * older AdvLab) or recorded by this very process (which has just started, so has no jobs yet) is a
  * ghost. Returns the ids marked, with the status each was found in.
  */
-export function repairGhostRuns(db: Database.Database, isAlive: (pid: number) => boolean = processIsAlive): Array<{ id: number; was: 'queued' | 'running' }> {
+export function repairGhostRuns(
+  db: Database.Database,
+  isAlive: (pid: number) => boolean = processIsAlive
+): Array<{ id: number; was: 'queued' | 'running' }> {
   const candidates = db.prepare("SELECT id, status, runner_pid FROM runs WHERE status IN ('queued', 'running')").all() as {
     id: number
     status: 'queued' | 'running'
     runner_pid: number | null
   }[]
   const rows = candidates.filter((r) => r.runner_pid === null || r.runner_pid === process.pid || !isAlive(r.runner_pid))
-  const mark = db.prepare("UPDATE runs SET status = 'interrupted', updated_at = ?, error = ?, runner_pid = NULL WHERE id = ? AND status = ?")
+  const mark = db.prepare(
+    "UPDATE runs SET status = 'interrupted', updated_at = ?, error = ?, runner_pid = NULL WHERE id = ? AND status = ?"
+  )
   db.transaction(() => {
-    for (const r of rows) mark.run(new Date().toISOString(), r.status === 'queued' ? INTERRUPTED_WHILE_QUEUED : INTERRUPTED_WHILE_RUNNING, r.id, r.status)
+    for (const r of rows)
+      mark.run(new Date().toISOString(), r.status === 'queued' ? INTERRUPTED_WHILE_QUEUED : INTERRUPTED_WHILE_RUNNING, r.id, r.status)
   })()
   return rows.map((r) => ({ id: r.id, was: r.status }))
 }
@@ -192,5 +232,7 @@ export function processIsAlive(pid: number): boolean {
 
 /** The completed repeats of one experiment (runs sharing a config hash), oldest first. */
 export function completedRunsWithConfigHash(db: Database.Database, configHash: string): number[] {
-  return (db.prepare("SELECT id FROM runs WHERE config_hash = ? AND status = 'completed' ORDER BY id").all(configHash) as { id: number }[]).map((r) => r.id)
+  return (
+    db.prepare("SELECT id FROM runs WHERE config_hash = ? AND status = 'completed' ORDER BY id").all(configHash) as { id: number }[]
+  ).map((r) => r.id)
 }

@@ -26,12 +26,19 @@ export function createStudy(db: Database.Database, s: { name: string; preset: st
   return Number(
     db
       .prepare('INSERT INTO studies (name, preset, status, plan_json, created_at, runner_pid) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(s.name, s.preset, s.status ?? 'running', JSON.stringify(s.plan), now, (s.status ?? 'running') === 'running' ? process.pid : null).lastInsertRowid
+      .run(s.name, s.preset, s.status ?? 'running', JSON.stringify(s.plan), now, (s.status ?? 'running') === 'running' ? process.pid : null)
+      .lastInsertRowid
   )
 }
 
 export function addStudyRun(db: Database.Database, studyId: number, runId: number, arm: string, seed: number, role: StudyRole): void {
-  db.prepare('INSERT OR IGNORE INTO study_runs (study_id, run_id, arm, seed, role) VALUES (?, ?, ?, ?, ?)').run(studyId, runId, arm, seed, role)
+  db.prepare('INSERT OR IGNORE INTO study_runs (study_id, run_id, arm, seed, role) VALUES (?, ?, ?, ?, ?)').run(
+    studyId,
+    runId,
+    arm,
+    seed,
+    role
+  )
 }
 
 export function finishStudy(db: Database.Database, id: number, status: StudyStatus, error: string | null): void {
@@ -39,7 +46,13 @@ export function finishStudy(db: Database.Database, id: number, status: StudyStat
   if (!row) return
   const now = new Date()
   const seconds = (now.getTime() - Date.parse(row.created_at)) / 1000
-  db.prepare('UPDATE studies SET status = ?, error = ?, finished_at = ?, seconds = ?, runner_pid = NULL WHERE id = ?').run(status, error, now.toISOString(), seconds, id)
+  db.prepare('UPDATE studies SET status = ?, error = ?, finished_at = ?, seconds = ?, runner_pid = NULL WHERE id = ?').run(
+    status,
+    error,
+    now.toISOString(),
+    seconds,
+    id
+  )
 }
 
 function readRow(db: Database.Database, id: number): StudyRow {
@@ -107,7 +120,9 @@ export function listStudies(db: Database.Database): StudySummary[] {
 
 /** Studies the log says are running, with the process that runs each (null: unknown). */
 export function runningStudies(db: Database.Database): { id: number; runnerPid: number | null }[] {
-  return (db.prepare("SELECT id, runner_pid FROM studies WHERE status = 'running'").all() as { id: number; runner_pid: number | null }[]).map((r) => ({ id: r.id, runnerPid: r.runner_pid }))
+  return (
+    db.prepare("SELECT id, runner_pid FROM studies WHERE status = 'running'").all() as { id: number; runner_pid: number | null }[]
+  ).map((r) => ({ id: r.id, runnerPid: r.runner_pid }))
 }
 
 export function requestStudyCancel(db: Database.Database, id: number): void {
@@ -115,12 +130,21 @@ export function requestStudyCancel(db: Database.Database, id: number): void {
 }
 
 export function isStudyCancelRequested(db: Database.Database, id: number): boolean {
-  return (db.prepare('SELECT cancel_requested_at FROM studies WHERE id = ?').get(id) as { cancel_requested_at: string | null } | undefined)?.cancel_requested_at != null
+  return (
+    (db.prepare('SELECT cancel_requested_at FROM studies WHERE id = ?').get(id) as { cancel_requested_at: string | null } | undefined)
+      ?.cancel_requested_at != null
+  )
 }
 
 /** Runs of a study that have not ended (queued, running). */
 export function unfinishedStudyRuns(db: Database.Database, id: number): number[] {
-  return (db.prepare("SELECT s.run_id FROM study_runs s JOIN runs r ON r.id = s.run_id WHERE s.study_id = ? AND r.status IN ('queued', 'running')").all(id) as { run_id: number }[]).map((r) => r.run_id)
+  return (
+    db
+      .prepare(
+        "SELECT s.run_id FROM study_runs s JOIN runs r ON r.id = s.run_id WHERE s.study_id = ? AND r.status IN ('queued', 'running')"
+      )
+      .all(id) as { run_id: number }[]
+  ).map((r) => r.run_id)
 }
 
 /** A study recorded from runs already in the log: complete, with no duration of its own. */

@@ -24,14 +24,22 @@ export function studyCutFacts(plan: StudyPlan): StudyCut[] {
   if (plan.arch !== paper.arch) cuts.push({ kind: 'model', arch: plan.arch, dataset: plan.dataset, paperArch: paper.arch })
   if (plan.seeds.length < paper.seeds) cuts.push({ kind: 'seeds', seeds: plan.seeds.length, paperSeeds: paper.seeds })
   if (trained.subset?.train) cuts.push({ kind: 'trainSubset', images: trained.subset.train })
-  if (trained.epochs !== undefined && trained.epochs < paper.epochs) cuts.push({ kind: 'epochs', epochs: trained.epochs, paperEpochs: paper.epochs })
+  if (trained.epochs !== undefined && trained.epochs < paper.epochs)
+    cuts.push({ kind: 'epochs', epochs: trained.epochs, paperEpochs: paper.epochs })
   if (trained.subset?.test) cuts.push({ kind: 'testSubset', images: trained.subset.test })
   cuts.push({ kind: 'evalImages', images: plan.evalImages })
   if (plan.budget !== paper.budget) cuts.push({ kind: 'budget', budget: plan.budget, paperBudget: paper.budget })
   const overrides = Object.entries(plan.scale).filter(([, v]) => v !== undefined)
   if (preset && overrides.length) {
     const was = (key: string) => (preset as unknown as Record<string, unknown>)[key]
-    cuts.push({ kind: 'scale', overrides: overrides.map(([key, value]) => ({ key, value: value as number, preset: was(key) === undefined ? null : (was(key) as number) })) })
+    cuts.push({
+      kind: 'scale',
+      overrides: overrides.map(([key, value]) => ({
+        key,
+        value: value as number,
+        preset: was(key) === undefined ? null : (was(key) as number)
+      }))
+    })
   }
   return cuts
 }

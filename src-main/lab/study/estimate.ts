@@ -18,8 +18,14 @@ export function evaluationPasses(study: ResolvedStudy): { gradients: number; for
   const s = study.settings
   const b = BUDGETS[s.budget]
   const n = (k: number) => Math.min(k, s.evalImages)
-  const aa = b.autoattack.version === 'fast' ? { gradients: 20 + 3 * 20 + 3 * 20, forwards: 500 } : { gradients: 100 + 9 * 100 + 9 * 100, forwards: 5000 }
-  const gradients = s.evalImages * (s.epsilons.length + b.pgd.steps * b.pgd.restarts + b.adaptive.steps) + n(b.autoattack.n) * aa.gradients + n(b.curve.n) * s.curve.length * b.curve.steps
+  const aa =
+    b.autoattack.version === 'fast'
+      ? { gradients: 20 + 3 * 20 + 3 * 20, forwards: 500 }
+      : { gradients: 100 + 9 * 100 + 9 * 100, forwards: 5000 }
+  const gradients =
+    s.evalImages * (s.epsilons.length + b.pgd.steps * b.pgd.restarts + b.adaptive.steps) +
+    n(b.autoattack.n) * aa.gradients +
+    n(b.curve.n) * s.curve.length * b.curve.steps
   const forwards = n(b.autoattack.n) * aa.forwards + n(b.square.n) * b.square.queries + 10 * s.evalImages
   return { gradients, forwards }
 }
@@ -47,7 +53,11 @@ export async function estimateStudy(ctx: LabContext, study: ResolvedStudy, worke
   const passes = evaluationPasses(study)
   const evalEach = passes.gradients * gradientPerImage + passes.forwards * forwardPerImage
   const evalSeconds = evalEach * seeds * study.plan.arms.length
-  parts.push({ what: `evaluation (${s.budget} budget, ${s.evalImages} images)`, count: seeds * study.plan.arms.length, secondsEach: evalEach })
+  parts.push({
+    what: `evaluation (${s.budget} budget, ${s.evalImages} images)`,
+    count: seeds * study.plan.arms.length,
+    secondsEach: evalEach
+  })
   return {
     backend: base.backend,
     parts,

@@ -25,9 +25,24 @@ type TrainPart = Omit<TrainConfig, 'name' | 'projectId'>
 
 export const ARMS: StudyArm[] = [
   { id: 'baseline', label: 'Baseline', strategy: 'baseline', description: 'ordinary training, no defence' },
-  { id: 'distillation', label: 'Defensive distillation', strategy: 'distillation', description: 'student trained at T on the teacher’s soft labels, used at T = 1' },
-  { id: 'distillation-pgd', label: 'Distill + PGD 5-step', strategy: 'distillation+pgd-at', description: 'the distilled student trained on PGD-5 adversarial examples' },
-  { id: 'toy', label: 'Gradient-mask toy', strategy: 'gradient-truncation', description: 'the baseline behind a gradient-truncation layer (identity forward, zero backward)' }
+  {
+    id: 'distillation',
+    label: 'Defensive distillation',
+    strategy: 'distillation',
+    description: 'student trained at T on the teacher’s soft labels, used at T = 1'
+  },
+  {
+    id: 'distillation-pgd',
+    label: 'Distill + PGD 5-step',
+    strategy: 'distillation+pgd-at',
+    description: 'the distilled student trained on PGD-5 adversarial examples'
+  },
+  {
+    id: 'toy',
+    label: 'Gradient-mask toy',
+    strategy: 'gradient-truncation',
+    description: 'the baseline behind a gradient-truncation layer (identity forward, zero backward)'
+  }
 ]
 
 export interface PresetSettings {

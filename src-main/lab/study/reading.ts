@@ -43,8 +43,10 @@ function defenceSentence(row: StudyRow, base: StudyRow, report: StudyReport): st
   if (!f || !fb) return null
   const verdict = row.verdict ? ` Verdict: ${row.verdict}.` : ''
   const raised = f.mean > fb.mean + SAME
-  if (!raised) return `${row.label} did not raise FGSM accuracy at ε = ${eps} (${pct(f)} against the baseline's ${pct(fb)}); ${checksPhrase(row)}.${verdict}`
-  if (!aa) return `${row.label} raised FGSM accuracy at ε = ${eps} from ${pct(fb)} to ${pct(f)}; it has no AutoAttack result to confirm the gain.${verdict}`
+  if (!raised)
+    return `${row.label} did not raise FGSM accuracy at ε = ${eps} (${pct(f)} against the baseline's ${pct(fb)}); ${checksPhrase(row)}.${verdict}`
+  if (!aa)
+    return `${row.label} raised FGSM accuracy at ε = ${eps} from ${pct(fb)} to ${pct(f)}; it has no AutoAttack result to confirm the gain.${verdict}`
   const gap = f.mean - aa.mean
   if (gap > OVERESTIMATE || row.verdict === 'yes') {
     const nearBase = aab && Math.abs(aa.mean - aab.mean) <= SAME ? `, back at the baseline's ${pct(aab)}` : ''
@@ -59,7 +61,9 @@ export function readResult(report: StudyReport): string[] {
   if (!rows.length) return ['No model of this study has evaluation results yet.']
   const eps = formatEpsilon(report.plan.epsilon)
   // The reference row: the baseline, or the row FGSM hurts most when there is no baseline.
-  const base = rows.find((r) => r.arm === 'baseline') ?? [...rows].sort((a, b) => (headline(a, report)?.mean ?? 1) - (headline(b, report)?.mean ?? 1))[0]
+  const base =
+    rows.find((r) => r.arm === 'baseline') ??
+    [...rows].sort((a, b) => (headline(a, report)?.mean ?? 1) - (headline(b, report)?.mean ?? 1))[0]
   const out: string[] = []
   const fb = headline(base, report)
   // A model that did not learn gives no evidence either way: say so instead of reading its row,
@@ -72,14 +76,20 @@ export function readResult(report: StudyReport): string[] {
   }
   if (base.clean && fb) {
     const aa = base.autoattack ? `; AutoAttack leaves ${pct(base.autoattack)}` : ''
-    out.push(`${base.label} reaches ${pct(base.clean)} clean accuracy; FGSM at ε = ${eps} brings it down to ${pct(fb)} (${points(base.clean.mean, fb.mean)} lower)${aa}. ${base.fired.length ? `Yet ${checksPhrase(base)}` : 'No masking check fired'} (verdict ${base.verdict ?? 'not evaluated'}).`)
+    out.push(
+      `${base.label} reaches ${pct(base.clean)} clean accuracy; FGSM at ε = ${eps} brings it down to ${pct(fb)} (${points(base.clean.mean, fb.mean)} lower)${aa}. ${base.fired.length ? `Yet ${checksPhrase(base)}` : 'No masking check fired'} (verdict ${base.verdict ?? 'not evaluated'}).`
+    )
   }
-  for (const row of rows) if (row !== base && !row.notLearnt) {
-    const s = defenceSentence(row, base, report)
-    if (s) out.push(s)
-  }
+  for (const row of rows)
+    if (row !== base && !row.notLearnt) {
+      const s = defenceSentence(row, base, report)
+      if (s) out.push(s)
+    }
   const masked = rows.filter((r) => r.verdict === 'yes' || r.verdict === 'possible').map((r) => r.label)
-  if (masked.length) out.push(`Gradient masking is suspected for ${listWords(masked)}: judge ${masked.length > 1 ? 'these' : 'it'} by the AutoAttack column, not by FGSM.`)
+  if (masked.length)
+    out.push(
+      `Gradient masking is suspected for ${listWords(masked)}: judge ${masked.length > 1 ? 'these' : 'it'} by the AutoAttack column, not by FGSM.`
+    )
   out.push(scaleSentence(report))
   return out
 }
@@ -87,6 +97,8 @@ export function readResult(report: StudyReport): string[] {
 function scaleSentence(report: StudyReport): string {
   const seeds = report.plan.seeds.length
   // The cuts themselves are listed beside the table; the reading only says they apply.
-  const cuts = report.cuts.length ? ` This is a reduced-scale study (${report.cuts.length} cuts, listed with the table): its numbers are not the write-up's.` : ''
+  const cuts = report.cuts.length
+    ? ` This is a reduced-scale study (${report.cuts.length} cuts, listed with the table): its numbers are not the write-up's.`
+    : ''
   return `Numbers are the mean${seeds > 1 ? ' ± sample std' : ''} over ${seeds} seed${seeds > 1 ? 's' : ''} on ${report.plan.evalImages} test images; ${report.plan.budgetNote}${cuts}`
 }

@@ -39,9 +39,14 @@ const isAutoAttack = (a: string) => a.startsWith('autoattack')
 /** A row's cell of the first matching attack at ε (L∞ first), as the report's Stat. */
 function cellAt(table: ResultsTable | null, row: number, match: (attack: string) => boolean, epsilon: number | null): Stat | null {
   if (!table) return null
-  const columns = table.columns.filter((c) => match(c.attack) && (epsilon === null || (c.epsilon !== null && sameEpsilon(c.epsilon, epsilon))))
+  const columns = table.columns.filter(
+    (c) => match(c.attack) && (epsilon === null || (c.epsilon !== null && sameEpsilon(c.epsilon, epsilon)))
+  )
   const filled = columns.map((c) => table.rows[row].cells[table.columns.indexOf(c)]).filter((c) => c !== null)
-  const linf = columns.filter((c) => c.norm === 'Linf').map((c) => table.rows[row].cells[table.columns.indexOf(c)]).find((c) => c !== null)
+  const linf = columns
+    .filter((c) => c.norm === 'Linf')
+    .map((c) => table.rows[row].cells[table.columns.indexOf(c)])
+    .find((c) => c !== null)
   const cell = linf ?? filled[0]
   return cell ? { mean: cell.mean, std: cell.std, n: cell.n } : null
 }
@@ -103,7 +108,9 @@ function curvesOf(study: Study, table: ResultsTable | null): StudyReport['curves
       ['FGSM', (a: string) => a === 'fgsm'],
       ['PGD', isCurve]
     ] as const) {
-      const eps = [...new Set(table.columns.filter((c) => match(c.attack) && c.epsilon !== null && c.epsilon > 0).map((c) => c.epsilon as number))].sort((a, b) => a - b)
+      const eps = [
+        ...new Set(table.columns.filter((c) => match(c.attack) && c.epsilon !== null && c.epsilon > 0).map((c) => c.epsilon as number))
+      ].sort((a, b) => a - b)
       const points = eps.flatMap((epsilon) => {
         const s = cellAt(table, index, match, epsilon)
         return s ? [{ epsilon, accuracy: s }] : []

@@ -19,7 +19,16 @@ import type { EventData } from '../../api/contract'
 import type { RunSummary } from '../../api/runs'
 import { runEnded } from '../../api/run-ended'
 import { processIsAlive } from '../store/runs'
-import { addStudyRun, finishStudy, getStudySummary, isStudyCancelRequested, requestStudyCancel, runningStudies, unfinishedStudyRuns, type StudyRole } from '../store/studies'
+import {
+  addStudyRun,
+  finishStudy,
+  getStudySummary,
+  isStudyCancelRequested,
+  requestStudyCancel,
+  runningStudies,
+  unfinishedStudyRuns,
+  type StudyRole
+} from '../store/studies'
 import { ARMS, type ResolvedStudy } from './presets'
 
 export function isStudyActive(ctx: LabContext, studyId: number): boolean {
@@ -49,7 +58,13 @@ export function cancelStudy(ctx: LabContext, studyId: number): boolean {
 /** Runs per seed: baseline, teacher, toy (wrap), two students, and two evaluation runs per model. */
 export const RUNS_PER_SEED = 5 + ARMS.length * 2
 
-export async function runStudy(ctx: LabContext, studyId: number, study: ResolvedStudy, emit: (e: EventData<'studies.progress'>) => void, workers: number): Promise<void> {
+export async function runStudy(
+  ctx: LabContext,
+  studyId: number,
+  study: ResolvedStudy,
+  emit: (e: EventData<'studies.progress'>) => void,
+  workers: number
+): Promise<void> {
   ctx.studiesRunHere.add(studyId)
   const releaseConcurrency = ctx.jobs.raiseConcurrency(workers)
   const api = ctx.client
@@ -71,7 +86,16 @@ export async function runStudy(ctx: LabContext, studyId: number, study: Resolved
     const activeRuns = [...progress.entries()].map(([runId, p]) => ({ runId, label: labels.get(runId) ?? `run ${runId}`, ...p }))
     const partial = activeRuns.reduce((s, r) => s + (r.total > 0 ? Math.min(1, r.step / r.total) : 0), 0)
     const summary = getStudySummary(ctx.db, studyId)
-    emit({ studyId, status: summary.status, done, failed, total, fraction: Math.min(1, (done + partial) / total), active: activeRuns, elapsedSeconds: (now - started) / 1000 })
+    emit({
+      studyId,
+      status: summary.status,
+      done,
+      failed,
+      total,
+      fraction: Math.min(1, (done + partial) / total),
+      active: activeRuns,
+      elapsedSeconds: (now - started) / 1000
+    })
   }
   const offProgress = api.on('job.progress', (p) => {
     if (p.runId !== null && labels.has(p.runId) && progress.has(p.runId)) {
@@ -81,7 +105,13 @@ export async function runStudy(ctx: LabContext, studyId: number, study: Resolved
   })
 
   /** Starts a run through the client, records it in the study, and resolves when it has ended. */
-  const launch = async (role: StudyRole, arm: string, seed: number, label: string, start: () => Promise<RunSummary>): Promise<number | null> => {
+  const launch = async (
+    role: StudyRole,
+    arm: string,
+    seed: number,
+    label: string,
+    start: () => Promise<RunSummary>
+  ): Promise<number | null> => {
     if (cancelled()) return null
     let run: RunSummary
     try {
@@ -110,7 +140,8 @@ export async function runStudy(ctx: LabContext, studyId: number, study: Resolved
     return status === 'completed' ? run.id : null
   }
 
-  const name = (arm: string, seed: number, what = '') => `${plan.preset} · ${ARMS.find((a) => a.id === arm)?.label ?? arm}${what} · seed ${seed}`
+  const name = (arm: string, seed: number, what = '') =>
+    `${plan.preset} · ${ARMS.find((a) => a.id === arm)?.label ?? arm}${what} · seed ${seed}`
 
   const evaluate = async (arm: string, seed: number, modelRunId: number | null): Promise<void> => {
     if (modelRunId === null) {
@@ -123,11 +154,26 @@ export async function runStudy(ctx: LabContext, studyId: number, study: Resolved
     const others = settings.epsilons.filter((e) => Math.abs(e - settings.epsilon) > 1e-12)
     await Promise.all([
       launch('eval', arm, seed, `${name(arm, seed)} — full evaluation`, () =>
-        api.request('eval.start', { runId: modelRunId, budget: settings.budget, n: settings.evalImages, epsilon: settings.epsilon, epsilons: settings.curve, seed, name: `${name(arm, seed)} — full evaluation` })
+        api.request('eval.start', {
+          runId: modelRunId,
+          budget: settings.budget,
+          n: settings.evalImages,
+          epsilon: settings.epsilon,
+          epsilons: settings.curve,
+          seed,
+          name: `${name(arm, seed)} — full evaluation`
+        })
       ),
       others.length
         ? launch('sweep', arm, seed, `${name(arm, seed)} — FGSM ε grid`, () =>
-            api.request('sweep.start', { runIds: [modelRunId], attacks: [{ attack: 'fgsm' }], epsilons: others, n: settings.evalImages, seed, name: `${name(arm, seed)} — FGSM ε grid` })
+            api.request('sweep.start', {
+              runIds: [modelRunId],
+              attacks: [{ attack: 'fgsm' }],
+              epsilons: others,
+              n: settings.evalImages,
+              seed,
+              name: `${name(arm, seed)} — FGSM ε grid`
+            })
           )
         : Promise.resolve((done += 1))
     ])
@@ -135,12 +181,18 @@ export async function runStudy(ctx: LabContext, studyId: number, study: Resolved
 
   const perSeed = async (seed: number): Promise<void> => {
     const baselineBranch = async () => {
-      const baseline = await launch('model', 'baseline', seed, name('baseline', seed), () => api.request('train.start', { ...study.baseline(seed), name: name('baseline', seed), projectId: undefined }))
+      const baseline = await launch('model', 'baseline', seed, name('baseline', seed), () =>
+        api.request('train.start', { ...study.baseline(seed), name: name('baseline', seed), projectId: undefined })
+      )
       const toy =
         baseline === null
           ? null
           : await launch('model', 'toy', seed, name('toy', seed), () =>
-              api.request('defences.wrap', { runId: baseline, defence: { kind: 'gradient-truncation', backwardScale: 0 }, name: name('toy', seed) })
+              api.request('defences.wrap', {
+                runId: baseline,
+                defence: { kind: 'gradient-truncation', backwardScale: 0 },
+                name: name('toy', seed)
+              })
             )
       if (baseline === null) {
         done += 1
@@ -149,13 +201,21 @@ export async function runStudy(ctx: LabContext, studyId: number, study: Resolved
       await Promise.all([evaluate('baseline', seed, baseline), evaluate('toy', seed, toy)])
     }
     const distillBranch = async () => {
-      const teacher = await launch('teacher', 'distillation', seed, name('distillation', seed, ' teacher'), () => api.request('train.start', { ...study.teacher(seed), name: name('distillation', seed, ` teacher (T=${settings.temperature})`) }))
+      const teacher = await launch('teacher', 'distillation', seed, name('distillation', seed, ' teacher'), () =>
+        api.request('train.start', { ...study.teacher(seed), name: name('distillation', seed, ` teacher (T=${settings.temperature})`) })
+      )
       const student = async (arm: 'distillation' | 'distillation-pgd', adversarial: boolean) => {
         const id =
           teacher === null
             ? null
             : await launch('model', arm, seed, name(arm, seed), () =>
-                api.request('distill.start', { teacherRunId: teacher, student: study.student(seed, adversarial), temperature: settings.temperature, alpha: settings.alpha, name: name(arm, seed) })
+                api.request('distill.start', {
+                  teacherRunId: teacher,
+                  student: study.student(seed, adversarial),
+                  temperature: settings.temperature,
+                  alpha: settings.alpha,
+                  name: name(arm, seed)
+                })
               )
         if (teacher === null) {
           done += 1
@@ -171,7 +231,14 @@ export async function runStudy(ctx: LabContext, studyId: number, study: Resolved
   try {
     await Promise.all(plan.seeds.map(perSeed))
     const status = cancelled() ? 'cancelled' : failed > 0 ? 'failed' : 'completed'
-    finishStudy(ctx.db, studyId, status, failures.length ? `${failed} of ${total} runs did not complete: ${failures.slice(0, 5).join('; ')}${failures.length > 5 ? ' …' : ''}` : null)
+    finishStudy(
+      ctx.db,
+      studyId,
+      status,
+      failures.length
+        ? `${failed} of ${total} runs did not complete: ${failures.slice(0, 5).join('; ')}${failures.length > 5 ? ' …' : ''}`
+        : null
+    )
   } catch (error) {
     finishStudy(ctx.db, studyId, 'failed', `The study stopped: ${(error as Error).message}`)
   } finally {

@@ -54,7 +54,11 @@ export function emitDefaults(gpus = 0): Omit<EmitOptions, 'shared'> {
 
 /** A name Slurm and Kubernetes both accept: lower-case letters, digits and dashes, ≤ 51 characters. */
 export function jobName(sweep: SweepFile): string {
-  const slug = sweep.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 44)
+  const slug = sweep.name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 44)
   return `advlab-${slug || 'sweep'}`.replace(/-+$/, '')
 }
 

@@ -19,14 +19,19 @@ import { jobName, slurmTimeSeconds, type EmitOptions } from './emit'
  * base 36 (ten characters, so the longest sweep name still makes a 63-character DNS label).
  */
 export function submissionSuffix(now = Date.now(), random = Math.random()): string {
-  return `${Math.floor(now / 1000).toString(36).slice(-6)}${Math.floor(random * 36 ** 4).toString(36).padStart(4, '0')}`
+  return `${Math.floor(now / 1000)
+    .toString(36)
+    .slice(-6)}${Math.floor(random * 36 ** 4)
+    .toString(36)
+    .padStart(4, '0')}`
 }
 
 export function kubernetesJob(sweep: SweepFile, cells: number, o: EmitOptions, suffix: string): IJob {
   const sweepName = jobName(sweep)
   const name = `${sweepName}-${suffix}`
   const deadline = slurmTimeSeconds(o.time)
-  if (deadline === null || deadline < 1) throw new Error(`--time "${o.time}" is not a Slurm time (HH:MM:SS, D-HH:MM:SS, …) of at least one second.`)
+  if (deadline === null || deadline < 1)
+    throw new Error(`--time "${o.time}" is not a Slurm time (HH:MM:SS, D-HH:MM:SS, …) of at least one second.`)
   const labels = { app: 'advlab', 'advlab/sweep': sweepName, 'advlab/submission': name }
   return {
     apiVersion: 'batch/v1',

@@ -35,9 +35,22 @@ export function bundlesIn(folder: string): string[] {
     .map((f) => path.join(folder, f))
 }
 
-export async function mergeBundles(api: ApiClient, folder: string, onBundle: (bundle: string, done: number, total: number) => void = () => {}): Promise<MergeReport> {
+export async function mergeBundles(
+  api: ApiClient,
+  folder: string,
+  onBundle: (bundle: string, done: number, total: number) => void = () => {}
+): Promise<MergeReport> {
   const bundles = bundlesIn(folder)
-  const report: MergeReport = { folder, bundles: bundles.length, imported: 0, skipped: 0, replaced: 0, superseded: 0, runIds: [], failed: [] }
+  const report: MergeReport = {
+    folder,
+    bundles: bundles.length,
+    imported: 0,
+    skipped: 0,
+    replaced: 0,
+    superseded: 0,
+    runIds: [],
+    failed: []
+  }
   for (const [i, bundle] of bundles.entries()) {
     try {
       const r = await api.request('import.bundle', { path: bundle })

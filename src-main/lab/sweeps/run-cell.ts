@@ -25,7 +25,12 @@ export interface CellResult {
  * cell with `ok: false` and the error, keeping the runs it made so far (a trained model is not lost
  * because its evaluation was refused).
  */
-export async function runSweepCell(api: ApiClient, sweep: SweepFile, index: number, log: (t: string) => void = () => {}): Promise<CellResult> {
+export async function runSweepCell(
+  api: ApiClient,
+  sweep: SweepFile,
+  index: number,
+  log: (t: string) => void = () => {}
+): Promise<CellResult> {
   const cell = sweepCell(sweep, index)
   const result: CellResult = { index, label: cell.label, modelRunId: null, evalRunId: null, runIds: [], ok: false, error: null }
   log(`cell ${index}: ${cell.label}`)
@@ -33,7 +38,10 @@ export async function runSweepCell(api: ApiClient, sweep: SweepFile, index: numb
   try {
     await registerDatasets(api, sweep)
     step = `starting its ${sweep.kind === 'distill' ? 'distillation' : 'training'}`
-    const model = sweep.kind === 'distill' ? await api.request('distill.start', cell.config as never) : await api.request('train.start', cell.config as never)
+    const model =
+      sweep.kind === 'distill'
+        ? await api.request('distill.start', cell.config as never)
+        : await api.request('train.start', cell.config as never)
     result.modelRunId = model.id
     result.runIds.push(model.id)
     step = `training run ${model.id}`
@@ -45,7 +53,15 @@ export async function runSweepCell(api: ApiClient, sweep: SweepFile, index: numb
     if (sweep.evaluate) {
       const e = sweep.evaluate
       step = `starting the evaluation of run ${model.id}`
-      const evalRun = await api.request('sweep.start', { runIds: [model.id], attacks: e.attacks, epsilons: e.epsilons, norm: e.norm, n: e.n, seed: e.seed, name: `${sweep.name} · ${cell.label} — attacks` })
+      const evalRun = await api.request('sweep.start', {
+        runIds: [model.id],
+        attacks: e.attacks,
+        epsilons: e.epsilons,
+        norm: e.norm,
+        n: e.n,
+        seed: e.seed,
+        name: `${sweep.name} · ${cell.label} — attacks`
+      })
       result.evalRunId = evalRun.id
       result.runIds.push(evalRun.id)
       step = `evaluation run ${evalRun.id}`
@@ -70,7 +86,12 @@ async function registerDatasets(api: ApiClient, sweep: SweepFile): Promise<void>
 }
 
 /** The in-app sweep: every cell, one after another, in this log. */
-export async function runSweepLocally(api: ApiClient, sweep: SweepFile, count: number, log: (t: string) => void = () => {}): Promise<CellResult[]> {
+export async function runSweepLocally(
+  api: ApiClient,
+  sweep: SweepFile,
+  count: number,
+  log: (t: string) => void = () => {}
+): Promise<CellResult[]> {
   const results: CellResult[] = []
   for (let i = 0; i < count; i++) results.push(await runSweepCell(api, sweep, i, log))
   return results

@@ -42,7 +42,8 @@ export function arrayChunks(cells: number, maxArraySize: number): { first: numbe
 /** Why a shared path cannot go into the scripts (sbatch's quoting has no escapes), or null. */
 export function slurmPathProblem(shared: string): string | null {
   if (!shared.startsWith('/')) return `--shared must be an absolute path as the tasks see it, not "${shared}".`
-  if (/["\\\n\r]/.test(shared)) return `--shared "${shared}" holds a double quote, backslash or line break, which Slurm's #SBATCH lines cannot carry; use a path without them.`
+  if (/["\\\n\r]/.test(shared))
+    return `--shared "${shared}" holds a double quote, backslash or line break, which Slurm's #SBATCH lines cannot carry; use a path without them.`
   return null
 }
 
@@ -67,7 +68,10 @@ export function slurmScripts(sweep: SweepFile, cells: number, o: EmitOptions, ma
       ...(o.gpus > 0 ? [`--gres=gpu:${o.gpus}`] : []),
       ...(o.partition ? [`--partition=${o.partition}`] : [])
     ]
-    const what = chunks.length === 1 ? `${cells} cell${cells === 1 ? '' : 's'}` : `cells ${first}–${first + count - 1} of ${cells} (part ${part + 1} of ${chunks.length}: the cluster's MaxArraySize is ${maxArraySize})`
+    const what =
+      chunks.length === 1
+        ? `${cells} cell${cells === 1 ? '' : 's'}`
+        : `cells ${first}–${first + count - 1} of ${cells} (part ${part + 1} of ${chunks.length}: the cluster's MaxArraySize is ${maxArraySize})`
     return {
       file,
       first,

@@ -71,7 +71,8 @@ export function cellCount(sweep: SweepFile): number {
 /** The cell at `index`: mixed-radix digits of the index pick one value per grid key (last key fastest). */
 export function sweepCell(sweep: SweepFile, index: number): SweepCell {
   const total = cellCount(sweep)
-  if (!Number.isInteger(index) || index < 0 || index >= total) throw new RangeError(`cell index ${index} is outside 0…${total - 1} (the sweep "${sweep.name}" has ${total} cells)`)
+  if (!Number.isInteger(index) || index < 0 || index >= total)
+    throw new RangeError(`cell index ${index} is outside 0…${total - 1} (the sweep "${sweep.name}" has ${total} cells)`)
   const keys = Object.keys(sweep.grid)
   const values: Record<string, unknown> = {}
   let rest = index
@@ -98,7 +99,11 @@ export function sweepCell(sweep: SweepFile, index: number): SweepCell {
  * cell whose grid values changed between two runs of the sweep is a different cell.
  */
 export function cellIdentity(sweep: SweepFile, cell: SweepCell): BundleCell {
-  return { sweepId: sweep.name, index: cell.index, configHash: crypto.createHash('sha256').update(canonicalJson(cell.config)).digest('hex').slice(0, 16) }
+  return {
+    sweepId: sweep.name,
+    index: cell.index,
+    configHash: crypto.createHash('sha256').update(canonicalJson(cell.config)).digest('hex').slice(0, 16)
+  }
 }
 
 /** Parses a sweep file's JSON; every cell is checked so that a bad grid fails before any task starts. */
@@ -132,9 +137,17 @@ function checkTaskCanRun(sweep: SweepFile, cell: SweepCell): void {
   const config = cell.config as Record<string, unknown>
   for (const key of ['teacherRunId', 'projectId'] as const) {
     if (config[key] !== undefined)
-      throw new Error(`${where}: ${key} = ${JSON.stringify(config[key])} names a ${key === 'projectId' ? 'project' : 'run'} of this log, but each task starts with a fresh log of its own${key === 'teacherRunId' ? '; give "teacher" (a training config) to train the teacher in the cell' : ''}.`)
+      throw new Error(
+        `${where}: ${key} = ${JSON.stringify(config[key])} names a ${key === 'projectId' ? 'project' : 'run'} of this log, but each task starts with a fresh log of its own${key === 'teacherRunId' ? '; give "teacher" (a training config) to train the teacher in the cell' : ''}.`
+      )
   }
-  const trainings = sweep.kind === 'distill' ? [['student', (cell.config as DistillConfig).student], ['teacher', (cell.config as DistillConfig).teacher]] : [['', cell.config as TrainConfig]]
+  const trainings =
+    sweep.kind === 'distill'
+      ? [
+          ['student', (cell.config as DistillConfig).student],
+          ['teacher', (cell.config as DistillConfig).teacher]
+        ]
+      : [['', cell.config as TrainConfig]]
   const known = [...BUILTIN_DATASETS.map((d) => d.name), ...Object.keys(sweep.datasets)]
   for (const [prefix, training] of trainings as Array<[string, { dataset: string } | undefined]>) {
     if (!training || known.some((name) => name.toLowerCase() === training.dataset.trim().toLowerCase())) continue

@@ -19,7 +19,12 @@ export interface BuiltModel extends TrainableModel {
   model: Model
 }
 
-export function modelSpecFor(config: TrainConfig['model'], set: Pick<ImageSet, 'height' | 'width' | 'channels'>, info: { mean: number[]; std: number[]; classes: string[] }, seed: number): ModelSpec {
+export function modelSpecFor(
+  config: TrainConfig['model'],
+  set: Pick<ImageSet, 'height' | 'width' | 'channels'>,
+  info: { mean: number[]; std: number[]; classes: string[] },
+  seed: number
+): ModelSpec {
   return {
     arch: config.arch,
     inputShape: [set.height, set.width, set.channels],
@@ -31,7 +36,12 @@ export function modelSpecFor(config: TrainConfig['model'], set: Pick<ImageSet, '
   }
 }
 
-export function buildModel(config: TrainConfig['model'], set: Pick<ImageSet, 'height' | 'width' | 'channels'>, info: { mean: number[]; std: number[]; classes: string[] }, seed: number): BuiltModel {
+export function buildModel(
+  config: TrainConfig['model'],
+  set: Pick<ImageSet, 'height' | 'width' | 'channels'>,
+  info: { mean: number[]; std: number[]; classes: string[] },
+  seed: number
+): BuiltModel {
   return adapt(createModel(modelSpecFor(config, set, info, seed)))
 }
 

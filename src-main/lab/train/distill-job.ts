@@ -32,7 +32,11 @@ export async function distillJob(ctx: JobContext<'distill'>): Promise<Record<str
   const { teacher, weightsFile: teacherWeights, teacherAccuracy } = await obtainTeacher(ctx, config, train, test, info, runDir, checkpoints)
   // The student's steps follow the teacher's on the run's x-axis when the teacher was trained here.
   const teacherSteps = ctx.spec.inputs.teacher ? 0 : stepsPerEpoch(train.n, config.teacher!.batchSize) * config.teacher!.epochs
-  const student = withDefenceLayer(buildModel(studentConfig.model, train, info, studentConfig.seed), studentConfig.defence, studentConfig.seed)
+  const student = withDefenceLayer(
+    buildModel(studentConfig.model, train, info, studentConfig.seed),
+    studentConfig.defence,
+    studentConfig.seed
+  )
   if (studentConfig.defence) ctx.log('info', `Student trained with ${describeDefence(studentConfig.defence)}.`)
   try {
     ctx.log('info', `Distilling at T = ${T}, α = ${config.alpha}, with the '${loss}' loss.`)
@@ -52,7 +56,15 @@ export async function distillJob(ctx: JobContext<'distill'>): Promise<Record<str
     const outcome = { testAccuracy: result.testAccuracy, teacherAccuracy, chance: 1 / info.classes.length }
     const failure = studentFailed(outcome)
     if (failure) ctx.log('warn', failure.message, { studentFailed: failure, ...outcome })
-    return { ...outcome, trainAccuracy: result.trainAccuracy, temperature: T, alpha: config.alpha, loss, studentFailed: failure, workers: result.workers }
+    return {
+      ...outcome,
+      trainAccuracy: result.trainAccuracy,
+      temperature: T,
+      alpha: config.alpha,
+      loss,
+      studentFailed: failure,
+      workers: result.workers
+    }
   } finally {
     student.dispose()
     teacher.dispose()

@@ -22,7 +22,11 @@ export async function probeFor(ctx: LabContext, config: TrainConfig): Promise<Pr
     batchSize: config.batchSize
   }
   const key = JSON.stringify(request)
-  if (!probes.has(key)) probes.set(key, runProbe(request).catch((error) => (probes.delete(key), Promise.reject(error))))
+  if (!probes.has(key))
+    probes.set(
+      key,
+      runProbe(request).catch((error) => (probes.delete(key), Promise.reject(error)))
+    )
   return probes.get(key)!
 }
 

@@ -27,7 +27,9 @@ export async function importJob(ctx: JobContext<'import'>): Promise<Record<strin
     seed: 0
   }
   if (spec.inputShape.join('×') !== [shape.height, shape.width, shape.channels].join('×'))
-    throw new JobFailure(`${config.file} holds a model for ${spec.inputShape.join('×')} images, but ${dataset.name} has ${shape.height}×${shape.width}×${shape.channels}`)
+    throw new JobFailure(
+      `${config.file} holds a model for ${spec.inputShape.join('×')} images, but ${dataset.name} has ${shape.height}×${shape.width}×${shape.channels}`
+    )
   const model = adapt(createModel(spec))
   try {
     try {
@@ -38,8 +40,14 @@ export async function importJob(ctx: JobContext<'import'>): Promise<Record<strin
     ctx.progress({ phase: 'checking accuracy', step: 0, total: 1 })
     const test = await loadDatasetRecord(dataset, { split: dataset.info.splits.test ? 'test' : 'train', subset: 2000 }, ctx.spec.dataDir)
     const clean = evaluateClean(model, test)
-    ctx.metrics([{ name: METRICS.testAccuracy, step: 0, value: clean.accuracy }, { name: METRICS.testLoss, step: 0, value: clean.loss }])
-    ctx.log('info', `Imported ${spec.arch} (width ${spec.width}) from ${config.file}: clean accuracy ${(clean.accuracy * 100).toFixed(2)}% on ${test.n} images of ${dataset.name}.`)
+    ctx.metrics([
+      { name: METRICS.testAccuracy, step: 0, value: clean.accuracy },
+      { name: METRICS.testLoss, step: 0, value: clean.loss }
+    ])
+    ctx.log(
+      'info',
+      `Imported ${spec.arch} (width ${spec.width}) from ${config.file}: clean accuracy ${(clean.accuracy * 100).toFixed(2)}% on ${test.n} images of ${dataset.name}.`
+    )
     await saveWeights(ctx, model, path.join(ctx.spec.dataDir, 'runs', String(ctx.spec.runId), 'weights.safetensors'))
     return { testAccuracy: clean.accuracy }
   } finally {

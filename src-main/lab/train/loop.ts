@@ -21,7 +21,6 @@ import type { ReplicaPool } from './parallel/replica-pool'
 import { batchGradients, type Batch, type LossFunction } from './step'
 import { METRICS } from '../../api/metrics'
 
-
 export interface TrainingOptions {
   model: TrainableModel
   config: TrainConfig
@@ -94,7 +93,14 @@ export async function trainModel(options: TrainingOptions): Promise<TrainingResu
   let result: TrainingResult = { steps: step, trainAccuracy: 0, testAccuracy: null, testLoss: null, workers: 1 }
   let replicas: ReplicaPool | null = null
   try {
-    replicas = await startReplicas(ctx, model as BuiltModel, config.workers ?? defaultWorkers(config.model.arch, ctx.spec.cores ?? 1), config.seed, options.objective, config.defence)
+    replicas = await startReplicas(
+      ctx,
+      model as BuiltModel,
+      config.workers ?? defaultWorkers(config.model.arch, ctx.spec.cores ?? 1),
+      config.seed,
+      options.objective,
+      config.defence
+    )
     while (step < totalSteps) {
       const epoch = Math.floor(step / perEpoch)
       const order = epochPermutation(train.n, config.seed, epoch)
@@ -105,13 +111,20 @@ export async function trainModel(options: TrainingOptions): Promise<TrainingResu
           throw new JobCancelled({ step: globalOffset + step, total: globalOffset + totalSteps })
         }
         const indices = order.subarray(b * config.batchSize, Math.min(train.n, (b + 1) * config.batchSize))
-        const batch = { ...gatherBatch(train, indices, config.augmentation, deriveSeed(config.seed, `augment/${epoch}/${b}`)), indices, progress: step / totalSteps }
+        const batch = {
+          ...gatherBatch(train, indices, config.augmentation, deriveSeed(config.seed, `augment/${epoch}/${b}`)),
+          indices,
+          progress: step / totalSteps
+        }
         const lr = learningRate(config, step, totalSteps, perEpoch)
         const { loss: batchLoss, correct } = await trainStep(model, optimizer, batch, loss, lr, train, replicas)
         step += 1
         const globalStep = globalOffset + step
         if (!Number.isFinite(batchLoss)) {
-          throw new JobFailure(`the ${phase} loss became ${batchLoss} at step ${globalStep} (epoch ${epoch + 1}); lower the learning rate or check the data`, globalStep)
+          throw new JobFailure(
+            `the ${phase} loss became ${batchLoss} at step ${globalStep} (epoch ${epoch + 1}); lower the learning rate or check the data`,
+            globalStep
+          )
         }
         epochCorrect += correct
         epochSeen += indices.length
@@ -122,7 +135,13 @@ export async function trainModel(options: TrainingOptions): Promise<TrainingResu
         ])
         const elapsed = (Date.now() - started) / 1000
         const rate = (step - firstStep) / Math.max(elapsed, 1e-3)
-        ctx.progress({ phase, step, total: totalSteps, etaSeconds: rate > 0 ? (totalSteps - step) / rate : null, message: `epoch ${epoch + 1}/${config.epochs}` })
+        ctx.progress({
+          phase,
+          step,
+          total: totalSteps,
+          etaSeconds: rate > 0 ? (totalSteps - step) / rate : null,
+          message: `epoch ${epoch + 1}/${config.epochs}`
+        })
         if (Date.now() - lastCheckpoint > (options.checkpointEverySeconds ?? 30) * 1000 && b < perEpoch - 1) {
           await save()
           lastCheckpoint = Date.now()
@@ -136,11 +155,17 @@ export async function trainModel(options: TrainingOptions): Promise<TrainingResu
         // The phase stays the phase: "train: test" read as "train: test: 32 of 64" under the step count.
         ctx.progress({ phase, step, total: totalSteps, etaSeconds: null, message: `testing after epoch ${epoch + 1}` })
         const clean = evaluateClean(model, test)
-        points.push({ name: `${prefix}${METRICS.testAccuracy}`, step: globalOffset + step, value: clean.accuracy }, { name: `${prefix}${METRICS.testLoss}`, step: globalOffset + step, value: clean.loss })
+        points.push(
+          { name: `${prefix}${METRICS.testAccuracy}`, step: globalOffset + step, value: clean.accuracy },
+          { name: `${prefix}${METRICS.testLoss}`, step: globalOffset + step, value: clean.loss }
+        )
         result = { ...result, testAccuracy: clean.accuracy, testLoss: clean.loss }
       }
       ctx.metrics(points)
-      ctx.log('info', `${phase} epoch ${epoch + 1}/${config.epochs}: train accuracy ${(trainAccuracy * 100).toFixed(2)}%${result.testAccuracy !== null ? `, test accuracy ${(result.testAccuracy * 100).toFixed(2)}%` : ''}`)
+      ctx.log(
+        'info',
+        `${phase} epoch ${epoch + 1}/${config.epochs}: train accuracy ${(trainAccuracy * 100).toFixed(2)}%${result.testAccuracy !== null ? `, test accuracy ${(result.testAccuracy * 100).toFixed(2)}%` : ''}`
+      )
       epochCorrect = 0
       epochSeen = 0
       await save()
@@ -164,7 +189,9 @@ export async function trainStep(
   shape: Pick<ImageSet, 'height' | 'width' | 'channels'>,
   replicas: ReplicaPool | null
 ): Promise<{ loss: number; correct: number }> {
-  const r = replicas ? await dataParallelGradients(replicas, model as BuiltModel, batch, lossFn, shape) : batchGradients(model, batch, lossFn, shape)
+  const r = replicas
+    ? await dataParallelGradients(replicas, model as BuiltModel, batch, lossFn, shape)
+    : batchGradients(model, batch, lossFn, shape)
   optimizer.apply(r.grads, lr)
   tf.dispose(r.grads)
   return { loss: r.loss, correct: r.correct }

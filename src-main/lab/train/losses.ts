@@ -5,7 +5,11 @@ import type { DistillLoss } from '../../api/train'
  * Cross-entropy of logits/T against integer labels, with optional label smoothing
  * (Szegedy et al. 2016: target = (1 − s)·onehot + s/K). Mean over the batch.
  */
-export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, options: { temperature?: number; labelSmoothing?: number } = {}): tf.Scalar {
+export function crossEntropy(
+  logits: tf.Tensor2D,
+  labels: tf.Tensor1D,
+  options: { temperature?: number; labelSmoothing?: number } = {}
+): tf.Scalar {
   return tf.tidy(() => {
     const numClasses = logits.shape[1]
     const t = options.temperature ?? 1

@@ -5,7 +5,12 @@ import type { TrainConfig } from '../../api/train'
  * cosine: lr · ½(1 + cos(π · step / totalSteps)) (Loshchilov & Hutter 2017, without restarts —
  * the seed study's "lr 0.1 / cosine decay"); step: lr · γ^⌊epoch / everyEpochs⌋.
  */
-export function learningRate(config: Pick<TrainConfig, 'optimizer' | 'schedule'>, step: number, totalSteps: number, stepsPerEpoch: number): number {
+export function learningRate(
+  config: Pick<TrainConfig, 'optimizer' | 'schedule'>,
+  step: number,
+  totalSteps: number,
+  stepsPerEpoch: number
+): number {
   const base = config.optimizer.lr
   const schedule = config.schedule
   switch (schedule.kind) {

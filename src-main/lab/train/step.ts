@@ -3,7 +3,11 @@ import * as tf from '@tensorflow/tfjs-core'
 
 import type { TrainableModel } from './model'
 
-export type LossFunction = ((logits: tf.Tensor2D, labels: tf.Tensor1D, batch: { images: Float32Array; indices: Int32Array; progress?: number }) => tf.Scalar) & {
+export type LossFunction = ((
+  logits: tf.Tensor2D,
+  labels: tf.Tensor1D,
+  batch: { images: Float32Array; indices: Int32Array; progress?: number }
+) => tf.Scalar) & {
   /**
    * How the loop computes the clean batch's logits: 'training' (default) when the loss uses them;
    * 'inference' when it does not (adversarial training on adversarial examples only), so that only
@@ -31,7 +35,12 @@ export interface BatchGradients {
 }
 
 /** Forward in training mode (BatchNorm updates its running statistics) and backward. */
-export function batchGradients(model: TrainableModel, batch: Batch, lossFn: LossFunction, shape: { height: number; width: number; channels: number }): BatchGradients {
+export function batchGradients(
+  model: TrainableModel,
+  batch: Batch,
+  lossFn: LossFunction,
+  shape: { height: number; width: number; channels: number }
+): BatchGradients {
   return tf.tidy(() => {
     const x = tf.tensor4d(batch.images, [batch.labels.length, shape.height, shape.width, shape.channels])
     const y = tf.tensor1d(batch.labels, 'int32')

@@ -13,7 +13,13 @@ export function createBridgeTransport(bridge: AdvLabBridge): Transport {
         return await bridge.request(method, params ?? {})
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error)
-        return { ok: false, error: { code: 'unavailable', message: `The AdvLab service did not answer "${method}" (${reason}). Restart AdvLab if this keeps happening.` } }
+        return {
+          ok: false,
+          error: {
+            code: 'unavailable',
+            message: `The AdvLab service did not answer "${method}" (${reason}). Restart AdvLab if this keeps happening.`
+          }
+        }
       }
     },
     onEvent: (listener) => bridge.onEvent(listener)

@@ -54,8 +54,7 @@ interface Pending {
 }
 
 export function createWebSocketTransport(options: WebSocketTransportOptions): WebSocketTransport {
-  const createSocket: SocketFactory =
-    options.createSocket ?? ((url) => new WebSocket(url) as unknown as SocketLike)
+  const createSocket: SocketFactory = options.createSocket ?? ((url) => new WebSocket(url) as unknown as SocketLike)
   const requestTimeoutMs = options.requestTimeoutMs ?? 60_000
   const initialBackoffMs = options.initialBackoffMs ?? 500
   const maxBackoffMs = options.maxBackoffMs ?? 10_000
@@ -163,7 +162,10 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
     request(method, params) {
       return new Promise<Response>((resolve) => {
         if (state === 'closed') {
-          return resolve({ ok: false, error: { code: 'unavailable', message: 'This window has stopped talking to the AdvLab service; reload the page.' } })
+          return resolve({
+            ok: false,
+            error: { code: 'unavailable', message: 'This window has stopped talking to the AdvLab service; reload the page.' }
+          })
         }
         const id = nextId++
         const frame: RequestFrame = { id, method, params: params ?? {} }
@@ -199,7 +201,10 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
       socket = null
       closing?.close(1000, 'closed by the window')
       for (const id of [...pending.keys()])
-        finish(id, { ok: false, error: { code: 'unavailable', message: 'This window stopped talking to the AdvLab service before the answer came.' } })
+        finish(id, {
+          ok: false,
+          error: { code: 'unavailable', message: 'This window stopped talking to the AdvLab service before the answer came.' }
+        })
     }
   }
 }

@@ -29,7 +29,14 @@ export function epsilonCurvesOption(curves: EpsilonCurve[], titles: { epsilon: s
     animation: false,
     grid: { left: 56, right: 20, top: 24, bottom: 44 },
     tooltip: { trigger: 'axis', valueFormatter: (v: number) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : '—') },
-    xAxis: { type: 'category', boundaryGap: false, name: titles.epsilon, nameLocation: 'middle', nameGap: 28, data: epsilons.map((e) => formatEpsilon(e)) },
+    xAxis: {
+      type: 'category',
+      boundaryGap: false,
+      name: titles.epsilon,
+      nameLocation: 'middle',
+      nameGap: 28,
+      data: epsilons.map((e) => formatEpsilon(e))
+    },
     yAxis: { type: 'value', name: titles.accuracy, min: 0, max: 1, axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` } },
     series: curves.map((c) => ({
       name: c.label,
@@ -61,8 +68,29 @@ export function metricOverlayOption(lines: CurveSeries[], titles: { x: string; y
     xAxis: { type: 'value', name: titles.x, nameLocation: 'middle', nameGap: 28, min: 'dataMin', max: 'dataMax' },
     yAxis: { type: log ? 'log' : 'value', name: titles.y, scale: true },
     series: lines.flatMap((line) => [
-      ...(line.raw ? [{ name: `${line.label} (raw)`, type: 'line', showSymbol: false, silent: true, lineStyle: { color: line.colour, opacity: 0.25, width: 1 }, itemStyle: { color: line.colour }, data: line.raw, tooltip: { show: false } }] : []),
-      { name: line.label, type: 'line', showSymbol: line.points.length === 1, sampling: 'lttb', lineStyle: { color: line.colour, width: 2 }, itemStyle: { color: line.colour }, data: line.points }
+      ...(line.raw
+        ? [
+            {
+              name: `${line.label} (raw)`,
+              type: 'line',
+              showSymbol: false,
+              silent: true,
+              lineStyle: { color: line.colour, opacity: 0.25, width: 1 },
+              itemStyle: { color: line.colour },
+              data: line.raw,
+              tooltip: { show: false }
+            }
+          ]
+        : []),
+      {
+        name: line.label,
+        type: 'line',
+        showSymbol: line.points.length === 1,
+        sampling: 'lttb',
+        lineStyle: { color: line.colour, width: 2 },
+        itemStyle: { color: line.colour },
+        data: line.points
+      }
     ])
   }
 }
@@ -89,7 +117,18 @@ export function parallelCoordinatesOption(
   return {
     animation: false,
     tooltip: { trigger: 'item', formatter: (p: { name: string }) => p.name },
-    parallel: { left: 48, right: 90, top: 76, bottom: 36, parallelAxisDefault: { nameLocation: 'end', nameGap: 12, nameTruncate: NO_TRUNCATION, nameTextStyle: { fontSize: 11, lineHeight: 13, width: 110, overflow: 'break' } } },
+    parallel: {
+      left: 48,
+      right: 90,
+      top: 76,
+      bottom: 36,
+      parallelAxisDefault: {
+        nameLocation: 'end',
+        nameGap: 12,
+        nameTruncate: NO_TRUNCATION,
+        nameTextStyle: { fontSize: 11, lineHeight: 13, width: 110, overflow: 'break' }
+      }
+    },
     parallelAxis: axes.map((axis, i) => ({
       dim: i,
       name: axisName(label(axis.key)),
@@ -127,14 +166,29 @@ export function parallelCoordinatesOption(
 }
 
 /** One setting against one result, a point per run, labelled by run. */
-export function scatterOption(points: { label: string; x: number | string; y: number; colour: string }[], titles: { x: string; y: string }, categorical: boolean): Option {
+export function scatterOption(
+  points: { label: string; x: number | string; y: number; colour: string }[],
+  titles: { x: string; y: string },
+  categorical: boolean
+): Option {
   const categories = categorical ? [...new Set(points.map((p) => String(p.x)))] : []
   return {
     animation: false,
     grid: { left: 60, right: 24, top: 24, bottom: 48 },
-    tooltip: { trigger: 'item', formatter: (p: { data: { name: string; value: [unknown, number] } }) => `${p.data.name}: ${p.data.value[0]}, ${p.data.value[1]}` },
-    xAxis: categorical ? { type: 'category', data: categories, name: titles.x, nameLocation: 'middle', nameGap: 30 } : { type: 'value', scale: true, name: titles.x, nameLocation: 'middle', nameGap: 30 },
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: { data: { name: string; value: [unknown, number] } }) => `${p.data.name}: ${p.data.value[0]}, ${p.data.value[1]}`
+    },
+    xAxis: categorical
+      ? { type: 'category', data: categories, name: titles.x, nameLocation: 'middle', nameGap: 30 }
+      : { type: 'value', scale: true, name: titles.x, nameLocation: 'middle', nameGap: 30 },
     yAxis: { type: 'value', scale: true, name: titles.y },
-    series: [{ type: 'scatter', symbolSize: 12, data: points.map((p) => ({ name: p.label, value: [categorical ? String(p.x) : p.x, p.y], itemStyle: { color: p.colour } })) }]
+    series: [
+      {
+        type: 'scatter',
+        symbolSize: 12,
+        data: points.map((p) => ({ name: p.label, value: [categorical ? String(p.x) : p.x, p.y], itemStyle: { color: p.colour } }))
+      }
+    ]
   }
 }

@@ -38,7 +38,12 @@ export function trainingCurvesOption(series: MetricSeries[], titles: AxisTitles,
     tooltip: { trigger: 'axis' },
     legend: { top: 0, data: shown.map((s) => s.name) },
     xAxis: { type: 'value', name: titles.step, nameLocation: 'middle', nameGap: 24, min: 'dataMin' },
-    yAxis: { type: axis === 'lr' ? 'log' : 'value', name: titles[axis], scale: axis !== 'accuracy', ...(axis === 'accuracy' ? { min: 0, max: 1 } : {}) },
+    yAxis: {
+      type: axis === 'lr' ? 'log' : 'value',
+      name: titles[axis],
+      scale: axis !== 'accuracy',
+      ...(axis === 'accuracy' ? { min: 0, max: 1 } : {})
+    },
     series: shown.map((s) => ({
       name: s.name,
       type: 'line',
@@ -65,7 +70,7 @@ export function appendPoints(series: MetricSeries[], incoming: { name: string; s
       values.push(p.value)
     } else {
       let i = 0
-      for (let hi = steps.length; i < hi; ) {
+      for (let hi = steps.length; i < hi;) {
         const mid = (i + hi) >> 1
         if (steps[mid] < p.step) i = mid + 1
         else hi = mid
@@ -147,7 +152,10 @@ export function curveLinesFromRows(rows: EvaluationRow[]): CurveLine[] {
 }
 
 /** Several runs' series of one metric overlaid, labelled by run. */
-export function overlayOption(runs: { label: string; series: MetricSeries | undefined }[], titles: { step: string; value: string }): Option {
+export function overlayOption(
+  runs: { label: string; series: MetricSeries | undefined }[],
+  titles: { step: string; value: string }
+): Option {
   const shown = runs.filter((r) => r.series && r.series.steps.length > 0)
   return {
     animation: false,
@@ -156,7 +164,13 @@ export function overlayOption(runs: { label: string; series: MetricSeries | unde
     legend: { top: 0, type: 'scroll', data: shown.map((r) => r.label) },
     xAxis: { type: 'value', name: titles.step, nameLocation: 'middle', nameGap: 24 },
     yAxis: { type: 'value', name: titles.value, scale: true },
-    series: shown.map((r) => ({ name: r.label, type: 'line', showSymbol: r.series!.steps.length === 1, sampling: 'lttb', data: points(r.series!) }))
+    series: shown.map((r) => ({
+      name: r.label,
+      type: 'line',
+      showSymbol: r.series!.steps.length === 1,
+      sampling: 'lttb',
+      data: points(r.series!)
+    }))
   }
 }
 
@@ -186,7 +200,12 @@ export function confusionMatrix(samples: { label: number; prediction: number }[]
 
 /** A heatmap of the confusion matrix: predicted class across, true class down (first class on top). */
 /** `colors`: the low and high end of the scale, read from the theme's CSS variables by the caller. */
-export function confusionOption(matrix: number[][], classes: string[], titles: { predicted: string; actual: string }, colors: [string, string] = ['#f0f3f8', '#3451c7']): Option {
+export function confusionOption(
+  matrix: number[][],
+  classes: string[],
+  titles: { predicted: string; actual: string },
+  colors: [string, string] = ['#f0f3f8', '#3451c7']
+): Option {
   const data: [number, number, number][] = []
   matrix.forEach((row, actual) => row.forEach((count, predicted) => data.push([predicted, actual, count])))
   const max = Math.max(1, ...data.map((d) => d[2]))

@@ -33,7 +33,11 @@ export function useAction<A extends unknown[], R>(action: (...args: A) => Promis
 export function useLoadable<T, A extends unknown[]>(read: (...args: A) => Promise<T>, initial: T) {
   const value = ref(initial) as Ref<T>
   const loaded = ref(false)
-  const { busy: loading, error, run } = useAction(async (...args: A) => {
+  const {
+    busy: loading,
+    error,
+    run
+  } = useAction(async (...args: A) => {
     value.value = await read(...args)
     loaded.value = true
   })

@@ -31,7 +31,9 @@ export function cellMarkWords(cell: Pick<ResultCell, 'marks' | 'partialStatuses'
         ? '★'
         : m === 'masking'
           ? t('results.masking')
-          : t('results.partial', { statuses: [...new Set(cell.partialStatuses)].map((s) => t(`runs.statuses.${s}`)).join(t('results.separator')) })
+          : t('results.partial', {
+              statuses: [...new Set(cell.partialStatuses)].map((s) => t(`runs.statuses.${s}`)).join(t('results.separator'))
+            })
     )
     .join(' ')
 }

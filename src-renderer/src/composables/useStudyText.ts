@@ -30,11 +30,20 @@ export function studyCutText(cut: StudyCut, { t, te, locale }: Words): string {
     case 'evalImages':
       return t('studies.cuts.evalImages', { images: n(cut.images) })
     case 'budget':
-      return t('studies.cuts.budget', { budget: known(`wizard.eval.budgets.${cut.budget}`, cut.budget), paperBudget: known(`wizard.eval.budgets.${cut.paperBudget}`, cut.paperBudget) })
+      return t('studies.cuts.budget', {
+        budget: known(`wizard.eval.budgets.${cut.budget}`, cut.budget),
+        paperBudget: known(`wizard.eval.budgets.${cut.paperBudget}`, cut.paperBudget)
+      })
     case 'scale':
       return t('studies.cuts.scale', {
         overrides: cut.overrides
-          .map((o) => t('studies.cuts.override', { what: known(`studies.scale.${o.key}`, o.key), value: n(o.value), preset: o.preset === null ? t('studies.cuts.all') : n(o.preset) }))
+          .map((o) =>
+            t('studies.cuts.override', {
+              what: known(`studies.scale.${o.key}`, o.key),
+              value: n(o.value),
+              preset: o.preset === null ? t('studies.cuts.all') : n(o.preset)
+            })
+          )
           .join(t('studies.cuts.separator'))
       })
   }
@@ -46,7 +55,8 @@ export function useStudyText() {
   return {
     cutText: (cut: StudyCut) => studyCutText(cut, { t, te, locale: locale.value }),
     presetTitle: (preset: { id: string; title: string }) => known(`studies.presets.${preset.id}.title`, preset.title),
-    presetDescription: (preset: { id: string; description: string }) => known(`studies.presets.${preset.id}.description`, preset.description),
+    presetDescription: (preset: { id: string; description: string }) =>
+      known(`studies.presets.${preset.id}.description`, preset.description),
     armLabel: (arm: string, label: string) => known(`studies.arms.${arm}.label`, label),
     armDescription: (arm: { id: string; description: string }) => known(`studies.arms.${arm.id}.description`, arm.description)
   }

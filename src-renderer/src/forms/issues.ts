@@ -17,7 +17,8 @@ export interface IssueWords {
 
 type Issue = z.core.$ZodIssue & { input?: unknown }
 
-const isEmpty = (input: unknown) => input === '' || input === undefined || input === null || (typeof input === 'number' && Number.isNaN(input))
+const isEmpty = (input: unknown) =>
+  input === '' || input === undefined || input === null || (typeof input === 'number' && Number.isNaN(input))
 
 /** An issue in words; null for a rule only the contract can word (a refinement), whose own message stays. */
 export function issueWords(issue: Issue): IssueWords | null {
@@ -34,8 +35,12 @@ export function issueWords(issue: Issue): IssueWords | null {
       const inclusive = issue.inclusive !== false
       if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint')
         return { key: `validation.${small ? (inclusive ? 'atLeast' : 'above') : inclusive ? 'atMost' : 'below'}`, values: { bound } }
-      if (issue.origin === 'string') return small && bound <= 1 ? { key: 'validation.empty' } : { key: small ? 'validation.atLeastChars' : 'validation.atMostChars', values: { bound } }
-      if (issue.origin === 'array' || issue.origin === 'set') return { key: small ? 'validation.atLeastItems' : 'validation.atMostItems', values: { bound } }
+      if (issue.origin === 'string')
+        return small && bound <= 1
+          ? { key: 'validation.empty' }
+          : { key: small ? 'validation.atLeastChars' : 'validation.atMostChars', values: { bound } }
+      if (issue.origin === 'array' || issue.origin === 'set')
+        return { key: small ? 'validation.atLeastItems' : 'validation.atMostItems', values: { bound } }
       return { key: 'validation.invalid' }
     }
     case 'invalid_value':
@@ -55,7 +60,11 @@ export function issueWords(issue: Issue): IssueWords | null {
  * Each field's first problem. `say` words it in the user's language (the screens pass their t);
  * without it, the contract's own (English) message is kept — as the service would answer.
  */
-export function fieldErrors(schema: z.ZodType, value: unknown, say?: (key: string, values?: Record<string, unknown>) => string): FieldErrors {
+export function fieldErrors(
+  schema: z.ZodType,
+  value: unknown,
+  say?: (key: string, values?: Record<string, unknown>) => string
+): FieldErrors {
   const parsed = schema.safeParse(value, { reportInput: true })
   if (parsed.success) return {}
   const errors: FieldErrors = {}

@@ -2,7 +2,8 @@
 const enLab = {
   datasets: {
     title: 'Datasets',
-    intro: 'Data AdvLab can train and attack on: the built-in MNIST, Fashion-MNIST when installed, and folders you add. Each is read where it lies and checked once.',
+    intro:
+      'Data AdvLab can train and attack on: the built-in MNIST, Fashion-MNIST when installed, and folders you add. Each is read where it lies and checked once.',
     loading: 'Loading datasets…',
     loadFailed: 'The datasets could not be loaded.',
     empty: 'No datasets are registered yet. Add a folder above.',
@@ -22,7 +23,8 @@ const enLab = {
     removeConfirm: 'Remove “{name}” from the lab? The files on disk stay where they are.',
     removeYes: 'Yes, remove',
     addTitle: 'Add a dataset folder',
-    addHint: 'IDX (MNIST-style, plain or .gz), CIFAR-10/100 binary or Python pickles, or an image folder with one sub-folder per class. AdvLab detects the format first and tells you what it found.',
+    addHint:
+      'IDX (MNIST-style, plain or .gz), CIFAR-10/100 binary or Python pickles, or an image folder with one sub-folder per class. AdvLab detects the format first and tells you what it found.',
     path: 'Folder path',
     pathPlaceholder: 'e.g. /home/me/data/cifar-10-batches-bin',
     pathRequired: 'Enter the path of a folder on this machine.',
@@ -49,12 +51,19 @@ const enLab = {
   },
   studies: {
     title: 'Reproduce the seed study',
-    intro: 'The write-up this lab is built around, as one study: every strategy trained over several seeds, attacked, checked for gradient masking, and reported in its table.',
+    intro:
+      'The write-up this lab is built around, as one study: every strategy trained over several seeds, attacked, checked for gradient masking, and reported in its table.',
     newTitle: 'New study',
     preset: 'Preset',
     pickDataset: 'Choose a dataset',
     presetDefault: 'preset default',
-    scale: { seeds: 'Seeds', trainImages: 'Training images', testImages: 'Test images', epochs: 'Epochs', evalImages: 'Images per evaluation' },
+    scale: {
+      seeds: 'Seeds',
+      trainImages: 'Training images',
+      testImages: 'Test images',
+      epochs: 'Epochs',
+      evalImages: 'Images per evaluation'
+    },
     scaleHint: 'Leave a field empty to keep the preset’s value; smaller values give a quick look and are stated in the report.',
     planFacts: '{dataset}, {arch}, {seeds} seed(s), {images} images per evaluation',
     estimate: 'Estimated duration: {time} on {backend}.',
@@ -93,11 +102,13 @@ const enLab = {
     presets: {
       'seed-quick': {
         title: 'Seed study, quick (MNIST, cnn-small)',
-        description: 'The seed study on built-in MNIST with cnn-small: baseline, defensive distillation, distillation + PGD-5, the gradient-truncation toy; 3 seeds; sized for a laptop.'
+        description:
+          'The seed study on built-in MNIST with cnn-small: baseline, defensive distillation, distillation + PGD-5, the gradient-truncation toy; 3 seeds; sized for a laptop.'
       },
       'seed-paper': {
         title: 'Seed study, paper settings (CIFAR-10, ResNet-18)',
-        description: 'The seed write-up’s exact settings: CIFAR-10 (yours), ResNet-18, SGD lr 0.1 cosine, 200 epochs, T = 20, α = 0.7, ε = 2/255, 4/255 and 8/255, standard AutoAttack, 3 seeds. Meant for a GPU.'
+        description:
+          'The seed write-up’s exact settings: CIFAR-10 (yours), ResNet-18, SGD lr 0.1 cosine, 200 epochs, T = 20, α = 0.7, ε = 2/255, 4/255 and 8/255, standard AutoAttack, 3 seeds. Meant for a GPU.'
       }
     },
     arms: {
@@ -112,7 +123,8 @@ const enLab = {
   },
   runs: {
     title: 'Runs',
-    intro: 'One row per model — trained, distilled, imported or wrapped — with the attacks, evaluations and sweeps that measured it nested under it. Select models to compare them side by side.',
+    intro:
+      'One row per model — trained, distilled, imported or wrapped — with the attacks, evaluations and sweeps that measured it nested under it. Select models to compare them side by side.',
     tableTitle: 'Runs ({shown} of {total})',
     caption: 'Runs in the experiment log',
     loadFailed: 'The runs could not be loaded.',
@@ -134,8 +146,24 @@ const enLab = {
       verdict: 'Masking verdict',
       actions: 'Actions'
     },
-    statuses: { queued: 'queued', running: 'running', completed: 'completed', failed: 'failed', cancelled: 'cancelled', interrupted: 'interrupted' },
-    kinds: { train: 'training', distill: 'distillation', import: 'imported model', wrapped: 'wrapped model', attack: 'attack', eval: 'evaluation', sweep: 'attack sweep', corruptions: 'corruption evaluation' },
+    statuses: {
+      queued: 'queued',
+      running: 'running',
+      completed: 'completed',
+      failed: 'failed',
+      cancelled: 'cancelled',
+      interrupted: 'interrupted'
+    },
+    kinds: {
+      train: 'training',
+      distill: 'distillation',
+      import: 'imported model',
+      wrapped: 'wrapped model',
+      attack: 'attack',
+      eval: 'evaluation',
+      sweep: 'attack sweep',
+      corruptions: 'corruption evaluation'
+    },
     seed: 'seed {seed}',
     progress: '{phase}: {step} of {total}',
     eta: 'about {time} left',
@@ -149,7 +177,8 @@ const enLab = {
     deleteLabel: 'Delete {name} (moves it to the trash)',
     deleted: '“{name}” moved to the trash.',
     repeated: 'Started “{name}” again with seed {seed}.',
-    robustNote: 'Robust accuracy: the lowest accuracy under any attack at the largest ε (L∞ first) of the run’s completed evaluations (hover for which); cancelled or failed evaluations never count. Clean accuracy: the run’s clean evaluation, else its final test accuracy — the same numbers Compare shows.'
+    robustNote:
+      'Robust accuracy: the lowest accuracy under any attack at the largest ε (L∞ first) of the run’s completed evaluations (hover for which); cancelled or failed evaluations never count. Clean accuracy: the run’s clean evaluation, else its final test accuracy — the same numbers Compare shows.'
   },
   /** The Runs screen's models-first table: grouping, the column chooser, saved views, nested measurements. */
   runsView: {
@@ -183,7 +212,8 @@ const enLab = {
     commonEpsilon: 'One ε for every attack',
     perAttack: 'no — choose per attack',
     epsilonAxis: 'ε ({norm}), evenly spaced',
-    epsilonNote: 'From the results table: each row’s mean at every ε it was attacked at, starting at its clean accuracy (ε = 0). The ε values are evenly spaced so one large ε does not squeeze the others.',
+    epsilonNote:
+      'From the results table: each row’s mean at every ε it was attacked at, starting at its clean accuracy (ε = 0). The ε values are evenly spaced so one large ε does not squeeze the others.',
     seriesShown: 'Series shown',
     saveChart: 'Save the chart',
     savePng: 'Save PNG',
@@ -199,7 +229,8 @@ const enLab = {
     colourBy: 'Colour by',
     cleanAxis: 'clean accuracy',
     robustAxis: 'robust accuracy',
-    parallelNote: 'Only the settings that differ between these runs: no setting differs | 1 setting differs | {count} settings differ. A distillation’s student settings share the axes of a training run’s. Drag along an axis to pick a range.',
+    parallelNote:
+      'Only the settings that differ between these runs: no setting differs | 1 setting differs | {count} settings differ. A distillation’s student settings share the axes of a training run’s. Drag along an axis to pick a range.',
     scatter: 'One setting against one result',
     scatterX: 'Setting (x)',
     scatterY: 'Result (y)'
@@ -208,7 +239,8 @@ const enLab = {
   /** The common-corruption heat map (run detail, Compare): Hendrycks & Dietterich's corruptions at severities 1–5. */
   corruptions: {
     title: 'Common corruptions',
-    intro: 'Accuracy on corrupted copies of the test images at severities 1 (mild) to 5 (severe): the corruptions of Hendrycks & Dietterich (2019), with MNIST-C’s levels for grey images, generated from the test images with a seed. Nothing here adapts to the model: this is robustness beyond the ε-ball, not an attack.',
+    intro:
+      'Accuracy on corrupted copies of the test images at severities 1 (mild) to 5 (severe): the corruptions of Hendrycks & Dietterich (2019), with MNIST-C’s levels for grey images, generated from the test images with a seed. Nothing here adapts to the model: this is robustness beyond the ε-ball, not an attack.',
     severity: 'severity',
     accuracy: 'accuracy (%)',
     chartLabel: 'Heat map: accuracy per corruption (rows) and severity (columns)',
@@ -285,7 +317,8 @@ const enLab = {
     show: 'Show',
     showSamples: 'Show the samples {attack} at ε = {epsilon} flipped',
     samplesTitle: 'Samples flipped by {attack} at ε = {epsilon}',
-    flippedCount: '{flipped} of {total} test images were classified correctly before the attack and wrongly after it (the first 50 are listed).',
+    flippedCount:
+      '{flipped} of {total} test images were classified correctly before the attack and wrongly after it (the first 50 are listed).',
     sampleIndex: 'Sample',
     trueClass: 'True class',
     adversarialClass: 'Predicted after the attack',
@@ -339,7 +372,8 @@ const enLab = {
     resumeWillContinue: 'Cancelled at step {step} of {total}; resume continues from that step.',
     cancelling: 'Cancelling…',
     certified: 'Certified bounds',
-    certifiedIntro: 'Not an attack: interval bound propagation (IBP) and CROWN prove for each test image that no L∞ change of size ε can alter its prediction; randomised smoothing certifies an L2 radius for the noise-smoothed classifier, with probability at least 1 − α (α = 0.001). Certified accuracy is a guaranteed lower bound on the accuracy under any attack of that size.',
+    certifiedIntro:
+      'Not an attack: interval bound propagation (IBP) and CROWN prove for each test image that no L∞ change of size ε can alter its prediction; randomised smoothing certifies an L2 radius for the noise-smoothed classifier, with probability at least 1 − α (α = 0.001). Certified accuracy is a guaranteed lower bound on the accuracy under any attack of that size.',
     certifiedMethod: 'Method',
     certifiedAccuracy: 'Certified accuracy',
     certifiedMethods: { ibp: 'IBP', crown: 'CROWN', smoothing: 'Randomised smoothing' },
@@ -351,7 +385,15 @@ const enLab = {
     working: 'Writing…',
     written: '{what} written to',
     failed: 'The {what} export failed.',
-    kinds: { csv: 'CSV table', md: 'Markdown table', latex: 'LaTeX table', report: 'HTML report', bundle: 'Bundle (.advlab.zip)', mlflow: 'MLflow', tensorboard: 'TensorBoard' }
+    kinds: {
+      csv: 'CSV table',
+      md: 'Markdown table',
+      latex: 'LaTeX table',
+      report: 'HTML report',
+      bundle: 'Bundle (.advlab.zip)',
+      mlflow: 'MLflow',
+      tensorboard: 'TensorBoard'
+    }
   },
   compare: {
     title: 'Compare',
@@ -363,7 +405,8 @@ const enLab = {
     tableTitle: 'Results',
     model: 'Model / strategy',
     columns: { clean: 'Clean acc.', pgd: 'PGD acc.', autoattack: 'AutoAttack acc.' },
-    tableNote: 'One column per attack and ε; n counts the repeats that have a cell. ★ marks the best value of a column among models not suspected of gradient masking; a suspected model’s attack cells say “masking” instead.',
+    tableNote:
+      'One column per attack and ε; n counts the repeats that have a cell. ★ marks the best value of a column among models not suspected of gradient masking; a suspected model’s attack cells say “masking” instead.',
     epsilonOf: '{attack} at ε',
     everyEpsilon: 'every ε',
     includePartial: 'Include results of unfinished (cancelled or failed) evaluations',
@@ -392,7 +435,13 @@ const enLab = {
     newExperiment: 'New experiment',
     otherWizards: 'Kinds of experiment',
     stepsLabel: 'Steps',
-    kinds: { baseline: 'Baseline', distill: 'Defensive distillation', defence: 'Defence', sweep: 'Attack sweep', eval: 'Full robustness evaluation' },
+    kinds: {
+      baseline: 'Baseline',
+      distill: 'Defensive distillation',
+      defence: 'Defence',
+      sweep: 'Attack sweep',
+      eval: 'Full robustness evaluation'
+    },
     intro: {
       baseline: 'Train a model on a dataset: the reference every defence is measured against.',
       distill: 'Train a student on a teacher’s soft labels at temperature T (Papernot et al. 2016).',
@@ -429,7 +478,11 @@ const enLab = {
     subsetTrain: 'Training images (subset)',
     subsetTest: 'Test images (subset)',
     subsetHint: 'A stratified, seeded subset keeps first experiments quick. Leave empty to use the whole split.',
-    archHint: { mlp: 'Two hidden layers; fast, weak.', 'cnn-small': 'A small convolutional net; the sensible first choice on a CPU.', resnet18: 'The seed study’s model; slow without a GPU.' },
+    archHint: {
+      mlp: 'Two hidden layers; fast, weak.',
+      'cnn-small': 'A small convolutional net; the sensible first choice on a CPU.',
+      resnet18: 'The seed study’s model; slow without a GPU.'
+    },
     width: 'Width multiplier',
     optimizer: 'Optimiser',
     sgd: 'SGD with momentum',
@@ -447,7 +500,14 @@ const enLab = {
     labelSmoothing: 'Label smoothing',
     horizontalFlip: 'Random horizontal flip',
     augmentationNote: 'Augmentation is not a defence: the seed study warns that CutMix or RandAugment are easily mistaken for robustness.',
-    defences: { none: 'No defence', 'fgsm-at': 'FGSM adversarial training', 'pgd-at': 'PGD-k adversarial training', 'gradient-truncation': 'Gradient truncation (toy)', quantisation: 'Input quantisation (toy)', 'random-resize': 'Random resize and pad (toy)' },
+    defences: {
+      none: 'No defence',
+      'fgsm-at': 'FGSM adversarial training',
+      'pgd-at': 'PGD-k adversarial training',
+      'gradient-truncation': 'Gradient truncation (toy)',
+      quantisation: 'Input quantisation (toy)',
+      'random-resize': 'Random resize and pad (toy)'
+    },
     defenceHint: {
       none: 'Plain training.',
       'fgsm-at': 'Fast adversarial training with a random start (Wong et al. 2020).',
@@ -459,7 +519,8 @@ const enLab = {
     trainEpsilon: 'Training ε',
     pgdSteps: 'PGD steps (k)',
     levels: 'Grey levels',
-    maskingWarning: 'This is a gradient-masking toy: it looks robust to FGSM and is not. Evaluate it with the full suite to see the masking checks fire.',
+    maskingWarning:
+      'This is a gradient-masking toy: it looks robust to FGSM and is not. Evaluate it with the full suite to see the masking checks fire.',
     seed: 'Seed',
     repeats: 'Repeats',
     repeatsRange: 'Use a whole number of repeats from 1 to 20.',
@@ -476,7 +537,8 @@ const enLab = {
     linf: 'L∞',
     l2: 'L2',
     epsilonGrid: 'ε grid',
-    epsilonHint: 'Numbers or fractions separated by commas, e.g. 2/255, 4/255, 8/255. Defaults follow the data: 0.1, 0.2, 0.3 for MNIST-like, 2/4/8 ⁄ 255 for CIFAR-like.',
+    epsilonHint:
+      'Numbers or fractions separated by commas, e.g. 2/255, 4/255, 8/255. Defaults follow the data: 0.1, 0.2, 0.3 for MNIST-like, 2/4/8 ⁄ 255 for CIFAR-like.',
     epsilonFormat: 'Write each ε as a number or a fraction such as 8/255, separated by commas.',
     samples: 'Test samples',
     evaluations: 'Evaluations',
@@ -516,11 +578,14 @@ const enLab = {
         seed: 'Seed loss as written — needs learning rate × T'
       },
       lossHint: {
-        'seed-times-t': 'loss = T · [α · KL(teacher/T ‖ student/T) + (1 − α) · CE(student/T, y)]. Dividing the logits by T makes the gradients T times smaller; multiplying the loss by T gives the student ordinary-sized steps at the learning rate below — the seed study presets’ lr × T rule, inside the loss.',
-        'hinton-t2': 'loss = α · T² · KL(teacher/T ‖ student/T) + (1 − α) · CE(student, y) (Hinton, Vinyals & Dean 2015). The T² suits a teacher with ordinary logits, trained at T = 1; a teacher trained at T has logits of the order of T, and T² then makes the steps about T times too large.',
+        'seed-times-t':
+          'loss = T · [α · KL(teacher/T ‖ student/T) + (1 − α) · CE(student/T, y)]. Dividing the logits by T makes the gradients T times smaller; multiplying the loss by T gives the student ordinary-sized steps at the learning rate below — the seed study presets’ lr × T rule, inside the loss.',
+        'hinton-t2':
+          'loss = α · T² · KL(teacher/T ‖ student/T) + (1 − α) · CE(student, y) (Hinton, Vinyals & Dean 2015). The T² suits a teacher with ordinary logits, trained at T = 1; a teacher trained at T has logits of the order of T, and T² then makes the steps about T times too large.',
         seed: 'loss = α · KL(teacher/T ‖ student/T) + (1 − α) · CE(student/T, y), as in the seed write-up. Its gradients are T times smaller, so the student trains at learning rate × T (weight decay ÷ T); at an ordinary learning rate it stays near chance.'
       },
-      teacherLrNote: 'The teacher trained here learns on CE(teacher/T, y), whose gradients are T times smaller: it trains at learning rate × T = {lr}.',
+      teacherLrNote:
+        'The teacher trained here learns on CE(teacher/T, y), whose gradients are T times smaller: it trains at learning rate × T = {lr}.',
       studentLrNote: 'With this loss the student trains at learning rate × T = {lr}.',
       adviceBest: 'T in 15–25: the range where the seed study found distillation worked best.',
       adviceMid: 'Within the usable range; the seed study found 15–25 best.',
@@ -528,7 +593,8 @@ const enLab = {
       adviceHigh: 'Above 40, the student trains badly in the seed study’s experience.',
       adviceInvalid: 'T must be a positive number.',
       studentArch: 'Student architecture',
-      studentNote: 'The student is trained with its logits divided by T and used at T = 1 afterwards (the pitfall the seed study calls out).',
+      studentNote:
+        'The student is trained with its logits divided by T and used at T = 1 afterwards (the pitfall the seed study calls out).',
       estimateValue: '{time} on {backend} (measured probes of the teacher’s and the student’s training)'
     },
     eval: {

@@ -109,13 +109,22 @@ const en = {
     title: 'Home',
     intro: 'The state of this lab: which engine computes, what is running, your recent runs and projects.',
     seedStudy: 'Reproduce the seed study',
-    seedStudyNote: 'Baseline, defensive distillation, distillation + PGD and the gradient-mask toy, evaluated with FGSM, PGD and AutoAttack, on built-in MNIST: the study this lab is built around, in one go.',
+    seedStudyNote:
+      'Baseline, defensive distillation, distillation + PGD and the gradient-mask toy, evaluated with FGSM, PGD and AutoAttack, on built-in MNIST: the study this lab is built around, in one go.',
     recent: 'Recent runs',
     allRuns: 'All runs',
     noRecent: 'No finished runs yet.',
     loopTitle: 'How the lab works',
-    loop: { data: 'Data', train: 'Train a baseline', attack: 'Attack it', defend: 'Defend', evaluate: 'Evaluate honestly', compare: 'Compare and export' },
-    loopBody: 'Start with the built-in MNIST: train a small baseline (a minute on this CPU), attack it with FGSM and PGD at a few ε, then try a defence and compare. Every run, metric and result is kept in the log.',
+    loop: {
+      data: 'Data',
+      train: 'Train a baseline',
+      attack: 'Attack it',
+      defend: 'Defend',
+      evaluate: 'Evaluate honestly',
+      compare: 'Compare and export'
+    },
+    loopBody:
+      'Start with the built-in MNIST: train a small baseline (a minute on this CPU), attack it with FGSM and PGD at a few ε, then try a defence and compare. Every run, metric and result is kept in the log.',
     firstRun: 'Train a first baseline',
     seeData: 'See the datasets'
   },
@@ -143,11 +152,20 @@ const en = {
     runs: 'Runs',
     datasets: 'Datasets',
     setAsideTitle: 'The previous log was set aside',
-    setAside: 'The log found at start-up could not be used ({reason}). It was moved to {path} and a fresh log was started. Nothing was overwritten; you can inspect or restore the old file yourself.'
+    setAside:
+      'The log found at start-up could not be used ({reason}). It was moved to {path} and a fresh log was started. Nothing was overwritten; you can inspect or restore the old file yourself.'
   },
   /** Progress phases the service names in fixed words (composables/usePhaseText.ts). */
   progress: {
-    phases: { train: 'training', teacher: 'teacher', student: 'student', loadingData: 'loading data', checkingAccuracy: 'checking accuracy', reading: 'reading images', transferPgd: 'transfer PGD' }
+    phases: {
+      train: 'training',
+      teacher: 'teacher',
+      student: 'student',
+      loadingData: 'loading data',
+      checkingAccuracy: 'checking accuracy',
+      reading: 'reading images',
+      transferPgd: 'transfer PGD'
+    }
   },
   /** The words around a results-table cell's numbers (composables/useCellText.ts); English as api/results-text.ts writes them. */
   results: {
@@ -209,7 +227,8 @@ const en = {
     importPlaceholder: 'e.g. /home/me/exports/study.advlab.zip',
     import: 'Import',
     imported: '{imported} runs imported, {skipped} already in the log.',
-    dataDirHint: 'Chosen when the service starts (lab serve --data-dir, or the desktop app’s default); everything AdvLab keeps lives there.',
+    dataDirHint:
+      'Chosen when the service starts (lab serve --data-dir, or the desktop app’s default); everything AdvLab keeps lives there.',
     backupTitle: 'Backup and restore',
     backupPath: 'Back up the log to',
     backup: 'Back up now',
@@ -218,7 +237,8 @@ const en = {
     restore: 'Restore…',
     restoreConfirm: 'Replace the log now',
     restoreDone: 'Log restored from {from}; the previous log was saved at {saved}.',
-    restoreHint: 'Restoring replaces the whole log; the current one is saved beside it first. It is refused while runs are queued or running.'
+    restoreHint:
+      'Restoring replaces the whole log; the current one is saved beside it first. It is refused while runs are queued or running.'
   },
   /** A field's problem in words, from the contract's rule that refused it (forms/issues.ts). */
   validation: {

@@ -24,7 +24,8 @@ const zhCNLab: typeof enLab = {
     removeConfirm: '从实验室中移除“{name}”？磁盘上的文件保持不变。',
     removeYes: '确认移除',
     addTitle: '添加数据集文件夹',
-    addHint: '支持 IDX（MNIST 格式，原始或 .gz）、CIFAR-10/100 二进制或 Python pickle，以及每个类别一个子文件夹的图像文件夹。AdvLab 会先检测格式并告诉您结果。',
+    addHint:
+      '支持 IDX（MNIST 格式，原始或 .gz）、CIFAR-10/100 二进制或 Python pickle，以及每个类别一个子文件夹的图像文件夹。AdvLab 会先检测格式并告诉您结果。',
     path: '文件夹路径',
     pathPlaceholder: '例如 /home/me/data/cifar-10-batches-bin',
     pathRequired: '请输入本机上某个文件夹的路径。',
@@ -93,11 +94,13 @@ const zhCNLab: typeof enLab = {
     presets: {
       'seed-quick': {
         title: '种子研究，快速版（MNIST，cnn-small）',
-        description: '在内置 MNIST 上用 cnn-small 进行种子研究：基线、防御性蒸馏、蒸馏 + PGD-5、梯度截断玩具模型；3 个种子；适合笔记本电脑。'
+        description:
+          '在内置 MNIST 上用 cnn-small 进行种子研究：基线、防御性蒸馏、蒸馏 + PGD-5、梯度截断玩具模型；3 个种子；适合笔记本电脑。'
       },
       'seed-paper': {
         title: '种子研究，论文设置（CIFAR-10，ResNet-18）',
-        description: '种子文章的原始设置：CIFAR-10（需自备）、ResNet-18、SGD 学习率 0.1 余弦衰减、200 轮、T = 20、α = 0.7、ε = 2/255、4/255 和 8/255、标准 AutoAttack、3 个种子。适用于 GPU。'
+        description:
+          '种子文章的原始设置：CIFAR-10（需自备）、ResNet-18、SGD 学习率 0.1 余弦衰减、200 轮、T = 20、α = 0.7、ε = 2/255、4/255 和 8/255、标准 AutoAttack、3 个种子。适用于 GPU。'
       }
     },
     arms: {
@@ -135,7 +138,16 @@ const zhCNLab: typeof enLab = {
       actions: '操作'
     },
     statuses: { queued: '排队中', running: '运行中', completed: '已完成', failed: '失败', cancelled: '已取消', interrupted: '已中断' },
-    kinds: { train: '训练', distill: '蒸馏', import: '导入的模型', wrapped: '包装模型', attack: '攻击', eval: '评估', sweep: '攻击扫描', corruptions: '图像损坏评估' },
+    kinds: {
+      train: '训练',
+      distill: '蒸馏',
+      import: '导入的模型',
+      wrapped: '包装模型',
+      attack: '攻击',
+      eval: '评估',
+      sweep: '攻击扫描',
+      corruptions: '图像损坏评估'
+    },
     seed: '种子 {seed}',
     progress: '{phase}：{step} / {total}',
     eta: '约剩 {time}',
@@ -149,7 +161,8 @@ const zhCNLab: typeof enLab = {
     deleteLabel: '删除 {name}（移入回收站）',
     deleted: '“{name}”已移入回收站。',
     repeated: '已用种子 {seed} 再次启动“{name}”。',
-    robustNote: '鲁棒准确率：在该运行已完成评估的最大 ε（优先 L∞）下，所有攻击中的最低准确率（悬停可查看是哪一个）；已取消或失败的评估不计入。干净准确率：该运行的干净评估结果，没有时取最终测试准确率——与“对比”页显示的数字相同。'
+    robustNote:
+      '鲁棒准确率：在该运行已完成评估的最大 ε（优先 L∞）下，所有攻击中的最低准确率（悬停可查看是哪一个）；已取消或失败的评估不计入。干净准确率：该运行的干净评估结果，没有时取最终测试准确率——与“对比”页显示的数字相同。'
   },
   /** 运行页面以模型为先的表格：分组、列选择、已保存视图、嵌套的测量运行。 */
   runsView: {
@@ -183,7 +196,8 @@ const zhCNLab: typeof enLab = {
     commonEpsilon: '所有攻击使用同一 ε',
     perAttack: '否——按攻击分别选择',
     epsilonAxis: 'ε（{norm}），等间距',
-    epsilonNote: '取自结果表：每一行在其被攻击过的每个 ε 下的均值，从干净准确率（ε = 0）开始。各 ε 等间距排列，因此一个很大的 ε 不会挤压其他点。',
+    epsilonNote:
+      '取自结果表：每一行在其被攻击过的每个 ε 下的均值，从干净准确率（ε = 0）开始。各 ε 等间距排列，因此一个很大的 ε 不会挤压其他点。',
     seriesShown: '显示的系列',
     saveChart: '保存图表',
     savePng: '保存为 PNG',
@@ -199,7 +213,8 @@ const zhCNLab: typeof enLab = {
     colourBy: '着色依据',
     cleanAxis: '干净准确率',
     robustAxis: '鲁棒准确率',
-    parallelNote: '只显示这些运行之间不同的设置：没有不同的设置 | 1 项设置不同 | {count} 项设置不同。蒸馏的学生设置与训练运行的设置共用坐标轴。沿坐标轴拖动可选取范围。',
+    parallelNote:
+      '只显示这些运行之间不同的设置：没有不同的设置 | 1 项设置不同 | {count} 项设置不同。蒸馏的学生设置与训练运行的设置共用坐标轴。沿坐标轴拖动可选取范围。',
     scatter: '一项设置对一项结果',
     scatterX: '设置（横轴）',
     scatterY: '结果（纵轴）'
@@ -207,7 +222,8 @@ const zhCNLab: typeof enLab = {
   verdicts: { no: '无掩蔽', possible: '可能掩蔽', yes: '存在掩蔽', none: '未评估' },
   corruptions: {
     title: '常见图像损坏',
-    intro: '在测试图像的损坏副本上的准确率，严重程度从 1（轻微）到 5（严重）：Hendrycks 与 Dietterich（2019）的损坏类型，灰度图像采用 MNIST-C 的级别，由测试图像按随机种子生成。这些损坏不会针对模型自适应：这是 ε 球之外的鲁棒性，而不是攻击。',
+    intro:
+      '在测试图像的损坏副本上的准确率，严重程度从 1（轻微）到 5（严重）：Hendrycks 与 Dietterich（2019）的损坏类型，灰度图像采用 MNIST-C 的级别，由测试图像按随机种子生成。这些损坏不会针对模型自适应：这是 ε 球之外的鲁棒性，而不是攻击。',
     severity: '严重程度',
     accuracy: '准确率（%）',
     chartLabel: '热图：每种损坏（行）与严重程度（列）的准确率',
@@ -338,7 +354,8 @@ const zhCNLab: typeof enLab = {
     resumeWillContinue: '已在第 {step} 步（共 {total} 步）取消；恢复将从该步继续。',
     cancelling: '正在取消…',
     certified: '认证界',
-    certifiedIntro: '这不是攻击：区间界传播（IBP）和 CROWN 逐张证明，任何大小为 ε 的 L∞ 扰动都无法改变该图像的预测；随机平滑为加噪平滑后的分类器认证一个 L2 半径，成立的概率至少为 1 − α（α = 0.001）。认证准确率是该大小下任何攻击的准确率的有保证的下界。',
+    certifiedIntro:
+      '这不是攻击：区间界传播（IBP）和 CROWN 逐张证明，任何大小为 ε 的 L∞ 扰动都无法改变该图像的预测；随机平滑为加噪平滑后的分类器认证一个 L2 半径，成立的概率至少为 1 − α（α = 0.001）。认证准确率是该大小下任何攻击的准确率的有保证的下界。',
     certifiedMethod: '方法',
     certifiedAccuracy: '认证准确率',
     certifiedMethods: { ibp: 'IBP', crown: 'CROWN', smoothing: '随机平滑' },
@@ -350,7 +367,15 @@ const zhCNLab: typeof enLab = {
     working: '正在写入…',
     written: '{what} 已写入',
     failed: '{what} 导出失败。',
-    kinds: { csv: 'CSV 表格', md: 'Markdown 表格', latex: 'LaTeX 表格', report: 'HTML 报告', bundle: '打包文件（.advlab.zip）', mlflow: 'MLflow', tensorboard: 'TensorBoard' }
+    kinds: {
+      csv: 'CSV 表格',
+      md: 'Markdown 表格',
+      latex: 'LaTeX 表格',
+      report: 'HTML 报告',
+      bundle: '打包文件（.advlab.zip）',
+      mlflow: 'MLflow',
+      tensorboard: 'TensorBoard'
+    }
   },
   compare: {
     title: '比较',
@@ -362,7 +387,8 @@ const zhCNLab: typeof enLab = {
     tableTitle: '结果',
     model: '模型 / 策略',
     columns: { clean: '干净准确率', pgd: 'PGD 准确率', autoattack: 'AutoAttack 准确率' },
-    tableNote: '每种攻击的每个 ε 各占一列；n 为该格实际拥有结果的重复运行数。★ 标出未被怀疑梯度掩蔽的模型中每列的最佳值；被怀疑的模型的攻击格改标“masking”。',
+    tableNote:
+      '每种攻击的每个 ε 各占一列；n 为该格实际拥有结果的重复运行数。★ 标出未被怀疑梯度掩蔽的模型中每列的最佳值；被怀疑的模型的攻击格改标“masking”。',
     epsilonOf: '{attack} 的 ε',
     everyEpsilon: '所有 ε',
     includePartial: '包含未完成（已取消或失败）评估的结果',
@@ -428,7 +454,11 @@ const zhCNLab: typeof enLab = {
     subsetTrain: '训练图像（子集）',
     subsetTest: '测试图像（子集）',
     subsetHint: '分层且带种子的子集能让最初的实验保持快速。留空则使用整个划分。',
-    archHint: { mlp: '两个隐藏层；快，但弱。', 'cnn-small': '小型卷积网络；在 CPU 上的合理首选。', resnet18: '种子研究使用的模型；没有 GPU 时很慢。' },
+    archHint: {
+      mlp: '两个隐藏层；快，但弱。',
+      'cnn-small': '小型卷积网络；在 CPU 上的合理首选。',
+      resnet18: '种子研究使用的模型；没有 GPU 时很慢。'
+    },
     width: '宽度倍数',
     optimizer: '优化器',
     sgd: '带动量的 SGD',
@@ -446,7 +476,14 @@ const zhCNLab: typeof enLab = {
     labelSmoothing: '标签平滑',
     horizontalFlip: '随机水平翻转',
     augmentationNote: '数据增强不是防御：种子研究提醒，CutMix 或 RandAugment 很容易被误认为鲁棒性。',
-    defences: { none: '无防御', 'fgsm-at': 'FGSM 对抗训练', 'pgd-at': 'PGD-k 对抗训练', 'gradient-truncation': '梯度截断（玩具）', quantisation: '输入量化（玩具）', 'random-resize': '随机缩放与填充（玩具）' },
+    defences: {
+      none: '无防御',
+      'fgsm-at': 'FGSM 对抗训练',
+      'pgd-at': 'PGD-k 对抗训练',
+      'gradient-truncation': '梯度截断（玩具）',
+      quantisation: '输入量化（玩具）',
+      'random-resize': '随机缩放与填充（玩具）'
+    },
     defenceHint: {
       none: '普通训练。',
       'fgsm-at': '带随机起点的快速对抗训练（Wong 等，2020）。',
@@ -515,8 +552,10 @@ const zhCNLab: typeof enLab = {
         seed: '种子文章原样的损失 — 学习率需乘以 T'
       },
       lossHint: {
-        'seed-times-t': 'loss = T · [α · KL(teacher/T ‖ student/T) + (1 − α) · CE(student/T, y)]。logits 除以 T 使梯度缩小 T 倍；把损失乘以 T，学生在下方的学习率下即可迈出正常大小的步长——即种子研究预设的“学习率 × T”规则，放进了损失之中。',
-        'hinton-t2': 'loss = α · T² · KL(teacher/T ‖ student/T) + (1 − α) · CE(student, y)（Hinton、Vinyals 和 Dean，2015）。T² 适合 logits 为普通大小、在 T = 1 下训练的教师；在 T 下训练的教师 logits 约为 T 的量级，此时 T² 会使步长大约大 T 倍。',
+        'seed-times-t':
+          'loss = T · [α · KL(teacher/T ‖ student/T) + (1 − α) · CE(student/T, y)]。logits 除以 T 使梯度缩小 T 倍；把损失乘以 T，学生在下方的学习率下即可迈出正常大小的步长——即种子研究预设的“学习率 × T”规则，放进了损失之中。',
+        'hinton-t2':
+          'loss = α · T² · KL(teacher/T ‖ student/T) + (1 − α) · CE(student, y)（Hinton、Vinyals 和 Dean，2015）。T² 适合 logits 为普通大小、在 T = 1 下训练的教师；在 T 下训练的教师 logits 约为 T 的量级，此时 T² 会使步长大约大 T 倍。',
         seed: 'loss = α · KL(teacher/T ‖ student/T) + (1 − α) · CE(student/T, y)，即种子文章的损失。其梯度缩小 T 倍，所以学生以学习率 × T（权重衰减 ÷ T）训练；用普通学习率时它停留在随机猜测附近。'
       },
       teacherLrNote: '在此训练的教师按 CE(teacher/T, y) 学习，梯度缩小 T 倍：其学习率为学习率 × T = {lr}。',

@@ -109,13 +109,15 @@ const zhCN: Messages = {
     title: '首页',
     intro: '本实验室的状态：由哪个引擎计算、正在运行什么、最近的运行和项目。',
     seedStudy: '复现种子研究',
-    seedStudyNote: '在内置 MNIST 上一次完成：基线、防御性蒸馏、蒸馏 + PGD 以及梯度掩蔽玩具，并用 FGSM、PGD 和 AutoAttack 评估——本实验室所围绕的研究。',
+    seedStudyNote:
+      '在内置 MNIST 上一次完成：基线、防御性蒸馏、蒸馏 + PGD 以及梯度掩蔽玩具，并用 FGSM、PGD 和 AutoAttack 评估——本实验室所围绕的研究。',
     recent: '最近的运行',
     allRuns: '全部运行',
     noRecent: '还没有已结束的运行。',
     loopTitle: '实验室的工作流程',
     loop: { data: '数据', train: '训练基线', attack: '攻击它', defend: '防御', evaluate: '诚实地评估', compare: '比较与导出' },
-    loopBody: '从内置 MNIST 开始：训练一个小基线（在本机 CPU 上约一分钟），用 FGSM 和 PGD 在几个 ε 下攻击它，然后尝试一种防御并比较。每次运行、每个指标和结果都保存在日志中。',
+    loopBody:
+      '从内置 MNIST 开始：训练一个小基线（在本机 CPU 上约一分钟），用 FGSM 和 PGD 在几个 ε 下攻击它，然后尝试一种防御并比较。每次运行、每个指标和结果都保存在日志中。',
     firstRun: '训练第一个基线',
     seeData: '查看数据集'
   },
@@ -146,7 +148,15 @@ const zhCN: Messages = {
     setAside: '启动时发现的日志无法使用（{reason}）。它已被移到 {path}，并开始了新的日志。没有覆盖任何内容；你可以自行检查或恢复旧文件。'
   },
   progress: {
-    phases: { train: '训练', teacher: '教师', student: '学生', loadingData: '加载数据', checkingAccuracy: '检查准确率', reading: '读取图像', transferPgd: '迁移 PGD' }
+    phases: {
+      train: '训练',
+      teacher: '教师',
+      student: '学生',
+      loadingData: '加载数据',
+      checkingAccuracy: '检查准确率',
+      reading: '读取图像',
+      transferPgd: '迁移 PGD'
+    }
   },
   results: {
     ofRuns: '{value}（{of} 次运行中的 {n} 次）',

@@ -6,7 +6,15 @@
 import type { RunRow, SortKey } from './rows'
 import { valueOf } from './rows'
 
-export const KEY_COLUMNS = ['name', 'dataset', 'arch', 'defence', 'cleanAccuracy', 'robustAccuracy', 'verdict'] as const satisfies readonly SortKey[]
+export const KEY_COLUMNS = [
+  'name',
+  'dataset',
+  'arch',
+  'defence',
+  'cleanAccuracy',
+  'robustAccuracy',
+  'verdict'
+] as const satisfies readonly SortKey[]
 /** Fields of a run the chooser offers besides the config keys and metrics. */
 export const FIELD_COLUMNS = ['id', 'status', 'seed', 'createdAt'] as const satisfies readonly SortKey[]
 

@@ -30,7 +30,8 @@ const NOT_SETTINGS = /(^|\.)(name|projectId|\w*RunIds?)$/
 export const CLEAN = 'clean accuracy'
 export const ROBUST = 'robust accuracy'
 
-const asValue = (v: unknown): AxisValue => (v === null || v === undefined ? null : typeof v === 'number' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v))
+const asValue = (v: unknown): AxisValue =>
+  v === null || v === undefined ? null : typeof v === 'number' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v)
 
 export function compareAxes(comparison: Comparison, headlines: RunHeadline[]): { axes: CompareAxis[]; runs: CompareRunPoint[] } {
   const flat = comparison.runs.map((run, i) => {
@@ -42,7 +43,11 @@ export function compareAxes(comparison: Comparison, headlines: RunHeadline[]): {
   // A setting varies when the runs that have it disagree: a key only one kind has (a teacher's
   // settings) is not an axis, or every comparison with a distillation would grow a dozen of them.
   const varying = keys.filter((k) => new Set(flat.filter((f) => f[k] !== undefined).map((f) => JSON.stringify(f[k]))).size > 1)
-  const settings: CompareAxis[] = varying.map((key) => ({ key, numeric: flat.every((f) => f[key] === undefined || typeof f[key] === 'number'), result: false }))
+  const settings: CompareAxis[] = varying.map((key) => ({
+    key,
+    numeric: flat.every((f) => f[key] === undefined || typeof f[key] === 'number'),
+    result: false
+  }))
 
   const byRun = new Map(headlines.map((h) => [h.runId, h]))
   const results: CompareAxis[] = [

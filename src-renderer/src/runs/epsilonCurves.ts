@@ -27,7 +27,13 @@ export function curvesFromTable(table: ResultsTable | null): { norm: string; cur
       if (column.attack === 'clean' || column.epsilon === null || !cell) return
       const norm = column.norm ?? 'Linf'
       const key = `${r}|${column.attack}|${norm}`
-      const curve = curves.get(key) ?? { key, label: `${row.label} · ${attackTitle(column.attack)}`, attack: column.attack, norm, points: clean ? [{ epsilon: 0, accuracy: clean.mean }] : [] }
+      const curve = curves.get(key) ?? {
+        key,
+        label: `${row.label} · ${attackTitle(column.attack)}`,
+        attack: column.attack,
+        norm,
+        points: clean ? [{ epsilon: 0, accuracy: clean.mean }] : []
+      }
       curve.points.push({ epsilon: column.epsilon, accuracy: cell.mean })
       curves.set(key, curve)
     })
@@ -36,5 +42,7 @@ export function curvesFromTable(table: ResultsTable | null): { norm: string; cur
       byNorm.set(curve.norm, [...(byNorm.get(curve.norm) ?? []), curve])
     }
   })
-  return [...byNorm].sort(([a], [b]) => (a === 'Linf' ? -1 : b === 'Linf' ? 1 : a.localeCompare(b))).map(([norm, curves]) => ({ norm, curves }))
+  return [...byNorm]
+    .sort(([a], [b]) => (a === 'Linf' ? -1 : b === 'Linf' ? 1 : a.localeCompare(b)))
+    .map(([norm, curves]) => ({ norm, curves }))
 }

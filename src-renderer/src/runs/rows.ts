@@ -49,7 +49,21 @@ export interface RunRow {
   measurements: MeasurementRow[]
 }
 
-export type SortKey = 'id' | 'name' | 'kind' | 'status' | 'dataset' | 'arch' | 'defence' | 'cleanAccuracy' | 'robustAccuracy' | 'verdict' | 'createdAt' | 'seed' | `config:${string}` | `metric:${string}`
+export type SortKey =
+  | 'id'
+  | 'name'
+  | 'kind'
+  | 'status'
+  | 'dataset'
+  | 'arch'
+  | 'defence'
+  | 'cleanAccuracy'
+  | 'robustAccuracy'
+  | 'verdict'
+  | 'createdAt'
+  | 'seed'
+  | `config:${string}`
+  | `metric:${string}`
 
 export interface RunFilter {
   text: string
@@ -100,7 +114,11 @@ export function buildRows(overview: RunsOverview | null, liveProgress: Record<nu
 }
 
 /** Every run that is queued or running, models and measurements alike (each once). */
-export function activeRuns(rows: RunRow[], unattached: MeasurementRun[] = [], liveProgress: Record<number, RunProgress> = {}): MeasurementRow[] {
+export function activeRuns(
+  rows: RunRow[],
+  unattached: MeasurementRun[] = [],
+  liveProgress: Record<number, RunProgress> = {}
+): MeasurementRow[] {
   const seen = new Map<number, MeasurementRow>()
   for (const row of rows) {
     if (isActive(row.status)) seen.set(row.id, row)

@@ -32,10 +32,15 @@ function read<T>(storage: Storage, key: string, fallback: T, valid: (v: unknown)
   }
 }
 
-const isView = (v: unknown): boolean => !!v && typeof v === 'object' && Array.isArray((v as TableView).columns) && typeof (v as TableView).sortKey === 'string'
+const isView = (v: unknown): boolean =>
+  !!v && typeof v === 'object' && Array.isArray((v as TableView).columns) && typeof (v as TableView).sortKey === 'string'
 
-export const loadSavedViews = (storage: Storage): SavedView[] => read<unknown[]>(storage, VIEWS_KEY, [], Array.isArray).filter(isView) as SavedView[]
-export const loadCurrentView = (storage: Storage): TableView => ({ ...DEFAULT_VIEW, ...read<Partial<TableView>>(storage, CURRENT_KEY, {}, isView) })
+export const loadSavedViews = (storage: Storage): SavedView[] =>
+  read<unknown[]>(storage, VIEWS_KEY, [], Array.isArray).filter(isView) as SavedView[]
+export const loadCurrentView = (storage: Storage): TableView => ({
+  ...DEFAULT_VIEW,
+  ...read<Partial<TableView>>(storage, CURRENT_KEY, {}, isView)
+})
 export const storeCurrentView = (storage: Storage, view: TableView): void => storage.setItem(CURRENT_KEY, JSON.stringify(view))
 
 /** Saves a view under its name, replacing one of the same name; returns the new list. */

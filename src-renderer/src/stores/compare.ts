@@ -31,17 +31,27 @@ export const useCompareStore = defineStore('compare', () => {
 
   const choice = computed<TableChoice>(() => {
     if (commonEpsilon.value !== '') return { includePartial: includePartial.value, epsilon: Number(commonEpsilon.value) }
-    const epsilons = Object.fromEntries(Object.entries(epsilonOf.value).filter(([, v]) => v !== '').map(([attack, v]) => [attack, [Number(v)]]))
+    const epsilons = Object.fromEntries(
+      Object.entries(epsilonOf.value)
+        .filter(([, v]) => v !== '')
+        .map(([attack, v]) => [attack, [Number(v)]])
+    )
     return { includePartial: includePartial.value, ...(Object.keys(epsilons).length ? { epsilons } : {}) }
   })
 
   /** Every ε of every attack, ascending: the choices of the common ε. */
-  const allEpsilons = computed(() => [...new Set((curveTable.value ?? table.value)?.available.flatMap((a) => a.epsilons) ?? [])].sort((a, b) => a - b))
+  const allEpsilons = computed(() =>
+    [...new Set((curveTable.value ?? table.value)?.available.flatMap((a) => a.epsilons) ?? [])].sort((a, b) => a - b)
+  )
 
   /** Attacks with more than one ε, by their display names: those the user can narrow one by one. */
   const choosable = computed(() => {
     const byAttack = new Map<string, number[]>()
-    for (const a of (curveTable.value ?? table.value)?.available ?? []) byAttack.set(a.attack, [...new Set([...(byAttack.get(a.attack) ?? []), ...a.epsilons])].sort((x, y) => x - y))
+    for (const a of (curveTable.value ?? table.value)?.available ?? [])
+      byAttack.set(
+        a.attack,
+        [...new Set([...(byAttack.get(a.attack) ?? []), ...a.epsilons])].sort((x, y) => x - y)
+      )
     return [...byAttack].filter(([, eps]) => eps.length > 1).map(([attack, epsilons]) => ({ attack, name: attackTitle(attack), epsilons }))
   })
 
@@ -82,7 +92,9 @@ export const useCompareStore = defineStore('compare', () => {
         request('runs.compare', { ids: selection, maxPoints: 300, agreement: true }, { inPlace: true }),
         request('results.table', { ids: selection, ...choice.value }, { inPlace: true }),
         // Without an ε choice the table already holds every ε: no second request.
-        chosen ? request('results.table', { ids: selection, includePartial: includePartial.value }, { inPlace: true }) : Promise.resolve(null)
+        chosen
+          ? request('results.table', { ids: selection, includePartial: includePartial.value }, { inPlace: true })
+          : Promise.resolve(null)
       ])
       comparison.value = cmp
       table.value = results
@@ -126,5 +138,25 @@ export const useCompareStore = defineStore('compare', () => {
     }
   }
 
-  return { ids, comparison, table, curveTable, stepTimes, loadStepTimes, error, loading, epsilonOf, commonEpsilon, includePartial, choice, allEpsilons, choosable, load, loadTable, chooseEpsilon, chooseCommonEpsilon, showPartial }
+  return {
+    ids,
+    comparison,
+    table,
+    curveTable,
+    stepTimes,
+    loadStepTimes,
+    error,
+    loading,
+    epsilonOf,
+    commonEpsilon,
+    includePartial,
+    choice,
+    allEpsilons,
+    choosable,
+    load,
+    loadTable,
+    chooseEpsilon,
+    chooseCommonEpsilon,
+    showPartial
+  }
 })

@@ -6,7 +6,12 @@ import { useLoadable } from '../composables/useAction'
 import { useStatusStore } from './status'
 
 export const useEngineSettingsStore = defineStore('engineSettings', () => {
-  const { value: settings, loaded, error, load } = useLoadable(() => request('settings.get', {}, { inPlace: true }), null as Result<'settings.get'> | null)
+  const {
+    value: settings,
+    loaded,
+    error,
+    load
+  } = useLoadable(() => request('settings.get', {}, { inPlace: true }), null as Result<'settings.get'> | null)
 
   /** Saves and re-reads the status, whose engine line now names the backend in use. Throws the service's refusal. */
   async function save(params: Params<'settings.set'>) {

@@ -10,7 +10,15 @@ import { request } from '../api'
 export type ExportKind = 'csv' | 'md' | 'latex' | 'report' | 'bundle' | 'mlflow' | 'tensorboard'
 export const EXPORT_KINDS: ExportKind[] = ['csv', 'md', 'latex', 'report', 'bundle', 'mlflow', 'tensorboard']
 /** How each kind's file or folder is named after the base name. */
-export const EXPORT_SUFFIX: Record<ExportKind, string> = { csv: '.csv', md: '.md', latex: '.tex', report: '-report.html', bundle: '.advlab.zip', mlflow: '-mlflow', tensorboard: '-tensorboard' }
+export const EXPORT_SUFFIX: Record<ExportKind, string> = {
+  csv: '.csv',
+  md: '.md',
+  latex: '.tex',
+  report: '-report.html',
+  bundle: '.advlab.zip',
+  mlflow: '-mlflow',
+  tensorboard: '-tensorboard'
+}
 
 export interface ExportJob {
   ids: number[]

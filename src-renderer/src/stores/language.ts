@@ -5,7 +5,7 @@ import { initialLanguage, type Language } from '../preferences/language'
 import { readPreference, writePreference, LANGUAGE_KEY } from '../preferences/storage'
 
 function browserLanguages(): readonly string[] {
-  return typeof navigator === 'undefined' ? [] : navigator.languages ?? [navigator.language]
+  return typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language])
 }
 
 export const useLanguageStore = defineStore('language', () => {

@@ -24,7 +24,11 @@ export const useRunDetailStore = defineStore('runDetail', () => {
   const run = ref<Run | null>(null)
   const series = ref<MetricSeries[]>([])
   const events = ref<RunEvent[]>([])
-  const evaluations = ref<{ rows: EvaluationRow[]; verdict: MaskingVerdict | null; scores: Score[] }>({ rows: [], verdict: null, scores: [] })
+  const evaluations = ref<{ rows: EvaluationRow[]; verdict: MaskingVerdict | null; scores: Score[] }>({
+    rows: [],
+    verdict: null,
+    scores: []
+  })
   const filed = ref<ComparedRun | null>(null)
   const galleries = ref<Gallery[]>([])
   const galleryError = ref<string | null>(null)
@@ -70,7 +74,8 @@ export const useRunDetailStore = defineStore('runDetail', () => {
         if (runId.value !== null && data.ids.includes(runId.value)) void loadFiled()
       }),
       onEvent('job.progress', (data) => {
-        if (data.runId === runId.value) liveProgress.value = { phase: data.phase, step: data.step, total: data.total, etaSeconds: data.etaSeconds }
+        if (data.runId === runId.value)
+          liveProgress.value = { phase: data.phase, step: data.step, total: data.total, etaSeconds: data.etaSeconds }
       })
     ]
     await refresh()
@@ -209,5 +214,27 @@ export const useRunDetailStore = defineStore('runDetail', () => {
     await loadFiled()
   }
 
-  return { runId, run, liveProgress, series, events, evaluations, filed, galleries, galleryError, cancelling, error, loading, open, close, refresh, cancel, resume, saveNote, addTag, removeTag, setStar }
+  return {
+    runId,
+    run,
+    liveProgress,
+    series,
+    events,
+    evaluations,
+    filed,
+    galleries,
+    galleryError,
+    cancelling,
+    error,
+    loading,
+    open,
+    close,
+    refresh,
+    cancel,
+    resume,
+    saveNote,
+    addTag,
+    removeTag,
+    setStar
+  }
 })

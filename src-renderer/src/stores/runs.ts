@@ -91,5 +91,22 @@ export const useRunsStore = defineStore('runs', () => {
     reloadSoon()
   }
 
-  return { overview, rows, studies, unattached, active, liveProgress, loaded, loading, error, load, reloadSoon, onProgress, cancel, resume, repeat, remove }
+  return {
+    overview,
+    rows,
+    studies,
+    unattached,
+    active,
+    liveProgress,
+    loaded,
+    loading,
+    error,
+    load,
+    reloadSoon,
+    onProgress,
+    cancel,
+    resume,
+    repeat,
+    remove
+  }
 })

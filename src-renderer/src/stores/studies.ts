@@ -31,7 +31,11 @@ export const useStudiesStore = defineStore('studies', () => {
     }
   }
 
-  const { value: presets, error: presetsError, load: loadPresets } = useLoadable(() => request('studies.presets', {}, { inPlace: true }), [] as Result<'studies.presets'>)
+  const {
+    value: presets,
+    error: presetsError,
+    load: loadPresets
+  } = useLoadable(() => request('studies.presets', {}, { inPlace: true }), [] as Result<'studies.presets'>)
 
   /** The plan and measured estimate under review; null once the form changes. */
   const planned = ref<Result<'studies.estimate'> | null>(null)
@@ -80,7 +84,13 @@ export const useStudiesStore = defineStore('studies', () => {
   const exporting = useAction(async (format: 'md' | 'html', dataDir: string) => {
     exportWritten.value = null
     if (openId.value === null) return
-    exportWritten.value = (await request('studies.report', { id: openId.value, format, path: `${dataDir}/exports/study-${openId.value}.${format}` }, { inPlace: true })).path
+    exportWritten.value = (
+      await request(
+        'studies.report',
+        { id: openId.value, format, path: `${dataDir}/exports/study-${openId.value}.${format}` },
+        { inPlace: true }
+      )
+    ).path
   })
 
   function onProgress(next: StudyProgress) {

@@ -8,7 +8,12 @@ import { onEvent, request } from '../api'
 import { useLoadable } from '../composables/useAction'
 
 export const useTrashStore = defineStore('trash', () => {
-  const { value: entries, loaded, error, load: read } = useLoadable(() => request('trash.list', {}, { inPlace: true }), [] as Result<'trash.list'>)
+  const {
+    value: entries,
+    loaded,
+    error,
+    load: read
+  } = useLoadable(() => request('trash.list', {}, { inPlace: true }), [] as Result<'trash.list'>)
   let following = false
 
   async function load() {

@@ -48,8 +48,30 @@ export interface BaselineDefaults {
 /** Small enough to finish in minutes on a CPU; the user raises them for a real study. */
 export function baselineDefaults(kind: DataKind): BaselineDefaults {
   if (kind === 'cifar-like')
-    return { arch: 'cnn-small', optimizer: 'sgd', lr: 0.1, schedule: 'cosine', epochs: 10, batchSize: 128, subsetTrain: 10000, subsetTest: 1000, cropPadding: 4, horizontalFlip: true }
-  return { arch: 'cnn-small', optimizer: 'sgd', lr: 0.05, schedule: 'cosine', epochs: 3, batchSize: 64, subsetTrain: 5000, subsetTest: 1000, cropPadding: 0, horizontalFlip: false }
+    return {
+      arch: 'cnn-small',
+      optimizer: 'sgd',
+      lr: 0.1,
+      schedule: 'cosine',
+      epochs: 10,
+      batchSize: 128,
+      subsetTrain: 10000,
+      subsetTest: 1000,
+      cropPadding: 4,
+      horizontalFlip: true
+    }
+  return {
+    arch: 'cnn-small',
+    optimizer: 'sgd',
+    lr: 0.05,
+    schedule: 'cosine',
+    epochs: 3,
+    batchSize: 64,
+    subsetTrain: 5000,
+    subsetTest: 1000,
+    cropPadding: 0,
+    horizontalFlip: false
+  }
 }
 
 /**
@@ -59,7 +81,18 @@ export function baselineDefaults(kind: DataKind): BaselineDefaults {
  * trained at T: its teacher at lr · T = 1 fell to 17% on 2,000 MNIST images.
  */
 export function distillDefaults() {
-  return { arch: 'cnn-small' as const, epochs: 3, subsetTrain: 5000, subsetTest: 1000, batchSize: 64, lr: 0.025, weightDecay: 5e-4, temperature: 20, alpha: 0.7, loss: DEFAULT_DISTILL_LOSS }
+  return {
+    arch: 'cnn-small' as const,
+    epochs: 3,
+    subsetTrain: 5000,
+    subsetTest: 1000,
+    batchSize: 64,
+    lr: 0.025,
+    weightDecay: 5e-4,
+    temperature: 20,
+    alpha: 0.7,
+    loss: DEFAULT_DISTILL_LOSS
+  }
 }
 
 /**

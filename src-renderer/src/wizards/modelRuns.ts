@@ -13,7 +13,11 @@ export function useModelRuns() {
 }
 
 /** The dataset of the first of these model runs that is registered (its image shape bounds L2 ε), or null. */
-export function datasetOfRuns<D extends { id: number; name: string }>(models: { id: number; datasetId?: number | null; dataset?: string | null }[], datasets: D[], runIds: number[]): D | null {
+export function datasetOfRuns<D extends { id: number; name: string }>(
+  models: { id: number; datasetId?: number | null; dataset?: string | null }[],
+  datasets: D[],
+  runIds: number[]
+): D | null {
   const run = models.find((m) => runIds.includes(m.id))
   if (!run) return null
   return datasets.find((d) => d.id === run.datasetId) ?? datasets.find((d) => d.name.toLowerCase() === run.dataset?.toLowerCase()) ?? null

@@ -15,7 +15,10 @@ function setup(seed: number) {
   const model = createModel({ arch: 'mlp', inputShape: [6, 6, 1], numClasses: 4, width: 0.1, seed })
   const classifier = classifierFromModel(model)
   const r = rng(seed)
-  const x = tf.tensor4d(Float32Array.from({ length: 6 * 36 }, () => r()), [6, 6, 6, 1])
+  const x = tf.tensor4d(
+    Float32Array.from({ length: 6 * 36 }, () => r()),
+    [6, 6, 6, 1]
+  )
   // Labels = clean predictions: every point starts robust, so every stage runs.
   const y = tf.tidy(() => tf.cast(tf.argMax(classifier.logits(x), 1), 'int32')) as tf.Tensor1D
   return { model, classifier, x, y }

@@ -30,8 +30,14 @@ async function runOn(backend: 'cpu' | 'wasm', id: string, norm: Norm, eps: numbe
   const model = createModel({ arch: 'cnn-small', inputShape: [8, 8, 1], numClasses: 4, width: 0.25, seed: 21 })
   const classifier = classifierFromModel(model)
   const r = rng(5)
-  const x = tf.tensor4d(Float32Array.from({ length: N * 64 }, () => r()), [N, 8, 8, 1])
-  const y = tf.tensor1d(Int32Array.from({ length: N }, (_, i) => i % 4), 'int32')
+  const x = tf.tensor4d(
+    Float32Array.from({ length: N * 64 }, () => r()),
+    [N, 8, 8, 1]
+  )
+  const y = tf.tensor1d(
+    Int32Array.from({ length: N }, (_, i) => i % 4),
+    'int32'
+  )
   const result = await attacks[id].run(classifier, x, y, { norm, epsilon: eps, seed: 11, ...settingsFor(id, small) })
   const predictions = Int32Array.from(tf.tidy(() => tf.argMax(classifier.logits(result.adversarial), 1)).dataSync())
   const pixels = Float32Array.from(result.adversarial.dataSync())

@@ -13,7 +13,10 @@ let model: Model
 let test: MnistSplit
 
 beforeAll(async () => {
-  ;({ models: [model], test } = await mnistWithModels({ arch: 'cnn-small', width: 0.5, trainImages: 3000, epochs: 2, seed: 1 }))
+  ;({
+    models: [model],
+    test
+  } = await mnistWithModels({ arch: 'cnn-small', width: 0.5, trainImages: 3000, epochs: 2, seed: 1 }))
 })
 
 afterAll(() => {
@@ -22,16 +25,28 @@ afterAll(() => {
 })
 
 /** The seed study's "gradient-mask toy": identity forward, zero backward. */
-const truncate = tf.customGrad(((x: tf.Tensor) => ({ value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as unknown as Parameters<typeof tf.customGrad>[0])
+const truncate = tf.customGrad(((x: tf.Tensor) => ({
+  value: tf.clone(x),
+  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy)
+})) as unknown as Parameters<typeof tf.customGrad>[0])
 
 describe('BPDA', () => {
   it('breaks a gradient-truncation classifier that plain PGD cannot', async () => {
-    const masked = classifierFromFunction((x) => model.forward(truncate(x) as tf.Tensor4D), { numClasses: 10, inputShape: [28, 28, 1], nonDifferentiable: true })
+    const masked = classifierFromFunction((x) => model.forward(truncate(x) as tf.Tensor4D), {
+      numClasses: 10,
+      inputShape: [28, 28, 1],
+      nonDifferentiable: true
+    })
     const params = { norm: 'Linf' as const, epsilon: 0.2, seed: 1, steps: 10 }
     const clean = accuracy((x) => masked.logits(x), test.x, test.y)
     const plain = await pgd.run(masked, test.x, test.y, params)
     // BPDA: the truncating layer is the identity on the backward pass, i.e. differentiate the model.
-    const bpda = await pgd.run(withBpda(masked, (x) => model.forward(x)), test.x, test.y, params)
+    const bpda = await pgd.run(
+      withBpda(masked, (x) => model.forward(x)),
+      test.x,
+      test.y,
+      params
+    )
     const plainAcc = accuracy((x) => masked.logits(x), plain.adversarial, test.y)
     const bpdaAcc = accuracy((x) => masked.logits(x), bpda.adversarial, test.y)
     // Zero gradients leave PGD with its random start only: accuracy stays near clean.
@@ -60,15 +75,24 @@ describe('EOT', () => {
     const D = 64
     const N = 300
     const r = rng(9)
-    const W = tf.tensor2d(Float32Array.from({ length: D * 3 }, () => r() * 2 - 1), [D, 3])
+    const W = tf.tensor2d(
+      Float32Array.from({ length: D * 3 }, () => r() * 2 - 1),
+      [D, 3]
+    )
     const B = tf.tensor1d([0, 0, 0])
-    const x = tf.tensor4d(Float32Array.from({ length: N * D }, () => r()), [N, 8, 8, 1])
+    const x = tf.tensor4d(
+      Float32Array.from({ length: N * D }, () => r()),
+      [N, 8, 8, 1]
+    )
     const expected = (v: tf.Tensor4D) => tf.add(tf.matMul(tf.reshape(v, [v.shape[0], D]), W), B) as tf.Tensor2D
     const y = tf.tidy(() => tf.cast(tf.argMax(expected(x), 1), 'int32')) as tf.Tensor1D
     let draw = 0
     const randomised = classifierFromFunction(
       (v) => {
-        const mask = tf.tensor(Float32Array.from({ length: v.size }, () => (rng(1000 + draw++)() < 0.1 ? 10 : 0)), v.shape)
+        const mask = tf.tensor(
+          Float32Array.from({ length: v.size }, () => (rng(1000 + draw++)() < 0.1 ? 10 : 0)),
+          v.shape
+        )
         return expected(tf.mul(v, mask) as tf.Tensor4D)
       },
       { numClasses: 3, inputShape: [8, 8, 1], randomised: true }

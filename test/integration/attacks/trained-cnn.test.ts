@@ -15,7 +15,10 @@ let classifier: Classifier
 let test: MnistSplit
 
 beforeAll(async () => {
-  ;({ models: [model], test } = await mnistWithModels({ arch: 'cnn-small', width: 0.5, trainImages: 3000, epochs: 2, seed: 1 }))
+  ;({
+    models: [model],
+    test
+  } = await mnistWithModels({ arch: 'cnn-small', width: 0.5, trainImages: 3000, epochs: 2, seed: 1 }))
   classifier = classifierFromModel(model)
 })
 
@@ -52,7 +55,8 @@ describe('attacks on a trained cnn-small (MNIST)', () => {
     const grid = [0, 0.05, 0.1, 0.15, 0.2, 0.3]
     const accs: number[] = []
     for (const eps of grid) accs.push(await run('pgd', eps, { steps: 10 }))
-    for (let i = 1; i < accs.length; i++) expect(accs[i], `ε ${grid[i]} vs ${grid[i - 1]}: ${accs.join(', ')}`).toBeLessThanOrEqual(accs[i - 1])
+    for (let i = 1; i < accs.length; i++)
+      expect(accs[i], `ε ${grid[i]} vs ${grid[i - 1]}: ${accs.join(', ')}`).toBeLessThanOrEqual(accs[i - 1])
     expect(accs[accs.length - 1]).toBeLessThan(0.1) // and approaches 0 at a large ε
   })
 

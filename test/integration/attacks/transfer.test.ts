@@ -11,7 +11,13 @@ let target: Model
 let test: MnistSplit
 
 beforeAll(async () => {
-  ;({ models: [surrogate, target], test } = await mnistWithModels({ arch: 'cnn-small', width: 0.5, trainImages: 3000, epochs: 2, seed: 1 }, { arch: 'mlp', width: 0.25, trainImages: 3000, epochs: 2, seed: 2 }))
+  ;({
+    models: [surrogate, target],
+    test
+  } = await mnistWithModels(
+    { arch: 'cnn-small', width: 0.5, trainImages: 3000, epochs: 2, seed: 1 },
+    { arch: 'mlp', width: 0.25, trainImages: 3000, epochs: 2, seed: 2 }
+  ))
 })
 
 afterAll(() => {

@@ -57,7 +57,16 @@ describe('certified training', () => {
     const plain = await trained({})
     const robust = await trained({ workers: 2, defence: { kind: 'crown-ibp', epsilon: '0.1', rampStart: 0, rampEnd: 0.5 } })
     const config = (await t.api.request('runs.get', { id: robust.id })).config as { defence: unknown }
-    expect(config.defence).toEqual({ kind: 'crown-ibp', epsilon: 0.1, rampStart: 0, rampEnd: 0.5, betaStart: 1, betaEnd: 0, kappaStart: 1, kappaEnd: 0 })
+    expect(config.defence).toEqual({
+      kind: 'crown-ibp',
+      epsilon: 0.1,
+      rampStart: 0,
+      rampEnd: 0.5,
+      betaStart: 1,
+      betaEnd: 0,
+      kappaStart: 1,
+      kappaEnd: 0
+    })
     const events = await t.api.request('runs.events', { id: robust.id })
     expect(events.some((e) => e.message.includes('CROWN-IBP (ε=0.1'))).toBe(true)
     const certified = (m: typeof plain.model) => {
@@ -85,7 +94,10 @@ describe('certified training', () => {
     const cnn = { model: { arch: 'cnn-small' as const, width: 0.5 }, epochs: 2 }
     const plain = await trained(cnn)
     const noisy = await trained({ ...cnn, defence: { kind: 'gaussian-noise', sigma: 0.5 } })
-    expect(((await t.api.request('runs.get', { id: noisy.id })).config as { defence: unknown }).defence).toEqual({ kind: 'gaussian-noise', sigma: 0.5 })
+    expect(((await t.api.request('runs.get', { id: noisy.id })).config as { defence: unknown }).defence).toEqual({
+      kind: 'gaussian-noise',
+      sigma: 0.5
+    })
     const underNoise = noisyImages(test.images, 0.5, 11)
     const a = accuracyOn(plain.model, underNoise, test.labels)
     const b = accuracyOn(noisy.model, underNoise, test.labels)

@@ -25,7 +25,12 @@ describe('built-in datasets', () => {
     const lab = new LabService({ dataDir: tempDir('advlab-lab-') })
     try {
       const mnist = (await list(lab)).find((d) => d.builtin === 'mnist')!
-      expect(mnist).toMatchObject({ name: 'MNIST', format: 'idx', splits: { train: 60000, test: 10000 }, shape: { height: 28, width: 28, channels: 1 } })
+      expect(mnist).toMatchObject({
+        name: 'MNIST',
+        format: 'idx',
+        splits: { train: 60000, test: 10000 },
+        shape: { height: 28, width: 28, channels: 1 }
+      })
       expect(mnist.classes).toHaveLength(10)
       expect(mnist.classCounts.train.reduce((a, b) => a + b, 0)).toBe(60000)
       // The widely quoted MNIST normalisation constants (0.1307, 0.3081) come out of the data.
@@ -66,20 +71,41 @@ describe('built-in datasets', () => {
     }
   })
 
-  it.skipIf(!fashionPresent)(`lists Fashion-MNIST from ${FASHION_MNIST_DIR} when Debian's dataset-fashion-mnist is installed (skipped otherwise)`, async () => {
-    const lab = new LabService({ dataDir: tempDir('advlab-lab-') })
-    try {
-      const fashion = (await list(lab)).find((d) => d.builtin === 'fashion-mnist')!
-      expect(fashion).toMatchObject({ name: 'Fashion-MNIST', splits: { train: 60000, test: 10000 }, shape: { height: 28, width: 28, channels: 1 } })
-      expect(fashion.classes).toEqual(['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'])
-      expect(fashion.classCounts.test).toEqual(new Array(10).fill(1000))
-    } finally {
-      lab.close()
+  it.skipIf(!fashionPresent)(
+    `lists Fashion-MNIST from ${FASHION_MNIST_DIR} when Debian's dataset-fashion-mnist is installed (skipped otherwise)`,
+    async () => {
+      const lab = new LabService({ dataDir: tempDir('advlab-lab-') })
+      try {
+        const fashion = (await list(lab)).find((d) => d.builtin === 'fashion-mnist')!
+        expect(fashion).toMatchObject({
+          name: 'Fashion-MNIST',
+          splits: { train: 60000, test: 10000 },
+          shape: { height: 28, width: 28, channels: 1 }
+        })
+        expect(fashion.classes).toEqual([
+          'T-shirt/top',
+          'Trouser',
+          'Pullover',
+          'Dress',
+          'Coat',
+          'Sandal',
+          'Shirt',
+          'Sneaker',
+          'Bag',
+          'Ankle boot'
+        ])
+        expect(fashion.classCounts.test).toEqual(new Array(10).fill(1000))
+      } finally {
+        lab.close()
+      }
     }
-  })
+  )
 
   it('`lab dataset list` shows MNIST ready on a fresh data directory', () => {
-    const run = spawnSync(process.execPath, ['bin/lab.mjs', 'dataset', 'list', '--data-dir', tempDir('advlab-cli-')], { cwd: repo, encoding: 'utf8' })
+    const run = spawnSync(process.execPath, ['bin/lab.mjs', 'dataset', 'list', '--data-dir', tempDir('advlab-cli-')], {
+      cwd: repo,
+      encoding: 'utf8'
+    })
     expect(run.status).toBe(0)
     expect(run.stdout).toMatch(/^\s+\d+ {2}MNIST\s+ready {2}60,000 train \/ 10,000 test, 28×28×1, 10 classes {2}\[idx, built-in\]$/m)
   })

@@ -6,7 +6,16 @@ import { LabService } from '../../../src-main/lab/service'
 import { createHash } from 'node:crypto'
 import { loadDataset, loadDatasetRecord } from '../../../src-main/lab/data/loader'
 import { getDatasetRecord } from '../../../src-main/lab/store/datasets'
-import { labelOf, pixelValue, removeTempDirs, tempDir, writeCifar10Bin, writeCifar10Py, writeIdxDataset, writeImage } from '../../unit/data/fixtures'
+import {
+  labelOf,
+  pixelValue,
+  removeTempDirs,
+  tempDir,
+  writeCifar10Bin,
+  writeCifar10Py,
+  writeIdxDataset,
+  writeImage
+} from '../../unit/data/fixtures'
 
 const services: LabService[] = []
 afterEach(() => {
@@ -43,7 +52,13 @@ describe('loadDataset', () => {
     expect(train.images).toBeInstanceOf(Float32Array)
     expect(train.images.length).toBe(12 * 32 * 32 * 3)
     expect(train.labels).toEqual(Int32Array.from({ length: 12 }, (_, i) => labelOf(i, 10)))
-    expectImages(train.images, Array.from({ length: 12 }, (_, i) => i), 32, 32, 3)
+    expectImages(
+      train.images,
+      Array.from({ length: 12 }, (_, i) => i),
+      32,
+      32,
+      3
+    )
     const test = await loadDataset(lab.ctx.db, 'c10', { split: 'test' })
     expectImages(test.images, [0, 1, 2], 32, 32, 3, 1000)
   })
@@ -51,7 +66,13 @@ describe('loadDataset', () => {
   it('gives the same arrays from CIFAR-10 pickles as from the binary files', async () => {
     const lab = await labWith(writeCifar10Py(tempDir(), [5, 4], 3), 'c10py')
     const train = await loadDataset(lab.ctx, 'c10py')
-    expectImages(train.images, Array.from({ length: 9 }, (_, i) => i), 32, 32, 3)
+    expectImages(
+      train.images,
+      Array.from({ length: 9 }, (_, i) => i),
+      32,
+      32,
+      3
+    )
   })
 
   it('gives grayscale ImageFolder images as one channel, rows before columns', async () => {
@@ -69,9 +90,19 @@ describe('loadDataset', () => {
     for (let i = 0; i < 6; i++) await writeImage(path.join(root, i % 3 ? 'b' : 'a', `${i}.png`), i, 4, 6, 3, 'png')
     const lab = await labWith(root, 'folder')
     const record = getDatasetRecord(lab.ctx.db, 'folder')
-    const artifacts = lab.ctx.db.prepare("SELECT path, sha256, bytes FROM artifacts WHERE dataset_id = ? AND kind = 'decoded' ORDER BY path").all(record.id) as Array<{ path: string; sha256: string; bytes: number }>
-    expect(artifacts.map((a) => [path.basename(a.path), a.bytes])).toEqual([['train.images.u8', 6 * 4 * 6 * 3], ['train.labels.i32', 6 * 4]])
-    for (const a of artifacts) expect(createHash('sha256').update(fs.readFileSync(path.join(lab.ctx.dataDir, a.path))).digest('hex')).toBe(a.sha256)
+    const artifacts = lab.ctx.db
+      .prepare("SELECT path, sha256, bytes FROM artifacts WHERE dataset_id = ? AND kind = 'decoded' ORDER BY path")
+      .all(record.id) as Array<{ path: string; sha256: string; bytes: number }>
+    expect(artifacts.map((a) => [path.basename(a.path), a.bytes])).toEqual([
+      ['train.images.u8', 6 * 4 * 6 * 3],
+      ['train.labels.i32', 6 * 4]
+    ])
+    for (const a of artifacts)
+      expect(
+        createHash('sha256')
+          .update(fs.readFileSync(path.join(lab.ctx.dataDir, a.path)))
+          .digest('hex')
+      ).toBe(a.sha256)
     const decoded = await loadDatasetRecord(record, { subset: 4, seed: 2 }) // no data directory: decodes the images
     const cached = await loadDataset(lab.ctx, 'folder', { subset: 4, seed: 2 })
     expect(cached.images).toEqual(decoded.images)

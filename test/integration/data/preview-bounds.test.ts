@@ -22,7 +22,9 @@ describe('the preview grid of a dataset', () => {
     for (const cls of ['a', 'b'])
       for (let i = 0; i < 2; i++) {
         fs.mkdirSync(path.join(root, cls), { recursive: true })
-        const image = sharp({ create: { width: 4096, height: 4096, channels: 3, background: { r: 40 + 100 * i, g: cls === 'a' ? 10 : 200, b: 30 } } })
+        const image = sharp({
+          create: { width: 4096, height: 4096, channels: 3, background: { r: 40 + 100 * i, g: cls === 'a' ? 10 : 200, b: 30 } }
+        })
         fs.writeFileSync(path.join(root, cls, `${i}.png`), await image.png().toBuffer())
       }
     const l = testLab('preview-big')

@@ -30,7 +30,9 @@ function modelRun(l: ReturnType<typeof testLab>, datasetId: number): number {
   const db = l.lab.ctx.db
   const id = createRun(db, { datasetId, name: 'model', kind: 'train', config: { dataset: 'x', model: { arch: 'mlp' } }, seed: 0 })
   setRunStatus(db, id, 'completed')
-  db.prepare("INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, 'weights', 'runs/x/weights.bin', 'x', 1, ?)").run(id, new Date().toISOString())
+  db.prepare(
+    "INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, 'weights', 'runs/x/weights.bin', 'x', 1, ?)"
+  ).run(id, new Date().toISOString())
   return id
 }
 
@@ -52,13 +54,17 @@ describe('warnings at registration', () => {
     for (const i of [0, 1, 2]) await writeImage(path.join(single, 'train', 'cat', `${i}.png`), i, 4, 5, 1, 'png')
     await writeImage(path.join(single, 'test', 'cat', 't.png'), 9, 4, 5, 1, 'png')
     const one = (await l.api.request('datasets.register', { path: single, name: 'one class' })).dataset
-    expect(warnings(one)).toEqual(['Warning: this dataset has a single class (cat): a classifier trained on it always answers cat, so accuracy and robustness numbers mean nothing. Add a folder of images for each other class.'])
+    expect(warnings(one)).toEqual([
+      'Warning: this dataset has a single class (cat): a classifier trained on it always answers cat, so accuracy and robustness numbers mean nothing. Add a folder of images for each other class.'
+    ])
 
     const sparse = writeIdxDataset(tempDir(), { train: 4, test: 3 }).dir
     const four = (await l.api.request('datasets.register', { path: sparse, name: 'four labels' })).dataset
     const empty = four.classCounts.train.map((c, i) => (c === 0 ? four.classes[i] : null)).filter((c) => c !== null)
     expect(empty.length).toBeGreaterThan(0)
-    expect(warnings(four)).toContain(`Warning: ${empty.length} of 10 classes have no train images (${empty.join(', ')}); a model never sees them. Check the labels, or list only the classes you have in a classes.txt.`)
+    expect(warnings(four)).toContain(
+      `Warning: ${empty.length} of 10 classes have no train images (${empty.join(', ')}); a model never sees them. Check the labels, or list only the classes you have in a classes.txt.`
+    )
   })
 
   it('warns when ImageFolder images come in mixed sizes and are resized', async () => {

@@ -35,9 +35,20 @@ describe('datasets.register', () => {
   it('records format, splits, shape, classes, per-class counts and exact mean/std of the train split', async () => {
     const { lab, events } = startLab()
     const dir = writeIdxDataset(tempDir(), { train: 30, test: 6 }).dir
-    const { dataset, created } = await ok<{ dataset: Dataset; created: boolean }>(lab, 'datasets.register', { path: dir, name: 'tiny digits' })
+    const { dataset, created } = await ok<{ dataset: Dataset; created: boolean }>(lab, 'datasets.register', {
+      path: dir,
+      name: 'tiny digits'
+    })
     expect(created).toBe(true)
-    expect(dataset).toMatchObject({ name: 'tiny digits', format: 'idx', sourcePath: dir, splits: { train: 30, test: 6 }, shape: { height: 4, width: 5, channels: 1 }, builtin: null, hasPreview: true })
+    expect(dataset).toMatchObject({
+      name: 'tiny digits',
+      format: 'idx',
+      sourcePath: dir,
+      splits: { train: 30, test: 6 },
+      shape: { height: 4, width: 5, channels: 1 },
+      builtin: null,
+      hasPreview: true
+    })
     const counts = new Array(10).fill(0)
     let sum = 0
     let squares = 0
@@ -52,8 +63,13 @@ describe('datasets.register', () => {
     const mean = sum / (30 * 20)
     expect(dataset.mean[0]).toBeCloseTo(mean, 12)
     expect(dataset.std[0]).toBeCloseTo(Math.sqrt(squares / (30 * 20) - mean * mean), 12)
-    expect(events.filter((e) => e.name === 'datasets.changed')).toEqual([{ name: 'datasets.changed', data: { id: dataset.id, change: 'registered' } }])
-    expect(events.filter((e) => e.name === 'datasets.progress').at(-1)).toEqual({ name: 'datasets.progress', data: { path: dir, phase: 'reading', step: 36, total: 36 } })
+    expect(events.filter((e) => e.name === 'datasets.changed')).toEqual([
+      { name: 'datasets.changed', data: { id: dataset.id, change: 'registered' } }
+    ])
+    expect(events.filter((e) => e.name === 'datasets.progress').at(-1)).toEqual({
+      name: 'datasets.progress',
+      data: { path: dir, phase: 'reading', step: 36, total: 36 }
+    })
   })
 
   it('recognises the same content registered again — even gzip-compressed elsewhere — by its hash', async () => {
@@ -73,7 +89,10 @@ describe('datasets.register', () => {
     const { lab } = startLab()
     await ok(lab, 'datasets.register', { path: writeCifar10Bin(tempDir(), [3], 2) })
     const response = await lab.handle('datasets.register', { path: writeIdxDataset(tempDir()).dir, name: 'cifar-10' })
-    expect(response).toEqual({ ok: false, error: { code: 'conflict', message: 'A dataset named "cifar-10" already exists; choose another name.', field: 'name' } })
+    expect(response).toEqual({
+      ok: false,
+      error: { code: 'conflict', message: 'A dataset named "cifar-10" already exists; choose another name.', field: 'name' }
+    })
     const second = await ok<{ dataset: Dataset }>(lab, 'datasets.register', { path: writeCifar10Bin(tempDir(), [4], 2) })
     expect(second.dataset.name).toBe('CIFAR-10 (2)')
   })
@@ -84,7 +103,13 @@ describe('datasets.register', () => {
     const bytes = fs.readFileSync(train.images)
     fs.writeFileSync(train.images, bytes.subarray(0, bytes.length - 500))
     const response = await lab.handle('datasets.register', { path: dir })
-    expect(response).toEqual({ ok: false, error: { code: 'bad_input', message: `${train.images}: the gzip data is damaged (unexpected end of file). Copy or download the file again.` } })
+    expect(response).toEqual({
+      ok: false,
+      error: {
+        code: 'bad_input',
+        message: `${train.images}: the gzip data is damaged (unexpected end of file). Copy or download the file again.`
+      }
+    })
     expect(rowCount(lab, 'datasets')).toBe(0)
     expect(rowCount(lab, 'artifacts')).toBe(0)
     expect(filesUnder(path.join(dataDir, 'datasets'))).toEqual([])
@@ -101,11 +126,15 @@ describe('datasets.register', () => {
     const broken = path.join(root, 'b', '350.png')
     await writeImage(broken, 350, 16, 16, 3, 'png')
     fs.truncateSync(broken, fs.statSync(broken).size - 30)
-    for (let i = 0; i < 400; i++) if (i !== 350) await writeImage(path.join(root, i < 150 ? 'a' : 'b', `${String(i).padStart(3, '0')}.png`), i, 16, 16, 3, 'png')
+    for (let i = 0; i < 400; i++)
+      if (i !== 350) await writeImage(path.join(root, i < 150 ? 'a' : 'b', `${String(i).padStart(3, '0')}.png`), i, 16, 16, 3, 'png')
     const response = await lab.handle('datasets.register', { path: root })
     expect(response).toEqual({
       ok: false,
-      error: { code: 'bad_input', message: `${broken}: cannot be decoded as an image: its image data is damaged or truncated. Replace or delete the file, then register the folder again.` }
+      error: {
+        code: 'bad_input',
+        message: `${broken}: cannot be decoded as an image: its image data is damaged or truncated. Replace or delete the file, then register the folder again.`
+      }
     })
     expect(filesUnder(path.join(dataDir, 'datasets'))).toEqual([])
     expect(rowCount(lab, 'datasets') + rowCount(lab, 'artifacts')).toBe(0)
@@ -134,7 +163,11 @@ describe('datasets.register', () => {
     expect(response.ok).toBe(false)
     expect(rowCount(lab, 'datasets')).toBe(0)
     expect(rowCount(lab, 'artifacts')).toBe(0)
-    expect(filesUnder(path.join(dataDir, 'datasets'))).toEqual([hash.slice(0, 16), path.join(hash.slice(0, 16), 'preview.png'), path.join(hash.slice(0, 16), 'preview.png', 'keep')])
+    expect(filesUnder(path.join(dataDir, 'datasets'))).toEqual([
+      hash.slice(0, 16),
+      path.join(hash.slice(0, 16), 'preview.png'),
+      path.join(hash.slice(0, 16), 'preview.png', 'keep')
+    ])
   })
 })
 
@@ -147,7 +180,12 @@ describe('datasets.preview', () => {
     expect(preview.dataUrl.startsWith('data:image/png;base64,')).toBe(true)
     const png = Buffer.from(preview.dataUrl.slice('data:image/png;base64,'.length), 'base64')
     expect(createHash('sha256').update(png).digest('hex')).toBe(preview.sha256)
-    const artifact = lab.ctx.db.prepare('SELECT path, sha256, bytes, kind FROM artifacts WHERE dataset_id = ?').get(dataset.id) as { path: string; sha256: string; bytes: number; kind: string }
+    const artifact = lab.ctx.db.prepare('SELECT path, sha256, bytes, kind FROM artifacts WHERE dataset_id = ?').get(dataset.id) as {
+      path: string
+      sha256: string
+      bytes: number
+      kind: string
+    }
     expect(artifact).toMatchObject({ kind: 'preview', sha256: preview.sha256, bytes: png.length })
     expect(fs.readFileSync(path.join(dataDir, artifact.path))).toEqual(png)
     const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true })
@@ -159,7 +197,12 @@ describe('datasets.preview', () => {
       const x0 = preview.gap + c * (preview.cellWidth + preview.gap)
       const y0 = preview.gap + 3 * (preview.cellHeight + preview.gap)
       const expected = hwcImage(ofClass3[c], 32, 32, 3)
-      for (const [y, x, ch] of [[0, 0, 0], [5, 17, 1], [31, 30, 2]]) expect(data[((y0 + y) * info.width + x0 + x) * info.channels + ch]).toBe(expected[(y * 32 + x) * 3 + ch])
+      for (const [y, x, ch] of [
+        [0, 0, 0],
+        [5, 17, 1],
+        [31, 30, 2]
+      ])
+        expect(data[((y0 + y) * info.width + x0 + x) * info.channels + ch]).toBe(expected[(y * 32 + x) * 3 + ch])
     }
   })
 })
@@ -167,14 +210,20 @@ describe('datasets.preview', () => {
 describe('datasets.remove', () => {
   it('deletes the row, its artifacts and the preview file, and says so in an event', async () => {
     const { lab, dataDir, events } = startLab()
-    const { dataset } = await ok<{ dataset: Dataset }>(lab, 'datasets.register', { path: writeIdxDataset(tempDir()).dir, name: 'gone soon' })
+    const { dataset } = await ok<{ dataset: Dataset }>(lab, 'datasets.register', {
+      path: writeIdxDataset(tempDir()).dir,
+      name: 'gone soon'
+    })
     expect(await ok(lab, 'datasets.remove', { dataset: 'GONE SOON' })).toEqual({ id: dataset.id, name: 'gone soon' })
     expect(rowCount(lab, 'datasets')).toBe(0)
     expect(rowCount(lab, 'artifacts')).toBe(0)
     expect(filesUnder(path.join(dataDir, 'datasets'))).toEqual([])
     expect(events.at(-1)).toEqual({ name: 'datasets.changed', data: { id: dataset.id, change: 'removed' } })
     const response = await lab.handle('datasets.get', { dataset: dataset.id })
-    expect(response).toEqual({ ok: false, error: { code: 'not_found', message: `There is no dataset with id ${dataset.id}. No dataset is registered yet.`, field: 'dataset' } })
+    expect(response).toEqual({
+      ok: false,
+      error: { code: 'not_found', message: `There is no dataset with id ${dataset.id}. No dataset is registered yet.`, field: 'dataset' }
+    })
   })
 })
 

@@ -39,14 +39,23 @@ describe('a corruption evaluation', () => {
   it('files accuracy per corruption × severity for both models, their mean, and the mCE against the baseline', async () => {
     const corruptions = ['gaussian-noise', 'jpeg', 'rotation']
     const severities = [1, 3, 5]
-    const run = await t.api.request('corruptions.start', { runId: model.id, baselineRunId: baseline.id, corruptions, severities, n: 60, seed: 4 })
+    const run = await t.api.request('corruptions.start', {
+      runId: model.id,
+      baselineRunId: baseline.id,
+      corruptions,
+      severities,
+      n: 60,
+      seed: 4
+    })
     expect(run.kind).toBe('corruptions')
     expect((await finished(t.api, run.id)).status).toBe('completed')
 
     const errorsOf = async (runId: number) => {
       const { rows, scores } = await t.api.request('evaluations.list', { runId })
       const cells = rows.filter((r) => r.evalRunId === run.id && r.norm === 'corruption' && r.attack !== 'corruption-mean')
-      expect(cells.map((r) => `${r.attack}@${r.epsilon}`).sort()).toEqual(corruptions.flatMap((c) => severities.map((s) => `${c}@${s}`)).sort())
+      expect(cells.map((r) => `${r.attack}@${r.epsilon}`).sort()).toEqual(
+        corruptions.flatMap((c) => severities.map((s) => `${c}@${s}`)).sort()
+      )
       for (const r of cells) expect(r.n).toBe(60)
       const mean = rows.find((r) => r.evalRunId === run.id && r.attack === 'corruption-mean')!
       expect(mean.accuracy).toBeCloseTo(cells.reduce((s, r) => s + r.accuracy, 0) / cells.length, 12)
@@ -66,7 +75,8 @@ describe('a corruption evaluation', () => {
     expect(samples.filter((s) => s.adversarialCorrect).length / samples.length).toBeCloseTo(jpeg3.accuracy, 12)
 
     // mCE recomputed from the filed cells by Hendrycks & Dietterich's definition.
-    const sumErrors = (cells: typeof measured.cells, c: string) => cells.filter((r) => r.attack === c).reduce((s, r) => s + 1 - r.accuracy, 0)
+    const sumErrors = (cells: typeof measured.cells, c: string) =>
+      cells.filter((r) => r.attack === c).reduce((s, r) => s + 1 - r.accuracy, 0)
     const expected = corruptions.reduce((s, c) => s + sumErrors(measured.cells, c) / sumErrors(base.cells, c), 0) / corruptions.length
     const mce = measured.scores.find((s) => s.metric === 'mce' && s.evalRunId === run.id)!
     expect(mce.value).toBeCloseTo(expected, 10)
@@ -77,10 +87,21 @@ describe('a corruption evaluation', () => {
   it('generates the same corrupted images from the same seed: a second run files the same accuracies', async () => {
     const accuracies = []
     for (let i = 0; i < 2; i++) {
-      const run = await t.api.request('corruptions.start', { runId: model.id, corruptions: ['shot-noise', 'fog'], severities: [2], n: 40, seed: 9 })
+      const run = await t.api.request('corruptions.start', {
+        runId: model.id,
+        corruptions: ['shot-noise', 'fog'],
+        severities: [2],
+        n: 40,
+        seed: 9
+      })
       expect((await finished(t.api, run.id)).status).toBe('completed')
       const { rows } = await t.api.request('evaluations.list', { runId: model.id })
-      accuracies.push(rows.filter((r) => r.evalRunId === run.id && r.norm === 'corruption').map((r) => `${r.attack}@${r.epsilon}=${r.accuracy}`).sort())
+      accuracies.push(
+        rows
+          .filter((r) => r.evalRunId === run.id && r.norm === 'corruption')
+          .map((r) => `${r.attack}@${r.epsilon}=${r.accuracy}`)
+          .sort()
+      )
     }
     expect(accuracies[1]).toEqual(accuracies[0])
   })
@@ -101,13 +122,30 @@ describe('lab corruptions (the CLI command, on the same service)', () => {
   it('starts the evaluation from its options and prints every cell of both models and the mCE', async () => {
     const out: string[] = []
     const ctx = { api: t.api, json: true, out: (s: string) => out.push(s), err: () => {}, interactive: false }
-    const code = await corruptionsCommand.run({ positionals: [String(model.id)], options: { baseline: String(baseline.id), corruptions: 'contrast,pixelate', severities: '2,4', n: '30' } } as never, ctx)
+    const code = await corruptionsCommand.run(
+      {
+        positionals: [String(model.id)],
+        options: { baseline: String(baseline.id), corruptions: 'contrast,pixelate', severities: '2,4', n: '30' }
+      } as never,
+      ctx
+    )
     expect(code).toBe(0)
-    const printed = JSON.parse(out.join('\n')) as { run: RunSummary; models: Array<{ runId: number; rows: Array<{ attack: string; epsilon: number }>; scores: Array<{ metric: string }> }> }
+    const printed = JSON.parse(out.join('\n')) as {
+      run: RunSummary
+      models: Array<{ runId: number; rows: Array<{ attack: string; epsilon: number }>; scores: Array<{ metric: string }> }>
+    }
     expect(printed.run.kind).toBe('corruptions')
-    for (const m of printed.models) expect(m.rows.filter((r) => r.attack === 'contrast' || r.attack === 'pixelate').map((r) => r.epsilon).sort()).toEqual([2, 2, 4, 4])
+    for (const m of printed.models)
+      expect(
+        m.rows
+          .filter((r) => r.attack === 'contrast' || r.attack === 'pixelate')
+          .map((r) => r.epsilon)
+          .sort()
+      ).toEqual([2, 2, 4, 4])
     expect(printed.models[0].scores.map((s) => s.metric)).toContain('mce')
-    await expect(corruptionsCommand.run({ positionals: [String(model.id)], options: { severities: 'two' } } as never, ctx)).rejects.toThrow(/--severities takes whole numbers/)
+    await expect(corruptionsCommand.run({ positionals: [String(model.id)], options: { severities: 'two' } } as never, ctx)).rejects.toThrow(
+      /--severities takes whole numbers/
+    )
   })
 })
 
@@ -121,20 +159,30 @@ describe('spatial attacks through the service', () => {
     expect(spatial).toMatchObject({ norm: 'spatial', epsilon: 30, n: 60 })
     expect(spatial.accuracy).toBeLessThanOrEqual(clean.accuracy)
     // No gallery: it shows an amplified x_adv − x at an ε, which a rotation has neither of.
-    const galleries = t.lab.ctx.db.prepare("SELECT COUNT(*) AS n FROM artifacts WHERE run_id = ? AND kind = 'gallery'").get(run.id) as { n: number }
+    const galleries = t.lab.ctx.db.prepare("SELECT COUNT(*) AS n FROM artifacts WHERE run_id = ? AND kind = 'gallery'").get(run.id) as {
+      n: number
+    }
     expect(galleries.n).toBe(0)
   })
 
   it('a sweep runs a spatial attack once, not once per ε', async () => {
     const run = await t.api.request('sweep.start', {
       runIds: [model.id],
-      attacks: [{ attack: 'fgsm', settings: {} }, { attack: 'spatial-grid', settings: { maxRotation: 15, rotations: 3, translations: 3 } }],
+      attacks: [
+        { attack: 'fgsm', settings: {} },
+        { attack: 'spatial-grid', settings: { maxRotation: 15, rotations: 3, translations: 3 } }
+      ],
       epsilons: [0.1, 0.2],
       n: 40
     })
     expect((await finished(t.api, run.id)).status).toBe('completed')
     const rows = (await t.api.request('evaluations.list', { runId: model.id })).rows.filter((r) => r.evalRunId === run.id)
-    expect(rows.map((r) => `${r.attack}/${r.norm}@${r.epsilon}`).sort()).toEqual(['clean/none@0', 'fgsm/Linf@0.1', 'fgsm/Linf@0.2', 'spatial-grid/spatial@15'])
+    expect(rows.map((r) => `${r.attack}/${r.norm}@${r.epsilon}`).sort()).toEqual([
+      'clean/none@0',
+      'fgsm/Linf@0.1',
+      'fgsm/Linf@0.2',
+      'spatial-grid/spatial@15'
+    ])
   })
 })
 
@@ -170,7 +218,9 @@ describe('the results table', () => {
     const largest = Math.max(...all.filter((r) => r.norm === 'Linf').map((r) => r.epsilon))
     expect(table.headlines[0].robust).toMatchObject({ norm: 'Linf', epsilon: largest })
     const chosen = await t.api.request('results.table', { ids: [model.id], epsilons: { jpeg: [1, 5] } })
-    expect(chosen.columns.map((c) => c.title)).toEqual(expect.arrayContaining(['JPEG compression (severity 1)', 'JPEG compression (severity 5)']))
+    expect(chosen.columns.map((c) => c.title)).toEqual(
+      expect.arrayContaining(['JPEG compression (severity 1)', 'JPEG compression (severity 5)'])
+    )
     // The cell is the number the evaluation filed.
     const { rows } = await t.api.request('evaluations.list', { runId: model.id })
     const jpeg5 = rows.find((r) => r.attack === 'jpeg' && r.epsilon === 5)!

@@ -55,7 +55,10 @@ describe('training with a defence', () => {
   })
 
   it('a model trained behind the quantisation toy is attacked behind it too', async () => {
-    const trained = await finished(t.api, (await t.api.request('train.start', { ...base, defence: { kind: 'quantisation', levels: 4 } })).id)
+    const trained = await finished(
+      t.api,
+      (await t.api.request('train.start', { ...base, defence: { kind: 'quantisation', levels: 4 } })).id
+    )
     expect(trained.status).toBe('completed')
     const attack = await t.api.request('attack.start', { runId: trained.id, attack: 'fgsm', epsilon: 0.2, n: 100 })
     expect((await finished(t.api, attack.id)).status).toBe('completed')

@@ -34,7 +34,14 @@ afterAll(() => t?.close())
 
 describe('evaluating a trained model', () => {
   it('an attack run records clean and attacked accuracy, mean ± std over repeats, per-sample outcomes and a gallery', async () => {
-    const run = await t.api.request('attack.start', { runId: baseline.id, attack: 'pgd', epsilon: '0.15', n: 150, repeats: 2, settings: { steps: 5 } })
+    const run = await t.api.request('attack.start', {
+      runId: baseline.id,
+      attack: 'pgd',
+      epsilon: '0.15',
+      n: 150,
+      repeats: 2,
+      settings: { steps: 5 }
+    })
     expect(run.kind).toBe('attack')
     expect((await finished(t.api, run.id)).status).toBe('completed')
     const { rows } = await t.api.request('evaluations.list', { runId: baseline.id })
@@ -55,23 +62,39 @@ describe('evaluating a trained model', () => {
     const meta = await sharp(path.join(t.dataDir, gallery.path)).metadata()
     expect(meta.width).toBe(3 * 28 + 4 * 2) // original | perturbation | adversarial, with gaps
     expect(meta.height).toBe(8 * 28 + 9 * 2)
-    const json = t.lab.ctx.db.prepare("SELECT path FROM artifacts WHERE run_id = ? AND kind = 'gallery-json'").get(run.id) as { path: string }
+    const json = t.lab.ctx.db.prepare("SELECT path FROM artifacts WHERE run_id = ? AND kind = 'gallery-json'").get(run.id) as {
+      path: string
+    }
     expect(JSON.parse(fs.readFileSync(path.join(t.dataDir, json.path), 'utf8')).samples).toHaveLength(8)
   })
 
   it('gives the same answer whether the samples run in one thread or are sharded over two workers', async () => {
     const outcomes = []
     for (const workers of [1, 2]) {
-      const run = await t.api.request('attack.start', { runId: baseline.id, attack: 'pgd', epsilon: 0.1, n: 200, workers, settings: { steps: 3 } })
+      const run = await t.api.request('attack.start', {
+        runId: baseline.id,
+        attack: 'pgd',
+        epsilon: 0.1,
+        n: 200,
+        workers,
+        settings: { steps: 3 }
+      })
       expect((await finished(t.api, run.id)).status).toBe('completed')
-      const row = (await t.api.request('evaluations.list', { runId: baseline.id })).rows.find((r) => r.attack === 'pgd' && r.evalRunId === run.id)!
+      const row = (await t.api.request('evaluations.list', { runId: baseline.id })).rows.find(
+        (r) => r.attack === 'pgd' && r.evalRunId === run.id
+      )!
       outcomes.push((await t.api.request('evaluations.samples', { resultId: row.resultIds[0] })).map((s) => s.adversarialPrediction))
     }
     expect(outcomes[1]).toEqual(outcomes[0])
   })
 
   it('a sweep measures every model × attack × ε', async () => {
-    const run = await t.api.request('sweep.start', { runIds: [baseline.id, toy.id], attacks: [{ attack: 'fgsm', settings: {} }], epsilons: ['4/255', 0.2], n: 100 })
+    const run = await t.api.request('sweep.start', {
+      runIds: [baseline.id, toy.id],
+      attacks: [{ attack: 'fgsm', settings: {} }],
+      epsilons: ['4/255', 0.2],
+      n: 100
+    })
     expect((await finished(t.api, run.id)).status).toBe('completed')
     for (const id of [baseline.id, toy.id]) {
       const rows = (await t.api.request('evaluations.list', { runId: id })).rows.filter((r) => r.evalRunId === run.id)
@@ -80,10 +103,15 @@ describe('evaluating a trained model', () => {
   })
 
   it('refuses what cannot be evaluated, naming the field', async () => {
-    await expect(t.api.request('attack.start', { runId: baseline.id, attack: 'no-such-attack', epsilon: 0.1 })).rejects.toMatchObject({ code: 'bad_input', field: 'attack' })
+    await expect(t.api.request('attack.start', { runId: baseline.id, attack: 'no-such-attack', epsilon: 0.1 })).rejects.toMatchObject({
+      code: 'bad_input',
+      field: 'attack'
+    })
     const evalRun = (await t.api.request('runs.list', { kind: 'attack' }))[0]
     await expect(t.api.request('eval.start', { runId: evalRun.id })).rejects.toMatchObject({ code: 'bad_input', field: 'runId' })
-    await expect(t.api.request('defences.wrap', { runId: baseline.id, defence: { kind: 'pgd-at', epsilon: 0.1 } })).rejects.toMatchObject({ code: 'bad_input' })
+    await expect(t.api.request('defences.wrap', { runId: baseline.id, defence: { kind: 'pgd-at', epsilon: 0.1 } })).rejects.toMatchObject({
+      code: 'bad_input'
+    })
   })
 })
 
@@ -110,7 +138,15 @@ describe('the gradient-masking verdict of a full evaluation', () => {
     expect(acc(masked, 'fgsm')).toBe(acc(masked, 'clean'))
     expect(acc(masked, 'pgd+bpda')).toBeLessThan(acc(masked, 'pgd') - 0.3)
     // Scores and certification are stored with their budget.
-    expect(base.scores.map((s) => `${s.metric}/${s.norm}`).sort()).toEqual(['clever/L2', 'clever/Linf', 'lipschitz-global/L2', 'lipschitz-global/Linf', 'lipschitz-local/L2', 'lipschitz-local/Linf', 'smoothing-radius/L2'])
+    expect(base.scores.map((s) => `${s.metric}/${s.norm}`).sort()).toEqual([
+      'clever/L2',
+      'clever/Linf',
+      'lipschitz-global/L2',
+      'lipschitz-global/Linf',
+      'lipschitz-local/L2',
+      'lipschitz-local/Linf',
+      'smoothing-radius/L2'
+    ])
     expect((base.scores.find((s) => s.metric === 'clever')!.details.budget as { batches: number }).batches).toBeGreaterThan(0)
     expect(base.rows.some((r) => r.attack === 'ibp')).toBe(true)
     // CROWN beside IBP at every ε of the curve (its certificate is never below IBP's on the same samples),

@@ -18,7 +18,10 @@ let t: ReturnType<typeof testLab>
 let model: RunSummary
 
 const lab = (...args: string[]) =>
-  spawnSync(process.execPath, [path.join(root, 'bin/lab.mjs'), ...args, '--data-dir', t.dataDir], { encoding: 'utf8', env: { ...process.env, ADVLAB_BACKEND: 'wasm' } })
+  spawnSync(process.execPath, [path.join(root, 'bin/lab.mjs'), ...args, '--data-dir', t.dataDir], {
+    encoding: 'utf8',
+    env: { ...process.env, ADVLAB_BACKEND: 'wasm' }
+  })
 const runCount = () => (t.lab.ctx.db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n
 
 /** The service's refusal of a request: its code and message (the request must fail). */
@@ -54,7 +57,11 @@ describe('attack settings are checked against the attack when the request arrive
   })
 
   it('sweep.start refuses a setting of the wrong kind, naming the setting and the value', async () => {
-    const error = await refusal('sweep.start', { runIds: [model.id], attacks: [{ attack: 'square', settings: { queries: 'many' } }], epsilons: [0.1] })
+    const error = await refusal('sweep.start', {
+      runIds: [model.id],
+      attacks: [{ attack: 'square', settings: { queries: 'many' } }],
+      epsilons: [0.1]
+    })
     expect(error).toMatchObject({ code: 'bad_input', message: 'Attack "square": setting "queries" must be a number (got "many").' })
   })
 
@@ -71,7 +78,13 @@ describe('attack settings are checked against the attack when the request arrive
       file,
       JSON.stringify({
         name: 'typo',
-        base: { dataset: 'mnist', subset: { train: 300, test: 100 }, model: { arch: 'mlp' }, optimizer: { kind: 'sgd', lr: 0.1 }, epochs: 1 },
+        base: {
+          dataset: 'mnist',
+          subset: { train: 300, test: 100 },
+          model: { arch: 'mlp' },
+          optimizer: { kind: 'sgd', lr: 0.1 },
+          epochs: 1
+        },
         evaluate: { attacks: [{ attack: 'pgd-typo' }], epsilons: [0.1], n: 50 }
       })
     )
@@ -93,12 +106,18 @@ describe('ε is checked against the norm and the images', () => {
 
   it('eval.start and sweep.start refuse ε = 5 for L∞ too', async () => {
     expect((await refusal('eval.start', { runId: model.id, epsilon: 5 })).message).toMatch(/^epsilon = 5 is outside \(0, 1\]/)
-    expect((await refusal('sweep.start', { runIds: [model.id], attacks: [{ attack: 'fgsm', settings: {} }], epsilons: [0.1, 5] })).message).toMatch(/^epsilons\.1 = 5 is outside \(0, 1\]/)
+    expect(
+      (await refusal('sweep.start', { runIds: [model.id], attacks: [{ attack: 'fgsm', settings: {} }], epsilons: [0.1, 5] })).message
+    ).toMatch(/^epsilons\.1 = 5 is outside \(0, 1\]/)
   })
 
   it('refuses an L2 ε above the diameter of the 28×28×1 image cube (√784 = 28), and ε = 0', async () => {
-    expect((await refusal('attack.start', { runId: model.id, attack: 'pgd', norm: 'L2', epsilon: 29 })).message).toMatch(/^epsilon = 29 is outside \(0, 28\] for the L2 norm/)
-    expect((await refusal('attack.start', { runId: model.id, attack: 'fgsm', epsilon: 0 })).message).toMatch(/^epsilon = 0 is outside \(0, 1\]/)
+    expect((await refusal('attack.start', { runId: model.id, attack: 'pgd', norm: 'L2', epsilon: 29 })).message).toMatch(
+      /^epsilon = 29 is outside \(0, 28\] for the L2 norm/
+    )
+    expect((await refusal('attack.start', { runId: model.id, attack: 'fgsm', epsilon: 0 })).message).toMatch(
+      /^epsilon = 0 is outside \(0, 1\]/
+    )
   })
 
   it('lab attack --eps 5 is refused with the same sentence', () => {
@@ -127,7 +146,11 @@ describe('pre-flight checks', () => {
     const run = await t.api.request('attack.start', { runId: wrapped.id, attack: 'fgsm', epsilon: 0.1, n: 50 })
     expect((await finished(t.api, run.id)).status).toBe('completed')
     const warnings = (await t.api.request('runs.events', { id: run.id })).filter((e) => e.level === 'warn').map((e) => e.message)
-    expect(warnings).toEqual([expect.stringMatching(/^Pre-flight: the model is randomised — two calls on the same images differ by up to .* in a logit\. Attacks without EOT/)])
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^Pre-flight: the model is randomised — two calls on the same images differ by up to .* in a logit\. Attacks without EOT/
+      )
+    ])
   })
 
   it('an attack on the plain model stores none', async () => {

@@ -54,7 +54,13 @@ interface PlannedAttack {
 
 const plan: PlannedAttack[] = [
   ...[0.1, 0.2, 0.3].map((epsilon) => ({ key: `FGSM ε=${epsilon}`, attack: 'fgsm', epsilon, settings: {}, reference: { attack: 'fgsm' } })),
-  { key: 'BIM 40×0.01 ε=0.3', attack: 'bim', epsilon: 0.3, settings: { steps: 40, stepSize: 0.01 }, reference: { attack: 'bim', steps: 40, stepSize: 0.01 } },
+  {
+    key: 'BIM 40×0.01 ε=0.3',
+    attack: 'bim',
+    epsilon: 0.3,
+    settings: { steps: 40, stepSize: 0.01 },
+    reference: { attack: 'bim', steps: 40, stepSize: 0.01 }
+  },
   {
     key: 'PGD 10×0.075, no random start, ε=0.3',
     attack: 'pgd',
@@ -85,7 +91,11 @@ function write(file: string, tensors: [string, { dtype: 'F32' | 'I64'; shape: nu
 }
 
 const f32 = (t: tf.Tensor) => ({ dtype: 'F32' as const, shape: t.shape, data: f32Bytes(t.dataSync() as Float32Array) })
-const i64 = (t: tf.Tensor) => ({ dtype: 'I64' as const, shape: t.shape, data: new Uint8Array(BigInt64Array.from(Array.from(t.dataSync()), BigInt).buffer) })
+const i64 = (t: tf.Tensor) => ({
+  dtype: 'I64' as const,
+  shape: t.shape,
+  data: new Uint8Array(BigInt64Array.from(Array.from(t.dataSync()), BigInt).buffer)
+})
 
 /** The APGD start the service's attack job draws for each chunk of CHUNK images (attack-runner.ts, apgd.ts). */
 function apgdStarts(x: tf.Tensor4D, epsilon: number): tf.Tensor4D {
@@ -106,7 +116,12 @@ function pytorchOutcomes(weights: string, test: MnistSplit, tag: string): Refere
   const inputFile = write(path.join(dir, `inputs-${tag}.safetensors`), inputs)
   const planFile = path.join(dir, `plan-${tag}.json`)
   fs.writeFileSync(planFile, JSON.stringify(plan.map((a) => ({ key: a.key, epsilon: a.epsilon, ...a.reference }))))
-  return JSON.parse(execFileSync(PYTHON, [script, 'attack', weights, inputFile, String(MEAN), String(STD), planFile], { encoding: 'utf8', maxBuffer: 1 << 28 }))
+  return JSON.parse(
+    execFileSync(PYTHON, [script, 'attack', weights, inputFile, String(MEAN), String(STD), planFile], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28
+    })
+  )
 }
 
 interface Row {
@@ -128,7 +143,10 @@ function report(backend: string, rows: Row[], notes: string[]): void {
   const lines = [
     `| model | n | attack (L∞) | PyTorch | AdvLab (${backend}) | differing, margin < 1e-4 | differing, only AdvLab fooled (cpu: float64 sums) | other differing |`,
     '|---|---:|---|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.model} | ${r.n} | ${r.attack} | ${pct(r.pytorch)} | ${pct(r.advlab)} | ${r.nearBoundary} | ${r.moreFooled} | ${r.unexplained.length} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.model} | ${r.n} | ${r.attack} | ${pct(r.pytorch)} | ${pct(r.advlab)} | ${r.nearBoundary} | ${r.moreFooled} | ${r.unexplained.length} |`
+    ),
     '',
     ...notes
   ]
@@ -162,7 +180,14 @@ describe.skipIf(missing !== null)('attacks match PyTorch image by image, on impo
       try {
         await lab.api.request('settings.set', { backendOverride: backend })
         for (const [model, file] of Object.entries(trained)) {
-          const imported = await lab.api.request('weights.import', { file, dataset: 'MNIST', arch: 'cnn-small', mean: [MEAN], std: [STD], name: `PyTorch ${model}` })
+          const imported = await lab.api.request('weights.import', {
+            file,
+            dataset: 'MNIST',
+            arch: 'cnn-small',
+            mean: [MEAN],
+            std: [STD],
+            name: `PyTorch ${model}`
+          })
           const importRun = await finished(lab.api, imported.id)
           expect(importRun.status, importRun.error ?? '').toBe('completed')
           expect(importRun.backend).toContain(backend)
@@ -179,13 +204,32 @@ describe.skipIf(missing !== null)('attacks match PyTorch image by image, on impo
           const ours = tf.tidy(() => marginLoss(built.model.forward(test.x), test.y).dataSync() as Float32Array)
           built.dispose()
           await tf.setBackend('wasm')
-          ours.forEach((v, i) => expect(Math.abs(v - reference.cwLoss[i]), `C&W loss of image ${i}`).toBeLessThan(1e-4 * Math.max(1, Math.abs(v))))
+          ours.forEach((v, i) =>
+            expect(Math.abs(v - reference.cwLoss[i]), `C&W loss of image ${i}`).toBeLessThan(1e-4 * Math.max(1, Math.abs(v)))
+          )
 
           const clean = reference.clean
-          const cleanRow: Row = { model, attack: 'clean', n, pytorch: clean.fooled.filter((f) => !f).length / n, advlab: NaN, nearBoundary: 0, moreFooled: 0, unexplained: [] }
+          const cleanRow: Row = {
+            model,
+            attack: 'clean',
+            n,
+            pytorch: clean.fooled.filter((f) => !f).length / n,
+            advlab: NaN,
+            nearBoundary: 0,
+            moreFooled: 0,
+            unexplained: []
+          }
           rows.push(cleanRow)
           for (const a of attacksOn(backend)) {
-            const started = await lab.api.request('attack.start', { runId: imported.id, attack: a.attack, norm: 'Linf', epsilon: a.epsilon, n, settings: a.settings, seed: SEED })
+            const started = await lab.api.request('attack.start', {
+              runId: imported.id,
+              attack: a.attack,
+              norm: 'Linf',
+              epsilon: a.epsilon,
+              n,
+              settings: a.settings,
+              seed: SEED
+            })
             const run: RunSummary = await finished(lab.api, started.id)
             expect(run.status, `${a.key}: ${run.error}`).toBe('completed')
             const { rows: results } = await lab.api.request('evaluations.list', { runId: imported.id })
@@ -218,7 +262,9 @@ describe.skipIf(missing !== null)('attacks match PyTorch image by image, on impo
       for (const r of rows) {
         expect(r.unexplained, `${r.model} ${r.attack}: images whose outcome differs from PyTorch's`).toEqual([])
         expect(r.moreFooled, `${r.model} ${r.attack}: images only the cpu backend fooled`).toBeLessThanOrEqual(0.05 * r.n)
-        expect(Math.abs(r.advlab - r.pytorch) * 100, `${r.model} ${r.attack}: accuracy gap in points`).toBeLessThanOrEqual(0.2 + (100 * (r.nearBoundary + r.moreFooled)) / r.n)
+        expect(Math.abs(r.advlab - r.pytorch) * 100, `${r.model} ${r.attack}: accuracy gap in points`).toBeLessThanOrEqual(
+          0.2 + (100 * (r.nearBoundary + r.moreFooled)) / r.n
+        )
       }
     }, 900_000)
   }

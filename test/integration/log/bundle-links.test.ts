@@ -18,7 +18,12 @@ describe('run ids inside configs', () => {
 
   it('maps every id of an attack config and leaves the rest alone', () => {
     const config = { runId: 1, surrogateRunId: 2, targetRunIds: [1], attack: 'pgd', epsilon: 0.1, n: 100, seed: 1 }
-    const mapped = mapRunIds('attack', config, (id) => id + 10, () => 'train')
+    const mapped = mapRunIds(
+      'attack',
+      config,
+      (id) => id + 10,
+      () => 'train'
+    )
     expect(mapped).toEqual({ ...config, runId: 11, surrogateRunId: 12, targetRunIds: [11] })
     expect(config.runId).toBe(1) // the original is not changed
   })
@@ -27,6 +32,13 @@ describe('run ids inside configs', () => {
     const config = { sourceRunId: 5, defence: { kind: 'gradient-truncation' }, source: { teacherRunId: 4, student: {} } }
     const kinds: Record<number, string> = { 4: 'train', 5: 'distill' }
     expect(runIdsIn('wrapped', config, (id) => kinds[id]).sort()).toEqual([4, 5])
-    expect(mapRunIds('wrapped', config, (id) => id * 100, (id) => kinds[id])).toEqual({ ...config, sourceRunId: 500, source: { teacherRunId: 400, student: {} } })
+    expect(
+      mapRunIds(
+        'wrapped',
+        config,
+        (id) => id * 100,
+        (id) => kinds[id]
+      )
+    ).toEqual({ ...config, sourceRunId: 500, source: { teacherRunId: 400, student: {} } })
   })
 })

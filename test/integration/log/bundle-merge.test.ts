@@ -43,7 +43,12 @@ async function task(file: string): Promise<{ modelId: number; attackId: number }
   const lab = open('bundle-merge-task')
   const trained = await finished(lab.api, (await lab.api.request('train.start', model)).id)
   expect(trained.status).toBe('completed')
-  const attack = await lab.api.request('sweep.start', { runIds: [trained.id], attacks: [{ attack: 'fgsm', settings: {} }], epsilons: [0.1], n: 32 })
+  const attack = await lab.api.request('sweep.start', {
+    runIds: [trained.id],
+    attacks: [{ attack: 'fgsm', settings: {} }],
+    epsilons: [0.1],
+    n: 32
+  })
   expect((await finished(lab.api, attack.id)).status).toBe('completed')
   await lab.api.request('export.bundle', { ids: [trained.id, attack.id], path: path.join(bundles, file), cell })
   return { modelId: trained.id, attackId: attack.id }
@@ -62,7 +67,9 @@ afterAll(async () => {
 })
 
 const liveRuns = (lab: Lab, kind: string): Array<{ id: number; config_json: string; dataset_id: number | null }> =>
-  lab.lab.ctx.db.prepare('SELECT id, config_json, dataset_id FROM runs WHERE kind = ? AND deleted_at IS NULL ORDER BY id').all(kind) as never
+  lab.lab.ctx.db
+    .prepare('SELECT id, config_json, dataset_id FROM runs WHERE kind = ? AND deleted_at IS NULL ORDER BY id')
+    .all(kind) as never
 
 describe('merging bundles of sweep cells', () => {
   it("points an attack at the imported model's id, not at the run its old id names here", async () => {
@@ -98,7 +105,9 @@ describe('merging bundles of sweep cells', () => {
     expect(models).toHaveLength(1)
     const table = await merged.api.request('results.table', { ids: models })
     expect(table.rows).toHaveLength(1)
-    expect(table.rows[0].cells.filter((c) => c !== null).map((c) => c!.n)).toEqual(table.rows[0].cells.filter((c) => c !== null).map(() => 1))
+    expect(table.rows[0].cells.filter((c) => c !== null).map((c) => c!.n)).toEqual(
+      table.rows[0].cells.filter((c) => c !== null).map(() => 1)
+    )
     // The earlier result is in the trash, not gone.
     expect((await merged.api.request('trash.list', {})).map((e) => e.name).sort()).toHaveLength(2)
     const again = await mergeBundles(merged.api, bundles)
@@ -117,7 +126,9 @@ describe('merging bundles of sweep cells', () => {
     expect(report.imported).toBe(2)
     expect(report.failed).toHaveLength(1)
     expect(report.failed[0].bundle).toBe(path.join(folder, 'a-damaged.advlab.zip'))
-    expect(report.failed[0].error).toMatch(/a-damaged\.advlab\.zip cannot be imported: it is not a complete zip archive.*Nothing was imported/)
+    expect(report.failed[0].error).toMatch(
+      /a-damaged\.advlab\.zip cannot be imported: it is not a complete zip archive.*Nothing was imported/
+    )
   })
 })
 
@@ -138,7 +149,9 @@ describe('lab sweep merge', () => {
     expect(code).toBe(1)
     const text = printed.join('')
     expect(text).toContain('Merged 1 of 2 bundle(s): 2 run(s) imported, 0 already here.')
-    expect(text).toContain(`Not imported: ${path.join(folder, 'a-cell-0000.advlab.zip')} cannot be imported: it is not a complete zip archive`)
+    expect(text).toContain(
+      `Not imported: ${path.join(folder, 'a-cell-0000.advlab.zip')} cannot be imported: it is not a complete zip archive`
+    )
   }, 120_000)
 })
 
@@ -152,18 +165,22 @@ describe('a failed or killed import leaves nothing half-placed', () => {
     const before = listing(merged.dataDir)
     // The last insert of the import fails, as a full disk would.
     db.exec("CREATE TEMP TRIGGER full_disk BEFORE INSERT ON artifacts BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
-    await expect(merged.api.request('import.bundle', { path: path.join(bundles, 'a-cell-0000.advlab.zip') })).rejects.toThrow(/cannot be imported: database or disk is full\. Nothing was imported/)
+    await expect(merged.api.request('import.bundle', { path: path.join(bundles, 'a-cell-0000.advlab.zip') })).rejects.toThrow(
+      /cannot be imported: database or disk is full\. Nothing was imported/
+    )
     db.exec('DROP TRIGGER full_disk')
     expect(listing(merged.dataDir)).toEqual(before)
     expect((db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n).toBe(0)
   })
 
-  it("finishes an import killed after its commit (files moved in) and drops one killed before it", async () => {
+  it('finishes an import killed after its commit (files moved in) and drops one killed before it', async () => {
     const merged = open('bundle-merge-killed')
     const db = merged.lab.ctx.db
     const dead = spawnSync(process.execPath, ['-e', '0']).pid as number
     const r = await merged.api.request('import.bundle', { path: path.join(bundles, 'a-cell-0000.advlab.zip') })
-    const art = db.prepare('SELECT a.path FROM artifacts a JOIN runs r ON r.id = a.run_id WHERE r.uid = ? LIMIT 1').get(r.imported[0].uid) as { path: string }
+    const art = db
+      .prepare('SELECT a.path FROM artifacts a JOIN runs r ON r.id = a.run_id WHERE r.uid = ? LIMIT 1')
+      .get(r.imported[0].uid) as { path: string }
     // Killed after the commit: the run is in the log, its weights still in staging.
     const weights = path.join(merged.dataDir, art.path)
     const after = path.join(merged.dataDir, STAGING_DIR, `${dead}-aaaa`)
@@ -174,7 +191,10 @@ describe('a failed or killed import leaves nothing half-placed', () => {
     const before = path.join(merged.dataDir, STAGING_DIR, `${dead}-bbbb`)
     fs.mkdirSync(before, { recursive: true })
     fs.writeFileSync(path.join(before, '0.part'), 'weights of a run that never was')
-    fs.writeFileSync(path.join(before, 'plan.json'), JSON.stringify([{ from: '0.part', to: 'imported/0000-never/w.bin', uid: '0000-never' }]))
+    fs.writeFileSync(
+      path.join(before, 'plan.json'),
+      JSON.stringify([{ from: '0.part', to: 'imported/0000-never/w.bin', uid: '0000-never' }])
+    )
     await merged.api.request('import.bundle', { path: path.join(bundles, 'a-cell-0000.advlab.zip') })
     expect(fs.existsSync(weights)).toBe(true)
     expect(fs.existsSync(path.join(merged.dataDir, 'imported/0000-never'))).toBe(false)

@@ -31,7 +31,9 @@ function addArtifact(lab: Lab, runId: number, rel: string, data: Buffer, kind = 
   const full = path.join(lab.dir, rel)
   fs.mkdirSync(path.dirname(full), { recursive: true })
   fs.writeFileSync(full, data)
-  lab.db.prepare('INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(runId, kind, rel, crypto.createHash('sha256').update(data).digest('hex'), data.length, 'now')
+  lab.db
+    .prepare('INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+    .run(runId, kind, rel, crypto.createHash('sha256').update(data).digest('hex'), data.length, 'now')
 }
 
 function tables(lab: Lab, ids: number[]): string[] {
@@ -44,7 +46,10 @@ function tables(lab: Lab, ids: number[]): string[] {
  * fit their kind (import checks them), so they are given the distill shape they would have.
  */
 function fitDistillConfigs(lab: Lab): void {
-  for (const r of lab.db.prepare("SELECT id, config_json FROM runs WHERE kind = 'distill'").all() as Array<{ id: number; config_json: string }>) {
+  for (const r of lab.db.prepare("SELECT id, config_json FROM runs WHERE kind = 'distill'").all() as Array<{
+    id: number
+    config_json: string
+  }>) {
     const { temperature, defence, ...train } = JSON.parse(r.config_json) as Record<string, unknown>
     const config = { teacher: train, student: { ...train, ...(defence ? { defence } : {}) }, temperature }
     lab.db.prepare('UPDATE runs SET config_json = ?, config_hash = ? WHERE id = ?').run(JSON.stringify(config), configHash(config), r.id)
@@ -99,7 +104,13 @@ describe('run bundles', () => {
     const a = newLab()
     const project = createProject(a.db, 'Seed study')
     const insertDataset = (db: Lab['db'], name: string, hash: string) =>
-      Number(db.prepare("INSERT INTO datasets (name, format, source_path, content_hash, info_json, created_at) VALUES (?, 'idx', '/data', ?, '{}', 'now')").run(name, hash).lastInsertRowid)
+      Number(
+        db
+          .prepare(
+            "INSERT INTO datasets (name, format, source_path, content_hash, info_json, created_at) VALUES (?, 'idx', '/data', ?, '{}', 'now')"
+          )
+          .run(name, hash).lastInsertRowid
+      )
     const ds = insertDataset(a.db, 'mnist', 'hash-of-mnist')
     const id = addRun(a.db, { name: 'in a project' })
     a.db.prepare('UPDATE runs SET project_id = ?, dataset_id = ? WHERE id = ?').run(project.id, ds, id)
@@ -109,7 +120,11 @@ describe('run bundles', () => {
     const same = newLab()
     const sameDs = insertDataset(same.db, 'MNIST here', 'hash-of-mnist')
     const [imported] = importBundle(same.db, same.dir, out).imported
-    expect(same.db.prepare('SELECT p.name AS project, r.dataset_id FROM runs r JOIN projects p ON p.id = r.project_id WHERE r.id = ?').get(imported.id)).toEqual({ project: 'Seed study', dataset_id: sameDs })
+    expect(
+      same.db
+        .prepare('SELECT p.name AS project, r.dataset_id FROM runs r JOIN projects p ON p.id = r.project_id WHERE r.id = ?')
+        .get(imported.id)
+    ).toEqual({ project: 'Seed study', dataset_id: sameDs })
 
     const other = newLab()
     insertDataset(other.db, 'mnist', 'some-other-content')
@@ -155,7 +170,11 @@ describe('streamed bundles', () => {
     expect(unzipFile(out)[Object.keys(unzipFile(out)).find((n) => n.endsWith('metrics.csv'))!].byteLength).toBeGreaterThan(2 ** 21)
     const b = newLab()
     const [imported] = importBundle(b.db, b.dir, out).imported
-    const values = (b.db.prepare("SELECT value FROM metrics WHERE run_id = ? AND name = 'train/loss' ORDER BY step").all(imported.id) as { value: number }[]).map((r) => r.value)
+    const values = (
+      b.db.prepare("SELECT value FROM metrics WHERE run_id = ? AND name = 'train/loss' ORDER BY step").all(imported.id) as {
+        value: number
+      }[]
+    ).map((r) => r.value)
     expect(values).toEqual(loss)
     const art = b.db.prepare('SELECT path FROM artifacts WHERE run_id = ?').get(imported.id) as { path: string }
     expect(fs.readFileSync(path.join(b.dir, art.path)).equals(weights)).toBe(true)
@@ -191,20 +210,29 @@ describe('rejected bundles write nothing', () => {
 
   it('rejects an archive entry that climbs out with ../', () => {
     const { files } = goodBundle()
-    expectRejected(zipSync({ ...files, '../evil.txt': strToU8('pwned') }), /"\.\.\/evil\.txt" is refused because it climbs out.*Nothing was imported/)
+    expectRejected(
+      zipSync({ ...files, '../evil.txt': strToU8('pwned') }),
+      /"\.\.\/evil\.txt" is refused because it climbs out.*Nothing was imported/
+    )
   })
 
   it('rejects a manifest that would place an artifact at ../../evil.txt', () => {
     const { files, manifest } = goodBundle()
     const runs = manifest.runs as Array<{ files: { artifacts: Array<{ dataPath: string }> } }>
     runs[0].files.artifacts[0].dataPath = '../../evil.txt'
-    expectRejected(zipSync({ ...files, 'manifest.json': strToU8(JSON.stringify(manifest)) }), /"\.\.\/\.\.\/evil\.txt", which is refused because it climbs out/)
+    expectRejected(
+      zipSync({ ...files, 'manifest.json': strToU8(JSON.stringify(manifest)) }),
+      /"\.\.\/\.\.\/evil\.txt", which is refused because it climbs out/
+    )
   })
 
   it('rejects a bundle of a newer schema version, saying to update', () => {
     const { files, manifest } = goodBundle()
     manifest.schemaVersion = BUNDLE_SCHEMA_VERSION + 98
-    expectRejected(zipSync({ ...files, 'manifest.json': strToU8(JSON.stringify(manifest)) }), new RegExp(`schema version ${BUNDLE_SCHEMA_VERSION + 98}.*update AdvLab`))
+    expectRejected(
+      zipSync({ ...files, 'manifest.json': strToU8(JSON.stringify(manifest)) }),
+      new RegExp(`schema version ${BUNDLE_SCHEMA_VERSION + 98}.*update AdvLab`)
+    )
   })
 
   it('rejects a truncated zip', () => {
@@ -217,7 +245,8 @@ describe('rejected bundles write nothing', () => {
     const { files } = goodBundle()
     const zip = Buffer.from(zipSync(files))
     // Claim ~3.75 GiB for every entry in the central directory (uncompressed size at offset 24).
-    for (let o = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); o >= 0; o = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), o + 4)) zip.writeUInt32LE(0xf0000000, o + 24)
+    for (let o = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); o >= 0; o = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), o + 4))
+      zip.writeUInt32LE(0xf0000000, o + 24)
     expectRejected(new Uint8Array(zip), /would unpack to more than 4 GiB/)
   })
 
@@ -233,6 +262,9 @@ describe('rejected bundles write nothing', () => {
     const bad = strToU8('name,step,value,time\nloss,notastep,1,2\n')
     const manifest = JSON.parse(new TextDecoder().decode(files['manifest.json']))
     manifest.files[name] = crypto.createHash('sha256').update(bad).digest('hex')
-    expectRejected(zipSync({ ...files, [name]: bad, 'manifest.json': strToU8(JSON.stringify(manifest)) }), /metrics\.csv" line 2 is not "name,step,value,time"/)
+    expectRejected(
+      zipSync({ ...files, [name]: bad, 'manifest.json': strToU8(JSON.stringify(manifest)) }),
+      /metrics\.csv" line 2 is not "name,step,value,time"/
+    )
   })
 })

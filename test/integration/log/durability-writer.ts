@@ -17,7 +17,10 @@ process.stdout.write(`run ${runId}\n`)
 const writer = new MetricWriter(db, { maxBuffered: 1_000_000 })
 const stepsPerFlush = 1 + Math.floor(Math.random() * 400)
 for (let step = 0; ; step++) {
-  writer.add(runId, NAMES.map((name, i) => ({ name, step, value: Math.sin(step + i) })))
+  writer.add(
+    runId,
+    NAMES.map((name, i) => ({ name, step, value: Math.sin(step + i) }))
+  )
   if ((step + 1) % stepsPerFlush === 0) {
     writer.flush()
     process.stdout.write(`committed ${runId} ${step}\n`)

@@ -56,7 +56,9 @@ describe('the log under SIGKILL', () => {
       try {
         expect(setAside, `kill ${i} (after ${delay} ms) left a log that had to be set aside`).toBeNull()
         expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
-        const present = db.prepare('SELECT count(*) AS n FROM metrics WHERE run_id = ? AND step <= ?').get(claim.runId, claim.lastStep) as { n: number }
+        const present = db.prepare('SELECT count(*) AS n FROM metrics WHERE run_id = ? AND step <= ?').get(claim.runId, claim.lastStep) as {
+          n: number
+        }
         expect(present.n, `kill ${i}: run ${claim.runId} committed through step ${claim.lastStep}`).toBe(NAMES * (claim.lastStep + 1))
         // The writer is dead, so its run, left `running`, is marked interrupted at start-up.
         expect(getRun(db, claim.runId).status).toBe('running')

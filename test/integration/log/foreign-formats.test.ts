@@ -99,7 +99,9 @@ describe('TensorBoard export', () => {
         value: value.find((f) => f.field === 2)!.value as number
       }
     })
-    expect(scalars.filter((s) => s.tag === 'train/loss')).toEqual(loss.map((v, step) => ({ wallTime: 1_700_000_000 + step, step, tag: 'train/loss', value: v })))
+    expect(scalars.filter((s) => s.tag === 'train/loss')).toEqual(
+      loss.map((v, step) => ({ wallTime: 1_700_000_000 + step, step, tag: 'train/loss', value: v }))
+    )
     expect(scalars.find((s) => s.tag === 'eval/fgsm/Linf')).toMatchObject({ step: 8, value: 0.25 })
   })
 })
@@ -107,14 +109,23 @@ describe('TensorBoard export', () => {
 describe('MLflow export', () => {
   it('writes the mlruns layout: experiment meta, run meta, params, metrics "timestamp value step", tags, artifacts', () => {
     lab = freshLog('mlflow')
-    const a = addRun(lab.db, { name: 'baseline', config: baseConfig({ optimizer: { kind: 'sgd', lr: 0.1 } }), metrics: { 'test/accuracy': [0.5, 0.9] }, evals: [['fgsm', 'Linf', 8 / 255, 0.2]] })
+    const a = addRun(lab.db, {
+      name: 'baseline',
+      config: baseConfig({ optimizer: { kind: 'sgd', lr: 0.1 } }),
+      metrics: { 'test/accuracy': [0.5, 0.9] },
+      evals: [['fgsm', 'Linf', 8 / 255, 0.2]]
+    })
     const b = addRun(lab.db, { name: "o'distilled", seed: 3, metrics: { 'train/loss': [1] } })
     tagRuns(lab.db, [a], ['paper'])
     setNote(lab.db, a, 'the baseline')
     const ckpt = path.join(lab.dir, 'runs/1/final.bin')
     fs.mkdirSync(path.dirname(ckpt), { recursive: true })
     fs.writeFileSync(ckpt, 'weights')
-    lab.db.prepare("INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, 'checkpoint', 'runs/1/final.bin', 'x', 7, 'now')").run(a)
+    lab.db
+      .prepare(
+        "INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, 'checkpoint', 'runs/1/final.bin', 'x', 7, 'now')"
+      )
+      .run(a)
 
     const root = path.join(lab.dir, 'mlruns')
     const res = exportMlflow(lab.db, lab.dir, [a, b], root, 'Seed study')
@@ -128,7 +139,10 @@ describe('MLflow export', () => {
     const runDirs = fs.readdirSync(path.join(root, res.experimentId)).filter((d) => d !== 'meta.yaml')
     expect(runDirs).toHaveLength(2)
     for (const d of runDirs) expect(d).toMatch(/^[0-9a-f]{32}$/)
-    const runOf = (name: string) => runDirs.map((d) => path.join(root, res.experimentId, d)).find((d) => fs.readFileSync(path.join(d, 'tags', 'mlflow.runName'), 'utf8') === name)!
+    const runOf = (name: string) =>
+      runDirs
+        .map((d) => path.join(root, res.experimentId, d))
+        .find((d) => fs.readFileSync(path.join(d, 'tags', 'mlflow.runName'), 'utf8') === name)!
     const ra = runOf('baseline')
     const meta = fs.readFileSync(path.join(ra, 'meta.yaml'), 'utf8')
     expect(meta).toMatch(new RegExp(`run_id: ${path.basename(ra)}`))
@@ -136,7 +150,10 @@ describe('MLflow export', () => {
     expect(meta).toMatch(/start_time: \d{13}/)
     expect(fs.readFileSync(path.join(ra, 'params', 'optimizer.lr'), 'utf8')).toBe('0.1')
     expect(fs.readFileSync(path.join(ra, 'params', 'model.arch'), 'utf8')).toBe('cnn-small')
-    const lines = fs.readFileSync(path.join(ra, 'metrics', 'test', 'accuracy'), 'utf8').trim().split('\n')
+    const lines = fs
+      .readFileSync(path.join(ra, 'metrics', 'test', 'accuracy'), 'utf8')
+      .trim()
+      .split('\n')
     expect(lines).toEqual(['1700000000000 0.5 0', '1700000001000 0.9 1'])
     expect(fs.readFileSync(path.join(ra, 'metrics', 'eval', 'fgsm', 'Linf', 'eps_8_255'), 'utf8')).toMatch(/^\d+ 0\.2 0\n$/)
     expect(fs.readFileSync(path.join(ra, 'tags', 'advlab.tag.paper'), 'utf8')).toBe('true')

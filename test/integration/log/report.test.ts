@@ -25,7 +25,11 @@ describe('HTML report', () => {
     lab = freshLog('report')
     const { ids } = seedStudy(lab.db)
     addRun(lab.db, { name: '<script>alert(1)</script>' })
-    const html = renderReport(compareRuns(lab.db, { ids: [...ids, ids.length + 1] }), buildResultsTable(lab.db, { ids: [...ids, ids.length + 1] }), { title: 'Seed study' })
+    const html = renderReport(
+      compareRuns(lab.db, { ids: [...ids, ids.length + 1] }),
+      buildResultsTable(lab.db, { ids: [...ids, ids.length + 1] }),
+      { title: 'Seed study' }
+    )
     expect(html.startsWith('<!doctype html>')).toBe(true)
     expect(html).toContain('<h1>Seed study</h1>')
     expect(html).toContain('suspected gradient masking')
@@ -69,7 +73,11 @@ describe('study report', () => {
     plan.arms.forEach((arm, a) => {
       for (const [s, seed] of plan.seeds.entries()) {
         // The first arm's second seed has no AutoAttack result: its cell is "(1 of 2 runs)".
-        const evals: Array<[string, string, number, number]> = [['clean', 'Linf', 0, 0.9 - a * 0.01], ['fgsm', 'Linf', eps, 0.2 + a * 0.1], ['pgd', 'Linf', eps, 0.1 + a * 0.01]]
+        const evals: Array<[string, string, number, number]> = [
+          ['clean', 'Linf', 0, 0.9 - a * 0.01],
+          ['fgsm', 'Linf', eps, 0.2 + a * 0.1],
+          ['pgd', 'Linf', eps, 0.1 + a * 0.01]
+        ]
         if (!(a === 0 && s === 1)) evals.push(['autoattack', 'Linf', eps, 0.05 + a * 0.01])
         const id = addRun(db, { name: `${arm.label} seed ${seed}`, seed, config: baseConfig({ arm: arm.id }), evals })
         addStudyRun(db, studyId, id, arm.id, seed, 'model')
@@ -82,11 +90,27 @@ describe('study report', () => {
     lab = freshLog('study-report')
     const { studyId, plan } = studyWithResults(lab.db)
     const first = plan.arms[0]
-    const firstModel = (lab.db.prepare('SELECT run_id FROM study_runs WHERE study_id = ? AND arm = ? ORDER BY run_id LIMIT 1').get(studyId, first.id) as { run_id: number }).run_id
+    const firstModel = (
+      lab.db.prepare('SELECT run_id FROM study_runs WHERE study_id = ? AND arm = ? ORDER BY run_id LIMIT 1').get(studyId, first.id) as {
+        run_id: number
+      }
+    ).run_id
     // The user cancels a later evaluation of that model; its PGD result (99 %) is partial.
     const cancelled = createRun(lab.db, { name: 'cancelled eval', kind: 'eval', config: { runId: firstModel }, seed: 0 })
     setRunStatus(lab.db, cancelled, 'running', { backend: 'wasm' })
-    writeEvalRecord(lab.db, cancelled, { type: 'result', runId: firstModel, attack: 'pgd', norm: 'Linf', epsilon: plan.epsilon, seed: 0, n: 100, accuracy: 0.99, cleanAccuracy: null, params: {}, seconds: null })
+    writeEvalRecord(lab.db, cancelled, {
+      type: 'result',
+      runId: firstModel,
+      attack: 'pgd',
+      norm: 'Linf',
+      epsilon: plan.epsilon,
+      seed: 0,
+      n: 100,
+      accuracy: 0.99,
+      cleanAccuracy: null,
+      params: {},
+      seconds: null
+    })
     setRunStatus(lab.db, cancelled, 'cancelled')
 
     const report = buildStudyReport(lab.db, studyId)

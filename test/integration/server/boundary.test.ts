@@ -90,11 +90,19 @@ describe('security headers on every answer', () => {
   const cases: [string, () => Promise<{ status: number; headers: Record<string, string> }>, number][] = [
     ['200', () => raw(`/?token=${server.token}`), 200],
     ['400 (bad path)', () => raw('/%', { token: server.token }), 400],
-    ['400 (unreadable request)', async () => parseResponse((await rawExchange(server.port, 'GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n')).bytes)!, 400],
+    [
+      '400 (unreadable request)',
+      async () => parseResponse((await rawExchange(server.port, 'GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n')).bytes)!,
+      400
+    ],
     ['401', () => raw('/'), 401],
     ['403 (outside the renderer)', () => raw('/..%2fsecret.txt', { token: server.token }), 403],
     ['403 (foreign Host)', () => raw('/', { token: server.token, headers: { Host: 'evil.example' } }), 403],
-    ['404 (WebSocket elsewhere)', () => raw('/nope', { token: server.token, headers: { Connection: 'Upgrade', Upgrade: 'websocket' } }), 404],
+    [
+      '404 (WebSocket elsewhere)',
+      () => raw('/nope', { token: server.token, headers: { Connection: 'Upgrade', Upgrade: 'websocket' } }),
+      404
+    ],
     ['405', () => raw('/', { token: server.token, method: 'POST', headers: { 'Content-Length': '0' } }), 405]
   ]
   for (const [name, request, status] of cases) {
@@ -123,7 +131,11 @@ describe('security headers on every answer', () => {
 
 describe('HEAD and the static server', () => {
   it('answers HEAD with the headers of GET and no body, on success and on refusal', async () => {
-    for (const [target, token, status] of [['/', server.token, 200], ['/assets/app.js', server.token, 200], ['/', undefined, 401]] as const) {
+    for (const [target, token, status] of [
+      ['/', server.token, 200],
+      ['/assets/app.js', server.token, 200],
+      ['/', undefined, 401]
+    ] as const) {
       const res = await raw(target, { method: 'HEAD', token })
       expect(res.status, target).toBe(status)
       expect(res.body, `${target} → ${status}`).toBe('')
@@ -131,7 +143,12 @@ describe('HEAD and the static server', () => {
   })
 
   it('answers HEAD with no body on the WebSocket path too (an upgrade refused for its method)', async () => {
-    const upgradeHeaders = { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' }
+    const upgradeHeaders = {
+      Connection: 'Upgrade',
+      Upgrade: 'websocket',
+      'Sec-WebSocket-Version': '13',
+      'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ=='
+    }
     for (const token of [server.token, undefined]) {
       const res = await raw(`/api${token ? `?token=${token}` : ''}`, { method: 'HEAD', headers: upgradeHeaders })
       expect(res.status).toBeGreaterThanOrEqual(400)

@@ -57,7 +57,11 @@ export function parseResponse(bytes: Buffer): ParsedResponse | null {
 }
 
 /** A GET (or other method) request line with Host and the token cookie, closed after the answer. */
-export function httpRequest(port: number, target: string, options: { method?: string; token?: string; headers?: Record<string, string> } = {}): string {
+export function httpRequest(
+  port: number,
+  target: string,
+  options: { method?: string; token?: string; headers?: Record<string, string> } = {}
+): string {
   const headers: Record<string, string> = { Host: `127.0.0.1:${port}`, Connection: 'close', ...options.headers }
   if (options.token) headers.Cookie = `advlab_token=${options.token}`
   const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}`)

@@ -77,7 +77,9 @@ describe('serve mode', () => {
   })
 
   it('refuses a WebSocket opened by a page from another origin, even with the token', async () => {
-    expect(await wsUpgrade(`ws://127.0.0.1:${server.port}/api?token=${server.token}`, { Origin: 'https://evil.example' })).toBe('refused 403')
+    expect(await wsUpgrade(`ws://127.0.0.1:${server.port}/api?token=${server.token}`, { Origin: 'https://evil.example' })).toBe(
+      'refused 403'
+    )
   })
 
   it('answers a malformed frame with a structured error and keeps the connection', async () => {

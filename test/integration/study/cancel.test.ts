@@ -14,7 +14,10 @@ afterAll(() => t?.close())
 
 describe('cancelling a study', () => {
   it('records the request in the log, ends every run of the study and starts no more', async () => {
-    const study = await t.api.request('studies.start', { preset: 'seed-quick', scale: { seeds: 1, trainImages: 512, testImages: 64, evalImages: 16 } })
+    const study = await t.api.request('studies.start', {
+      preset: 'seed-quick',
+      scale: { seeds: 1, trainImages: 512, testImages: 64, evalImages: 16 }
+    })
     // Wait until the study has started its first runs.
     await new Promise<void>((resolve) => {
       const poll = setInterval(async () => {

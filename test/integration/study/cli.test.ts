@@ -12,7 +12,11 @@ import { tempDir } from '../../support/temp'
 const root = path.resolve(__dirname, '../../..')
 const t = tempDir('study-cli')
 afterAll(() => t.cleanup())
-const lab = (...args: string[]) => spawnSync(process.execPath, [path.join(root, 'bin/lab.mjs'), ...args, '--data-dir', t.dir], { encoding: 'utf8', env: { ...process.env, ADVLAB_BACKEND: 'wasm' } })
+const lab = (...args: string[]) =>
+  spawnSync(process.execPath, [path.join(root, 'bin/lab.mjs'), ...args, '--data-dir', t.dir], {
+    encoding: 'utf8',
+    env: { ...process.env, ADVLAB_BACKEND: 'wasm' }
+  })
 
 describe('lab study', () => {
   it('refuses an unknown preset with the presets it knows', () => {

@@ -27,6 +27,9 @@ describe('studies left running', () => {
     const study = await t.api.request('studies.get', { id: dead })
     expect(study.error).toContain('AdvLab stopped while the study was running')
     const cancel = await t.api.call('studies.cancel', { id: alive })
-    expect(cancel).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('run by another AdvLab process') } })
+    expect(cancel).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: expect.stringContaining('run by another AdvLab process') }
+    })
   })
 })

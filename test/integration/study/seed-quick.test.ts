@@ -18,7 +18,10 @@ const progress: number[] = []
 beforeAll(async () => {
   t = testLab('seed-quick')
   t.api.on('studies.progress', (e) => progress.push(e.fraction))
-  const study = await t.api.request('studies.start', { preset: 'seed-quick', scale: { seeds: 1, trainImages: 3000, testImages: 200, evalImages: 60 } })
+  const study = await t.api.request('studies.start', {
+    preset: 'seed-quick',
+    scale: { seeds: 1, trainImages: 3000, testImages: 200, evalImages: 60 }
+  })
   const final = await new Promise<string>((resolve) => {
     const poll = setInterval(async () => {
       const s = await t.api.request('studies.get', { id: study.id })
@@ -42,7 +45,12 @@ const aa = (arm: string) => row(arm).autoattack!.mean
 describe('reduced seed-quick', () => {
   it('records every run of the study and reports progress up to the end', async () => {
     const study = await t.api.request('studies.get', { id: report.study.id })
-    expect(study.members.filter((m) => m.role === 'model').map((m) => m.arm).sort()).toEqual(['baseline', 'distillation', 'distillation-pgd', 'toy'])
+    expect(
+      study.members
+        .filter((m) => m.role === 'model')
+        .map((m) => m.arm)
+        .sort()
+    ).toEqual(['baseline', 'distillation', 'distillation-pgd', 'toy'])
     expect(study.members.every((m) => m.status === 'completed')).toBe(true)
     expect(study.runs).toMatchObject({ total: 13, completed: 13, failed: 0 })
     expect(progress.at(-1)).toBe(1)
@@ -66,7 +74,9 @@ describe('reduced seed-quick', () => {
   })
 
   it('the report shows the seed-shaped table, the checks that fired and a reading that names the masking', () => {
-    expect(markdown).toContain('| model / strategy | n | clean | FGSM (ε=0.1) | FGSM (ε=0.2) | FGSM (ε=0.3) | PGD (ε=0.3) | AutoAttack (ε=0.3) | suspected gradient masking |')
+    expect(markdown).toContain(
+      '| model / strategy | n | clean | FGSM (ε=0.1) | FGSM (ε=0.2) | FGSM (ε=0.3) | PGD (ε=0.3) | AutoAttack (ε=0.3) | suspected gradient masking |'
+    )
     for (const r of report.rows) expect(markdown).toContain(`| ${r.label} | 1 | ${(r.clean!.mean * 100).toFixed(1)}% |`)
     expect(row('toy').fired.length).toBeGreaterThanOrEqual(2)
     const toyLine = report.reading.find((s) => s.startsWith('Gradient-mask toy'))!

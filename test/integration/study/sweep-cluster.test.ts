@@ -20,14 +20,25 @@ afterAll(() => t.cleanup())
 
 const sweepJson = {
   name: 'two cells',
-  base: { dataset: 'mnist', subset: { train: 400, test: 100 }, model: { arch: 'mlp' }, optimizer: { kind: 'sgd', lr: 0.1 }, epochs: 1, batchSize: 50 },
+  base: {
+    dataset: 'mnist',
+    subset: { train: 400, test: 100 },
+    model: { arch: 'mlp' },
+    optimizer: { kind: 'sgd', lr: 0.1 },
+    epochs: 1,
+    batchSize: 50
+  },
   grid: { seed: [1, 2] },
   evaluate: { attacks: [{ attack: 'fgsm' }], epsilons: [0.1, 0.2], n: 60 }
 }
 
 function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: t.dir, env: { ...process.env, ADVLAB_BACKEND: 'wasm', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(cmd, args, {
+      cwd: t.dir,
+      env: { ...process.env, ADVLAB_BACKEND: 'wasm', ...env },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     let out = ''
     child.stdout.on('data', (d) => (out += d))
     child.stderr.on('data', (d) => (out += d))
@@ -39,7 +50,11 @@ const lab = (args: string[]) => run(process.execPath, [path.join(root, 'bin/lab.
 async function tableOf(api: ReturnType<typeof testLab>['api'], ids: number[]) {
   const table = await api.request('export.table', { ids, format: 'md' })
   const cmp = await api.request('runs.compare', { ids, metrics: [], agreement: false })
-  return { text: table.text, cells: cmp.evaluations.map((e) => ({ attack: e.attack, epsilon: e.epsilon, accuracy: e.accuracy, n: e.n })), names: cmp.runs.map((r) => r.name) }
+  return {
+    text: table.text,
+    cells: cmp.evaluations.map((e) => ({ attack: e.attack, epsilon: e.epsilon, accuracy: e.accuracy, n: e.n })),
+    names: cmp.runs.map((r) => r.name)
+  }
 }
 
 describe('lab sweep emit → tasks as processes → lab sweep merge', () => {
@@ -54,7 +69,9 @@ describe('lab sweep emit → tasks as processes → lab sweep merge', () => {
 
     // Two array tasks, at the same time, as plain processes with their own data directories.
     const tasks = await Promise.all(
-      [0, 1].map((i) => run('bash', [script], { SLURM_ARRAY_TASK_ID: String(i), ADVLAB_LAB: LAB, ADVLAB_TASK_DATA_DIR: path.join(t.dir, `task-${i}`) }))
+      [0, 1].map((i) =>
+        run('bash', [script], { SLURM_ARRAY_TASK_ID: String(i), ADVLAB_LAB: LAB, ADVLAB_TASK_DATA_DIR: path.join(t.dir, `task-${i}`) })
+      )
     )
     for (const task of tasks) expect(task.code, task.out).toBe(0)
     const bundles = fs.readdirSync(path.join(cluster, 'bundles')).sort()
@@ -72,9 +89,15 @@ describe('lab sweep emit → tasks as processes → lab sweep merge', () => {
     try {
       const results = await runSweepLocally(inApp.api, parseSweepFile(sweepJson), 2)
       expect(results.every((r) => r.ok)).toBe(true)
-      const local = await tableOf(inApp.api, results.map((r) => r.modelRunId!))
+      const local = await tableOf(
+        inApp.api,
+        results.map((r) => r.modelRunId!)
+      )
       const models = (await merged.api.request('runs.select', { kind: 'train' })).sort((a, b) => a.name.localeCompare(b.name))
-      const remote = await tableOf(merged.api, models.map((r) => r.id))
+      const remote = await tableOf(
+        merged.api,
+        models.map((r) => r.id)
+      )
       expect(remote.names).toEqual(['two cells · seed=1', 'two cells · seed=2'])
       expect(remote.names).toEqual(local.names)
       expect(remote.cells.map((c) => [c.attack, c.epsilon])).toEqual([

@@ -25,10 +25,21 @@ const t = tempDir('sweep-cli')
 afterAll(() => t.cleanup())
 const dataDir = path.join(t.dir, 'data')
 const labIn = (dir: string, ...args: string[]) =>
-  spawnSync(process.execPath, [path.join(root, 'bin/lab.mjs'), ...args, '--data-dir', dir], { encoding: 'utf8', env: { ...process.env, ADVLAB_BACKEND: 'wasm' }, timeout: 600_000 })
+  spawnSync(process.execPath, [path.join(root, 'bin/lab.mjs'), ...args, '--data-dir', dir], {
+    encoding: 'utf8',
+    env: { ...process.env, ADVLAB_BACKEND: 'wasm' },
+    timeout: 600_000
+  })
 const lab = (...args: string[]) => labIn(dataDir, ...args)
 
-const base = { dataset: 'mnist', subset: { train: 200, test: 60 }, model: { arch: 'mlp' }, optimizer: { kind: 'sgd', lr: 0.1 }, epochs: 1, batchSize: 50 }
+const base = {
+  dataset: 'mnist',
+  subset: { train: 200, test: 60 },
+  model: { arch: 'mlp' },
+  optimizer: { kind: 'sgd', lr: 0.1 },
+  epochs: 1,
+  batchSize: 50
+}
 function sweepFile(name: string, sweep: Record<string, unknown>): string {
   const file = path.join(t.dir, `${name}.json`)
   fs.writeFileSync(file, JSON.stringify({ name, base, ...sweep }))
@@ -38,7 +49,17 @@ function sweepFile(name: string, sweep: Record<string, unknown>): string {
 describe('lab sweep emit --target slurm', () => {
   it('creates <shared>/logs and <shared>/bundles before submission and prints the sbatch line, quoted', () => {
     const out = path.join(t.dir, 'cluster with space')
-    const r = lab('sweep', 'emit', sweepFile('two', { grid: { seed: [1, 2] } }), '--target', 'slurm', '--out', out, '--max-array-size', '1001')
+    const r = lab(
+      'sweep',
+      'emit',
+      sweepFile('two', { grid: { seed: [1, 2] } }),
+      '--target',
+      'slurm',
+      '--out',
+      out,
+      '--max-array-size',
+      '1001'
+    )
     expect(r.status, r.stderr).toBe(0)
     expect(fs.statSync(path.join(out, 'logs')).isDirectory()).toBe(true)
     expect(fs.statSync(path.join(out, 'bundles')).isDirectory()).toBe(true)
@@ -48,7 +69,18 @@ describe('lab sweep emit --target slurm', () => {
 
   it('splits 1,200 cells into two array jobs within MaxArraySize, one sbatch line each', () => {
     const out = path.join(t.dir, 'big')
-    const r = lab('sweep', 'emit', sweepFile('big', { grid: { seed: Array.from({ length: 400 }, (_, i) => i), 'optimizer.lr': [0.1, 0.03, 0.01] } }), '--target', 'slurm', '--out', out, '--max-array-size', '1001', '--json')
+    const r = lab(
+      'sweep',
+      'emit',
+      sweepFile('big', { grid: { seed: Array.from({ length: 400 }, (_, i) => i), 'optimizer.lr': [0.1, 0.03, 0.01] } }),
+      '--target',
+      'slurm',
+      '--out',
+      out,
+      '--max-array-size',
+      '1001',
+      '--json'
+    )
     expect(r.status, r.stderr).toBe(0)
     const emitted = JSON.parse(r.stdout)
     expect(emitted.cells).toBe(1200)
@@ -128,7 +160,9 @@ describe('a cell that fails after its model trained', () => {
       expect(model).toMatchObject({ name: 'too far · single cell', status: 'completed' })
       // The bundle says which cell it is and why it failed.
       const recorded = fresh.lab.ctx.db.prepare('SELECT run_id, sweep_id, cell_index, config_hash, error FROM sweep_cells').all()
-      expect(recorded).toEqual([{ run_id: model.id, sweep_id: 'too far', cell_index: 0, config_hash: expect.stringMatching(/^[0-9a-f]{16}$/), error: cell.error }])
+      expect(recorded).toEqual([
+        { run_id: model.id, sweep_id: 'too far', cell_index: 0, config_hash: expect.stringMatching(/^[0-9a-f]{16}$/), error: cell.error }
+      ])
     } finally {
       await fresh.close()
     }

@@ -24,7 +24,9 @@ const PROGRAMS = ['munged', 'slurmctld', 'slurmd', 'sbatch', 'scontrol', 'sinfo'
 
 function unavailable(): string | null {
   if (process.platform !== 'linux') return `Slurm's daemons run on Linux, not ${process.platform}`
-  const missing = PROGRAMS.filter((p) => spawnSync('sh', ['-c', `command -v ${p}`], { env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` } }).status !== 0)
+  const missing = PROGRAMS.filter(
+    (p) => spawnSync('sh', ['-c', `command -v ${p}`], { env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` } }).status !== 0
+  )
   if (missing.length) return `${missing.join(', ')} not found (apt-get install slurm-wlm munge)`
   if (process.getuid?.() !== 0) return 'slurmd must run as root to start jobs, and this test runs as a user'
   return null
@@ -33,7 +35,14 @@ const reason = unavailable()
 
 const sweepJson = {
   name: 'two cells',
-  base: { dataset: 'mnist', subset: { train: 400, test: 100 }, model: { arch: 'mlp' }, optimizer: { kind: 'sgd', lr: 0.1 }, epochs: 1, batchSize: 50 },
+  base: {
+    dataset: 'mnist',
+    subset: { train: 400, test: 100 },
+    model: { arch: 'mlp' },
+    optimizer: { kind: 'sgd', lr: 0.1 },
+    epochs: 1,
+    batchSize: 50
+  },
   grid: { seed: [1, 2] },
   evaluate: { attacks: [{ attack: 'fgsm' }], epsilons: [0.1, 0.2], n: 60 }
 }
@@ -77,7 +86,10 @@ function startDaemon(program: string, args: string[], env: NodeJS.ProcessEnv): C
 }
 
 const tail = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').slice(-25).join('\n') : `(no ${file})`)
-const daemonLogs = () => ['munged.out', 'slurmctld.out', 'slurmd.out', 'log/slurmctld.log', 'log/slurmd.log'].map((f) => `--- ${f}\n${tail(path.join(t.dir, f))}`).join('\n')
+const daemonLogs = () =>
+  ['munged.out', 'slurmctld.out', 'slurmd.out', 'log/slurmctld.log', 'log/slurmd.log']
+    .map((f) => `--- ${f}\n${tail(path.join(t.dir, f))}`)
+    .join('\n')
 
 async function startCluster(): Promise<NodeJS.ProcessEnv> {
   const dir = t.dir
@@ -87,7 +99,19 @@ async function startCluster(): Promise<NodeJS.ProcessEnv> {
   fs.writeFileSync(key, crypto.randomBytes(1024), { mode: 0o600 })
   const socket = path.join(dir, 'munge/munge.socket')
   const env = { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin`, SLURM_CONF: path.join(dir, 'slurm.conf') }
-  startDaemon('munged', ['-F', '--force', `--socket=${socket}`, `--key-file=${key}`, `--pid-file=${dir}/munge/munged.pid`, `--seed-file=${dir}/munge/munged.seed`, `--log-file=${dir}/munge/munged.log`], env)
+  startDaemon(
+    'munged',
+    [
+      '-F',
+      '--force',
+      `--socket=${socket}`,
+      `--key-file=${key}`,
+      `--pid-file=${dir}/munge/munged.pid`,
+      `--seed-file=${dir}/munge/munged.seed`,
+      `--log-file=${dir}/munge/munged.log`
+    ],
+    env
+  )
 
   const [ctldPort, dPort] = [await freePort(), await freePort()]
   // RealMemory a little below the machine's, or slurmd finds less than promised and drains the node.
@@ -163,67 +187,91 @@ async function tableOf(api: ReturnType<typeof testLab>['api']) {
   const ids = models.map((r) => r.id)
   const table = await api.request('export.table', { ids, format: 'md' })
   const cmp = await api.request('runs.compare', { ids, metrics: [], agreement: false })
-  return { text: table.text, names: cmp.runs.map((r) => r.name), cells: cmp.evaluations.map((e) => ({ attack: e.attack, epsilon: e.epsilon, accuracy: e.accuracy, n: e.n })) }
+  return {
+    text: table.text,
+    names: cmp.runs.map((r) => r.name),
+    cells: cmp.evaluations.map((e) => ({ attack: e.attack, epsilon: e.epsilon, accuracy: e.accuracy, n: e.n }))
+  }
 }
 
 if (reason) it.skip(`a sweep on a real one-node Slurm — skipped: ${reason}`, () => {})
-else describe('a sweep on a real one-node Slurm', () => {
-  it('runs as `lab sweep emit` prints it, and merges to the table of `lab sweep local`', async () => {
-    const env = await startCluster()
-    const taskEnv = { ...env, ADVLAB_BACKEND: 'wasm', ADVLAB_LAB: LAB.join(' '), TMPDIR: t.dir }
-    const file = path.join(t.dir, 'sweep.json')
-    fs.writeFileSync(file, JSON.stringify(sweepJson))
-    const shared = path.join(t.dir, 'shared folder')
+else
+  describe('a sweep on a real one-node Slurm', () => {
+    it('runs as `lab sweep emit` prints it, and merges to the table of `lab sweep local`', async () => {
+      const env = await startCluster()
+      const taskEnv = { ...env, ADVLAB_BACKEND: 'wasm', ADVLAB_LAB: LAB.join(' '), TMPDIR: t.dir }
+      const file = path.join(t.dir, 'sweep.json')
+      fs.writeFileSync(file, JSON.stringify(sweepJson))
+      const shared = path.join(t.dir, 'shared folder')
 
-    // Emit on the "login node" (scontrol answers here, so MaxArraySize is the cluster's).
-    const emitted = await run(LAB[0], [LAB[1], 'sweep', 'emit', file, '--target', 'slurm', '--out', shared, '--cpus', '1', '--mem', '1', '--time', '00:10:00'], taskEnv)
-    expect(emitted.code, emitted.stderr).toBe(0)
-    const submitLines = emitted.stdout.split('\n').filter((l) => l.startsWith('  sbatch ')).map((l) => l.trim())
-    expect(emitted.stdout).toContain(`The sweep is split into 2 array jobs: the cluster's MaxArraySize is ${MAX_ARRAY_SIZE} (from scontrol show config).`)
-    expect(submitLines).toEqual([`sbatch '${shared}/advlab-two-cells.cells-0-0.slurm'`, `sbatch '${shared}/advlab-two-cells.cells-1-1.slurm'`])
-    const mergeLine = /^Then merge the results: (lab sweep merge .*)$/m.exec(emitted.stdout)?.[1]
-    expect(mergeLine).toBe(`lab sweep merge '${shared}/bundles'`)
-
-    // Submitted exactly as printed, from a shell.
-    const jobIds: string[] = []
-    for (const line of submitLines) {
-      const submitted = await run('bash', ['-c', line], taskEnv)
-      expect(submitted.code, submitted.stderr).toBe(0)
-      const jobId = /Submitted batch job (\d+)/.exec(submitted.stdout)?.[1]
-      expect(jobId, submitted.stdout + submitted.stderr).toBeDefined()
-      jobIds.push(jobId!)
-    }
-    const states = [await arrayStates(jobIds[0], env), await arrayStates(jobIds[1], env)]
-    const logs = fs.readdirSync(path.join(shared, 'logs')).sort()
-    const taskLogs = logs.map((f) => `--- ${f}\n${tail(path.join(shared, 'logs', f))}`).join('\n')
-    expect(states, `${taskLogs}\n${daemonLogs()}`).toEqual([['COMPLETED'], ['COMPLETED']])
-    expect(logs).toEqual(jobIds.flatMap((id) => [`advlab-two-cells-${id}_0.err`, `advlab-two-cells-${id}_0.out`]).sort())
-    expect(fs.readdirSync(path.join(shared, 'bundles')).sort()).toEqual(['advlab-two-cells-cell-0000.advlab.zip', 'advlab-two-cells-cell-0001.advlab.zip'])
-
-    // The printed merge line (the lab CLI for `lab`), into a log of its own; and the same sweep in one log.
-    const mergedDir = path.join(t.dir, 'merged')
-    const localDir = path.join(t.dir, 'local')
-    const merged = await run('bash', ['-c', `${mergeLine!.replace(/^lab /, `${LAB.map((w) => `'${w}'`).join(' ')} `)} --data-dir '${mergedDir}'`], taskEnv)
-    expect(merged.code, merged.stdout + merged.stderr).toBe(0)
-    const local = await run(LAB[0], [LAB[1], 'sweep', 'local', file, '--data-dir', localDir], taskEnv)
-    expect(local.code, local.stdout + local.stderr).toBe(0)
-
-    const mergedLab = testLab('slurm-merged', mergedDir)
-    const localLab = testLab('slurm-local', localDir)
-    try {
-      const remote = await tableOf(mergedLab.api)
-      const here = await tableOf(localLab.api)
-      expect(remote.names).toEqual(['two cells · seed=1', 'two cells · seed=2'])
-      expect(remote.cells.map((c) => [c.attack, c.epsilon])).toEqual([
-        ['clean', 0],
-        ['fgsm', 0.1],
-        ['fgsm', 0.2]
+      // Emit on the "login node" (scontrol answers here, so MaxArraySize is the cluster's).
+      const emitted = await run(
+        LAB[0],
+        [LAB[1], 'sweep', 'emit', file, '--target', 'slurm', '--out', shared, '--cpus', '1', '--mem', '1', '--time', '00:10:00'],
+        taskEnv
+      )
+      expect(emitted.code, emitted.stderr).toBe(0)
+      const submitLines = emitted.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('  sbatch '))
+        .map((l) => l.trim())
+      expect(emitted.stdout).toContain(
+        `The sweep is split into 2 array jobs: the cluster's MaxArraySize is ${MAX_ARRAY_SIZE} (from scontrol show config).`
+      )
+      expect(submitLines).toEqual([
+        `sbatch '${shared}/advlab-two-cells.cells-0-0.slurm'`,
+        `sbatch '${shared}/advlab-two-cells.cells-1-1.slurm'`
       ])
-      expect(remote.cells).toEqual(here.cells)
-      expect(remote.text).toBe(here.text)
-    } finally {
-      await mergedLab.lab.close()
-      await localLab.lab.close()
-    }
-  }, 420_000)
-})
+      const mergeLine = /^Then merge the results: (lab sweep merge .*)$/m.exec(emitted.stdout)?.[1]
+      expect(mergeLine).toBe(`lab sweep merge '${shared}/bundles'`)
+
+      // Submitted exactly as printed, from a shell.
+      const jobIds: string[] = []
+      for (const line of submitLines) {
+        const submitted = await run('bash', ['-c', line], taskEnv)
+        expect(submitted.code, submitted.stderr).toBe(0)
+        const jobId = /Submitted batch job (\d+)/.exec(submitted.stdout)?.[1]
+        expect(jobId, submitted.stdout + submitted.stderr).toBeDefined()
+        jobIds.push(jobId!)
+      }
+      const states = [await arrayStates(jobIds[0], env), await arrayStates(jobIds[1], env)]
+      const logs = fs.readdirSync(path.join(shared, 'logs')).sort()
+      const taskLogs = logs.map((f) => `--- ${f}\n${tail(path.join(shared, 'logs', f))}`).join('\n')
+      expect(states, `${taskLogs}\n${daemonLogs()}`).toEqual([['COMPLETED'], ['COMPLETED']])
+      expect(logs).toEqual(jobIds.flatMap((id) => [`advlab-two-cells-${id}_0.err`, `advlab-two-cells-${id}_0.out`]).sort())
+      expect(fs.readdirSync(path.join(shared, 'bundles')).sort()).toEqual([
+        'advlab-two-cells-cell-0000.advlab.zip',
+        'advlab-two-cells-cell-0001.advlab.zip'
+      ])
+
+      // The printed merge line (the lab CLI for `lab`), into a log of its own; and the same sweep in one log.
+      const mergedDir = path.join(t.dir, 'merged')
+      const localDir = path.join(t.dir, 'local')
+      const merged = await run(
+        'bash',
+        ['-c', `${mergeLine!.replace(/^lab /, `${LAB.map((w) => `'${w}'`).join(' ')} `)} --data-dir '${mergedDir}'`],
+        taskEnv
+      )
+      expect(merged.code, merged.stdout + merged.stderr).toBe(0)
+      const local = await run(LAB[0], [LAB[1], 'sweep', 'local', file, '--data-dir', localDir], taskEnv)
+      expect(local.code, local.stdout + local.stderr).toBe(0)
+
+      const mergedLab = testLab('slurm-merged', mergedDir)
+      const localLab = testLab('slurm-local', localDir)
+      try {
+        const remote = await tableOf(mergedLab.api)
+        const here = await tableOf(localLab.api)
+        expect(remote.names).toEqual(['two cells · seed=1', 'two cells · seed=2'])
+        expect(remote.cells.map((c) => [c.attack, c.epsilon])).toEqual([
+          ['clean', 0],
+          ['fgsm', 0.1],
+          ['fgsm', 0.2]
+        ])
+        expect(remote.cells).toEqual(here.cells)
+        expect(remote.text).toBe(here.text)
+      } finally {
+        await mergedLab.lab.close()
+        await localLab.lab.close()
+      }
+    }, 420_000)
+  })

@@ -22,7 +22,11 @@ const objective: Objective = { kind: 'cross-entropy', temperature: 1, labelSmoot
 function randomBatch(n: number, shape: [number, number, number], classes: number, seed: number): Batch {
   const random = seededRandom(seed)
   const images = Float32Array.from({ length: n * shape[0] * shape[1] * shape[2] }, () => random())
-  return { images, labels: Int32Array.from({ length: n }, () => Math.floor(random() * classes)), indices: Int32Array.from({ length: n }, (_, i) => i) }
+  return {
+    images,
+    labels: Int32Array.from({ length: n }, () => Math.floor(random() * classes)),
+    indices: Int32Array.from({ length: n }, (_, i) => i)
+  }
 }
 
 function maxRelativeError(a: Float32Array, b: Float32Array): number {
@@ -77,7 +81,13 @@ describe('data-parallel gradients over a replica thread', () => {
     const model: BuiltModel = adapt(createModel(spec))
     const replicas = await ReplicaPool.start(1, { spec: model.model.spec, seed: 0, objective }, 'wasm')
     try {
-      const parallel = await dataParallelGradients(replicas, model, batch, objectiveLoss(objective, undefined, model, shape, 0, null), shape)
+      const parallel = await dataParallelGradients(
+        replicas,
+        model,
+        batch,
+        objectiveLoss(objective, undefined, model, shape, 0, null),
+        shape
+      )
       const expected = reference[0].grads.map((g, i) => (5 / 9) * g + (4 / 9) * reference[1].grads[i])
       expect(maxRelativeError(flatten(parallel.grads), Float32Array.from(expected))).toBeLessThan(1e-5)
       tf.dispose(parallel.grads)
@@ -91,7 +101,8 @@ describe('data-parallel gradients over a replica thread', () => {
       for (const b of stats) {
         const got = b.tensor.dataSync()
         const o = offsets.get(b.name)!
-        for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo((5 / 9) * reference[0].buffers[o + i] + (4 / 9) * reference[1].buffers[o + i], 5)
+        for (let i = 0; i < got.length; i++)
+          expect(got[i]).toBeCloseTo((5 / 9) * reference[0].buffers[o + i] + (4 / 9) * reference[1].buffers[o + i], 5)
       }
       expect(model.model.get('bn1.num_batches_tracked').dataSync()[0]).toBe(1)
     } finally {
@@ -126,11 +137,15 @@ describe('a training run with two workers', () => {
       expect((await finished(t.api, run.id)).status).toBe('completed')
       runs.push(run.id)
     }
-    const [first, second] = await Promise.all(runs.map((id) => t.api.request('runs.metrics', { id, names: ['train/loss', 'test/accuracy'] })))
+    const [first, second] = await Promise.all(
+      runs.map((id) => t.api.request('runs.metrics', { id, names: ['train/loss', 'test/accuracy'] }))
+    )
     expect(first[1].values.at(-1)).toBeGreaterThan(0.85)
     expect(second[0].values).toEqual(first[0].values)
     const events = await t.api.request('runs.events', { id: runs[0] })
-    expect(events.map((e) => e.message)).toContain('Data-parallel training: each batch is split across 2 workers and their gradients averaged.')
+    expect(events.map((e) => e.message)).toContain(
+      'Data-parallel training: each batch is split across 2 workers and their gradients averaged.'
+    )
     expect(events.at(-1)!.message).toContain('"workers":2')
   })
 

@@ -15,7 +15,11 @@ type Sgd = { kind: 'sgd'; lr: number; weightDecay: number }
 /** The part of the wizard's defaults (src-renderer/src/wizards/defaults.ts) this test reads. */
 const wizard = await loadRenderer<{
   distillDefaults: () => { arch: 'cnn-small'; lr: number; weightDecay: number; temperature: number; alpha: number; loss: DistillLoss }
-  distillOptimizers: (ordinary: { lr: number; weightDecay: number }, temperature: number, loss: DistillLoss) => { teacher: Sgd; student: Sgd }
+  distillOptimizers: (
+    ordinary: { lr: number; weightDecay: number },
+    temperature: number,
+    loss: DistillLoss
+  ) => { teacher: Sgd; student: Sgd }
 }>('wizards/defaults')
 
 let t: ReturnType<typeof testLab>
@@ -45,14 +49,23 @@ async function outcome(runId: number) {
     teacher: teacher.values.at(-1) ?? null,
     student: student.values.at(-1)!,
     warnings: events.filter((e) => e.level === 'warn').map((e) => e.message),
-    summary: JSON.parse(completed.message.slice('Completed: '.length)) as { loss: string; studentFailed: { reasons: string[] } | null; teacherAccuracy: number }
+    summary: JSON.parse(completed.message.slice('Completed: '.length)) as {
+      loss: string
+      studentFailed: { reasons: string[] } | null
+      teacherAccuracy: number
+    }
   }
 }
 
 describe('distillation at its defaults', () => {
   it('the request issue 13 saw collapse (lr 0.05, T = 20, α = 0.7, no loss named) now trains a student within reach of its teacher', async () => {
     const old = { kind: 'sgd' as const, lr: 0.05 }
-    const run = await t.api.request('distill.start', { temperature: 20, alpha: 0.7, teacher: part('cnn-small', old), student: part('cnn-small', old) })
+    const run = await t.api.request('distill.start', {
+      temperature: 20,
+      alpha: 0.7,
+      teacher: part('cnn-small', old),
+      student: part('cnn-small', old)
+    })
     const r = await outcome(run.id)
     // Before: teacher 36.6%, student 15.8% on the 'seed' loss. Measured after: student 64%.
     expect(r.summary.loss).toBe('seed-times-t')
@@ -65,7 +78,13 @@ describe('distillation at its defaults', () => {
   it("the wizard's present defaults (teacher at lr · T, student on seed × T at lr) give a student close to its teacher", async () => {
     const d = wizard.distillDefaults()
     const opt = wizard.distillOptimizers({ lr: d.lr, weightDecay: d.weightDecay }, d.temperature, d.loss)
-    const run = await t.api.request('distill.start', { temperature: d.temperature, alpha: d.alpha, loss: d.loss, teacher: part(d.arch, opt.teacher), student: part(d.arch, opt.student) })
+    const run = await t.api.request('distill.start', {
+      temperature: d.temperature,
+      alpha: d.alpha,
+      loss: d.loss,
+      teacher: part(d.arch, opt.teacher),
+      student: part(d.arch, opt.student)
+    })
     const r = await outcome(run.id)
     // Measured: teacher 75%, student 71%.
     expect(r.teacher).toBeGreaterThan(0.6)
@@ -89,7 +108,9 @@ describe('distillation at its defaults', () => {
     expect(r.warnings).toHaveLength(1)
     expect(r.warnings[0]).toMatch(/^The student did not learn: its clean accuracy \d+\.\d% is .*below its teacher/)
     // The warning carries the numbers for any reader of the log.
-    const row = t.lab.ctx.db.prepare("SELECT data_json FROM events WHERE run_id = ? AND level = 'warn'").get(run.id) as { data_json: string }
+    const row = t.lab.ctx.db.prepare("SELECT data_json FROM events WHERE run_id = ? AND level = 'warn'").get(run.id) as {
+      data_json: string
+    }
     expect(JSON.parse(row.data_json)).toMatchObject({ chance: 0.1, studentFailed: { reasons: expect.arrayContaining(['below-teacher']) } })
   })
 })

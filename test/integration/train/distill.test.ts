@@ -20,7 +20,11 @@ const part = (seed: number, role: 'teacher' | 'student') => ({
   dataset: 'mnist',
   subset: { train: 2000, test: 500 },
   model: { arch: 'mlp' as const },
-  optimizer: { kind: 'sgd' as const, momentum: 0.9, ...learningAtTemperature(ordinary, 20, role === 'teacher' ? 'teacher' : DEFAULT_DISTILL_LOSS) },
+  optimizer: {
+    kind: 'sgd' as const,
+    momentum: 0.9,
+    ...learningAtTemperature(ordinary, 20, role === 'teacher' ? 'teacher' : DEFAULT_DISTILL_LOSS)
+  },
   epochs: 3,
   batchSize: 64,
   seed
@@ -28,7 +32,12 @@ const part = (seed: number, role: 'teacher' | 'student') => ({
 
 describe('defensive distillation', () => {
   it('trains a teacher at T, a student on its soft labels, and the student keeps the teacher accuracy', async () => {
-    const run = await t.api.request('distill.start', { temperature: 20, alpha: 0.7, teacher: part(1, 'teacher'), student: part(2, 'student') })
+    const run = await t.api.request('distill.start', {
+      temperature: 20,
+      alpha: 0.7,
+      teacher: part(1, 'teacher'),
+      student: part(2, 'student')
+    })
     expect(run).toMatchObject({ kind: 'distill', name: 'Distilled mlp (T=20, α=0.7)' })
     const done = await finished(t.api, run.id)
     expect(done.status).toBe('completed')
@@ -39,14 +48,19 @@ describe('defensive distillation', () => {
     expect(Math.abs(studentAccuracy - teacherAccuracy)).toBeLessThanOrEqual(0.02)
     // The student's steps follow the teacher's on the run's x-axis.
     expect(student.steps[0]).toBeGreaterThan(teacher.steps.at(-1)!)
-    const [weights] = t.lab.ctx.db.prepare("SELECT kind FROM artifacts WHERE run_id = ? ORDER BY id").all(run.id) as { kind: string }[]
+    const [weights] = t.lab.ctx.db.prepare('SELECT kind FROM artifacts WHERE run_id = ? ORDER BY id').all(run.id) as { kind: string }[]
     expect(weights.kind).toBe('teacher-weights')
   })
 
   it('distils from an existing training run used as the teacher', async () => {
     const teacherRun = await t.api.request('train.start', { ...part(4, 'teacher'), temperature: 20 })
     expect((await finished(t.api, teacherRun.id)).status).toBe('completed')
-    const run = await t.api.request('distill.start', { temperature: 20, alpha: 0.7, teacherRunId: teacherRun.id, student: part(5, 'student') })
+    const run = await t.api.request('distill.start', {
+      temperature: 20,
+      alpha: 0.7,
+      teacherRunId: teacherRun.id,
+      student: part(5, 'student')
+    })
     expect((await finished(t.api, run.id)).status).toBe('completed')
     const events = await t.api.request('runs.events', { id: run.id })
     expect(events.map((e) => e.message)).toContain(`Teacher: run ${teacherRun.id} (mlp, trained at T = 20).`)

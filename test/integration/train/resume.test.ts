@@ -19,7 +19,15 @@ describe('a training run killed with SIGKILL', () => {
     fs.writeFileSync(
       config,
       // cnn-small (data-parallel by default): its steps are slow enough that the kill lands mid-run.
-      JSON.stringify({ dataset: 'mnist', subset: { train: 640, test: 200 }, model: { arch: 'cnn-small', width: 0.5 }, epochs: 4, batchSize: 32, seed: 5, optimizer: { kind: 'sgd', lr: 0.05 } })
+      JSON.stringify({
+        dataset: 'mnist',
+        subset: { train: 640, test: 200 },
+        model: { arch: 'cnn-small', width: 0.5 },
+        epochs: 4,
+        batchSize: 32,
+        seed: 5,
+        optimizer: { kind: 'sgd', lr: 0.05 }
+      })
     )
     const dataDir = path.join(dir, 'data')
     const child = spawn(process.execPath, ['bin/lab.mjs', 'train', config, '--data-dir', dataDir], { cwd: root, stdio: 'ignore' })
@@ -48,7 +56,9 @@ describe('a training run killed with SIGKILL', () => {
     const [testAccuracy] = await t.api.request('runs.metrics', { id: 1, names: ['test/accuracy'] })
     expect(testAccuracy.steps).toEqual([20, 40, 60, 80])
     const events = await t.api.request('runs.events', { id: 1 })
-    expect(events.map((e) => e.message)).toEqual(expect.arrayContaining([expect.stringMatching(/^Resumed from the checkpoint at step (20|40|60) of 80\.$/)]))
+    expect(events.map((e) => e.message)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Resumed from the checkpoint at step (20|40|60) of 80\.$/)])
+    )
     await t.close()
     cleanup()
   })

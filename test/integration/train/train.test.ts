@@ -41,7 +41,10 @@ describe('a training run', () => {
     const mean = (v: number[]) => v.reduce((a, b) => a + b) / v.length
     expect(mean(byName['train/loss'].values.slice(-10))).toBeLessThan(0.6 * mean(byName['train/loss'].values.slice(0, 10)))
 
-    const weights = t.lab.ctx.db.prepare("SELECT path, sha256, bytes FROM artifacts WHERE run_id = ? AND kind = 'weights'").get(run.id) as { path: string; bytes: number }
+    const weights = t.lab.ctx.db.prepare("SELECT path, sha256, bytes FROM artifacts WHERE run_id = ? AND kind = 'weights'").get(run.id) as {
+      path: string
+      bytes: number
+    }
     expect(fs.statSync(path.join(t.dataDir, weights.path)).size).toBe(weights.bytes)
   })
 
@@ -57,10 +60,17 @@ describe('a training run', () => {
   })
 
   it('stops as failed, with the step and the reason, when the loss becomes NaN or Inf', async () => {
-    const run = await t.api.request('train.start', { ...base, epochs: 1, optimizer: { kind: 'sgd', lr: 9, momentum: 0.99 }, subset: { train: 640, test: 100 } })
+    const run = await t.api.request('train.start', {
+      ...base,
+      epochs: 1,
+      optimizer: { kind: 'sgd', lr: 9, momentum: 0.99 },
+      subset: { train: 640, test: 100 }
+    })
     const done = await finished(t.api, run.id)
     expect(done.status).toBe('failed')
-    expect(done.error).toMatch(/^the train loss became (NaN|Infinity|-Infinity) at step \d+ \(epoch 1\); lower the learning rate or check the data$/)
+    expect(done.error).toMatch(
+      /^the train loss became (NaN|Infinity|-Infinity) at step \d+ \(epoch 1\); lower the learning rate or check the data$/
+    )
   })
 
   it('refuses a config with a bad field, naming it, and creates no run', async () => {

@@ -12,7 +12,13 @@ afterAll(() => t.close())
 
 describe('weights export and import', () => {
   it('round-trips: export a trained run, import the file, and the imported run holds the identical state_dict', async () => {
-    const run = await t.api.request('train.start', { dataset: 'mnist', subset: { train: 256, test: 64 }, model: { arch: 'cnn-small', width: 0.5 }, epochs: 1, batchSize: 64 })
+    const run = await t.api.request('train.start', {
+      dataset: 'mnist',
+      subset: { train: 256, test: 64 },
+      model: { arch: 'cnn-small', width: 0.5 },
+      epochs: 1,
+      batchSize: 64
+    })
     expect((await finished(t.api, run.id)).status).toBe('completed')
     const out = path.join(t.dataDir, 'exported.safetensors')
     const exported = await t.api.request('weights.export', { id: run.id, out })
@@ -36,7 +42,13 @@ describe('weights export and import', () => {
   })
 
   it('fails an import whose tensors do not fit the architecture, naming the tensor and both shapes', async () => {
-    const run = await t.api.request('train.start', { dataset: 'mnist', subset: { train: 128, test: 64 }, model: { arch: 'mlp', width: 0.5 }, epochs: 1, batchSize: 64 })
+    const run = await t.api.request('train.start', {
+      dataset: 'mnist',
+      subset: { train: 128, test: 64 },
+      model: { arch: 'mlp', width: 0.5 },
+      epochs: 1,
+      batchSize: 64
+    })
     await finished(t.api, run.id)
     const out = path.join(t.dataDir, 'mlp.safetensors')
     await t.api.request('weights.export', { id: run.id, out })
@@ -60,15 +72,26 @@ describe('weights export and import', () => {
   it('refuses, before creating any run, a file that is not safetensors or lacks an architecture', async () => {
     const junk = path.join(t.dataDir, 'junk.bin')
     fs.writeFileSync(junk, 'not weights')
-    await expect(t.api.call('weights.import', { file: junk, dataset: 'mnist' })).resolves.toMatchObject({ ok: false, error: { code: 'bad_input', field: 'file' } })
-    await expect(t.api.call('weights.import', { file: path.join(t.dataDir, 'missing.safetensors'), dataset: 'mnist' })).resolves.toMatchObject({
+    await expect(t.api.call('weights.import', { file: junk, dataset: 'mnist' })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'bad_input', field: 'file' }
+    })
+    await expect(
+      t.api.call('weights.import', { file: path.join(t.dataDir, 'missing.safetensors'), dataset: 'mnist' })
+    ).resolves.toMatchObject({
       ok: false,
       error: { code: 'bad_input', message: expect.stringContaining('does not exist') }
     })
   })
 
   it('refuses an import into a project that does not exist, naming the field, and creates no run', async () => {
-    const run = await t.api.request('train.start', { dataset: 'mnist', subset: { train: 64, test: 32 }, model: { arch: 'mlp', width: 0.25 }, epochs: 1, batchSize: 64 })
+    const run = await t.api.request('train.start', {
+      dataset: 'mnist',
+      subset: { train: 64, test: 32 },
+      model: { arch: 'mlp', width: 0.25 },
+      epochs: 1,
+      batchSize: 64
+    })
     await finished(t.api, run.id)
     const out = path.join(t.dataDir, 'for-project.safetensors')
     await t.api.request('weights.export', { id: run.id, out })

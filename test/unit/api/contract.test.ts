@@ -96,7 +96,11 @@ for (const [name, setup] of Object.entries(transports)) {
       await s.client.request('projects.create', { name: 'Baseline' })
       const error = await s.client.request('projects.create', { name: 'baseline' }).catch((e) => e)
       expect(error).toBeInstanceOf(ApiCallError)
-      expect(error.error).toEqual({ code: 'conflict', field: 'name', message: 'A project named "baseline" already exists; choose another name.' })
+      expect(error.error).toEqual({
+        code: 'conflict',
+        field: 'name',
+        message: 'A project named "baseline" already exists; choose another name.'
+      })
     })
 
     it('answers an unknown request with unknown_method, not a crash', async () => {

@@ -15,7 +15,7 @@ describe('metric names', () => {
     expect(`${TEACHER_METRIC_PREFIX}${METRICS.trainLoss}`).toBe('teacher/train/loss')
   })
 
-  it('names an attack\'s robust accuracy by attack, norm and ε', () => {
+  it("names an attack's robust accuracy by attack, norm and ε", () => {
     expect(evalAccuracyMetric('pgd', 'Linf', 0.3)).toBe('eval/pgd/Linf/0.3/accuracy')
     expect(evalCurveTag('fgsm', 'L2')).toBe('eval/fgsm/L2')
     expect(evalExportMetric('pgd', 'Linf', 8 / 255)).toMatch(/^eval\/pgd\/Linf\/eps_[^/]+$/)

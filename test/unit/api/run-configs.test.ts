@@ -50,7 +50,7 @@ describe('run kinds, configs and jobs', () => {
     expect(() => readJobOrder('nonsense', {})).toThrow(LabError)
   })
 
-  it('reads a model run\'s defence by its kind', () => {
+  it("reads a model run's defence by its kind", () => {
     expect(defenceOfModelRun('train', train)).toBeNull()
     expect(defenceOfModelRun('import', { file: '/m.safetensors', dataset: 'mnist', arch: 'mlp' })).toBeNull()
   })

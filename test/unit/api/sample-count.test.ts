@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest'
 import { AttackRequestSchema, SweepRequestSchema } from '../../../src-main/api/evaluation'
 
-const issueOf = (result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) => result.error?.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))[0]
+const issueOf = (result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>
+  result.error?.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))[0]
 
 describe('sample counts', () => {
   it('an emptied n is an error saying so, not the default', () => {
@@ -17,7 +18,10 @@ describe('sample counts', () => {
 
   it('a count outside 1 … 100,000 or not whole names the range', () => {
     for (const n of [0, 2.5, 200_000])
-      expect(issueOf(AttackRequestSchema.safeParse({ runId: 1, attack: 'fgsm', epsilon: 0.1, n }))).toEqual({ path: 'n', message: 'must be a whole number of test images from 1 to 100,000' })
+      expect(issueOf(AttackRequestSchema.safeParse({ runId: 1, attack: 'fgsm', epsilon: 0.1, n }))).toEqual({
+        path: 'n',
+        message: 'must be a whole number of test images from 1 to 100,000'
+      })
   })
 
   it('an absent n is the default 1,000', () => {

@@ -10,7 +10,12 @@ afterAll(() => t.close())
 
 describe('settings', () => {
   it('start automatic, with one worker, and report the cores and data directory', async () => {
-    await expect(t.api.request('settings.get', {})).resolves.toEqual({ backendOverride: null, workers: 1, cores: os.cpus().length, dataDir: t.dataDir })
+    await expect(t.api.request('settings.get', {})).resolves.toEqual({
+      backendOverride: null,
+      workers: 1,
+      cores: os.cpus().length,
+      dataDir: t.dataDir
+    })
   })
 
   it('switch the engine backend: the override is tried first and the status shows it', async () => {
@@ -33,6 +38,9 @@ describe('settings', () => {
   })
 
   it('refuse an unknown backend, naming the field', async () => {
-    await expect(t.api.call('settings.set', { backendOverride: 'tpu' })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_params', field: 'backendOverride' } })
+    await expect(t.api.call('settings.set', { backendOverride: 'tpu' })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'invalid_params', field: 'backendOverride' }
+    })
   })
 })

@@ -43,7 +43,10 @@ describe('every attack stays in the ε-ball and in [0, 1]', () => {
       const classifier = classifierFromModel(model)
       const x = randomImages(12, c.seed)
       // Random labels: some points start misclassified, as in real data.
-      const y = tf.tensor1d(Int32Array.from({ length: 12 }, (_, i) => (i * 7 + c.seed) % 4), 'int32')
+      const y = tf.tensor1d(
+        Int32Array.from({ length: 12 }, (_, i) => (i * 7 + c.seed) % 4),
+        'int32'
+      )
       // Warm-up: the model builds its inference caches (folded convs) on first use; they are its own.
       ;(await attacks.fgsm.run(classifier, x, y, { norm: c.norm, epsilon: c.eps, seed: 0 })).adversarial.dispose()
       for (const attack of Object.values(attacks)) {

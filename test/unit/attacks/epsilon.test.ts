@@ -52,7 +52,22 @@ describe('parseEpsilon', () => {
 
 describe('attack registry', () => {
   it('holds every attack of the issue under its id, each with a description and norms', () => {
-    for (const id of ['fgsm', 'rfgsm', 'fgsm-rs', 'pgd', 'bim', 'apgd-ce', 'apgd-dlr', 'apgd-t', 'fab-t', 'square', 'cw-l2', 'autoattack', 'autoattack-rand', 'autoattack-fast'])
+    for (const id of [
+      'fgsm',
+      'rfgsm',
+      'fgsm-rs',
+      'pgd',
+      'bim',
+      'apgd-ce',
+      'apgd-dlr',
+      'apgd-t',
+      'fab-t',
+      'square',
+      'cw-l2',
+      'autoattack',
+      'autoattack-rand',
+      'autoattack-fast'
+    ])
       expect(ATTACK_IDS).toContain(id)
     for (const [id, attack] of Object.entries(attacks)) {
       expect(attack.id).toBe(id)

@@ -32,7 +32,12 @@ export async function loadMnist(train: number, test: number, seed = 0): Promise<
     await ensureBuiltinDatasets({ db, dataDir: dir })
     const load = async (split: 'train' | 'test', subset: number): Promise<MnistSplit> => {
       const d = await loadDataset(db, 'MNIST', { split, subset, seed })
-      return { x: tf.tensor4d(d.images, [d.n, d.height, d.width, d.channels]), y: tf.tensor1d(d.labels, 'int32'), n: d.n, indices: d.indices }
+      return {
+        x: tf.tensor4d(d.images, [d.n, d.height, d.width, d.channels]),
+        y: tf.tensor1d(d.labels, 'int32'),
+        n: d.n,
+        indices: d.indices
+      }
     }
     return { train: await load('train', train), test: await load('test', test) }
   } finally {
@@ -56,7 +61,10 @@ export async function trainedMnistModel(options: TrainedModelOptions, train: Mni
   const key = `${options.arch}-w${options.width}-n${options.trainImages}-e${options.epochs}-s${options.seed}-v1`
   const file = path.join(os.tmpdir(), `advlab-attack-test-model-${key}.bin`)
   if (fs.existsSync(file)) {
-    assignFlat(model.tensors.map((t) => t.tensor), new Float32Array(fs.readFileSync(file).buffer.slice(0)))
+    assignFlat(
+      model.tensors.map((t) => t.tensor),
+      new Float32Array(fs.readFileSync(file).buffer.slice(0))
+    )
     return model
   }
   const optimizer = tf.train.adam(1e-3)
@@ -66,7 +74,11 @@ export async function trainedMnistModel(options: TrainedModelOptions, train: Mni
       tf.tidy(() => {
         const xb = tf.slice(train.x, [s, 0, 0, 0], [batch, -1, -1, -1]) as tf.Tensor4D
         const yb = tf.oneHot(tf.slice(train.y, [s], [batch]), 10)
-        optimizer.minimize(() => tf.neg(tf.mean(tf.sum(tf.mul(yb, tf.logSoftmax(model.forward(xb, { training: true }))), 1))) as tf.Scalar, false, model.trainableVariables())
+        optimizer.minimize(
+          () => tf.neg(tf.mean(tf.sum(tf.mul(yb, tf.logSoftmax(model.forward(xb, { training: true }))), 1))) as tf.Scalar,
+          false,
+          model.trainableVariables()
+        )
       })
     }
   }

@@ -58,7 +58,10 @@ describe('FGSM on a linear model', () => {
     const p = linearProblem(7)
     const W = tf.tensor2d(Float32Array.from(p.w), [D, 2])
     const B = tf.tensor1d(p.b)
-    const model = classifierFromFunction((x) => tf.add(tf.matMul(tf.reshape(x, [x.shape[0], D]), W), B) as tf.Tensor2D, { numClasses: 2, inputShape: [8, 8, 1] })
+    const model = classifierFromFunction((x) => tf.add(tf.matMul(tf.reshape(x, [x.shape[0], D]), W), B) as tf.Tensor2D, {
+      numClasses: 2,
+      inputShape: [8, 8, 1]
+    })
     const x = tf.tensor4d(Float32Array.from(p.x), [N, 8, 8, 1])
     const y = tf.tensor1d(p.y, 'int32')
     const { adversarial } = await fgsm.run(model, x, y, { norm: 'Linf', epsilon: eps, seed: 0 })
@@ -88,10 +91,14 @@ describe('FGSM on a linear model', () => {
     const eps = 0.05
     const W = tf.tensor2d(Float32Array.from(p.w), [D, 2])
     const B = tf.tensor1d(p.b)
-    const model = classifierFromFunction((x) => tf.add(tf.matMul(tf.reshape(x, [x.shape[0], D]), W), B) as tf.Tensor2D, { numClasses: 2, inputShape: [8, 8, 1] })
+    const model = classifierFromFunction((x) => tf.add(tf.matMul(tf.reshape(x, [x.shape[0], D]), W), B) as tf.Tensor2D, {
+      numClasses: 2,
+      inputShape: [8, 8, 1]
+    })
     const x = tf.tensor4d(Float32Array.from(p.x), [N, 8, 8, 1])
     const y = tf.tensor1d(p.y, 'int32')
-    const accuracyOf = (adv: tf.Tensor4D) => tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(model.logits(adv), 1), y), 'float32')).dataSync()[0])
+    const accuracyOf = (adv: tf.Tensor4D) =>
+      tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(model.logits(adv), 1), y), 'float32')).dataSync()[0])
     const f = await fgsm.run(model, x, y, { norm: 'Linf', epsilon: eps, seed: 0 })
     const g = await pgd.run(model, x, y, { norm: 'Linf', epsilon: eps, seed: 0, steps: 20 })
     const closedForm = Array.from(worstMargins(p, eps)).filter((m) => m > 0).length / N

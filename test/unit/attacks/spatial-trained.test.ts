@@ -17,7 +17,10 @@ let x: tf.Tensor4D
 let y: tf.Tensor1D
 
 beforeAll(async () => {
-  ;({ models: [model], test } = await mnistWithModels({ arch: 'cnn-small', width: 0.5, trainImages: 3000, epochs: 2, seed: 1 }))
+  ;({
+    models: [model],
+    test
+  } = await mnistWithModels({ arch: 'cnn-small', width: 0.5, trainImages: 3000, epochs: 2, seed: 1 }))
   x = tf.slice(test.x, [0, 0, 0, 0], [60, -1, -1, -1])
   y = tf.slice(test.y, [0], [60])
 })

@@ -67,11 +67,22 @@ describe('the grid of Engstrom et al.', () => {
   })
 
   it("has the paper's budget as defaults and files its results under norm 'spatial' at its rotation bound", () => {
-    expect(resolveAttackSettings(attackDeclaration('spatial-grid'), {}, { epsilon: 0.3, numClasses: 10 })).toEqual({ maxRotation: 30, maxTranslation: 3, rotations: 31, translations: 5 })
-    expect(resolveAttackSettings(attackDeclaration('spatial-random'), {}, { epsilon: 0.3, numClasses: 10 })).toEqual({ maxRotation: 30, maxTranslation: 3, k: 10 })
+    expect(resolveAttackSettings(attackDeclaration('spatial-grid'), {}, { epsilon: 0.3, numClasses: 10 })).toEqual({
+      maxRotation: 30,
+      maxTranslation: 3,
+      rotations: 31,
+      translations: 5
+    })
+    expect(resolveAttackSettings(attackDeclaration('spatial-random'), {}, { epsilon: 0.3, numClasses: 10 })).toEqual({
+      maxRotation: 30,
+      maxTranslation: 3,
+      k: 10
+    })
     expect(spatialResultKey(attackDeclaration('spatial-random'), { maxRotation: 15 })).toEqual({ norm: 'spatial', epsilon: 15 })
     expect(spatialResultKey(attackDeclaration('pgd'), {})).toBeNull()
-    expect(() => resolveAttackSettings(attackDeclaration('spatial-grid'), { maxRotation: 400 }, { epsilon: 0.3, numClasses: 10 })).toThrow(/maxRotation.*≤ 180.*400/)
+    expect(() => resolveAttackSettings(attackDeclaration('spatial-grid'), { maxRotation: 400 }, { epsilon: 0.3, numClasses: 10 })).toThrow(
+      /maxRotation.*≤ 180.*400/
+    )
   })
 })
 
@@ -83,7 +94,13 @@ describe('the spatial attacks', () => {
   for (const id of ['spatial-grid', 'spatial-random']) {
     it(`${id} with a budget of 0° and 0 px returns the input`, async () => {
       const [images, labels] = [x(), y()]
-      const result = await attacks[id].run(model(), images, labels, { norm: 'Linf', epsilon: 0.3, seed: 1, maxRotation: 0, maxTranslation: 0 })
+      const result = await attacks[id].run(model(), images, labels, {
+        norm: 'Linf',
+        epsilon: 0.3,
+        seed: 1,
+        maxRotation: 0,
+        maxTranslation: 0
+      })
       expect(result.adversarial.dataSync()).toEqual(images.dataSync())
       tf.dispose([images, labels, result.adversarial])
     })

@@ -23,7 +23,10 @@ function tinyGradientModel() {
     w[2 * i + 1] = -w[2 * i]
   }
   const W = tf.tensor2d(w, [D, 2])
-  return classifierFromFunction((x) => tf.matMul(tf.reshape(x, [x.shape[0], D]), W) as tf.Tensor2D, { numClasses: 2, inputShape: [7, 7, 1] })
+  return classifierFromFunction((x) => tf.matMul(tf.reshape(x, [x.shape[0], D]), W) as tf.Tensor2D, {
+    numClasses: 2,
+    inputShape: [7, 7, 1]
+  })
 }
 
 describe.each(['wasm', 'cpu'])('FGSM with gradients in (1e-9, 1e-7) on %s', (backend) => {
@@ -36,7 +39,10 @@ describe.each(['wasm', 'cpu'])('FGSM with gradients in (1e-9, 1e-7) on %s', (bac
     const model = tinyGradientModel()
     const x = tf.fill([3, 7, 7, 1], 0.5) as tf.Tensor4D
     const y = tf.tensor1d([0, 1, 0], 'int32')
-    const g = model.gradient(x, (z) => tf.losses.softmaxCrossEntropy(tf.oneHot(y, 2), z, undefined, undefined, tf.Reduction.SUM) as tf.Scalar)
+    const g = model.gradient(
+      x,
+      (z) => tf.losses.softmaxCrossEntropy(tf.oneHot(y, 2), z, undefined, undefined, tf.Reduction.SUM) as tf.Scalar
+    )
     for (const v of g.dataSync()) {
       expect(Math.abs(v)).toBeGreaterThan(1e-9)
       expect(Math.abs(v)).toBeLessThan(1e-7)

@@ -21,7 +21,8 @@ beforeAll(async () => {
   await initEngine('cpu')
 })
 
-const defence = (fields: Record<string, unknown> = {}) => DefenceSchema.parse({ kind: 'crown-ibp', epsilon: 0.3, ...fields }) as CrownIbpTraining
+const defence = (fields: Record<string, unknown> = {}) =>
+  DefenceSchema.parse({ kind: 'crown-ibp', epsilon: 0.3, ...fields }) as CrownIbpTraining
 
 describe('the CROWN-IBP schedules', () => {
   it('hold the start values before the ramp, move linearly along it and hold the end values after it', () => {
@@ -35,7 +36,12 @@ describe('the CROWN-IBP schedules', () => {
   })
 
   it('reach every data-parallel shard: a split batch keeps its progress', () => {
-    const batch = { images: new Float32Array(8 * 4), labels: new Int32Array(8), indices: Int32Array.from({ length: 8 }, (_, i) => i), progress: 0.375 }
+    const batch = {
+      images: new Float32Array(8 * 4),
+      labels: new Int32Array(8),
+      indices: Int32Array.from({ length: 8 }, (_, i) => i),
+      progress: 0.375
+    }
     const shards = splitBatch(batch, 3, 4)
     expect(shards).toHaveLength(3)
     expect(shards.map((s) => s.progress)).toEqual([0.375, 0.375, 0.375])
@@ -63,10 +69,14 @@ describe('the CROWN-IBP robust loss', () => {
 
   it('is the natural cross-entropy at ε = 0', () => {
     const layers = sequentialLayers(model)!
-    for (const beta of [0, 0.5, 1]) expect(crownIbpRobustLoss(model, layers, x(), y(), 0, beta).dataSync()[0]).toBeCloseTo(crossEntropy(model.forward(x()), y()).dataSync()[0], 4)
+    for (const beta of [0, 0.5, 1])
+      expect(crownIbpRobustLoss(model, layers, x(), y(), 0, beta).dataSync()[0]).toBeCloseTo(
+        crossEntropy(model.forward(x()), y()).dataSync()[0],
+        4
+      )
   })
 
-  it('uses the bounds the certifiers compute: at β = 0 IBP\'s, at β = 1 CROWN\'s with interval pre-activation bounds', () => {
+  it("uses the bounds the certifiers compute: at β = 0 IBP's, at β = 1 CROWN's with interval pre-activation bounds", () => {
     const layers = sequentialLayers(model)!
     const eps = 0.05
     // The certifiers keep only min_j m_j; with two classes besides y, CE(−m, y) = log(1 + Σ_j e^{−m_j})
@@ -74,7 +84,18 @@ describe('the CROWN-IBP robust loss', () => {
     const ibp = certifyIbp(layers, data, labels, shape, eps)
     const crown = certifyCrown(layers, data, labels, shape, eps, { maxCrownNeurons: 0 })
     const perSample = (beta: number) =>
-      Array.from({ length: n }, (_, i) => crownIbpRobustLoss(model, layers, tf.tensor4d(data.subarray(i * 16, (i + 1) * 16), [1, ...shape]), tf.tensor1d([labels[i]], 'int32'), eps, beta).dataSync()[0])
+      Array.from(
+        { length: n },
+        (_, i) =>
+          crownIbpRobustLoss(
+            model,
+            layers,
+            tf.tensor4d(data.subarray(i * 16, (i + 1) * 16), [1, ...shape]),
+            tf.tensor1d([labels[i]], 'int32'),
+            eps,
+            beta
+          ).dataSync()[0]
+      )
     perSample(0).forEach((l, i) => {
       expect(l).toBeGreaterThanOrEqual(Math.log1p(Math.exp(-ibp.marginLowerBounds[i])) - 1e-5)
       expect(l).toBeLessThanOrEqual(Math.log1p(2 * Math.exp(-ibp.marginLowerBounds[i])) + 1e-5)
@@ -136,6 +157,8 @@ describe('the CROWN-IBP robust loss', () => {
     const { createModel } = await import('../../../src-main/lab/models/model')
     const resnet = createModel({ arch: 'resnet18', inputShape: [8, 8, 3], numClasses: 3, width: 0.0625 })
     const built = { model: resnet, forward: (v: tf.Tensor4D) => resnet.forward(v) }
-    expect(() => lossWithDefence(defence(), built, { height: 8, width: 8, channels: 3 }, 0, (l, t) => crossEntropy(l, t))).toThrow(/resnet18/)
+    expect(() => lossWithDefence(defence(), built, { height: 8, width: 8, channels: 3 }, 0, (l, t) => crossEntropy(l, t))).toThrow(
+      /resnet18/
+    )
   })
 })

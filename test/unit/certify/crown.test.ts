@@ -20,7 +20,9 @@ beforeAll(async () => {
 })
 
 const margins = (logits: Float32Array, labels: Int32Array, k: number) =>
-  Array.from(labels, (y, i) => Math.min(...Array.from({ length: k }, (_, j) => (j === y ? Infinity : logits[i * k + y] - logits[i * k + j]))))
+  Array.from(labels, (y, i) =>
+    Math.min(...Array.from({ length: k }, (_, j) => (j === y ? Infinity : logits[i * k + y] - logits[i * k + j])))
+  )
 
 describe('certified accuracy by CROWN', () => {
   for (const arch of ['mlp', 'cnn-small'] as const) {
@@ -124,7 +126,9 @@ describe('CROWN beside IBP in an evaluation', () => {
     const n = 12
     const x = images(n, shape, 22)
     const logits = model.forward(tf.tensor4d(x, [n, ...shape])).dataSync() as Float32Array
-    const predictions = Int32Array.from({ length: n }, (_, i) => [0, 1, 2].reduce((best, c) => (logits[i * 3 + c] > logits[i * 3 + best] ? c : best), 0))
+    const predictions = Int32Array.from({ length: n }, (_, i) =>
+      [0, 1, 2].reduce((best, c) => (logits[i * 3 + c] > logits[i * 3 + best] ? c : best), 0)
+    )
     // Labels: the prediction on most samples, a wrong class on every fourth.
     const labels = Int32Array.from(predictions, (p, i) => (i % 4 === 3 ? (p + 1) % 3 : p))
     for (const eps of [0.005, 0.05]) {

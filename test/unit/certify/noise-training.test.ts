@@ -47,7 +47,10 @@ describe('Gaussian noise augmentation', () => {
     }
     const loss = lossWithDefence(defence, built, { height: 4, width: 4, channels: 1 }, 7, spy)
     expect(loss.cleanLogits).toBe('inference')
-    const value = loss(model.forward(tf.tensor4d(data, [6, 4, 4, 1])), y, { images: data, indices: Int32Array.from([0, 1, 2, 3, 4, 5]) }).dataSync()[0]
+    const value = loss(model.forward(tf.tensor4d(data, [6, 4, 4, 1])), y, {
+      images: data,
+      indices: Int32Array.from([0, 1, 2, 3, 4, 5])
+    }).dataSync()[0]
     expect(seen).not.toBeNull()
     expect(Array.from(seen!)).not.toEqual(Array.from(data))
     expect(value).toBeCloseTo(base(model.forward(tf.tensor4d(seen!, [6, 4, 4, 1])), y).dataSync()[0], 5)

@@ -39,7 +39,8 @@ describe('randomised smoothing on a linear classifier', () => {
       expect(r.prediction).toBe(distance > 0 ? 1 : 0)
       // The count is Binomial(n, pA): four standard deviations either side bound the radius.
       const spread = 4 * Math.sqrt(budget.n * pA * (1 - pA))
-      const radiusAt = (count: number) => budget.sigma * normalQuantile(clopperPearsonLower(Math.min(budget.n, count), budget.n, budget.alpha))
+      const radiusAt = (count: number) =>
+        budget.sigma * normalQuantile(clopperPearsonLower(Math.min(budget.n, count), budget.n, budget.alpha))
       expect(r.count).toBeGreaterThan(budget.n * pA - spread)
       expect(r.count).toBeLessThan(budget.n * pA + spread)
       expect(r.radius).toBeLessThanOrEqual(Math.abs(distance))
@@ -85,7 +86,10 @@ describe('randomised smoothing in an evaluation', () => {
     await initEngine('cpu')
     // The same linear classifier as logits (−z, z) on 4×4×1 images.
     const wt = tf.tensor2d(Array.from(w, (v) => [-v, v]).flat(), [d, 2])
-    const classifier = classifierFromFunction((x) => tf.add(tf.matMul(tf.reshape(x, [x.shape[0], d]), wt), tf.tensor1d([-b, b])) as tf.Tensor2D, { numClasses: 2, inputShape: [4, 4, 1] })
+    const classifier = classifierFromFunction(
+      (x) => tf.add(tf.matMul(tf.reshape(x, [x.shape[0], d]), wt), tf.tensor1d([-b, b])) as tf.Tensor2D,
+      { numClasses: 2, inputShape: [4, 4, 1] }
+    )
     const distances = [0.3, -0.45, 0.15]
     const images = new Float32Array(3 * d)
     distances.forEach((dist, i) => images.set(atDistance(dist), i * d))

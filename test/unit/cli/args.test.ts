@@ -35,7 +35,9 @@ describe('parseArgs', () => {
     expect(parseArgs(['--help'], {}).options).toEqual({ help: true })
   })
   it('refuses an unknown option by name and lists the options the command takes', () => {
-    expect(refusal(['--epsilon', '8/255'])).toBe('Unknown option --epsilon; this command takes --eps VALUE, --out VALUE, --pdf, --json, --help.')
+    expect(refusal(['--epsilon', '8/255'])).toBe(
+      'Unknown option --epsilon; this command takes --eps VALUE, --out VALUE, --pdf, --json, --help.'
+    )
   })
   it('refuses a value option without a value, also when an option follows in its place', () => {
     expect(refusal(['--eps'])).toBe('Option --eps needs a value, e.g. --eps VALUE (or --eps=VALUE when the value starts with "--").')
@@ -46,13 +48,18 @@ describe('parseArgs', () => {
     expect(refusal(['--pdf=yes'])).toBe('Option --pdf takes no value; write just --pdf.')
   })
   it('refuses single-dash options, saying options have two dashes', () => {
-    expect(refusal(['-e', '8/255'])).toBe('Unknown option -e: options are written with two dashes (--eps VALUE, --out VALUE, --pdf, --json, --help).')
+    expect(refusal(['-e', '8/255'])).toBe(
+      'Unknown option -e: options are written with two dashes (--eps VALUE, --out VALUE, --pdf, --json, --help).'
+    )
   })
 })
 
 describe('takeOption (the global --data-dir)', () => {
   it('takes it from anywhere, in both spellings, and leaves the rest in order', () => {
-    expect(takeOption(['study', '--data-dir', '/d', 'list', '--json'], 'data-dir')).toEqual({ value: '/d', rest: ['study', 'list', '--json'] })
+    expect(takeOption(['study', '--data-dir', '/d', 'list', '--json'], 'data-dir')).toEqual({
+      value: '/d',
+      rest: ['study', 'list', '--json']
+    })
     expect(takeOption(['status', '--data-dir=/e'], 'data-dir')).toEqual({ value: '/e', rest: ['status'] })
     expect(takeOption(['status'], 'data-dir')).toEqual({ value: undefined, rest: ['status'] })
   })

@@ -28,7 +28,7 @@ describe('lab from its build', () => {
       expect(r.stderr).toContain('typescript loaded: 0\n')
     }
   })
-  it('leaves ECharts (the reports\' charts, half a second of CPU) unloaded until a report is written', () => {
+  it("leaves ECharts (the reports' charts, half a second of CPU) unloaded until a report is written", () => {
     const r = lab(['status', '--json'], ['--import', path.join(__dirname, 'fixtures/report-ts-loads.mjs')])
     expect(r.status).toBe(0)
     expect(r.stderr).toContain('echarts loaded: 0\n')
@@ -43,7 +43,9 @@ describe('lab from its build', () => {
   })
   it('starts every worker thread from the build, each bringing the engine up', () => {
     const current = JSON.parse(fs.readFileSync(path.join(root, 'out/cli.json'), 'utf8')) as { dir: string }
-    const r = spawnSync(process.execPath, [path.join(root, 'scripts/bundle-smoke.mjs'), path.join(root, 'out', current.dir)], { encoding: 'utf8' })
+    const r = spawnSync(process.execPath, [path.join(root, 'scripts/bundle-smoke.mjs'), path.join(root, 'out', current.dir)], {
+      encoding: 'utf8'
+    })
     expect(r.stdout.match(/^ok /gm)).toHaveLength(4)
     expect(r.status).toBe(0)
   })

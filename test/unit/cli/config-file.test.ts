@@ -50,7 +50,9 @@ describe('config files', () => {
   it('refuses a YAML config nested 3,000 levels deep by indentation, naming the file and the limit', () => {
     const lines = Array.from({ length: 3_000 }, (_, i) => `${' '.repeat(i)}k:`)
     const file = write('deep-block.yaml', lines.join('\n') + `\n${' '.repeat(3_000)}v\n`)
-    expect(usageError(file).message).toMatch(new RegExp(`^The config file ${file} is nested deeper than ${MAX_CONFIG_DEPTH} levels \\(at line \\d+\\)\\. `))
+    expect(usageError(file).message).toMatch(
+      new RegExp(`^The config file ${file} is nested deeper than ${MAX_CONFIG_DEPTH} levels \\(at line \\d+\\)\\. `)
+    )
   })
 
   it('refuses a JSON config nested 200,000 levels deep, naming the file and the limit', () => {
@@ -62,7 +64,9 @@ describe('config files', () => {
 
   it('refuses a YAML alias inside its own anchor instead of handing on a structure that contains itself', () => {
     const file = write('cycle.yaml', 'model: &m\n  arch: mlp\n  again: *m\n')
-    expect(usageError(file).message).toBe(`The config file ${file} refers to itself (a YAML alias inside its own anchor); write the values out instead.`)
+    expect(usageError(file).message).toBe(
+      `The config file ${file} refers to itself (a YAML alias inside its own anchor); write the values out instead.`
+    )
   })
 
   it('reads every example config in docs/configs unchanged', () => {

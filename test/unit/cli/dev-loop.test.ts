@@ -22,7 +22,10 @@ afterAll(() => {
 })
 
 function startServeDev(): Promise<{ url: URL; output: () => string }> {
-  const child = spawn(process.execPath, ['scripts/serve.mjs', '--dev', '--data-dir', path.join(t.dir, 'lab')], { cwd: root, env: { ...process.env, ADVLAB_BACKEND: 'wasm' } })
+  const child = spawn(process.execPath, ['scripts/serve.mjs', '--dev', '--data-dir', path.join(t.dir, 'lab')], {
+    cwd: root,
+    env: { ...process.env, ADVLAB_BACKEND: 'wasm' }
+  })
   children.push(child)
   let output = ''
   return new Promise((resolve, reject) => {
@@ -88,7 +91,10 @@ describe('npm run dev', () => {
       ].join('\n'),
       { mode: 0o755 }
     )
-    const child = spawn(process.execPath, ['scripts/start.mjs', '--dev'], { cwd: root, env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: dist, REPORT: report } })
+    const child = spawn(process.execPath, ['scripts/start.mjs', '--dev'], {
+      cwd: root,
+      env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: dist, REPORT: report }
+    })
     children.push(child)
     let output = ''
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))

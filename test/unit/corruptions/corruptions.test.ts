@@ -71,30 +71,33 @@ describe.each([
     expect(await corruptImages(images(), shape, id as CorruptionId, 0, 1)).toEqual(images())
   })
 
-  it.each(CORRUPTION_IDS.map((id) => [id]))('%s: stays in [0, 1] and changes more at each severity (where the papers\' levels do)', async (id) => {
-    const changes: number[] = []
-    for (const severity of [1, 2, 3, 4, 5]) {
-      const out = await corruptImages(images(), shape, id as CorruptionId, severity, 3)
-      expect(out.length).toBe(images().length)
-      let lo = Infinity
-      let hi = -Infinity
-      for (const v of out) {
-        lo = Math.min(lo, v)
-        hi = Math.max(hi, v)
+  it.each(CORRUPTION_IDS.map((id) => [id]))(
+    "%s: stays in [0, 1] and changes more at each severity (where the papers' levels do)",
+    async (id) => {
+      const changes: number[] = []
+      for (const severity of [1, 2, 3, 4, 5]) {
+        const out = await corruptImages(images(), shape, id as CorruptionId, severity, 3)
+        expect(out.length).toBe(images().length)
+        let lo = Infinity
+        let hi = -Infinity
+        for (const v of out) {
+          lo = Math.min(lo, v)
+          hi = Math.max(hi, v)
+        }
+        expect(lo, `severity ${severity} min`).toBeGreaterThanOrEqual(0)
+        expect(hi, `severity ${severity} max`).toBeLessThanOrEqual(1)
+        changes.push(meanAbsChange(out, images()))
       }
-      expect(lo, `severity ${severity} min`).toBeGreaterThanOrEqual(0)
-      expect(hi, `severity ${severity} max`).toBeLessThanOrEqual(1)
-      changes.push(meanAbsChange(out, images()))
+      expect(changes[0], 'severity 1 changes the images').toBeGreaterThan(0)
+      expect(changes[4], 'severity 5 changes more than severity 1').toBeGreaterThan(changes[0])
+      const flat = shape[2] === 1 ? (NOT_GROWING_ON_DIGITS[id] ?? []) : []
+      for (let s = 1; s < 5; s++) {
+        const text = `severity ${s + 1} vs ${s}: ${changes.map((c) => c.toFixed(4)).join(', ')}`
+        if (flat.includes(s + 1)) expect(changes[s], text).toBeLessThanOrEqual(changes[s - 1])
+        else expect(changes[s], text).toBeGreaterThan(changes[s - 1])
+      }
     }
-    expect(changes[0], 'severity 1 changes the images').toBeGreaterThan(0)
-    expect(changes[4], 'severity 5 changes more than severity 1').toBeGreaterThan(changes[0])
-    const flat = shape[2] === 1 ? (NOT_GROWING_ON_DIGITS[id] ?? []) : []
-    for (let s = 1; s < 5; s++) {
-      const text = `severity ${s + 1} vs ${s}: ${changes.map((c) => c.toFixed(4)).join(', ')}`
-      if (flat.includes(s + 1)) expect(changes[s], text).toBeLessThanOrEqual(changes[s - 1])
-      else expect(changes[s], text).toBeGreaterThan(changes[s - 1])
-    }
-  })
+  )
 
   it.each(CORRUPTION_IDS.map((id) => [id]))('%s: the same seed gives the same images, whatever the batch', async (id) => {
     const size = shape[0] * shape[1] * shape[2]
@@ -120,7 +123,11 @@ describe('closed forms', () => {
 
   it('shot noise at level c is Poisson(c·x)/c: mean x, variance x/c (c = 500 and 60: the PTRS sampler; c = 3: the product of uniforms)', async () => {
     // x = 0.1 at c = 3 so that clipping at 1 (k ≥ 4 photons, p ≈ 3·10⁻⁴) does not bias the moments.
-    for (const [shape, severity, c, x] of [[COLOUR, 1, 500, 0.4], [GREY, 1, 60, 0.4], [GREY, 5, 3, 0.1]] as const) {
+    for (const [shape, severity, c, x] of [
+      [COLOUR, 1, 500, 0.4],
+      [GREY, 1, 60, 0.4],
+      [GREY, 5, 3, 0.1]
+    ] as const) {
       const n = 40 * shape[0] * shape[1] * shape[2]
       const out = await corruptImages(flat(x, n), shape, 'shot-noise', severity, 9)
       const mean = out.reduce((s, v) => s + v, 0) / n

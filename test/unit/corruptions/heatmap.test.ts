@@ -21,7 +21,22 @@ const { cellsFromRows, heatmapData, meansOf } = await loadRenderer<{
 }>('components/run/corruption-heatmap')
 
 const row = (attack: string, epsilon: number, accuracy: number, createdAt: string, extra: Partial<EvaluationRow> = {}): EvaluationRow => ({
-  runId: 1, attack, norm: 'corruption', epsilon, n: 100, accuracy, std: 0, seeds: 1, cleanAccuracy: 0.98, drop: null, relativeDrop: null, resultIds: [1], evalRunId: 2, params: {}, createdAt, ...extra
+  runId: 1,
+  attack,
+  norm: 'corruption',
+  epsilon,
+  n: 100,
+  accuracy,
+  std: 0,
+  seeds: 1,
+  cleanAccuracy: 0.98,
+  drop: null,
+  relativeDrop: null,
+  resultIds: [1],
+  evalRunId: 2,
+  params: {},
+  createdAt,
+  ...extra
 })
 
 describe('the corruption heat map', () => {
@@ -38,7 +53,13 @@ describe('the corruption heat map', () => {
     expect(data.corruptions).toEqual(['gaussian-noise', 'fog'])
     expect(data.columns).toHaveLength(10)
     expect(data.columns[6]).toBe('b · 2')
-    expect(data.values).toEqual(expect.arrayContaining([[1, 1, 50], [6, 1, 25], [4, 0, 12.3]]))
+    expect(data.values).toEqual(
+      expect.arrayContaining([
+        [1, 1, 50],
+        [6, 1, 25],
+        [4, 0, 12.3]
+      ])
+    )
     expect(data.values).toHaveLength(3)
   })
 

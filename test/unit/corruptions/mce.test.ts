@@ -27,7 +27,11 @@ describe('mCE', () => {
   })
 
   it('leaves out a corruption the baseline never errs on, instead of dividing by zero', () => {
-    const r = meanCorruptionError({ model: { fog: [0.1], jpeg: [0.2] }, baseline: { fog: [0], jpeg: [0.4] }, cleanError: { model: 0, baseline: 0 } })
+    const r = meanCorruptionError({
+      model: { fog: [0.1], jpeg: [0.2] },
+      baseline: { fog: [0], jpeg: [0.4] },
+      cleanError: { model: 0, baseline: 0 }
+    })
     expect(r.perCorruption.fog.ce).toBeNull()
     expect(r.mce).toBeCloseTo(0.5, 12)
   })

@@ -53,19 +53,28 @@ describe('broken IDX files', () => {
   it('1. wrong magic number', async () => {
     const { dir, train } = writeIdxDataset(tempDir())
     fs.writeFileSync(train.images, Buffer.from('PK\x03\x04 this is a zip file', 'latin1'))
-    await expectBadInput(dir, `${train.images}: does not start with an IDX magic number (found 50 4b 03 04, expected 00 00 08 03). Check that this is an IDX file, plain or gzip-compressed.`)
+    await expectBadInput(
+      dir,
+      `${train.images}: does not start with an IDX magic number (found 50 4b 03 04, expected 00 00 08 03). Check that this is an IDX file, plain or gzip-compressed.`
+    )
   })
 
   it('2. values that are not unsigned bytes', async () => {
     const { dir, train } = writeIdxDataset(tempDir())
     fs.writeFileSync(train.images, idxBytes(0x0d, [12, 4, 5], new Uint8Array(12 * 20 * 4)))
-    await expectBadInput(dir, `${train.images}: holds IDX values of type float (0x0d); AdvLab reads unsigned-byte IDX (0x08). Convert the data to 8-bit values.`)
+    await expectBadInput(
+      dir,
+      `${train.images}: holds IDX values of type float (0x0d); AdvLab reads unsigned-byte IDX (0x08). Convert the data to 8-bit values.`
+    )
   })
 
   it('3. truncated plain file', async () => {
     const { dir, train } = writeIdxDataset(tempDir())
     fs.truncateSync(train.images, 249)
-    await expectBadInput(dir, `${train.images}: has 249 bytes but its header promises 256 (12 images of 4×5×1): the file is truncated. ${AGAIN}`)
+    await expectBadInput(
+      dir,
+      `${train.images}: has 249 bytes but its header promises 256 (12 images of 4×5×1): the file is truncated. ${AGAIN}`
+    )
   })
 
   it('4. truncated gzip file', async () => {
@@ -78,7 +87,10 @@ describe('broken IDX files', () => {
   it('5. image and label counts that disagree', async () => {
     const { dir, train } = writeIdxDataset(tempDir())
     fs.writeFileSync(train.labels, idxBytes(0x08, [11], new Uint8Array(11)))
-    await expectBadInput(dir, `${train.images}: holds 12 images but train-labels-idx1-ubyte holds 11 labels. Use the images and labels files of the same download.`)
+    await expectBadInput(
+      dir,
+      `${train.images}: holds 12 images but train-labels-idx1-ubyte holds 11 labels. Use the images and labels files of the same download.`
+    )
   })
 
   it('6. label out of range', async () => {
@@ -95,7 +107,10 @@ describe('broken IDX files', () => {
   it('7. images without their labels file', async () => {
     const { dir, train } = writeIdxDataset(tempDir())
     fs.rmSync(train.labels)
-    await expectBadInput(dir, `${train.images}: has no matching train labels (…-labels-idx1-ubyte) file next to it. Put the images and labels files of each split in the same folder.`)
+    await expectBadInput(
+      dir,
+      `${train.images}: has no matching train labels (…-labels-idx1-ubyte) file next to it. Put the images and labels files of each split in the same folder.`
+    )
   })
 
   it('8. file longer than its header says', async () => {
@@ -108,7 +123,10 @@ describe('broken IDX files', () => {
     const { dir, train } = writeIdxDataset(tempDir())
     fs.rmSync(train.images)
     fs.mkdirSync(train.images)
-    await expectBadInput(dir, `${train.images}: is a folder, but a file was expected here. Move the folder out of the way or replace it with the file.`)
+    await expectBadInput(
+      dir,
+      `${train.images}: is a folder, but a file was expected here. Move the folder out of the way or replace it with the file.`
+    )
   })
 
   it('9b. a header that promises no images', async () => {
@@ -123,7 +141,10 @@ describe('broken IDX files', () => {
     writeIdxDataset(dir)
     const { writeIdxSplit } = await import('./fixtures')
     const test = writeIdxSplit(dir, 't10k', { n: 5, height: 5, width: 5 })
-    await expectBadInput(dir, `${test.images}: has images of 5×5×1, but the train images are 4×5×1. Use the train and test files of the same dataset.`)
+    await expectBadInput(
+      dir,
+      `${test.images}: has images of 5×5×1, but the train images are 4×5×1. Use the train and test files of the same dataset.`
+    )
   })
 })
 
@@ -144,7 +165,10 @@ describe('broken CIFAR binary files', () => {
     const bytes = fs.readFileSync(file)
     bytes[2 * 3073] = 10
     fs.writeFileSync(file, bytes)
-    await expectBadInput(dir, `${file}: record 2 has label 10, out of range 0–9 (10 classes). Fix the file, or list every class name in batches.meta.txt, one per line.`)
+    await expectBadInput(
+      dir,
+      `${file}: record 2 has label 10, out of range 0–9 (10 classes). Fix the file, or list every class name in batches.meta.txt, one per line.`
+    )
   })
 
   it('13. empty batch file', async () => {
@@ -160,7 +184,10 @@ describe('broken CIFAR binary files', () => {
     const bytes = fs.readFileSync(file)
     bytes[3074 * 4] = 20
     fs.writeFileSync(file, bytes)
-    await expectBadInput(dir, `${file}: record 4 has coarse label 20, out of range 0–19 (20 classes). Fix the file, or check fine_label_names.txt and coarse_label_names.txt.`)
+    await expectBadInput(
+      dir,
+      `${file}: record 4 has coarse label 20, out of range 0–19 (20 classes). Fix the file, or check fine_label_names.txt and coarse_label_names.txt.`
+    )
   })
 })
 
@@ -189,7 +216,10 @@ describe('broken CIFAR pickles', () => {
     const batch = cifar10Batch(1000, 3)
     batch.set(py2('labels'), [1, 11, 3])
     fs.writeFileSync(file, pickle(batch))
-    await expectBadInput(dir, `${file}: labels[1] is 11, out of range 0–9 (10 classes). Fix the file, or check the label_names in ${path.join(dir, 'batches.meta')}.`)
+    await expectBadInput(
+      dir,
+      `${file}: labels[1] is 11, out of range 0–9 (10 classes). Fix the file, or check the label_names in ${path.join(dir, 'batches.meta')}.`
+    )
   })
 
   it('18. a pickle that is not a dictionary', async () => {
@@ -206,7 +236,10 @@ describe('broken image folders', () => {
     await writeImage(path.join(root, 'cat', '0.png'), 0, 4, 4, 3, 'png')
     const file = path.join(root, 'cat', '1.png')
     fs.writeFileSync(file, 'this is not a PNG')
-    await expectBadInput(root, `${file}: cannot be decoded as an image: its contents are not a PNG, JPEG, BMP or WebP image. Replace or delete the file, then register the folder again.`)
+    await expectBadInput(
+      root,
+      `${file}: cannot be decoded as an image: its contents are not a PNG, JPEG, BMP or WebP image. Replace or delete the file, then register the folder again.`
+    )
   })
 
   it('20. a truncated PNG', async () => {
@@ -215,7 +248,10 @@ describe('broken image folders', () => {
     const file = path.join(root, 'dog', '1.png')
     await writeImage(file, 1, 16, 16, 3, 'png')
     fs.truncateSync(file, fs.statSync(file).size - 30)
-    await expectBadInput(root, `${file}: cannot be decoded as an image: its image data is damaged or truncated. Replace or delete the file, then register the folder again.`)
+    await expectBadInput(
+      root,
+      `${file}: cannot be decoded as an image: its image data is damaged or truncated. Replace or delete the file, then register the folder again.`
+    )
   })
 
   it('20b. a .bmp file that is not a BMP', async () => {
@@ -223,7 +259,10 @@ describe('broken image folders', () => {
     await writeImage(path.join(root, 'cat', '0.bmp'), 0, 4, 4, 3, 'bmp')
     const file = path.join(root, 'cat', '1.bmp')
     fs.writeFileSync(file, 'GIF89a, not a bitmap')
-    await expectBadInput(root, `${file}: cannot be decoded as an image: its contents are not a PNG, JPEG, BMP or WebP image. Replace or delete the file, then register the folder again.`)
+    await expectBadInput(
+      root,
+      `${file}: cannot be decoded as an image: its contents are not a PNG, JPEG, BMP or WebP image. Replace or delete the file, then register the folder again.`
+    )
   })
 
   it('21. an empty class folder', async () => {
@@ -231,20 +270,29 @@ describe('broken image folders', () => {
     await writeImage(path.join(root, 'cat', '0.png'), 0, 4, 4, 3, 'png')
     fs.mkdirSync(path.join(root, 'dog'))
     fs.writeFileSync(path.join(root, 'dog', 'README.txt'), 'no images here')
-    await expectBadInput(root, `${path.join(root, 'dog')}: is an empty class folder (no .png, .jpg, .jpeg, .bmp, .webp images). Add images to it or remove the folder.`)
+    await expectBadInput(
+      root,
+      `${path.join(root, 'dog')}: is an empty class folder (no .png, .jpg, .jpeg, .bmp, .webp images). Add images to it or remove the folder.`
+    )
   })
 })
 
 describe('broken paths', () => {
   it('22. a path that does not exist', async () => {
     const missing = path.join(tempDir(), 'no-such-folder')
-    await expectBadInput(missing, `${missing}: does not exist. Check the path (is the drive mounted, the archive extracted?) and try again.`)
+    await expectBadInput(
+      missing,
+      `${missing}: does not exist. Check the path (is the drive mounted, the archive extracted?) and try again.`
+    )
   })
 
   it('23. an archive instead of a folder', async () => {
     const file = path.join(tempDir(), 'cifar-10-binary.tar.gz')
     fs.writeFileSync(file, zlib.gzipSync(Buffer.from('tar')))
-    await expectBadInput(file, `${file}: is a file, but a dataset folder was expected. It looks like an archive: extract it first, then point AdvLab at the extracted folder.`)
+    await expectBadInput(
+      file,
+      `${file}: is a file, but a dataset folder was expected. It looks like an archive: extract it first, then point AdvLab at the extracted folder.`
+    )
   })
 
   it('24. a folder with nothing AdvLab recognises', async () => {
@@ -259,7 +307,10 @@ describe('broken paths', () => {
   it('25. permission denied (EACCES/EPERM) is reported as such', () => {
     for (const code of ['EACCES', 'EPERM']) {
       const error = fileSystemError(Object.assign(new Error(`${code}: permission denied, open '/x/train.bin'`), { code }), '/x/train.bin')
-      expect(error).toMatchObject({ code: 'bad_input', message: '/x/train.bin: permission denied. Give your user read access to it (e.g. chmod a+r) and try again.' })
+      expect(error).toMatchObject({
+        code: 'bad_input',
+        message: '/x/train.bin: permission denied. Give your user read access to it (e.g. chmod a+r) and try again.'
+      })
     }
   })
 
@@ -277,11 +328,15 @@ describe('broken paths', () => {
       `import { openDataset } from ${JSON.stringify(detect)}
 try { await openDataset(process.argv[2]); console.log('{}') } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })) }`
     )
-    const run = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', probe, dir], {
-      encoding: 'utf8',
-      env: { ...process.env, HOME: '/tmp' },
-      cwd: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
-    })
+    const run = spawnSync(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', probe, dir],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, HOME: '/tmp' },
+        cwd: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
+      }
+    )
     expect(run.stderr).toBe('')
     expect(JSON.parse(run.stdout)).toEqual({
       code: 'bad_input',

@@ -107,10 +107,16 @@ export function cifarRecords(first: number, n: number, labels: (image: number) =
 export function writeCifar10Bin(dir: string, batches = [6, 5], test = 4): string {
   let first = 0
   batches.forEach((n, b) => {
-    fs.writeFileSync(path.join(dir, `data_batch_${b + 1}.bin`), cifarRecords(first, n, (i) => [labelOf(i, 10)]))
+    fs.writeFileSync(
+      path.join(dir, `data_batch_${b + 1}.bin`),
+      cifarRecords(first, n, (i) => [labelOf(i, 10)])
+    )
     first += n
   })
-  fs.writeFileSync(path.join(dir, 'test_batch.bin'), cifarRecords(1000, test, (i) => [labelOf(i, 10)]))
+  fs.writeFileSync(
+    path.join(dir, 'test_batch.bin'),
+    cifarRecords(1000, test, (i) => [labelOf(i, 10)])
+  )
   fs.writeFileSync(path.join(dir, 'batches.meta.txt'), CIFAR_NAMES_10.join('\n') + '\n\n')
   return dir
 }
@@ -119,8 +125,14 @@ export const coarseOf = (image: number) => (image * 3 + 1) % 20
 export const fineOf = (image: number) => labelOf(image, 100)
 
 export function writeCifar100Bin(dir: string, train = 7, test = 3): string {
-  fs.writeFileSync(path.join(dir, 'train.bin'), cifarRecords(0, train, (i) => [coarseOf(i), fineOf(i)]))
-  fs.writeFileSync(path.join(dir, 'test.bin'), cifarRecords(1000, test, (i) => [coarseOf(i), fineOf(i)]))
+  fs.writeFileSync(
+    path.join(dir, 'train.bin'),
+    cifarRecords(0, train, (i) => [coarseOf(i), fineOf(i)])
+  )
+  fs.writeFileSync(
+    path.join(dir, 'test.bin'),
+    cifarRecords(1000, test, (i) => [coarseOf(i), fineOf(i)])
+  )
   fs.writeFileSync(path.join(dir, 'fine_label_names.txt'), Array.from({ length: 100 }, (_, i) => `fine${i}`).join('\n'))
   fs.writeFileSync(path.join(dir, 'coarse_label_names.txt'), Array.from({ length: 20 }, (_, i) => `coarse${i}`).join('\n'))
   return dir
@@ -253,7 +265,15 @@ export function writeCifar10Py(dir: string, batches = [5, 4], test = 3): string 
     first += n
   })
   fs.writeFileSync(path.join(dir, 'test_batch'), pickle(cifar10Batch(1000, test)))
-  fs.writeFileSync(path.join(dir, 'batches.meta'), pickle(new Map<unknown, unknown>([[py2('label_names'), CIFAR_NAMES_10.map(py2)], [py2('num_cases_per_batch'), 10000]])))
+  fs.writeFileSync(
+    path.join(dir, 'batches.meta'),
+    pickle(
+      new Map<unknown, unknown>([
+        [py2('label_names'), CIFAR_NAMES_10.map(py2)],
+        [py2('num_cases_per_batch'), 10000]
+      ])
+    )
+  )
   return dir
 }
 
@@ -286,14 +306,23 @@ export function writeCifar100Py(dir: string, train = 6, test = 2): string {
 export type ImageKind = 'png' | 'bmp' | 'webp' | 'jpg'
 
 /** Writes image `image` as a lossless file (PNG, BMP, lossless WebP) or a JPEG. */
-export async function writeImage(file: string, image: number, height: number, width: number, channels: 1 | 3, kind: ImageKind): Promise<void> {
+export async function writeImage(
+  file: string,
+  image: number,
+  height: number,
+  width: number,
+  channels: 1 | 3,
+  kind: ImageKind
+): Promise<void> {
   fs.mkdirSync(path.dirname(file), { recursive: true })
   const hwc = Buffer.from(hwcImage(image, height, width, channels))
   if (kind === 'bmp') {
     // bmp-ts takes ABGR bytes per pixel.
     const abgr = Buffer.alloc(height * width * 4)
     for (let p = 0; p < height * width; p++) {
-      const r = hwc[p * channels], g = hwc[p * channels + (channels === 3 ? 1 : 0)], b = hwc[p * channels + (channels === 3 ? 2 : 0)]
+      const r = hwc[p * channels],
+        g = hwc[p * channels + (channels === 3 ? 1 : 0)],
+        b = hwc[p * channels + (channels === 3 ? 2 : 0)]
       abgr[4 * p] = 0xff
       abgr[4 * p + 1] = b
       abgr[4 * p + 2] = g

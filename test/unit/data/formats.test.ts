@@ -34,7 +34,10 @@ describe('IDX reader', () => {
       const source = await openDataset(dir)
       expect(source.format).toBe('idx')
       expect(source.shape).toEqual({ height: 4, width: 5, channels: 1 })
-      expect(source.splits.map((s) => [s.name, s.count])).toEqual([['train', 1100], ['test', 7]])
+      expect(source.splits.map((s) => [s.name, s.count])).toEqual([
+        ['train', 1100],
+        ['test', 7]
+      ])
       const train = await readSplit(source.splits[0], 20)
       expect(firstDifference(train.pixels, expectedPixels(0, 1100, 4, 5, 1))).toBe(-1)
       expect(train.labels).toEqual(labelsOf(0, 1100, (i) => labelOf(i, 10)))
@@ -106,7 +109,10 @@ describe('CIFAR-10 binary reader', () => {
     // rename batch 2 to 10 and add a new batch 2 holding images 500..501
     fs.renameSync(path.join(dir, 'data_batch_2.bin'), path.join(dir, 'data_batch_10.bin'))
     const { cifarRecords } = await import('./fixtures')
-    fs.writeFileSync(path.join(dir, 'data_batch_2.bin'), cifarRecords(500, 2, (i) => [labelOf(i, 10)]))
+    fs.writeFileSync(
+      path.join(dir, 'data_batch_2.bin'),
+      cifarRecords(500, 2, (i) => [labelOf(i, 10)])
+    )
     const train = await readSplit((await openDataset(dir)).splits[0], 3072)
     const expected = new Uint8Array(6 * 3072)
     expected.set(expectedPixels(0, 2, 32, 32, 3), 0)

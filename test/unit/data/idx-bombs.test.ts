@@ -34,7 +34,10 @@ async function openAndReadAll(dir: string): Promise<void> {
 }
 
 async function failure(work: Promise<unknown>): Promise<LabError> {
-  const error = await work.then(() => null, (e: unknown) => e)
+  const error = await work.then(
+    () => null,
+    (e: unknown) => e
+  )
   expect(error).toBeInstanceOf(LabError)
   return error as LabError
 }

@@ -16,7 +16,8 @@ const W = 5
 
 async function threeEach(root: string, classes: string[]): Promise<void> {
   let image = 0
-  for (const name of classes) for (const file of ['a', 'b', 'c']) await writeImage(path.join(root, name, `${file}.png`), image++, H, W, 1, 'png')
+  for (const name of classes)
+    for (const file of ['a', 'b', 'c']) await writeImage(path.join(root, name, `${file}.png`), image++, H, W, 1, 'png')
 }
 
 const relFiles = (root: string, files: string[]) => files.map((f) => path.relative(root, f))
@@ -70,7 +71,15 @@ describe('ImageFolder symbolic links', () => {
     fs.symlinkSync(path.join('..', '..', 'extras', 'more-cats'), path.join(root, 'train', 'cat', 'more'))
     fs.symlinkSync(path.join('..', '..', 'extras', 'more-cats'), path.join(root, 'train', 'cat', 'more-again'))
     const source = await openDataset(root)
-    expect(relFiles(root, source.splits[0].files)).toEqual(['train/cat/a.png', 'train/cat/b.png', 'train/cat/c.png', 'train/cat/more/m.png', 'train/dog/a.png', 'train/dog/b.png', 'train/dog/c.png'])
+    expect(relFiles(root, source.splits[0].files)).toEqual([
+      'train/cat/a.png',
+      'train/cat/b.png',
+      'train/cat/c.png',
+      'train/cat/more/m.png',
+      'train/dog/a.png',
+      'train/dog/b.png',
+      'train/dog/c.png'
+    ])
     expect(warnings(source.notes)[0]).toContain('train/cat/more-again (leads back to a folder already read)')
   })
 

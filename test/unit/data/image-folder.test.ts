@@ -56,16 +56,25 @@ describe('ImageFolder reader', () => {
     expect(source.notes).toContain('Grayscale images are converted to RGB, because the others are in colour.')
     const read = await readSplit(source.splits[0], H * W * 3)
     const gray = hwcImage(0, H, W, 1)
-    for (let p = 0; p < H * W; p++) expect([read.pixels[3 * p], read.pixels[3 * p + 1], read.pixels[3 * p + 2]]).toEqual([gray[p], gray[p], gray[p]])
+    for (let p = 0; p < H * W; p++)
+      expect([read.pixels[3 * p], read.pixels[3 * p + 1], read.pixels[3 * p + 2]]).toEqual([gray[p], gray[p], gray[p]])
   })
 
   it('decodes JPEG (lossy) close to the smooth original', async () => {
     const root = tempDir()
     const gradient = Buffer.alloc(16 * 16 * 3)
     for (let y = 0; y < 16; y++) for (let x = 0; x < 16; x++) gradient.set([x * 12, y * 12, 100], (y * 16 + x) * 3)
-    for (const [cls, name] of [['a', 'x.jpg'], ['b', 'y.JPEG']]) {
+    for (const [cls, name] of [
+      ['a', 'x.jpg'],
+      ['b', 'y.JPEG']
+    ]) {
       fs.mkdirSync(path.join(root, cls))
-      fs.writeFileSync(path.join(root, cls, name), await sharp(gradient, { raw: { width: 16, height: 16, channels: 3 } }).jpeg({ quality: 100 }).toBuffer())
+      fs.writeFileSync(
+        path.join(root, cls, name),
+        await sharp(gradient, { raw: { width: 16, height: 16, channels: 3 } })
+          .jpeg({ quality: 100 })
+          .toBuffer()
+      )
     }
     const source = await openDataset(root)
     const read = await readSplit(source.splits[0], 16 * 16 * 3)
@@ -101,7 +110,10 @@ describe('ImageFolder reader', () => {
     await writeImage(path.join(root, 'val', 'dog', '2.png'), 2, H, W, 3, 'png')
     const source = await openDataset(root)
     expect(source.classes).toEqual(['cat', 'dog'])
-    expect(source.splits.map((s) => [s.name, s.count])).toEqual([['train', 2], ['test', 1]])
+    expect(source.splits.map((s) => [s.name, s.count])).toEqual([
+      ['train', 2],
+      ['test', 1]
+    ])
     expect(await source.splits[1].readLabels()).toEqual(Int32Array.from([1]))
     expect(source.notes).toContain('The val/ folder is used as the test split.')
   })

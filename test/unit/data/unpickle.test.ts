@@ -5,7 +5,15 @@ import { NumpyU8, pickle, py2 } from './fixtures'
 describe('unpickle', () => {
   it('reads a Python 2 dict with byte-string keys, int lists and a uint8 numpy array', () => {
     const data = Buffer.from([0, 1, 127, 128, 200, 255])
-    const value = unpickle(pickle(new Map<unknown, unknown>([[py2('labels'), [3, 300, -5]], [py2('data'), new NumpyU8([2, 3], data)], [py2('name'), py2('caf\xe9')]]))) as Map<string, unknown>
+    const value = unpickle(
+      pickle(
+        new Map<unknown, unknown>([
+          [py2('labels'), [3, 300, -5]],
+          [py2('data'), new NumpyU8([2, 3], data)],
+          [py2('name'), py2('caf\xe9')]
+        ])
+      )
+    ) as Map<string, unknown>
     expect(value.get('labels')).toEqual([3, 300, -5])
     const array = value.get('data') as NdArray
     expect(array).toBeInstanceOf(NdArray)

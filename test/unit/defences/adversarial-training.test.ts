@@ -21,9 +21,17 @@ const shape = { height: 8, width: 8, channels: 1 }
 const dims: [number, number, number, number] = [6, 8, 8, 1]
 
 describe('adversarial training', () => {
-  it('uses the papers\' step sizes: 1.25ε for FGSM-AT (Wong et al. 2020), 2.5ε/k for PGD-k (Madry et al. 2018)', () => {
-    expect(trainingAttackPlan(DefenceSchema.parse({ kind: 'fgsm-at', epsilon: '8/255' }) as never)).toEqual({ epsilon: 8 / 255, steps: 1, stepSize: 1.25 * (8 / 255) })
-    expect(trainingAttackPlan(DefenceSchema.parse({ kind: 'pgd-at', epsilon: 0.3, steps: 5 }) as never)).toEqual({ epsilon: 0.3, steps: 5, stepSize: (2.5 * 0.3) / 5 })
+  it("uses the papers' step sizes: 1.25ε for FGSM-AT (Wong et al. 2020), 2.5ε/k for PGD-k (Madry et al. 2018)", () => {
+    expect(trainingAttackPlan(DefenceSchema.parse({ kind: 'fgsm-at', epsilon: '8/255' }) as never)).toEqual({
+      epsilon: 8 / 255,
+      steps: 1,
+      stepSize: 1.25 * (8 / 255)
+    })
+    expect(trainingAttackPlan(DefenceSchema.parse({ kind: 'pgd-at', epsilon: 0.3, steps: 5 }) as never)).toEqual({
+      epsilon: 0.3,
+      steps: 5,
+      stepSize: (2.5 * 0.3) / 5
+    })
   })
 
   it('crafts examples inside the ε-ball and [0, 1] that raise the loss', () => {
@@ -65,8 +73,13 @@ describe('adversarial training', () => {
     const data = images(6, [8, 8, 1], 8)
     const x = tf.tensor4d(data, dims)
     const y = tf.tensor1d([0, 1, 2, 2, 1, 0], 'int32')
-    const loss = lossWithDefence({ kind: 'fgsm-at', epsilon: 0.1, mix: 0.5 }, built, shape, 1, (logits, labels) => crossEntropy(logits, labels))
-    const { value, grads } = tf.variableGrads(() => loss(built.forward(x, true), y, { images: data, indices: Int32Array.from([5, 4, 3, 2, 1, 0]) }), model.trainableVariables())
+    const loss = lossWithDefence({ kind: 'fgsm-at', epsilon: 0.1, mix: 0.5 }, built, shape, 1, (logits, labels) =>
+      crossEntropy(logits, labels)
+    )
+    const { value, grads } = tf.variableGrads(
+      () => loss(built.forward(x, true), y, { images: data, indices: Int32Array.from([5, 4, 3, 2, 1, 0]) }),
+      model.trainableVariables()
+    )
     expect(Number.isFinite(value.dataSync()[0])).toBe(true)
     const norms = Object.values(grads).map((g) => tf.norm(g).dataSync()[0])
     expect(norms.length).toBe(model.trainableVariables().length)

@@ -75,7 +75,7 @@ describe('the random resize-and-pad toy', () => {
     expect(toy.nonDifferentiable).toBe(false)
     const r = (() => {
       let s = 0
-      return () => ((s = (s * 9301 + 49297) % 233280) / 233280)
+      return () => (s = (s * 9301 + 49297) % 233280) / 233280
     })()
     const out = randomResizeAndPad(x, 0.5, 0.2, r).dataSync()
     expect(Math.min(...out)).toBeGreaterThanOrEqual(0)

@@ -41,13 +41,30 @@ function configs(): Config[] {
     const pad = pads[Math.floor(i / 6) % 3]
     const depthwise = i % 8 === 7
     const size = (): number => k + 2 + Math.floor(r() * 6) // odd and even sizes ≥ k + 2
-    out.push({ n: pick([1, 2, 3]), h: size(), w: size(), ci: pick([1, 2, 3, 5]), co: depthwise ? 2 : pick([1, 2, 4, 6]), k, s, pad, depthwise })
+    out.push({
+      n: pick([1, 2, 3]),
+      h: size(),
+      w: size(),
+      ci: pick([1, 2, 3, 5]),
+      co: depthwise ? 2 : pick([1, 2, 4, 6]),
+      k,
+      s,
+      pad,
+      depthwise
+    })
   }
   return out
 }
 
 const explicit = (p: PadSpec): 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]] =>
-  typeof p === 'number' ? [[0, 0], [p, p], [p, p], [0, 0]] : p
+  typeof p === 'number'
+    ? [
+        [0, 0],
+        [p, p],
+        [p, p],
+        [0, 0]
+      ]
+    : p
 
 function values(n: number, seed: number): Float32Array {
   const r = seededUniform(seed)
@@ -63,7 +80,13 @@ function setup(c: Config) {
       ? tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, explicit(c.pad) as 'same')
       : tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, explicit(c.pad) as 'same')
   const outShape = conv(x, filter).shape
-  const coeff = tf.tensor(values(outShape.reduce((p, q) => p * q, 1), 3), outShape)
+  const coeff = tf.tensor(
+    values(
+      outShape.reduce((p, q) => p * q, 1),
+      3
+    ),
+    outShape
+  )
   const loss = (a: tf.Tensor, b: tf.Tensor): tf.Scalar => tf.sum(tf.mul(conv(a, b), coeff))
   return { x, filter, loss }
 }

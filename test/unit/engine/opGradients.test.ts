@@ -31,7 +31,11 @@ function gradientError(f: (x: tf.Tensor) => tf.Scalar, shape: number[], seed: nu
   return worst / scale
 }
 
-const weights = (shape: number[]) => tf.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i + 1)), shape)
+const weights = (shape: number[]) =>
+  tf.tensor(
+    Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i + 1)),
+    shape
+  )
 
 const cases: [string, (x: tf.Tensor) => tf.Scalar, number[]][] = [
   ['ExpandDims', (x) => tf.sum(tf.mul(tf.expandDims(x, 1), weights([3, 1, 4]))), [3, 4]],

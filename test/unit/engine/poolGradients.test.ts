@@ -25,7 +25,11 @@ function gradientOn(backend: string, values: Float32Array, p: Pool): Float32Arra
   return tf.tidy(() => {
     const x = tf.tensor4d(values, p.shape)
     const dy = tf.add(tf.range(0, tf.maxPool(x, p.filter, p.stride, p.pad).size), 1)
-    const g = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, p.filter, p.stride, p.pad), tf.reshape(dy, tf.maxPool(x, p.filter, p.stride, p.pad).shape))))(x)
+    const g = tf.grad((input: tf.Tensor) =>
+      tf.sum(
+        tf.mul(tf.maxPool(input as tf.Tensor4D, p.filter, p.stride, p.pad), tf.reshape(dy, tf.maxPool(x, p.filter, p.stride, p.pad).shape))
+      )
+    )(x)
     return g.dataSync() as Float32Array
   })
 }

@@ -16,7 +16,9 @@ beforeAll(async () => {
 })
 
 const margins = (logits: Float32Array, labels: Int32Array, k: number) =>
-  Array.from(labels, (y, i) => Math.min(...Array.from({ length: k }, (_, j) => (j === y ? Infinity : logits[i * k + y] - logits[i * k + j]))))
+  Array.from(labels, (y, i) =>
+    Math.min(...Array.from({ length: k }, (_, j) => (j === y ? Infinity : logits[i * k + y] - logits[i * k + j])))
+  )
 
 describe('certified accuracy by interval bound propagation', () => {
   for (const arch of ['mlp', 'cnn-small'] as const) {
@@ -74,7 +76,10 @@ describe('the global Lipschitz bound', () => {
       const fb = model.forward(tf.tensor4d(b, [n, ...shape])).dataSync()
       const d = a.length / n
       for (let s = 0; s < n; s++) {
-        let dx2 = 0, dxi = 0, dy2 = 0, dyi = 0
+        let dx2 = 0,
+          dxi = 0,
+          dy2 = 0,
+          dyi = 0
         for (let i = s * d; i < (s + 1) * d; i++) {
           dx2 += (a[i] - b[i]) ** 2
           dxi = Math.max(dxi, Math.abs(a[i] - b[i]))

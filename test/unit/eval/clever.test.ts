@@ -39,7 +39,10 @@ describe('CLEVER', () => {
   // Built on first use: the engine is up only once beforeAll has run.
   let made: ReturnType<typeof classifierFromFunction> | null = null
   const model = () =>
-    (made ??= classifierFromFunction((x) => tf.add(tf.matMul(tf.reshape(x, [x.shape[0], 4]), tf.transpose(tf.tensor2d(w.flat(), [3, 4]))), b) as tf.Tensor2D, { numClasses: 3, inputShape: [2, 2, 1] }))
+    (made ??= classifierFromFunction(
+      (x) => tf.add(tf.matMul(tf.reshape(x, [x.shape[0], 4]), tf.transpose(tf.tensor2d(w.flat(), [3, 4]))), b) as tf.Tensor2D,
+      { numClasses: 3, inputShape: [2, 2, 1] }
+    ))
   const x0 = Float32Array.from([0.5, 0.4, 0.6, 0.5])
   const logits = w.map((row, k) => row.reduce((s, v, i) => s + v * x0[i], b[k]))
   const label = logits.indexOf(Math.max(...logits))
@@ -50,7 +53,10 @@ describe('CLEVER', () => {
   it('equals margin / ‖w_c − w_t‖₁ in L∞ and margin / ‖w_c − w_t‖₂ in L2 on a linear model', () => {
     const linf = cleverScore(model(), x0, label, 'Linf', { batches: 10, samplesPerBatch: 16, radius: 5 }, 1)
     expect(linf.target).toBe(target)
-    expect(linf.maxGradientNorm).toBeCloseTo(diff.reduce((s, v) => s + Math.abs(v), 0), 4)
+    expect(linf.maxGradientNorm).toBeCloseTo(
+      diff.reduce((s, v) => s + Math.abs(v), 0),
+      4
+    )
     expect(linf.score).toBeCloseTo(margin / diff.reduce((s, v) => s + Math.abs(v), 0), 4)
     const l2 = cleverScore(model(), x0, label, 'L2', { batches: 10, samplesPerBatch: 16, radius: 5 }, 1)
     expect(l2.score).toBeCloseTo(margin / Math.hypot(...diff), 4)

@@ -65,15 +65,34 @@ describe('the gradient-masking verdict', () => {
   })
 
   it('a single strong sign alone is "possible"; with any second sign it is "yes"', () => {
-    const weakerIterative = { ...honest, fgsm: 0.3, pgd: 0.4, autoattack: { accuracy: 0.2, fgsm: 0.3, pgd: 0.4 }, square: { accuracy: 0.45, pgd: 0.4 } }
+    const weakerIterative = {
+      ...honest,
+      fgsm: 0.3,
+      pgd: 0.4,
+      autoattack: { accuracy: 0.2, fgsm: 0.3, pgd: 0.4 },
+      square: { accuracy: 0.45, pgd: 0.4 }
+    }
     expect(fired(weakerIterative)).toEqual({ verdict: 'possible', fired: [1] })
     expect(fired({ ...weakerIterative, maxLogitChange: 0.5 })).toEqual({ verdict: 'yes', fired: [1, 6] })
   })
 
   it('flags an ε-curve that rises, or stays far above chance at the sanity ε', () => {
-    const rising = { ...honest, curve: [{ epsilon: 0.01, accuracy: 0.5 }, { epsilon: 0.03, accuracy: 0.6 }, { epsilon: 0.5, accuracy: 0.05 }] }
+    const rising = {
+      ...honest,
+      curve: [
+        { epsilon: 0.01, accuracy: 0.5 },
+        { epsilon: 0.03, accuracy: 0.6 },
+        { epsilon: 0.5, accuracy: 0.05 }
+      ]
+    }
     expect(fired(rising).fired).toEqual([3])
-    const stuck = { ...honest, curve: [{ epsilon: 0.03, accuracy: 0.5 }, { epsilon: 0.5, accuracy: 0.45 }] }
+    const stuck = {
+      ...honest,
+      curve: [
+        { epsilon: 0.03, accuracy: 0.5 },
+        { epsilon: 0.5, accuracy: 0.45 }
+      ]
+    }
     expect(fired(stuck).fired).toEqual([3])
   })
 
@@ -83,7 +102,18 @@ describe('the gradient-masking verdict', () => {
   })
 
   it('reports checks without evidence as not-run, and never counts them', () => {
-    const bare: MaskingEvidence = { ...honest, fgsm: null, pgd: null, autoattack: null, square: null, curve: [], zeroGradientShare: null, probabilityLike: null, medianTopLogitGap: null, maxLogitChange: null }
+    const bare: MaskingEvidence = {
+      ...honest,
+      fgsm: null,
+      pgd: null,
+      autoattack: null,
+      square: null,
+      curve: [],
+      zeroGradientShare: null,
+      probabilityLike: null,
+      medianTopLogitGap: null,
+      maxLogitChange: null
+    }
     const checks = runChecks(bare)
     expect(checks.map((c) => c.status)).toEqual(Array(8).fill('not-run'))
     expect(checks.find((c) => c.id === 7)!.summary).toMatch(/no non-differentiable or random layer/)

@@ -6,7 +6,15 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { openLog } from '../../../src-main/lab/store/open'
 import { createRun } from '../../../src-main/lab/store/runs'
-import { latestVerdict, latestVerdicts, listEvaluations, listSampleOutcomes, summariseRepeats, writeEvalRecord, type EvalRecord } from '../../../src-main/lab/store/evaluations'
+import {
+  latestVerdict,
+  latestVerdicts,
+  listEvaluations,
+  listSampleOutcomes,
+  summariseRepeats,
+  writeEvalRecord,
+  type EvalRecord
+} from '../../../src-main/lab/store/evaluations'
 import { PixelAmountSchema } from '../../../src-main/api/epsilon'
 import { accuracyDrop, meanStd, perturbationNorms } from '../../../src-main/lab/eval/metrics'
 import { defaultCurve } from '../../../src-main/lab/eval/budgets'
@@ -75,8 +83,19 @@ describe('evaluation results in the log', () => {
 
   it('returns the latest verdict of each model run with its checks', () => {
     writeEvalRecord(db, evalA, { type: 'verdict', runId: model, verdict: 'possible', fired: [5], checks: [] })
-    writeEvalRecord(db, evalB, { type: 'verdict', runId: model, verdict: 'yes', fired: [2, 4], checks: [{ id: 2, name: 'x', status: 'fired', strength: 'strong', summary: 's', numbers: { a: 1 } }] })
-    expect(latestVerdict(db, model)).toMatchObject({ verdict: 'yes', fired: [2, 4], evalRunId: evalB, checks: [{ id: 2, numbers: { a: 1 } }] })
+    writeEvalRecord(db, evalB, {
+      type: 'verdict',
+      runId: model,
+      verdict: 'yes',
+      fired: [2, 4],
+      checks: [{ id: 2, name: 'x', status: 'fired', strength: 'strong', summary: 's', numbers: { a: 1 } }]
+    })
+    expect(latestVerdict(db, model)).toMatchObject({
+      verdict: 'yes',
+      fired: [2, 4],
+      evalRunId: evalB,
+      checks: [{ id: 2, numbers: { a: 1 } }]
+    })
     expect(latestVerdicts(db).map((v) => v.verdict)).toEqual(['yes'])
     expect(latestVerdicts(db, [evalA])).toEqual([])
   })

@@ -25,13 +25,19 @@ const SPECIFIER = /(?:\bfrom|\bimport)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g
 
 function resolve(from: string, specifier: string): string | null {
   const base = path.resolve(path.dirname(from), specifier)
-  for (const candidate of [base, `${base}.ts`, path.join(base, 'index.ts')]) if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate
+  for (const candidate of [base, `${base}.ts`, path.join(base, 'index.ts')])
+    if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate
   return null
 }
 
 export function importCircles(dir: string): string[][] {
   const files = sourcesUnder(dir)
-  const graph = new Map(files.map((f) => [f, [...fs.readFileSync(f, 'utf8').matchAll(SPECIFIER)].map((m) => resolve(f, m[1])).filter((p): p is string => p !== null)]))
+  const graph = new Map(
+    files.map((f) => [
+      f,
+      [...fs.readFileSync(f, 'utf8').matchAll(SPECIFIER)].map((m) => resolve(f, m[1])).filter((p): p is string => p !== null)
+    ])
+  )
   let counter = 0
   const index = new Map<string, number>()
   const low = new Map<string, number>()

@@ -16,13 +16,37 @@ async function compare(argv: string[], json = false): Promise<{ text: string; t:
   const t = testLab('cli-compare')
   closers.push(t.close)
   const db = t.lab.ctx.db
-  const model = addRun(db, { name: 'model', evals: [['clean', 'Linf', 0, 0.95], ['fgsm', 'Linf', 8 / 255, 0.4]] })
+  const model = addRun(db, {
+    name: 'model',
+    evals: [
+      ['clean', 'Linf', 0, 0.95],
+      ['fgsm', 'Linf', 8 / 255, 0.4]
+    ]
+  })
   const cancelled = createRun(db, { name: 'cancelled eval', kind: 'eval', config: { runId: model }, seed: 0 })
   setRunStatus(db, cancelled, 'running', { backend: 'wasm' })
-  writeEvalRecord(db, cancelled, { type: 'result', runId: model, attack: 'pgd', norm: 'Linf', epsilon: 5, seed: 0, n: 100, accuracy: 0, cleanAccuracy: null, params: {}, seconds: null })
+  writeEvalRecord(db, cancelled, {
+    type: 'result',
+    runId: model,
+    attack: 'pgd',
+    norm: 'Linf',
+    epsilon: 5,
+    seed: 0,
+    n: 100,
+    accuracy: 0,
+    cleanAccuracy: null,
+    params: {},
+    seconds: null
+  })
   setRunStatus(db, cancelled, 'cancelled')
   const lines: string[] = []
-  await compareCommand.run(parseArgs([String(model), ...argv], compareCommand.options ?? {}), { api: t.api, json, out: (s) => lines.push(s), err: () => {}, interactive: false })
+  await compareCommand.run(parseArgs([String(model), ...argv], compareCommand.options ?? {}), {
+    api: t.api,
+    json,
+    out: (s) => lines.push(s),
+    err: () => {},
+    interactive: false
+  })
   return { text: lines.join('\n'), t }
 }
 

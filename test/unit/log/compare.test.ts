@@ -22,7 +22,10 @@ describe('selectRuns', () => {
     tagRuns(db, [a, c], ['paper'])
     setStarred(db, b, true)
     trashRuns(db, [e])
-    const ids = (f: Parameters<typeof selectRuns>[1]) => selectRuns(db, f).map((r) => r.id).sort()
+    const ids = (f: Parameters<typeof selectRuns>[1]) =>
+      selectRuns(db, f)
+        .map((r) => r.id)
+        .sort()
     expect(ids({})).toEqual([a, b, c, d])
     expect(ids({ tag: 'PAPER' })).toEqual([a, c])
     expect(ids({ status: 'failed' })).toEqual([c])
@@ -38,15 +41,29 @@ describe('selectRuns', () => {
     expect(ids({ from: today, to: today })).toEqual([a, b, c, d])
   })
 
-  it("files imported and wrapped models under their dataset and architecture, so filters keep them (they showed neither)", () => {
+  it('files imported and wrapped models under their dataset and architecture, so filters keep them (they showed neither)', () => {
     lab = freshLog()
     const { db } = lab
     const trained = addRun(db, { name: 'trained', config: baseConfig() })
-    const imported = addRun(db, { name: 'imported', kind: 'import', config: { file: '/w/model.safetensors', dataset: 'mnist', arch: 'cnn-small' } })
-    const wrapped = createRun(db, { name: 'wrapped', kind: 'wrapped', datasetId: datasetNamed(db, 'mnist'), config: { sourceRunId: imported, defence: { kind: 'gradient-truncation' } }, seed: 0 })
+    const imported = addRun(db, {
+      name: 'imported',
+      kind: 'import',
+      config: { file: '/w/model.safetensors', dataset: 'mnist', arch: 'cnn-small' }
+    })
+    const wrapped = createRun(db, {
+      name: 'wrapped',
+      kind: 'wrapped',
+      datasetId: datasetNamed(db, 'mnist'),
+      config: { sourceRunId: imported, defence: { kind: 'gradient-truncation' } },
+      seed: 0
+    })
     const byId = new Map(selectRuns(db, {}).map((r) => [r.id, r]))
     for (const id of [trained, imported, wrapped]) expect(byId.get(id), `run ${id}`).toMatchObject({ dataset: 'mnist', arch: 'cnn-small' })
-    expect(selectRuns(db, { arch: 'cnn-small', dataset: 'MNIST' }).map((r) => r.id).sort()).toEqual([trained, imported, wrapped])
+    expect(
+      selectRuns(db, { arch: 'cnn-small', dataset: 'MNIST' })
+        .map((r) => r.id)
+        .sort()
+    ).toEqual([trained, imported, wrapped])
   })
 
   it('leaves archived runs out unless asked', () => {
@@ -69,7 +86,12 @@ describe('compareRuns', () => {
     expect(row('optimizer.lr')).toEqual({ key: 'optimizer.lr', values: [0.1, 0.01], differs: true })
     expect(row('labelSmoothing')).toEqual({ key: 'labelSmoothing', values: [null, 0.1], differs: true })
     expect(row('model.arch')).toEqual({ key: 'model.arch', values: ['cnn-small', 'cnn-small'], differs: false })
-    expect(cmp.config.filter((c) => c.differs).map((c) => c.key).sort()).toEqual(['labelSmoothing', 'optimizer.lr'])
+    expect(
+      cmp.config
+        .filter((c) => c.differs)
+        .map((c) => c.key)
+        .sort()
+    ).toEqual(['labelSmoothing', 'optimizer.lr'])
   })
 
   it('returns final metrics and series, downsampled to maxPoints with the extremes kept', () => {
@@ -100,7 +122,9 @@ describe('compareRuns', () => {
     expect(compareRuns(lab.db, { ids: [a] }).finalMetrics[0].values).toEqual([-5])
     // finished_at has millisecond resolution: make sure the second finish has a new stamp.
     const until = Date.now() + 2
-    while (Date.now() < until) {}
+    while (Date.now() < until) {
+      // busy-wait: a timer would let other work run in between
+    }
     setRunStatus(lab.db, a, 'completed')
     expect(compareRuns(lab.db, { ids: [a] }).finalMetrics[0].values).toEqual([-5])
   })
@@ -122,7 +146,14 @@ describe('compareRuns', () => {
     const b = addRun(lab.db, { name: 'toy seed 1', seed: 1, verdict: { verdict: 'yes', fired: [1, 8] } })
     const c = addRun(lab.db, { name: 'baseline', config: baseConfig({ epochs: 2 }) })
     const cmp = compareRuns(lab.db, { ids: [a, b, c] })
-    expect(cmp.verdicts).toEqual({ available: true, perRun: [{ runId: a, verdict: 'possible', fired: [8] }, { runId: b, verdict: 'yes', fired: [1, 8] }, { runId: c, verdict: null, fired: [] }] })
+    expect(cmp.verdicts).toEqual({
+      available: true,
+      perRun: [
+        { runId: a, verdict: 'possible', fired: [8] },
+        { runId: b, verdict: 'yes', fired: [1, 8] },
+        { runId: c, verdict: null, fired: [] }
+      ]
+    })
   })
 
   it('aligns per-sample outcomes: which samples each run gets right under each attack', () => {
@@ -133,7 +164,15 @@ describe('compareRuns', () => {
     const cmp = compareRuns(lab.db, { ids: [a, b, c] })
     expect(cmp.agreement.available).toBe(true)
     expect(cmp.agreement.cells).toEqual([
-      { attack: 'pgd', norm: 'Linf', epsilon: 8 / 255, samples: [0, 1, 2, 3], correct: [[true, true, false, false], [true, false, true, false], null], allCorrect: 1, noneCorrect: 1 }
+      {
+        attack: 'pgd',
+        norm: 'Linf',
+        epsilon: 8 / 255,
+        samples: [0, 1, 2, 3],
+        correct: [[true, true, false, false], [true, false, true, false], null],
+        allCorrect: 1,
+        noneCorrect: 1
+      }
     ])
     expect(compareRuns(lab.db, { ids: [a, b], agreement: false }).agreement.cells).toEqual([])
   })

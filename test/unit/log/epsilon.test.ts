@@ -30,15 +30,43 @@ describe('one ε format', () => {
     const defence = DefenceSchema.parse({ kind: 'fgsm-at', epsilon: 0.2 })
     expect(describeDefence(defence)).toContain(`ε=${formatEpsilon(0.2)}`)
     lab = freshLog('eps-format')
-    const id = addRun(lab.db, { name: 'a', evals: [['clean', 'Linf', 0, 0.9], ['fgsm', 'Linf', 0.2, 0.5]] })
+    const id = addRun(lab.db, {
+      name: 'a',
+      evals: [
+        ['clean', 'Linf', 0, 0.9],
+        ['fgsm', 'Linf', 0.2, 0.5]
+      ]
+    })
     const md = formatResultsTable(buildResultsTable(lab.db, { ids: [id] }), 'md')
     expect(md).toContain(`FGSM (ε=${formatEpsilon(0.2)})`)
     expect(md).not.toContain('51/255')
   })
 
   it('prints ε the same in the masking checks’ summaries (8/255, not 0.0313725…)', () => {
-    const evidence = { numClasses: 10, n: 100, epsilon: 8 / 255, cleanAccuracy: 0.9, fgsm: 0.2, pgd: 0.1, autoattack: null, square: null, transfer: null, adaptive: null, hasMaskingLayers: false, curve: [{ epsilon: 8 / 255, accuracy: 0.1 }, { epsilon: 0.2, accuracy: 0 }], zeroGradientShare: 0, probabilityLike: false, medianTopLogitGap: 8, maxLogitChange: 0 } as MaskingEvidence
-    const summaries = runChecks(evidence).map((c) => c.summary).join(' ')
+    const evidence = {
+      numClasses: 10,
+      n: 100,
+      epsilon: 8 / 255,
+      cleanAccuracy: 0.9,
+      fgsm: 0.2,
+      pgd: 0.1,
+      autoattack: null,
+      square: null,
+      transfer: null,
+      adaptive: null,
+      hasMaskingLayers: false,
+      curve: [
+        { epsilon: 8 / 255, accuracy: 0.1 },
+        { epsilon: 0.2, accuracy: 0 }
+      ],
+      zeroGradientShare: 0,
+      probabilityLike: false,
+      medianTopLogitGap: 8,
+      maxLogitChange: 0
+    } as MaskingEvidence
+    const summaries = runChecks(evidence)
+      .map((c) => c.summary)
+      .join(' ')
     expect(summaries).toContain(`ε=${formatEpsilon(8 / 255)}`)
     expect(summaries).toContain(`ε=${formatEpsilon(0.2)}`)
     expect(summaries).not.toMatch(/0\.0313/)

@@ -46,8 +46,25 @@ export const baseConfig = (over: Record<string, unknown> = {}): Record<string, u
 export function datasetNamed(db: Database.Database, name: string): number {
   const found = findDatasetRecord(db, name)
   if (found) return found.id
-  const info = { splits: { train: 100, test: 10 }, shape: { height: 28, width: 28, channels: 1 }, classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], classCounts: {}, mean: [0.5], std: [0.5], builtin: null, notes: [], files: [], preview: null }
-  return insertDataset(db, { name, format: 'idx', sourcePath: `/datasets/${name}`, contentHash: `hash-of-${name}`, info: info as unknown as DatasetInfo })
+  const info = {
+    splits: { train: 100, test: 10 },
+    shape: { height: 28, width: 28, channels: 1 },
+    classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    classCounts: {},
+    mean: [0.5],
+    std: [0.5],
+    builtin: null,
+    notes: [],
+    files: [],
+    preview: null
+  }
+  return insertDataset(db, {
+    name,
+    format: 'idx',
+    sourcePath: `/datasets/${name}`,
+    contentHash: `hash-of-${name}`,
+    info: info as unknown as DatasetInfo
+  })
 }
 
 export function addRun(db: Database.Database, spec: RunSpec): number {
@@ -58,7 +75,11 @@ export function addRun(db: Database.Database, spec: RunSpec): number {
   const id = createRun(db, { name: spec.name, kind: spec.kind ?? 'train', datasetId, config: { ...config, seed }, seed })
   setRunStatus(db, id, 'running', { backend: 'wasm' })
   const writer = new MetricWriter(db)
-  for (const [name, values] of Object.entries(spec.metrics ?? {})) writer.add(id, values.map((value, step) => ({ name, step, value, time: 1_700_000_000 + step })))
+  for (const [name, values] of Object.entries(spec.metrics ?? {}))
+    writer.add(
+      id,
+      values.map((value, step) => ({ name, step, value, time: 1_700_000_000 + step }))
+    )
   writer.flush()
   logEvent(db, id, 'info', `run ${spec.name} logged`)
   // Results and verdicts are written as the evaluation jobs write them (one result row per seed).
@@ -73,9 +94,23 @@ export function addRun(db: Database.Database, spec: RunSpec): number {
           perturbationNorms: null
         }
       : undefined
-    writeEvalRecord(db, id, { type: 'result', runId: id, attack, norm, epsilon, seed, n: n ?? 1000, accuracy, cleanAccuracy: null, params: { seed }, seconds: null, samples })
+    writeEvalRecord(db, id, {
+      type: 'result',
+      runId: id,
+      attack,
+      norm,
+      epsilon,
+      seed,
+      n: n ?? 1000,
+      accuracy,
+      cleanAccuracy: null,
+      params: { seed },
+      seconds: null,
+      samples
+    })
   }
-  if (spec.verdict) writeEvalRecord(db, id, { type: 'verdict', runId: id, verdict: spec.verdict.verdict, fired: spec.verdict.fired, checks: [] })
+  if (spec.verdict)
+    writeEvalRecord(db, id, { type: 'verdict', runId: id, verdict: spec.verdict.verdict, fired: spec.verdict.fired, checks: [] })
   if ((spec.status ?? 'completed') !== 'running') setRunStatus(db, id, spec.status ?? 'completed')
   return id
 }
@@ -86,7 +121,16 @@ export function seedStudy(db: Database.Database): { ids: number[]; groups: Recor
   const rows: Array<[string, Record<string, unknown>, string, number, number, number, Verdict, number[]]> = [
     ['Baseline', {}, 'train', 0.934, 0.218, 0.173, 'no', []],
     ['Defensive distill', { temperature: 20 }, 'distill', 0.926, 0.531, 0.248, 'possible', [5, 8]],
-    ['Distill + PGD 5-step', { temperature: 20, defence: { kind: 'pgd-at', epsilon: 8 / 255, steps: 5 } }, 'distill', 0.924, 0.476, 0.239, 'possible', [8]],
+    [
+      'Distill + PGD 5-step',
+      { temperature: 20, defence: { kind: 'pgd-at', epsilon: 8 / 255, steps: 5 } },
+      'distill',
+      0.924,
+      0.476,
+      0.239,
+      'possible',
+      [8]
+    ],
     ['Gradient-mask toy', { defence: { kind: 'gradient-truncation', backwardScale: 0 } }, 'train', 0.921, 0.712, 0.181, 'yes', [1, 4, 8]]
   ]
   const groups: Record<string, number[]> = {}

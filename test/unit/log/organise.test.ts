@@ -2,7 +2,19 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import fs from 'node:fs'
 import path from 'node:path'
-import { emptyTrash, listTrash, renameRun, restoreFromTrash, runMarks, setArchived, setNote, setStarred, tagRuns, trashRuns, untagRuns } from '../../../src-main/lab/store/organise'
+import {
+  emptyTrash,
+  listTrash,
+  renameRun,
+  restoreFromTrash,
+  runMarks,
+  setArchived,
+  setNote,
+  setStarred,
+  tagRuns,
+  trashRuns,
+  untagRuns
+} from '../../../src-main/lab/store/organise'
 import { getRun } from '../../../src-main/lab/store/runs'
 import { addRun, freshLog, type Lab } from './fixtures'
 
@@ -13,7 +25,9 @@ function addArtifact(lab: Lab, runId: number, rel: string, bytes: number): strin
   const full = path.join(lab.dir, rel)
   fs.mkdirSync(path.dirname(full), { recursive: true })
   fs.writeFileSync(full, Buffer.alloc(bytes, 7))
-  lab.db.prepare("INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, 'checkpoint', ?, 'x', ?, 'now')").run(runId, rel, bytes)
+  lab.db
+    .prepare("INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, 'checkpoint', ?, 'x', ?, 'now')")
+    .run(runId, rel, bytes)
   return full
 }
 
@@ -50,7 +64,16 @@ describe('trash', () => {
     const fileA = addArtifact(lab, a, 'runs/a/ckpt.bin', 100)
     const fileB = addArtifact(lab, b, 'runs/b/ckpt.bin', 50)
     trashRuns(lab.db, [a, b])
-    expect(listTrash(lab.db).map((t) => [t.id, t.artifactBytes]).sort()).toEqual([[a, 100], [b, 50]].sort())
+    expect(
+      listTrash(lab.db)
+        .map((t) => [t.id, t.artifactBytes])
+        .sort()
+    ).toEqual(
+      [
+        [a, 100],
+        [b, 50]
+      ].sort()
+    )
     expect(fs.existsSync(fileA)).toBe(true)
     restoreFromTrash(lab.db, [b])
     expect(runMarks(lab.db, b).deletedAt).toBeNull()
@@ -67,7 +90,11 @@ describe('trash', () => {
     const source = addRun(lab.db, { name: 'source' })
     const wrapped = addRun(lab.db, { name: 'wrapped' })
     const file = addArtifact(lab, source, 'runs/1/weights.safetensors', 64)
-    lab.db.prepare("INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, 'weights', 'runs/1/weights.safetensors', 'x', 64, 'now')").run(wrapped)
+    lab.db
+      .prepare(
+        "INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, 'weights', 'runs/1/weights.safetensors', 'x', 64, 'now')"
+      )
+      .run(wrapped)
     trashRuns(lab.db, [source])
     expect(emptyTrash(lab.db, lab.dir)).toEqual({ ids: [source], freedBytes: 0 })
     expect(fs.existsSync(file)).toBe(true)
@@ -83,7 +110,9 @@ describe('trash', () => {
     const a = addRun(lab.db, { name: 'a' })
     const outside = path.join(path.dirname(lab.dir), `outside-${path.basename(lab.dir)}.bin`)
     fs.writeFileSync(outside, 'keep me')
-    lab.db.prepare("INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, 'x', ?, 'x', 7, 'now')").run(a, path.relative(lab.dir, outside))
+    lab.db
+      .prepare("INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, 'x', ?, 'x', 7, 'now')")
+      .run(a, path.relative(lab.dir, outside))
     trashRuns(lab.db, [a])
     emptyTrash(lab.db, lab.dir)
     expect(fs.readFileSync(outside, 'utf8')).toBe('keep me')

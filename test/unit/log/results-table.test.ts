@@ -23,15 +23,36 @@ const column = (t: ResultsTable, title: string): number => t.columns.findIndex((
 const cell = (t: ResultsTable, row: string, title: string) => t.rows.find((r) => r.label === row)!.cells[column(t, title)]
 /** The CSV's cells by row label and header name: what a spreadsheet would read. */
 function csvCells(text: string): Map<string, Record<string, string>> {
-  const [head, ...lines] = text.trim().split('\n').map((l) => l.split(','))
+  const [head, ...lines] = text
+    .trim()
+    .split('\n')
+    .map((l) => l.split(','))
   return new Map(lines.map((l) => [l[0], Object.fromEntries(head.map((h, i) => [h, l[i]]))]))
 }
 
 /** Results of an evaluation run that ended with `status` (cancelled, failed, …), written as the job writes them. */
-function evaluationEnded(db: Database.Database, modelRunId: number, status: 'cancelled' | 'failed' | 'completed', results: Array<[string, number, number]>): number {
+function evaluationEnded(
+  db: Database.Database,
+  modelRunId: number,
+  status: 'cancelled' | 'failed' | 'completed',
+  results: Array<[string, number, number]>
+): number {
   const id = createRun(db, { name: `eval of ${modelRunId}`, kind: 'eval', config: { runId: modelRunId }, seed: 0 })
   setRunStatus(db, id, 'running', { backend: 'wasm' })
-  for (const [attack, epsilon, accuracy] of results) writeEvalRecord(db, id, { type: 'result', runId: modelRunId, attack, norm: 'Linf', epsilon, seed: 0, n: 100, accuracy, cleanAccuracy: null, params: {}, seconds: null })
+  for (const [attack, epsilon, accuracy] of results)
+    writeEvalRecord(db, id, {
+      type: 'result',
+      runId: modelRunId,
+      attack,
+      norm: 'Linf',
+      epsilon,
+      seed: 0,
+      n: 100,
+      accuracy,
+      cleanAccuracy: null,
+      params: {},
+      seconds: null
+    })
   setRunStatus(db, id, status)
   return id
 }
@@ -53,7 +74,14 @@ describe('results table', () => {
   it('shows one clean accuracy on screen and in the CSV: the clean evaluation, not the training metric', () => {
     lab = freshLog()
     // Training ended at 93.3 % on the full test set; the evaluation measured 95.0 % on its subset.
-    const id = addRun(lab.db, { name: 'baseline', metrics: { 'test/accuracy': [0.5, 0.933] }, evals: [['clean', 'Linf', 0, 0.95], ['fgsm', 'Linf', 8 / 255, 0.3]] })
+    const id = addRun(lab.db, {
+      name: 'baseline',
+      metrics: { 'test/accuracy': [0.5, 0.933] },
+      evals: [
+        ['clean', 'Linf', 0, 0.95],
+        ['fgsm', 'Linf', 8 / 255, 0.3]
+      ]
+    })
     const t = buildResultsTable(lab.db, { ids: [id] })
     const screen = cellValueText(cell(t, 'baseline', 'clean'))
     const csv = csvCells(formatResultsTable(t, 'csv')).get('baseline')!
@@ -86,7 +114,19 @@ describe('results table', () => {
   it('writes a single value as "95.0%", never "95.0% ± 0.0%", even when its evaluation ran two seeds', () => {
     lab = freshLog()
     const id = addRun(lab.db, { name: 'one', evals: [['fgsm', 'Linf', 8 / 255, 0.95]] })
-    writeEvalRecord(lab.db, id, { type: 'result', runId: id, attack: 'fgsm', norm: 'Linf', epsilon: 8 / 255, seed: 1, n: 1000, accuracy: 0.95, cleanAccuracy: null, params: {}, seconds: null })
+    writeEvalRecord(lab.db, id, {
+      type: 'result',
+      runId: id,
+      attack: 'fgsm',
+      norm: 'Linf',
+      epsilon: 8 / 255,
+      seed: 1,
+      n: 1000,
+      accuracy: 0.95,
+      cleanAccuracy: null,
+      params: {},
+      seconds: null
+    })
     const t = buildResultsTable(lab.db, { ids: [id] })
     expect(cellValueText(cell(t, 'one', 'FGSM (ε=8/255)'))).toBe('95.0%')
     expect(formatResultsTable(t, 'md')).not.toContain('± 0.0%')
@@ -94,7 +134,13 @@ describe('results table', () => {
 
   it('gives each attack its own ε columns, so no global maximum ε blanks another attack’s cells', () => {
     lab = freshLog()
-    const a = addRun(lab.db, { name: 'a', evals: [['fgsm', 'Linf', 0.1, 0.6], ['pgd', 'Linf', 0.1, 0.4]] })
+    const a = addRun(lab.db, {
+      name: 'a',
+      evals: [
+        ['fgsm', 'Linf', 0.1, 0.6],
+        ['pgd', 'Linf', 0.1, 0.4]
+      ]
+    })
     const b = addRun(lab.db, { name: 'b', config: baseConfig({ epochs: 2 }), evals: [['fgsm', 'Linf', 0.3, 0.2]] })
     const t = buildResultsTable(lab.db, { ids: [a, b] })
     expect(t.columns.map((c) => c.title)).toEqual(['clean', 'FGSM (ε=0.1)', 'FGSM (ε=0.3)', 'PGD (ε=0.1)'])
@@ -105,7 +151,11 @@ describe('results table', () => {
     expect(chosen.columns.map((c) => c.title)).toEqual(['clean', 'FGSM (ε=0.3)', 'PGD (ε=0.1)'])
     expect(chosen.available.find((x) => x.attack === 'fgsm')!.epsilons).toEqual([0.1, 0.3])
     // A common ε keeps the attacks run at it.
-    expect(buildResultsTable(lab.db, { ids: [a, b], epsilon: 0.1 }).columns.map((c) => c.title)).toEqual(['clean', 'FGSM (ε=0.1)', 'PGD (ε=0.1)'])
+    expect(buildResultsTable(lab.db, { ids: [a, b], epsilon: 0.1 }).columns.map((c) => c.title)).toEqual([
+      'clean',
+      'FGSM (ε=0.1)',
+      'PGD (ε=0.1)'
+    ])
   })
 
   it('never awards ★ to a row suspected of masking: its attack cells are marked "masking" instead', () => {
@@ -121,8 +171,23 @@ describe('results table', () => {
 
   it('awards ★ to the highest mean among rows not suspected, whatever a masked row scores', () => {
     lab = freshLog()
-    const honest = (name: string, epochs: number, fgsm: number) => addRun(lab.db, { name, config: baseConfig({ epochs }), evals: [['fgsm', 'Linf', 8 / 255, fgsm]], verdict: { verdict: 'no', fired: [] } })
-    const ids = [honest('a', 1, 0.3), honest('b', 2, 0.5), addRun(lab.db, { name: 'toy', config: baseConfig({ epochs: 3 }), evals: [['fgsm', 'Linf', 8 / 255, 0.9]], verdict: { verdict: 'yes', fired: [1] } })]
+    const honest = (name: string, epochs: number, fgsm: number) =>
+      addRun(lab.db, {
+        name,
+        config: baseConfig({ epochs }),
+        evals: [['fgsm', 'Linf', 8 / 255, fgsm]],
+        verdict: { verdict: 'no', fired: [] }
+      })
+    const ids = [
+      honest('a', 1, 0.3),
+      honest('b', 2, 0.5),
+      addRun(lab.db, {
+        name: 'toy',
+        config: baseConfig({ epochs: 3 }),
+        evals: [['fgsm', 'Linf', 8 / 255, 0.9]],
+        verdict: { verdict: 'yes', fired: [1] }
+      })
+    ]
     const t = buildResultsTable(lab.db, { ids })
     expect(t.rows.map((r) => r.cells[column(t, 'FGSM (ε=8/255)')]!.marks)).toEqual([[], ['best'], ['masking']])
     expect(formatResultsTable(t, 'md')).toContain('| b | 1 | — | 50.0% ★ | no |')
@@ -131,7 +196,12 @@ describe('results table', () => {
   it('awards no ★ to a tie at 0 %', () => {
     lab = freshLog()
     const a = addRun(lab.db, { name: 'a', evals: [['autoattack', 'Linf', 8 / 255, 0]], verdict: { verdict: 'no', fired: [] } })
-    const b = addRun(lab.db, { name: 'b', config: baseConfig({ epochs: 2 }), evals: [['autoattack', 'Linf', 8 / 255, 0]], verdict: { verdict: 'no', fired: [] } })
+    const b = addRun(lab.db, {
+      name: 'b',
+      config: baseConfig({ epochs: 2 }),
+      evals: [['autoattack', 'Linf', 8 / 255, 0]],
+      verdict: { verdict: 'no', fired: [] }
+    })
     const t = buildResultsTable(lab.db, { ids: [a, b] })
     expect(t.rows.map((r) => r.cells[column(t, 'AutoAttack (ε=8/255)')]!.marks)).toEqual([[], []])
   })
@@ -140,8 +210,17 @@ describe('results table', () => {
 describe('partial results', () => {
   it('keeps a cancelled evaluation’s ε = 5 results out of the robust accuracy, the columns and the exports', () => {
     lab = freshLog()
-    const model = addRun(lab.db, { name: 'model', evals: [['clean', 'Linf', 0, 0.95], ['fgsm', 'Linf', 8 / 255, 0.4]] })
-    const cancelled = evaluationEnded(lab.db, model, 'cancelled', [['fgsm', 5, 0], ['pgd', 5, 0]])
+    const model = addRun(lab.db, {
+      name: 'model',
+      evals: [
+        ['clean', 'Linf', 0, 0.95],
+        ['fgsm', 'Linf', 8 / 255, 0.4]
+      ]
+    })
+    const cancelled = evaluationEnded(lab.db, model, 'cancelled', [
+      ['fgsm', 5, 0],
+      ['pgd', 5, 0]
+    ])
     const t = buildResultsTable(lab.db, { ids: [model] })
     expect(t.headlines[0].robust).toMatchObject({ accuracy: 0.4, attack: 'fgsm', epsilon: 8 / 255 })
     expect(t.columns.map((c) => c.title)).toEqual(['clean', 'FGSM (ε=8/255)'])
@@ -177,7 +256,10 @@ describe('partial results', () => {
   it('lists a run’s own results with a cancelled evaluation marked partial, never superseding a completed one', () => {
     lab = freshLog()
     const model = addRun(lab.db, { name: 'model', evals: [['fgsm', 'Linf', 8 / 255, 0.4]] })
-    evaluationEnded(lab.db, model, 'cancelled', [['fgsm', 8 / 255, 0.9], ['pgd', 5, 0]])
+    evaluationEnded(lab.db, model, 'cancelled', [
+      ['fgsm', 8 / 255, 0.9],
+      ['pgd', 5, 0]
+    ])
     const rows = listEvaluations(lab.db, model)
     expect(rows.map((r) => [r.attack, r.accuracy, r.partialStatus])).toEqual([
       ['fgsm', 0.4, undefined],

@@ -13,11 +13,15 @@ describe('results table', () => {
     const { ids } = seedStudy(lab.db)
     const md = formatResultsTable(buildResultsTable(lab.db, { ids }), 'md')
     const lines = md.trim().split('\n')
-    expect(lines[0]).toBe('| model / strategy | n | clean | FGSM (ε=8/255) | PGD (ε=8/255) | AutoAttack (ε=8/255) | suspected gradient masking |')
+    expect(lines[0]).toBe(
+      '| model / strategy | n | clean | FGSM (ε=8/255) | PGD (ε=8/255) | AutoAttack (ε=8/255) | suspected gradient masking |'
+    )
     expect(lines).toHaveLength(2 + 4)
     // seed runs differ by ±0.2 points: the sample std of (x−0.2, x, x+0.2) is 0.2.
     expect(lines[2]).toBe('| Baseline | 3 | 93.4% ± 0.2% | 21.8% ± 0.2% | 18.3% ± 0.2% | 17.3% ± 0.2% | no |')
-    expect(lines[5]).toBe('| Gradient-mask toy | 3 | 92.1% ± 0.2% | 71.2% ± 0.2% masking | 19.1% ± 0.2% masking | 18.1% ± 0.2% masking | yes |')
+    expect(lines[5]).toBe(
+      '| Gradient-mask toy | 3 | 92.1% ± 0.2% | 71.2% ± 0.2% masking | 19.1% ± 0.2% masking | 18.1% ± 0.2% masking | yes |'
+    )
   })
 
   it('writes CSV with numeric mean and std columns that parse back to the values', () => {
@@ -25,14 +29,27 @@ describe('results table', () => {
     const { ids } = seedStudy(lab.db)
     const csv = formatResultsTable(buildResultsTable(lab.db, { ids }), 'csv').trim().split('\n')
     const titles = ['clean', 'FGSM (ε=8/255)', 'PGD (ε=8/255)', 'AutoAttack (ε=8/255)']
-    expect(csv[0]).toBe(['model / strategy', 'n', ...titles.flatMap((t) => [`${t} %`, `${t} std %`, `${t} n`, `${t} mark`]), 'suspected gradient masking'].join(','))
+    expect(csv[0]).toBe(
+      [
+        'model / strategy',
+        'n',
+        ...titles.flatMap((t) => [`${t} %`, `${t} std %`, `${t} n`, `${t} mark`]),
+        'suspected gradient masking'
+      ].join(',')
+    )
     const toy = csv.find((l) => l.startsWith('Gradient-mask toy'))!.split(',')
     expect(toy.slice(6, 10)).toEqual(['71.2', '0.2', '3', 'masking'])
   })
 
   it('writes a booktabs LaTeX tabular with escaped text and $\\pm$', () => {
     lab = freshLog()
-    addRun(lab.db, { name: 'run_1 & 100%', evals: [['clean', 'Linf', 0, 0.9], ['fgsm', 'Linf', 2 / 255, 0.5]] })
+    addRun(lab.db, {
+      name: 'run_1 & 100%',
+      evals: [
+        ['clean', 'Linf', 0, 0.9],
+        ['fgsm', 'Linf', 2 / 255, 0.5]
+      ]
+    })
     const tex = formatResultsTable(buildResultsTable(lab.db, { ids: [1] }), 'latex')
     expect(tex).toContain('\\toprule')
     expect(tex).toContain('run\\_1 \\& 100\\% & 1 & 90.0\\% & 50.0\\% & not evaluated \\\\')

@@ -36,7 +36,10 @@ describe('metric durability', () => {
     lab = freshLog()
     const run = addRun(lab.db, { name: 'r', status: 'running' })
     const writer = new MetricWriter(lab.db)
-    writer.add(run, Array.from({ length: 10 }, (_, step) => ({ name: 'loss', step, value: step })))
+    writer.add(
+      run,
+      Array.from({ length: 10 }, (_, step) => ({ name: 'loss', step, value: step }))
+    )
     writer.flush()
     const reader = otherConnection(lab)
     expect(reader.prepare("SELECT count(*) AS n FROM metrics WHERE name = 'loss'").get()).toEqual({ n: 10 })
@@ -47,7 +50,11 @@ describe('metric durability', () => {
     lab = freshLog()
     const run = addRun(lab.db, { name: 'r', status: 'running' })
     const writer = new MetricWriter(lab.db)
-    for (let step = 0; step < 100_000; step++) writer.add(run, [{ name: 'a', step, value: step }, { name: 'b', step, value: -step }])
+    for (let step = 0; step < 100_000; step++)
+      writer.add(run, [
+        { name: 'a', step, value: step },
+        { name: 'b', step, value: -step }
+      ])
     writer.flush()
     const wal = fs.statSync(path.join(lab.dir, `${LOG_FILE_NAME}-wal`)).size
     const db = fs.statSync(path.join(lab.dir, LOG_FILE_NAME)).size

@@ -6,7 +6,10 @@ import { seededUniform } from '../../../src-main/lab/models/random'
 
 function rand(shape: number[], seed: number, lo = -1, hi = 1): tf.Tensor {
   const r = seededUniform(seed)
-  return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => lo + (hi - lo) * r()), shape)
+  return tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => lo + (hi - lo) * r()),
+    shape
+  )
 }
 
 function state(gamma: tf.Tensor, beta: tf.Tensor, c: number): BatchNormState {
@@ -39,7 +42,9 @@ describe('BatchNorm training op', () => {
       const beta = rand([6], 3)
       const coeff = rand([3, 5, 4, 6], 4)
       const bn = state(gamma, beta, 6)
-      const ours = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(batchNormTrain(a as tf.Tensor4D, { ...bn, weight: g as tf.Tensor1D, bias: b as tf.Tensor1D }, relu), coeff)))([x, gamma, beta])
+      const ours = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(batchNormTrain(a as tf.Tensor4D, { ...bn, weight: g as tf.Tensor1D, bias: b as tf.Tensor1D }, relu), coeff))
+      )([x, gamma, beta])
       const ref = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(reference(a, g, b, relu), coeff)))([x, gamma, beta])
       ours.forEach((g, i) => {
         const want = ref[i].dataSync()

@@ -103,7 +103,12 @@ describe('models', () => {
     // The stem conv's output statistics, computed independently of the model's BatchNorm code.
     const [mean, varUnbiased] = tf.tidy(() => {
       const normed = tf.div(tf.sub(x, tf.tensor1d(m.spec.mean)), tf.tensor1d(m.spec.std))
-      const h = tf.conv2d(normed as tf.Tensor4D, m.get('conv1.weight') as tf.Tensor as tf.Tensor4D, 1, [[0, 0], [1, 1], [1, 1], [0, 0]])
+      const h = tf.conv2d(normed as tf.Tensor4D, m.get('conv1.weight') as tf.Tensor as tf.Tensor4D, 1, [
+        [0, 0],
+        [1, 1],
+        [1, 1],
+        [0, 0]
+      ])
       const { mean, variance } = tf.moments(h, [0, 1, 2])
       const n = h.shape[0] * h.shape[1] * h.shape[2]
       return [mean.dataSync(), tf.mul(variance, n / (n - 1)).dataSync()]

@@ -44,7 +44,14 @@ describe('state_dict export → import', () => {
       const a = createModel(opts)
       // Move the BatchNorm statistics away from their initial values so they are exercised.
       const r = seededUniform(2)
-      for (const b of a.buffers) if (b.name.endsWith('running_mean') || b.name.endsWith('running_var')) b.tensor.assign(tf.tensor(Float32Array.from({ length: b.tensor.size }, () => 0.5 + r()), b.tensor.shape))
+      for (const b of a.buffers)
+        if (b.name.endsWith('running_mean') || b.name.endsWith('running_var'))
+          b.tensor.assign(
+            tf.tensor(
+              Float32Array.from({ length: b.tensor.size }, () => 0.5 + r()),
+              b.tensor.shape
+            )
+          )
       const bytes = exportStateDict(a)
       const spec = readSpec(bytes)!
       expect(spec).toEqual(a.spec)
@@ -71,7 +78,9 @@ describe('state_dict export → import', () => {
   it('refuses a file with a tensor of the wrong shape, naming the key and both shapes', () => {
     const small = createModel(archs[2])
     const wide = createModel({ ...archs[2], width: 0.25 })
-    expect(() => importStateDict(small, exportStateDict(wide), { source: 'wide.safetensors' })).toThrow(/wide\.safetensors: tensor "conv1\.weight" has shape \[16, 3, 3, 3\].*\[8, 3, 3, 3\]/)
+    expect(() => importStateDict(small, exportStateDict(wide), { source: 'wide.safetensors' })).toThrow(
+      /wide\.safetensors: tensor "conv1\.weight" has shape \[16, 3, 3, 3\].*\[8, 3, 3, 3\]/
+    )
     small.dispose()
     wide.dispose()
   })

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest'
 import { ATTACK_DECLARATIONS } from '../../../src-main/api/attacks'
 import { loadRenderer } from './loadRenderer'
 
-const defaults = await loadRenderer<{ ATTACKS: readonly string[]; attackHint: (id: string, t: (k: string) => string, te: (k: string) => boolean) => string }>('wizards/defaults')
+const defaults = await loadRenderer<{
+  ATTACKS: readonly string[]
+  attackHint: (id: string, t: (k: string) => string, te: (k: string) => boolean) => string
+}>('wizards/defaults')
 
 describe('attack choices', () => {
   it("are the declarations' ids, in the catalogue's order", () => {

@@ -10,6 +10,7 @@ const zhCN = flatten((await loadRenderer<{ default: Tree }>('i18n/zh-CN')).defau
 describe('certified methods in the messages', () => {
   it('IBP, CROWN and randomised smoothing are named in English and Chinese', () => {
     expect([...CERTIFIED_METHODS]).toEqual(['ibp', 'crown', 'smoothing'])
-    for (const method of CERTIFIED_METHODS) for (const messages of [en, zhCN]) expect(messages.has(`detail.certifiedMethods.${method}`)).toBe(true)
+    for (const method of CERTIFIED_METHODS)
+      for (const messages of [en, zhCN]) expect(messages.has(`detail.certifiedMethods.${method}`)).toBe(true)
   })
 })

@@ -20,19 +20,50 @@ interface OptionsModule {
 const charts = await loadRenderer<OptionsModule>('charts/options')
 const titles = { step: 'step', loss: 'loss', accuracy: 'accuracy', lr: 'lr' }
 
-const series = (name: string, values: number[], firstStep = 1): MetricSeries => ({ name, steps: values.map((_, i) => firstStep + i), values })
+const series = (name: string, values: number[], firstStep = 1): MetricSeries => ({
+  name,
+  steps: values.map((_, i) => firstStep + i),
+  values
+})
 
 function row(attack: string, epsilon: number, accuracy: number): EvaluationRow {
-  return { runId: 1, attack, norm: 'Linf', epsilon, n: 100, accuracy, std: 0, seeds: 1, cleanAccuracy: null, drop: null, relativeDrop: null, resultIds: [], evalRunId: null, params: {}, createdAt: '' }
+  return {
+    runId: 1,
+    attack,
+    norm: 'Linf',
+    epsilon,
+    n: 100,
+    accuracy,
+    std: 0,
+    seeds: 1,
+    cleanAccuracy: null,
+    drop: null,
+    relativeDrop: null,
+    resultIds: [],
+    evalRunId: null,
+    params: {},
+    createdAt: ''
+  }
 }
 
 describe('training curves', () => {
-  const all = [series('train/loss', [2, 1.5, 1]), series('test/loss', [1.2]), series('train/accuracy', [0.4]), series('test/accuracy', [0.7]), series('lr', [0.1, 0.05, 0.01]), series('train/batch_accuracy', [])]
+  const all = [
+    series('train/loss', [2, 1.5, 1]),
+    series('test/loss', [1.2]),
+    series('train/accuracy', [0.4]),
+    series('test/accuracy', [0.7]),
+    series('lr', [0.1, 0.05, 0.01]),
+    series('train/batch_accuracy', [])
+  ]
 
   it('the loss chart shows only loss series, as step/value pairs', () => {
     const option = charts.trainingCurvesOption(all, titles, 'loss')
     expect(option.series.map((s: Option) => s.name)).toEqual(['train/loss', 'test/loss'])
-    expect(option.series[0].data).toEqual([[1, 2], [2, 1.5], [3, 1]])
+    expect(option.series[0].data).toEqual([
+      [1, 2],
+      [2, 1.5],
+      [3, 1]
+    ])
   })
 
   it('accuracy is drawn on a fixed 0–1 axis and empty series are left out', () => {
@@ -81,16 +112,39 @@ describe('ε-curves', () => {
   it('one line per attack, starting at the clean accuracy at ε = 0, points in ε order', () => {
     const lines = charts.curveLinesFromRows([row('pgd', 0.3, 0.01), row('clean', 0, 0.9), row('fgsm', 0.1, 0.6), row('pgd', 0.1, 0.5)])
     expect(lines).toEqual([
-      { label: 'pgd (Linf)', points: [{ epsilon: 0, accuracy: 0.9 }, { epsilon: 0.3, accuracy: 0.01, std: 0 }, { epsilon: 0.1, accuracy: 0.5, std: 0 }] },
-      { label: 'fgsm (Linf)', points: [{ epsilon: 0, accuracy: 0.9 }, { epsilon: 0.1, accuracy: 0.6, std: 0 }] }
+      {
+        label: 'pgd (Linf)',
+        points: [
+          { epsilon: 0, accuracy: 0.9 },
+          { epsilon: 0.3, accuracy: 0.01, std: 0 },
+          { epsilon: 0.1, accuracy: 0.5, std: 0 }
+        ]
+      },
+      {
+        label: 'fgsm (Linf)',
+        points: [
+          { epsilon: 0, accuracy: 0.9 },
+          { epsilon: 0.1, accuracy: 0.6, std: 0 }
+        ]
+      }
     ])
     const option = charts.epsilonCurveOption(lines, { epsilon: 'ε', accuracy: 'accuracy' })
-    expect(option.series[0].data).toEqual([[0, 0.9], [0.1, 0.5], [0.3, 0.01]])
+    expect(option.series[0].data).toEqual([
+      [0, 0.9],
+      [0.1, 0.5],
+      [0.3, 0.01]
+    ])
     expect(option.xAxis.axisLabel.formatter(8 / 255)).toBe('8/255')
   })
 
   it('overlaid runs without the metric are left out of the chart', () => {
-    const option = charts.overlayOption([{ label: '#1', series: series('test/accuracy', [0.7]) }, { label: '#2', series: undefined }], { step: 'step', value: 'acc' })
+    const option = charts.overlayOption(
+      [
+        { label: '#1', series: series('test/accuracy', [0.7]) },
+        { label: '#2', series: undefined }
+      ],
+      { step: 'step', value: 'acc' }
+    )
     expect(option.legend.data).toEqual(['#1'])
   })
 })
@@ -104,22 +158,55 @@ describe('parallel coordinates', () => {
       ],
       ['optimizer.lr', 'test/accuracy']
     )
-    expect(option.parallelAxis.map((a: Option) => [a.dim, a.name])).toEqual([[0, 'optimizer.lr'], [1, 'test/accuracy']])
-    expect(option.series[0].data).toEqual([{ name: '#1', value: [0.1, 0.9] }, { name: '#2', value: [null, 0.8] }])
+    expect(option.parallelAxis.map((a: Option) => [a.dim, a.name])).toEqual([
+      [0, 'optimizer.lr'],
+      [1, 'test/accuracy']
+    ])
+    expect(option.series[0].data).toEqual([
+      { name: '#1', value: [0.1, 0.9] },
+      { name: '#2', value: [null, 0.8] }
+    ])
   })
 })
 
 describe('confusion matrix', () => {
-  const m = charts as unknown as { confusionMatrix(s: { label: number; prediction: number }[], n: number): number[][]; confusionOption(m: number[][], c: string[], t: Record<string, string>): Option }
+  const m = charts as unknown as {
+    confusionMatrix(s: { label: number; prediction: number }[], n: number): number[][]
+    confusionOption(m: number[][], c: string[], t: Record<string, string>): Option
+  }
 
   it('counts each (true, predicted) pair in its cell and ignores labels outside the classes', () => {
-    const matrix = m.confusionMatrix([{ label: 0, prediction: 0 }, { label: 0, prediction: 1 }, { label: 1, prediction: 1 }, { label: 1, prediction: 1 }, { label: 5, prediction: 0 }], 2)
-    expect(matrix).toEqual([[1, 1], [0, 2]])
+    const matrix = m.confusionMatrix(
+      [
+        { label: 0, prediction: 0 },
+        { label: 0, prediction: 1 },
+        { label: 1, prediction: 1 },
+        { label: 1, prediction: 1 },
+        { label: 5, prediction: 0 }
+      ],
+      2
+    )
+    expect(matrix).toEqual([
+      [1, 1],
+      [0, 2]
+    ])
   })
 
   it('draws predicted across and true class down, colour scaled to the largest cell', () => {
-    const option = m.confusionOption([[1, 1], [0, 2]], ['cat', 'dog'], { predicted: 'predicted', actual: 'true' })
-    expect(option.series[0].data).toEqual([[0, 0, 1], [1, 0, 1], [0, 1, 0], [1, 1, 2]])
+    const option = m.confusionOption(
+      [
+        [1, 1],
+        [0, 2]
+      ],
+      ['cat', 'dog'],
+      { predicted: 'predicted', actual: 'true' }
+    )
+    expect(option.series[0].data).toEqual([
+      [0, 0, 1],
+      [1, 0, 1],
+      [0, 1, 0],
+      [1, 1, 2]
+    ])
     expect(option.visualMap.max).toBe(2)
     expect(option.xAxis.data).toEqual(['cat', 'dog'])
   })

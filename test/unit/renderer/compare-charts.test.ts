@@ -10,22 +10,52 @@ import type { ResultCell, ResultsTable, RunHeadline } from '@api/results-table'
 import { loadRenderer } from './loadRenderer'
 
 type Option = Record<string, any>
-const curves = await loadRenderer<{ curvesFromTable(t: ResultsTable | null): { norm: string; curves: { label: string; points: { epsilon: number; accuracy: number }[] }[] }[] }>('runs/epsilonCurves')
+const curves = await loadRenderer<{
+  curvesFromTable(t: ResultsTable | null): { norm: string; curves: { label: string; points: { epsilon: number; accuracy: number }[] }[] }[]
+}>('runs/epsilonCurves')
 const options = await loadRenderer<{
-  epsilonCurvesOption(c: { label: string; colour: string; points: { epsilon: number; accuracy: number }[] }[], titles: { epsilon: string; accuracy: string }): Option
+  epsilonCurvesOption(
+    c: { label: string; colour: string; points: { epsilon: number; accuracy: number }[] }[],
+    titles: { epsilon: string; accuracy: string }
+  ): Option
   parallelCoordinatesOption(axes: unknown[], runs: unknown[], colourBy: string | null): Option
   metricOverlayOption(lines: unknown[], titles: { x: string; y: string }, log: boolean): Option
 }>('charts/compareOptions')
-const axes = await loadRenderer<{ compareAxes(c: Comparison, h: RunHeadline[]): { axes: { key: string; numeric: boolean; result: boolean }[]; runs: { id: number; values: Record<string, unknown> }[] }; CLEAN: string; ROBUST: string }>('runs/compareAxes')
-const smoothing = await loadRenderer<{ smooth(v: number[], w: number): number[]; stepsToEpochs(s: number[], ends: number[]): number[] | null; stepsToSeconds(s: number[], t: { steps: number[]; seconds: number[] }): number[] | null }>('charts/smoothing')
+const axes = await loadRenderer<{
+  compareAxes(
+    c: Comparison,
+    h: RunHeadline[]
+  ): { axes: { key: string; numeric: boolean; result: boolean }[]; runs: { id: number; values: Record<string, unknown> }[] }
+  CLEAN: string
+  ROBUST: string
+}>('runs/compareAxes')
+const smoothing = await loadRenderer<{
+  smooth(v: number[], w: number): number[]
+  stepsToEpochs(s: number[], ends: number[]): number[] | null
+  stepsToSeconds(s: number[], t: { steps: number[]; seconds: number[] }): number[] | null
+}>('charts/smoothing')
 
 const cell = (mean: number): ResultCell => ({ mean, std: 0, n: 1, of: 1, runIds: [1], partialStatuses: [], marks: [] })
-const column = (attack: string, norm: string | null, epsilon: number | null) => ({ key: `${attack}|${norm}|${epsilon}`, attack, norm, epsilon, title: attack })
+const column = (attack: string, norm: string | null, epsilon: number | null) => ({
+  key: `${attack}|${norm}|${epsilon}`,
+  attack,
+  norm,
+  epsilon,
+  title: attack
+})
 
 describe('ε-curves from the results table', () => {
   const table: ResultsTable = {
-    columns: [column('clean', null, null), column('pgd-curve', 'Linf', 0.1), column('pgd-curve', 'Linf', 0.3), column('fgsm', 'Linf', 5), column('pgd', 'L2', 1)],
-    rows: [{ label: 'baseline', configHash: 'h', runIds: [1], cells: [cell(0.98), cell(0.6), cell(0.1), cell(0), cell(0.4)], verdict: null }],
+    columns: [
+      column('clean', null, null),
+      column('pgd-curve', 'Linf', 0.1),
+      column('pgd-curve', 'Linf', 0.3),
+      column('fgsm', 'Linf', 5),
+      column('pgd', 'L2', 1)
+    ],
+    rows: [
+      { label: 'baseline', configHash: 'h', runIds: [1], cells: [cell(0.98), cell(0.6), cell(0.1), cell(0), cell(0.4)], verdict: null }
+    ],
     available: [],
     includePartial: false,
     partial: [],
@@ -61,7 +91,20 @@ function comparison(): Comparison {
   const runs = [
     { id: 1, name: 'baseline', kind: 'train' },
     { id: 2, name: 'student', kind: 'distill' }
-  ].map((r) => ({ ...r, status: 'completed' as const, seed: 0, configHash: '', createdAt: '', dataset: 'mnist', arch: 'mlp', defence: 'none', tags: [], note: '', starred: false, archived: false }))
+  ].map((r) => ({
+    ...r,
+    status: 'completed' as const,
+    seed: 0,
+    configHash: '',
+    createdAt: '',
+    dataset: 'mnist',
+    arch: 'mlp',
+    defence: 'none',
+    tags: [],
+    note: '',
+    starred: false,
+    archived: false
+  }))
   const row = (key: string, values: unknown[]) => ({ key, values, differs: true })
   return {
     runs,
@@ -109,7 +152,13 @@ describe('parallel coordinates', () => {
     expect(option.visualMap.dimension).toBe(data.axes.findIndex((a) => a.key === axes.ROBUST))
     expect([option.visualMap.min, option.visualMap.max]).toEqual([0.1, 0.3])
     expect(option.parallel.parallelAxisDefault.nameTruncate.maxWidth).toBeGreaterThan(1000)
-    expect(option.parallelAxis.map((a: { name: string }) => a.name.replace(/\n/g, ''))).toEqual(['optimizer.kind', 'optimizer.lr', 'clean accuracy', 'robust accuracy', 'test/accuracy'])
+    expect(option.parallelAxis.map((a: { name: string }) => a.name.replace(/\n/g, ''))).toEqual([
+      'optimizer.kind',
+      'optimizer.lr',
+      'clean accuracy',
+      'robust accuracy',
+      'test/accuracy'
+    ])
     expect(option.parallelAxis[0]).toMatchObject({ type: 'category', data: ['sgd', 'adam'] })
   })
 })

@@ -52,7 +52,9 @@ describe('UI text in English and 简体中文', () => {
       ['maskingChecks', [1, 2, 3, 4, 5, 6, 7, 8].map((id) => `c${id}`)]
     ]
     const missing = families.flatMap(([family, values]) =>
-      values.flatMap((value) => [english, chinese].filter((m) => !m.has(`${family}.${value}`)).map((m) => `${family}.${value} (${m === english ? 'en' : 'zh-CN'})`))
+      values.flatMap((value) =>
+        [english, chinese].filter((m) => !m.has(`${family}.${value}`)).map((m) => `${family}.${value} (${m === english ? 'en' : 'zh-CN'})`)
+      )
     )
     expect(missing).toEqual([])
   })
@@ -70,7 +72,8 @@ describe('UI text in English and 简体中文', () => {
     for (const [key, text] of english) {
       const other = chinese.get(key)
       if (other === undefined) continue
-      if (placeholders(text).join() !== placeholders(other).join()) mismatches.push(`${key}: {${placeholders(text)}} vs {${placeholders(other)}}`)
+      if (placeholders(text).join() !== placeholders(other).join())
+        mismatches.push(`${key}: {${placeholders(text)}} vs {${placeholders(other)}}`)
       if (pluralForms(text) !== pluralForms(other)) mismatches.push(`${key}: ${pluralForms(text)} vs ${pluralForms(other)} plural forms`)
     }
     expect(mismatches).toEqual([])
@@ -92,7 +95,9 @@ describe('UI text in English and 简体中文', () => {
 describe('a reduced study’s cuts, worded by the screen from the service’s facts', async () => {
   const { studyCutFacts, studyCuts } = await import('../../../src-main/lab/study/cuts')
   const { resolvePreset } = await import('../../../src-main/lab/study/presets')
-  const { studyCutText } = await loadRenderer<{ studyCutText(cut: unknown, words: { t: unknown; te: unknown; locale: string }): string }>('composables/useStudyText')
+  const { studyCutText } = await loadRenderer<{ studyCutText(cut: unknown, words: { t: unknown; te: unknown; locale: string }): string }>(
+    'composables/useStudyText'
+  )
   const { createAppI18n } = await loadRenderer<{ createAppI18n(language: string): { global: { t: unknown; te: unknown } } }>('i18n/index')
   const plan = resolvePreset('seed-quick', 'mnist', { seeds: 1, trainImages: 3000, evalImages: 60 }).plan
   const say = (language: string) => {
@@ -103,8 +108,14 @@ describe('a reduced study’s cuts, worded by the screen from the service’s fa
   it('in English, say what the exported report says (the study screen showed these in English only)', () => {
     const screen = say('en')
     // The user's own reductions are named by their fields' labels ("training images"), not the keys (trainImages).
-    expect(screen.slice(0, -1).map((s) => s.toLowerCase())).toEqual(studyCuts(plan).slice(0, -1).map((s) => s.toLowerCase()))
-    expect(screen.at(-1)).toBe('reduced further for this run: Seeds 1 (preset: 3), Training images 3,000 (preset: 6,000), Images per evaluation 60 (preset: 100)')
+    expect(screen.slice(0, -1).map((s) => s.toLowerCase())).toEqual(
+      studyCuts(plan)
+        .slice(0, -1)
+        .map((s) => s.toLowerCase())
+    )
+    expect(screen.at(-1)).toBe(
+      'reduced further for this run: Seeds 1 (preset: 3), Training images 3,000 (preset: 6,000), Images per evaluation 60 (preset: 100)'
+    )
   })
 
   it('in 简体中文, say it in Chinese with the same numbers', () => {
@@ -118,7 +129,10 @@ describe('a reduced study’s cuts, worded by the screen from the service’s fa
 
 describe('a results cell’s words in the user’s language, its numbers the contract’s', async () => {
   const { cellValueText, cellMarkText } = await import('@api/results-text')
-  const { cellValueWords, cellMarkWords } = await loadRenderer<{ cellValueWords(cell: unknown, words: { t: unknown }): string; cellMarkWords(cell: unknown, words: { t: unknown }): string }>('composables/useCellText')
+  const { cellValueWords, cellMarkWords } = await loadRenderer<{
+    cellValueWords(cell: unknown, words: { t: unknown }): string
+    cellMarkWords(cell: unknown, words: { t: unknown }): string
+  }>('composables/useCellText')
   const { createAppI18n } = await loadRenderer<{ createAppI18n(language: string): { global: { t: unknown } } }>('i18n/index')
   const cells = [
     { mean: 0.934, std: 0.002, n: 3, of: 3, runIds: [1, 2, 3], partialStatuses: [], marks: ['best'] },

@@ -75,9 +75,12 @@ describe('the messages and the screens agree', () => {
   const known = new Set(en.keys())
 
   it('the finders notice a literal attribute, a literal text and a built key family', () => {
-    expect(literalAttributes('<input placeholder="e.g. a path" :title="t(\'x\')" aria-label="Close" />')).toEqual(['placeholder="e.g. a path"', 'aria-label="Close"'])
+    expect(literalAttributes('<input placeholder="e.g. a path" :title="t(\'x\')" aria-label="Close" />')).toEqual([
+      'placeholder="e.g. a path"',
+      'aria-label="Close"'
+    ])
     expect(literalText('<p>{{ t("a") }}</p><span>Save</span>')).toEqual(['Save'])
-    expect(keyPrefixes("t(`wizard.kinds.${k}`) te(`maskingChecks.c${id}`)")).toEqual(['wizard.kinds.', 'maskingChecks.c'])
+    expect(keyPrefixes('t(`wizard.kinds.${k}`) te(`maskingChecks.c${id}`)')).toEqual(['wizard.kinds.', 'maskingChecks.c'])
     expect(namedKeys("t('nav.home') + 'not.a.key'", new Set(['nav.home']))).toEqual(['nav.home'])
   })
 
@@ -85,7 +88,10 @@ describe('the messages and the screens agree', () => {
     const missing: string[] = []
     for (const { file, text } of sources) {
       for (const m of text.matchAll(/\b(?:t|te|\$t)\(\s*['"]([\w.-]+)['"]/g)) {
-        for (const [language, messages] of [['en', en], ['zh-CN', zhCN]] as const) {
+        for (const [language, messages] of [
+          ['en', en],
+          ['zh-CN', zhCN]
+        ] as const) {
           if (!messages.has(m[1])) missing.push(`${file}: ${m[1]} (${language})`)
         }
       }

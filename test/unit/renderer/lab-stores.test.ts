@@ -17,12 +17,34 @@ import type { ApiModule } from './rendererShapes'
 
 const { installApi, request } = await loadRenderer<ApiModule>('api/index')
 const { useDatasetsStore } = await loadRenderer<{
-  useDatasetsStore(): { datasets: Dataset[]; loaded: boolean; previews: Record<number, DatasetPreview>; progress: unknown; load(): Promise<void>; loadPreview(id: number): Promise<void>; detect(p: string): Promise<unknown>; onProgress(p: { path: string; phase: 'reading'; step: number; total: number }): void }
+  useDatasetsStore(): {
+    datasets: Dataset[]
+    loaded: boolean
+    previews: Record<number, DatasetPreview>
+    progress: unknown
+    load(): Promise<void>
+    loadPreview(id: number): Promise<void>
+    detect(p: string): Promise<unknown>
+    onProgress(p: { path: string; phase: 'reading'; step: number; total: number }): void
+  }
 }>('stores/datasets')
-const { useRunsStore } = await loadRenderer<{ useRunsStore(): { rows: unknown[]; loaded: boolean; load(): Promise<void>; reloadSoon(): void; onProgress(p: unknown): void; liveProgress: Record<number, unknown> } }>('stores/runs')
-const { useJobsStore } = await loadRenderer<{ useJobsStore(): { running: { jobId: number }[]; update(p: unknown): void; finishRun(id: number): void } }>('stores/jobs')
+const { useRunsStore } = await loadRenderer<{
+  useRunsStore(): {
+    rows: unknown[]
+    loaded: boolean
+    load(): Promise<void>
+    reloadSoon(): void
+    onProgress(p: unknown): void
+    liveProgress: Record<number, unknown>
+  }
+}>('stores/runs')
+const { useJobsStore } = await loadRenderer<{
+  useJobsStore(): { running: { jobId: number }[]; update(p: unknown): void; finishRun(id: number): void }
+}>('stores/jobs')
 const { useNoticesStore } = await loadRenderer<{ useNoticesStore(): { notices: unknown[] } }>('stores/notices')
-const { keepStoresLive } = await loadRenderer<{ keepStoresLive(c: { state(): string; onStateChange(l: unknown): () => void }): () => void }>('stores/live')
+const { keepStoresLive } = await loadRenderer<{
+  keepStoresLive(c: { state(): string; onStateChange(l: unknown): () => void }): () => void
+}>('stores/live')
 
 let lab: LabService
 let dataDir: string

@@ -2,10 +2,18 @@
 import { describe, expect, it } from 'vitest'
 import { loadRenderer } from './loadRenderer'
 
-const { initialTheme } = await loadRenderer<{ initialTheme(stored: string | null, systemPrefersDark: boolean): string }>('preferences/theme')
-const { initialLanguage } = await loadRenderer<{ initialLanguage(stored: string | null, browser: string[]): string }>('preferences/language')
-const { projectNameProblem } = await loadRenderer<{ projectNameProblem(name: string): { key: string; values?: Record<string, unknown> } | null }>('forms/projectName')
-const { serviceSocketUrl } = await loadRenderer<{ serviceSocketUrl(location: { protocol: string; host: string; search: string }): string }>('api/chooseTransport')
+const { initialTheme } = await loadRenderer<{ initialTheme(stored: string | null, systemPrefersDark: boolean): string }>(
+  'preferences/theme'
+)
+const { initialLanguage } = await loadRenderer<{ initialLanguage(stored: string | null, browser: string[]): string }>(
+  'preferences/language'
+)
+const { projectNameProblem } = await loadRenderer<{
+  projectNameProblem(name: string): { key: string; values?: Record<string, unknown> } | null
+}>('forms/projectName')
+const { serviceSocketUrl } = await loadRenderer<{ serviceSocketUrl(location: { protocol: string; host: string; search: string }): string }>(
+  'api/chooseTransport'
+)
 
 describe('theme at start', () => {
   it('follows the system colour scheme when nothing is remembered', () => {
@@ -49,7 +57,9 @@ describe('project name check (the contract’s own schema)', () => {
 
 describe('serve-mode socket address', () => {
   it('is the page’s host on /api, carrying the page’s token', () => {
-    expect(serviceSocketUrl({ protocol: 'http:', host: '127.0.0.1:5123', search: '?token=Ab-_9%2Fx' })).toBe('ws://127.0.0.1:5123/api?token=Ab-_9%2Fx')
+    expect(serviceSocketUrl({ protocol: 'http:', host: '127.0.0.1:5123', search: '?token=Ab-_9%2Fx' })).toBe(
+      'ws://127.0.0.1:5123/api?token=Ab-_9%2Fx'
+    )
   })
   it('uses wss behind https and omits a missing token', () => {
     expect(serviceSocketUrl({ protocol: 'https:', host: 'lab.example', search: '' })).toBe('wss://lab.example/api')

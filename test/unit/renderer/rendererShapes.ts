@@ -39,7 +39,12 @@ export interface ApiModule {
 }
 
 export interface StoresModule {
-  useProjectsStore(): { projects: Project[]; load(): Promise<void>; create(name: string): Promise<Project>; rename(id: number, name: string): Promise<Project> }
+  useProjectsStore(): {
+    projects: Project[]
+    load(): Promise<void>
+    create(name: string): Promise<Project>
+    rename(id: number, name: string): Promise<Project>
+  }
   useStatusStore(): { status: Status | null; error: ApiError | null; load(): Promise<void> }
   useNoticesStore(): { notices: { kind: string; method?: string; error?: ApiError }[] }
   useConnectionStore(): { state: ConnectionState; recovered: boolean; update(state: ConnectionState): void }

@@ -9,9 +9,20 @@ const compare = await loadRenderer<{
   onlyOneRight(cell: { correct: (boolean[] | null)[] }): number[]
 }>('runs/compareTable')
 const format = await loadRenderer<{ meanStd(mean: number | null, std: number, n: number, of?: number): string }>('runs/format')
-const forms = await loadRenderer<{ parseEpsilonList(t: string): number[] | null; errorsFor(e: Record<string, string>, p: string[]): Record<string, string>; fieldErrors(schema: unknown, v: unknown): Record<string, string> }>('forms/issues')
-const defaults = await loadRenderer<{ dataKind(d: unknown): string; epsilonGrid(k: string, norm?: string): string; temperatureAdvice(t: number): { tone: string; key: string } }>('wizards/defaults')
-const repeat = await loadRenderer<{ withSeed(kind: string, config: Record<string, unknown>, seed: number): Record<string, any>; nextSeed(s: number[]): number }>('runs/repeat')
+const forms = await loadRenderer<{
+  parseEpsilonList(t: string): number[] | null
+  errorsFor(e: Record<string, string>, p: string[]): Record<string, string>
+  fieldErrors(schema: unknown, v: unknown): Record<string, string>
+}>('forms/issues')
+const defaults = await loadRenderer<{
+  dataKind(d: unknown): string
+  epsilonGrid(k: string, norm?: string): string
+  temperatureAdvice(t: number): { tone: string; key: string }
+}>('wizards/defaults')
+const repeat = await loadRenderer<{
+  withSeed(kind: string, config: Record<string, unknown>, seed: number): Record<string, any>
+  nextSeed(s: number[]): number
+}>('runs/repeat')
 const { TrainConfigSchema } = await import('@api/train')
 
 describe('numbers on screen', () => {
@@ -38,7 +49,12 @@ describe('wizard helpers', () => {
   })
 
   it('field errors come from the contract schema and are filtered to one step', () => {
-    const errors = forms.fieldErrors(TrainConfigSchema, { dataset: 'mnist', model: { arch: 'cnn-small' }, epochs: 0, optimizer: { kind: 'sgd', lr: -1 } })
+    const errors = forms.fieldErrors(TrainConfigSchema, {
+      dataset: 'mnist',
+      model: { arch: 'cnn-small' },
+      epochs: 0,
+      optimizer: { kind: 'sgd', lr: -1 }
+    })
     expect(Object.keys(errors).sort()).toEqual(['epochs', 'optimizer.lr'])
     expect(forms.errorsFor(errors, ['optimizer'])).toEqual({ 'optimizer.lr': errors['optimizer.lr'] })
   })
@@ -53,7 +69,12 @@ describe('wizard helpers', () => {
   })
 
   it('gives the seed study’s advice on the distillation temperature', () => {
-    expect([3, 10, 20, 50].map((t) => defaults.temperatureAdvice(t).key.split('.').pop())).toEqual(['adviceLow', 'adviceMid', 'adviceBest', 'adviceHigh'])
+    expect([3, 10, 20, 50].map((t) => defaults.temperatureAdvice(t).key.split('.').pop())).toEqual([
+      'adviceLow',
+      'adviceMid',
+      'adviceBest',
+      'adviceHigh'
+    ])
   })
 
   it('a repeat changes only the seed (the student’s and teacher’s for a distillation) and drops what the service added', () => {

@@ -18,8 +18,18 @@ afterEach(() => lab?.cleanup())
 
 const noProgress = () => null
 
-function measurement(lab: Lab, kind: 'attack' | 'eval' | 'sweep', targets: number[], status: 'completed' | 'running' = 'completed'): number {
-  const id = createRun(lab.db, { name: `${kind} of ${targets.join('+')}`, kind, config: { targetRunIds: targets, attack: 'pgd', epsilon: 0.3 }, seed: 0 })
+function measurement(
+  lab: Lab,
+  kind: 'attack' | 'eval' | 'sweep',
+  targets: number[],
+  status: 'completed' | 'running' = 'completed'
+): number {
+  const id = createRun(lab.db, {
+    name: `${kind} of ${targets.join('+')}`,
+    kind,
+    config: { targetRunIds: targets, attack: 'pgd', epsilon: 0.3 },
+    seed: 0
+  })
   setRunStatus(lab.db, id, 'running', { backend: 'wasm' })
   if (status === 'completed') setRunStatus(lab.db, id, 'completed')
   return id
@@ -29,7 +39,11 @@ describe('runs.overview', () => {
   it('lists one row per model, with its attacks, evaluations and sweeps nested under it', () => {
     lab = freshLog()
     const baseline = addRun(lab.db, { name: 'baseline', metrics: { 'test/accuracy': [0.5, 0.91] } })
-    const distilled = addRun(lab.db, { name: 'student', kind: 'distill', config: { student: baseConfig(), temperature: 20, alpha: 0.7, teacherRunId: baseline } })
+    const distilled = addRun(lab.db, {
+      name: 'student',
+      kind: 'distill',
+      config: { student: baseConfig(), temperature: 20, alpha: 0.7, teacherRunId: baseline }
+    })
     const attack = measurement(lab, 'attack', [baseline])
     const sweep = measurement(lab, 'sweep', [baseline, distilled])
     const evaluation = measurement(lab, 'eval', [distilled], 'running')
@@ -44,14 +58,27 @@ describe('runs.overview', () => {
     ])
     expect(overview.unattached).toEqual([])
     // A model is filed as runs.select files it: its dataset, architecture and defence.
-    expect([byId.get(distilled)!.dataset, byId.get(distilled)!.arch, byId.get(distilled)!.defence]).toEqual(['mnist', 'cnn-small', 'distillation'])
+    expect([byId.get(distilled)!.dataset, byId.get(distilled)!.arch, byId.get(distilled)!.defence]).toEqual([
+      'mnist',
+      'cnn-small',
+      'distillation'
+    ])
     expect(byId.get(distilled)!.config['student.optimizer.lr']).toBe(0.1)
     expect(byId.get(baseline)!.metrics['test/accuracy']).toBeCloseTo(0.91, 12)
   })
 
   it('scores each model with the results table’s headline, the one source of clean and robust accuracy', () => {
     lab = freshLog()
-    const id = addRun(lab.db, { name: 'baseline', metrics: { 'test/accuracy': [0.93] }, evals: [['clean', 'Linf', 0, 0.95], ['pgd', 'Linf', 0.3, 0.12], ['fgsm', 'Linf', 0.3, 0.4]], verdict: { verdict: 'no', fired: [] } })
+    const id = addRun(lab.db, {
+      name: 'baseline',
+      metrics: { 'test/accuracy': [0.93] },
+      evals: [
+        ['clean', 'Linf', 0, 0.95],
+        ['pgd', 'Linf', 0.3, 0.12],
+        ['fgsm', 'Linf', 0.3, 0.4]
+      ],
+      verdict: { verdict: 'no', fired: [] }
+    })
     const [model] = runsOverview(lab.db, { limit: 500 }, noProgress).models
     expect(model.headline).toEqual(buildResultsTable(lab.db, { ids: [id] }).headlines[0])
     expect([model.headline.clean, model.headline.robust?.accuracy, model.headline.verdict]).toEqual([0.95, 0.12, 'no'])

@@ -17,7 +17,12 @@ import type { ApiModule } from './rendererShapes'
 
 const { installApi } = await loadRenderer<ApiModule>('api/index')
 const { useRunsStore } = await loadRenderer<{
-  useRunsStore(): { rows: { id: number; kind: string; cleanAccuracy: number | null; measurements: { id: number }[] }[]; active: { id: number }[]; load(): Promise<void>; remove(ids: number[]): Promise<void> }
+  useRunsStore(): {
+    rows: { id: number; kind: string; cleanAccuracy: number | null; measurements: { id: number }[] }[]
+    active: { id: number }[]
+    load(): Promise<void>
+    remove(ids: number[]): Promise<void>
+  }
 }>('stores/runs')
 
 let lab: LabService
@@ -39,7 +44,13 @@ afterEach(async () => {
 
 describe('runs store', () => {
   it('loads the Runs table in one request, models first with their measurements nested', async () => {
-    const model = addRun(lab.ctx.db, { name: 'baseline', evals: [['clean', 'Linf', 0, 0.97], ['pgd', 'Linf', 0.3, 0.1]] })
+    const model = addRun(lab.ctx.db, {
+      name: 'baseline',
+      evals: [
+        ['clean', 'Linf', 0, 0.97],
+        ['pgd', 'Linf', 0.3, 0.1]
+      ]
+    })
     const attack = createRun(lab.ctx.db, { name: 'pgd of baseline', kind: 'attack', config: { targetRunIds: [model] }, seed: 0 })
     setRunStatus(lab.ctx.db, attack, 'running', { backend: 'wasm' })
     const store = useRunsStore()

@@ -8,7 +8,22 @@ import { describe, expect, it } from 'vitest'
 import type { MeasurementRun, OverviewModel, RunsOverview } from '@api/runs-overview'
 import { loadRenderer } from './loadRenderer'
 
-type Row = { id: number; name: string; kind: string; status: string; dataset: string | null; defence: string; tags: string[]; cleanAccuracy: number | null; robustAccuracy: number | null; robustLabel: string | null; verdict: string | null; progress: unknown; config: Record<string, unknown>; measurements: { id: number; kind: string; progress: unknown }[] }
+type Row = {
+  id: number
+  name: string
+  kind: string
+  status: string
+  dataset: string | null
+  defence: string
+  tags: string[]
+  cleanAccuracy: number | null
+  robustAccuracy: number | null
+  robustLabel: string | null
+  verdict: string | null
+  progress: unknown
+  config: Record<string, unknown>
+  measurements: { id: number; kind: string; progress: unknown }[]
+}
 const rows = await loadRenderer<{
   buildRows(o: RunsOverview | null, live?: Record<number, unknown>): Row[]
   activeRuns(r: Row[], unattached?: MeasurementRun[], live?: Record<number, unknown>): { id: number }[]
@@ -16,8 +31,14 @@ const rows = await loadRenderer<{
   sortRows(r: Row[], key: string, dir: 'asc' | 'desc'): Row[]
   EMPTY_FILTER: Record<string, string>
 }>('runs/rows')
-const columns = await loadRenderer<{ columnChoices(r: Row[]): { fields: string[]; config: string[]; metrics: string[] }; cellText(r: Row, key: string): string; KEY_COLUMNS: readonly string[] }>('runs/columns')
-const groups = await loadRenderer<{ groupRows(r: Row[], by: string, studies?: unknown[]): { key: string; value: string | null; rows: Row[] }[] }>('runs/groups')
+const columns = await loadRenderer<{
+  columnChoices(r: Row[]): { fields: string[]; config: string[]; metrics: string[] }
+  cellText(r: Row, key: string): string
+  KEY_COLUMNS: readonly string[]
+}>('runs/columns')
+const groups = await loadRenderer<{
+  groupRows(r: Row[], by: string, studies?: unknown[]): { key: string; value: string | null; rows: Row[] }[]
+}>('runs/groups')
 const align = await loadRenderer<{ alignConfig(kind: string, flat: Record<string, unknown>): Record<string, unknown> }>('runs/alignConfig')
 /** The part of the browser's localStorage the saved views use. */
 type Storage = { getItem(k: string): string | null; setItem(k: string, v: string): void }
@@ -33,19 +54,52 @@ function measurement(id: number, kind: string, status: MeasurementRun['status'] 
 }
 function model(id: number, extra: Partial<OverviewModel> = {}): OverviewModel {
   return {
-    id, name: `run ${id}`, kind: 'train', status: 'completed', seed: 0, configHash: `h${id}`, createdAt: '', finishedAt: null, error: null, progress: null,
-    dataset: 'mnist', arch: 'cnn-small', defence: 'none', tags: [], starred: false, config: { 'optimizer.lr': 0.1 }, metrics: {},
-    headline: { runId: id, clean: null, robust: null, verdict: null }, studyIds: [], measurements: [], ...extra
+    id,
+    name: `run ${id}`,
+    kind: 'train',
+    status: 'completed',
+    seed: 0,
+    configHash: `h${id}`,
+    createdAt: '',
+    finishedAt: null,
+    error: null,
+    progress: null,
+    dataset: 'mnist',
+    arch: 'cnn-small',
+    defence: 'none',
+    tags: [],
+    starred: false,
+    config: { 'optimizer.lr': 0.1 },
+    metrics: {},
+    headline: { runId: id, clean: null, robust: null, verdict: null },
+    studyIds: [],
+    measurements: [],
+    ...extra
   }
 }
 
 const overview: RunsOverview = {
   models: [
     model(3, { status: 'running', progress: { phase: 'train', step: 1, total: 10, etaSeconds: 5 } }),
-    model(2, { dataset: 'fashion-mnist', defence: 'pgd-at', headline: { runId: 2, clean: 0.8, robust: { accuracy: 0.5, attack: 'fgsm', norm: 'Linf', epsilon: 0.1, label: 'FGSM (ε=0.1)' }, verdict: null }, studyIds: [9] }),
+    model(2, {
+      dataset: 'fashion-mnist',
+      defence: 'pgd-at',
+      headline: {
+        runId: 2,
+        clean: 0.8,
+        robust: { accuracy: 0.5, attack: 'fgsm', norm: 'Linf', epsilon: 0.1, label: 'FGSM (ε=0.1)' },
+        verdict: null
+      },
+      studyIds: [9]
+    }),
     model(1, {
       tags: ['seed-study'],
-      headline: { runId: 1, clean: 0.9, robust: { accuracy: 0.05, attack: 'pgd', norm: 'Linf', epsilon: 0.3, label: 'PGD (ε=0.3)' }, verdict: 'no' },
+      headline: {
+        runId: 1,
+        clean: 0.9,
+        robust: { accuracy: 0.05, attack: 'pgd', norm: 'Linf', epsilon: 0.3, label: 'PGD (ε=0.3)' },
+        verdict: 'no'
+      },
       measurements: [measurement(5, 'sweep'), measurement(4, 'attack', 'running')],
       metrics: { 'test/accuracy': 0.912345 },
       studyIds: [9]
@@ -54,12 +108,18 @@ const overview: RunsOverview = {
   studies: [{ id: 9, name: 'seed-quick', preset: 'seed-quick', status: 'completed', createdAt: '' }],
   unattached: [measurement(6, 'eval', 'queued')]
 }
-const built = rows.buildRows(overview, { 3: { phase: 'train', step: 4, total: 10, etaSeconds: 2 }, 4: { phase: 'pgd', step: 2, total: 3, etaSeconds: 1 } })
+const built = rows.buildRows(overview, {
+  3: { phase: 'train', step: 4, total: 10, etaSeconds: 2 },
+  4: { phase: 'pgd', step: 2, total: 3, etaSeconds: 1 }
+})
 
 describe('Runs table rows, models first', () => {
   it('has one row per model, its attacks and sweeps nested under it rather than rows of their own', () => {
     expect(built.map((r) => r.id)).toEqual([3, 2, 1])
-    expect(built[2].measurements.map((m) => [m.id, m.kind])).toEqual([[5, 'sweep'], [4, 'attack']])
+    expect(built[2].measurements.map((m) => [m.id, m.kind])).toEqual([
+      [5, 'sweep'],
+      [4, 'attack']
+    ])
     expect(built.every((r) => !['attack', 'eval', 'sweep'].includes(r.kind))).toBe(true)
   })
 
@@ -122,14 +182,22 @@ describe('columns, groups and views', () => {
   })
 
   it('aligns a distillation’s student settings (and a wrapped model’s source) with a training run’s', () => {
-    expect(align.alignConfig('distill', { 'student.optimizer.lr': 0.05, 'student.epochs': 3, temperature: 20, 'teacher.epochs': 2 })).toEqual({ 'optimizer.lr': 0.05, epochs: 3, temperature: 20, 'teacher.epochs': 2 })
-    expect(align.alignConfig('wrapped', { 'defence.kind': 'quantisation', 'source.defence.kind': 'none', 'source.epochs': 1 })).toEqual({ 'defence.kind': 'quantisation', epochs: 1 })
+    expect(
+      align.alignConfig('distill', { 'student.optimizer.lr': 0.05, 'student.epochs': 3, temperature: 20, 'teacher.epochs': 2 })
+    ).toEqual({ 'optimizer.lr': 0.05, epochs: 3, temperature: 20, 'teacher.epochs': 2 })
+    expect(align.alignConfig('wrapped', { 'defence.kind': 'quantisation', 'source.defence.kind': 'none', 'source.epochs': 1 })).toEqual({
+      'defence.kind': 'quantisation',
+      epochs: 1
+    })
     expect(align.alignConfig('train', { 'optimizer.lr': 0.1 })).toEqual({ 'optimizer.lr': 0.1 })
   })
 
   it('saves, replaces and deletes named views, and survives a broken stored value', () => {
     const data = new Map<string, string>()
-    const storage = { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v) } as unknown as Storage
+    const storage = {
+      getItem: (k: string) => data.get(k) ?? null,
+      setItem: (k: string, v: string) => void data.set(k, v)
+    } as unknown as Storage
     const view = { columns: ['config:optimizer.lr'], groupBy: 'dataset', sortKey: 'id', direction: 'desc' }
     views.saveView(storage, 'lr sweep', view)
     views.saveView(storage, 'by arch', { ...view, groupBy: 'arch' })

@@ -32,7 +32,8 @@ async function startService(handler: Handler, port = 0) {
   }
 }
 
-const echo: Handler = (frame, socket) => socket.send(JSON.stringify({ id: frame.id, ok: true, result: { method: frame.method, params: frame.params } }))
+const echo: Handler = (frame, socket) =>
+  socket.send(JSON.stringify({ id: frame.id, ok: true, result: { method: frame.method, params: frame.params } }))
 const createSocket = (url: string) => new WebSocket(url)
 
 const cleanups: (() => unknown)[] = []

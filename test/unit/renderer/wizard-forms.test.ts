@@ -12,8 +12,12 @@ import { TrainConfigSchema } from '@api/train'
 
 type Say = (key: string, values?: Record<string, unknown>) => string
 const forms = await loadRenderer<{ fieldErrors(schema: unknown, value: unknown, say?: Say): Record<string, string> }>('forms/issues')
-const defaults = await loadRenderer<{ headlineEpsilon(dataset: { shape: { channels: number; height: number; width: number } }, norm?: 'Linf' | 'L2'): string }>('wizards/defaults')
-const models = await loadRenderer<{ modelMatches(model: { id: number; name: string; dataset?: string | null }, filter: string): boolean }>('wizards/modelRuns')
+const defaults = await loadRenderer<{
+  headlineEpsilon(dataset: { shape: { channels: number; height: number; width: number } }, norm?: 'Linf' | 'L2'): string
+}>('wizards/defaults')
+const models = await loadRenderer<{ modelMatches(model: { id: number; name: string; dataset?: string | null }, filter: string): boolean }>(
+  'wizards/modelRuns'
+)
 const { createAppI18n } = await loadRenderer<{ createAppI18n(language: 'en' | 'zh-CN'): { global: { t: Say } } }>('i18n/index')
 
 const en = createAppI18n('en').global.t
@@ -86,7 +90,10 @@ describe('screens leave requests and event subscriptions to the stores', () => {
    */
   const NOT_YET_MOVED = ['components/ConfusionMatrix.vue', 'components/SampleOutcomes.vue']
   const screens = ['views', 'components', 'wizards'].flatMap((dir) =>
-    fs.readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' }).filter((f) => /\.(vue|ts)$/.test(f)).map((f) => `${dir}/${f}`)
+    fs
+      .readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' })
+      .filter((f) => /\.(vue|ts)$/.test(f))
+      .map((f) => `${dir}/${f}`)
   )
 
   it('no view, component or wizard imports the API client', () => {

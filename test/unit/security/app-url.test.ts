@@ -41,7 +41,16 @@ describe('the app URL check (navigation, redirects, frames, IPC senders)', () =>
   })
 
   it('refuses look-alike hosts, credentials, ports and other schemes', () => {
-    for (const url of ['app://advlab.evil/index.html', 'app://advlab@evil/index.html', 'app://user:pw@advlab/', 'app://advlab:8080/', 'https://advlab/', 'http://127.0.0.1:5173/', 'not a url', '']) {
+    for (const url of [
+      'app://advlab.evil/index.html',
+      'app://advlab@evil/index.html',
+      'app://user:pw@advlab/',
+      'app://advlab:8080/',
+      'https://advlab/',
+      'http://127.0.0.1:5173/',
+      'not a url',
+      ''
+    ]) {
       expect(isAppUrl(url), url).toBe(false)
     }
   })
@@ -49,12 +58,25 @@ describe('the app URL check (navigation, redirects, frames, IPC senders)', () =>
 
 describe('files served under app://advlab', () => {
   it('maps a URL to the file below the renderer folder with its content type', () => {
-    expect(appFileFor(renderer, 'app://advlab/')).toEqual({ ok: true, file: `${renderer}/index.html`, contentType: 'text/html; charset=utf-8' })
-    expect(appFileFor(renderer, 'app://advlab/assets/app.js')).toMatchObject({ ok: true, file: `${renderer}/assets/app.js`, contentType: 'text/javascript; charset=utf-8' })
+    expect(appFileFor(renderer, 'app://advlab/')).toEqual({
+      ok: true,
+      file: `${renderer}/index.html`,
+      contentType: 'text/html; charset=utf-8'
+    })
+    expect(appFileFor(renderer, 'app://advlab/assets/app.js')).toMatchObject({
+      ok: true,
+      file: `${renderer}/assets/app.js`,
+      contentType: 'text/javascript; charset=utf-8'
+    })
   })
 
   it('never maps outside the renderer folder, however the path is encoded', () => {
-    for (const url of ['app://advlab/..%2f..%2fsecret', 'app://advlab/%2e%2e/%2e%2e/secret', 'app://advlab/..%2frenderer-evil/index.html', 'app://advlab/..%5c..%5csecret']) {
+    for (const url of [
+      'app://advlab/..%2f..%2fsecret',
+      'app://advlab/%2e%2e/%2e%2e/secret',
+      'app://advlab/..%2frenderer-evil/index.html',
+      'app://advlab/..%5c..%5csecret'
+    ]) {
       const target = appFileFor(renderer, url)
       if (target.ok) expect(isInside(renderer, target.file), url).toBe(true)
     }

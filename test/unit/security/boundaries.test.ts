@@ -36,9 +36,9 @@ const nodeOnlyPackages = ['electron', 'better-sqlite3', 'ws', '@tensorflow/tfjs-
 
 describe('architecture boundaries', () => {
   it('finds imports of every form (the checker itself)', () => {
-    expect(importsOf(`import a from 'electron'\nimport type { B } from "node:fs"\nconst c = await import('os')\nexport * from 'path'`)).toEqual(
-      expect.arrayContaining(['electron', 'node:fs', 'os', 'path'])
-    )
+    expect(
+      importsOf(`import a from 'electron'\nimport type { B } from "node:fs"\nconst c = await import('os')\nexport * from 'path'`)
+    ).toEqual(expect.arrayContaining(['electron', 'node:fs', 'os', 'path']))
   })
 
   it('src-main/lab never imports electron', () => {

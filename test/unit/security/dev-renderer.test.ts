@@ -16,7 +16,13 @@ describe('devRendererOrigin', () => {
     expect(devRendererOrigin(true, undefined)).toBeUndefined()
   })
   it('refuses another machine, another scheme, credentials and garbage', () => {
-    for (const url of ['http://example.com:5173', 'https://localhost:5173', 'file:///tmp/index.html', 'http://user:pw@localhost:5173', 'not a url'])
+    for (const url of [
+      'http://example.com:5173',
+      'https://localhost:5173',
+      'file:///tmp/index.html',
+      'http://user:pw@localhost:5173',
+      'not a url'
+    ])
       expect(devRendererOrigin(true, url), url).toBeUndefined()
   })
 })

@@ -39,7 +39,12 @@ describe('the fuses the packaging step sets', () => {
 
   it('flips them in the packaged Linux binary', async () => {
     const { dir, cleanup } = tempDir('fuses')
-    const context = { appOutDir: dir, electronPlatformName: 'linux', arch: 1, packager: { executableName: 'advlab', appInfo: { productFilename: 'AdvLab' } } }
+    const context = {
+      appOutDir: dir,
+      electronPlatformName: 'linux',
+      arch: 1,
+      packager: { executableName: 'advlab', appInfo: { productFilename: 'AdvLab' } }
+    }
     fakeElectron(path.join(dir, 'advlab'))
     await afterPack(context)
     const wire = (await getCurrentFuseWire(path.join(dir, 'advlab'))) as unknown as Record<number, number>
@@ -80,7 +85,7 @@ describe('the packaging configuration', () => {
   it('is what npm run package runs, after the build', () => {
     expect(pkg.scripts.package).toBe('node scripts/package.mjs')
     const script = fs.readFileSync(path.join(root, 'scripts/package.mjs'), 'utf8')
-    expect(script).toMatch(/run\('npm', \['run', 'build'\]\)[\s\S]*electron-builder\/cli\.js'\), '--config', 'electron-builder\.yml'/)
+    expect(script).toMatch(/run\('npm', \['run', 'build'\]\)[\s\S]*electron-builder\/cli\.js'\),\s*'--config',\s*'electron-builder\.yml'/)
   })
 
   it('ships better-sqlite3 compiled for Electron and never rebuilds node_modules in place', () => {

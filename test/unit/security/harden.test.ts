@@ -57,7 +57,8 @@ describe('permissions', () => {
   it('has a permission-check handler that reports every permission as not granted', () => {
     const { registered } = setUp(false)
     expect(registered.check, 'no setPermissionCheckHandler').toBeTypeOf('function')
-    for (const permission of ['media', 'geolocation', 'clipboard-sanitized-write', 'hid', 'serial', 'usb']) expect(registered.check!({}, permission)).toBe(false)
+    for (const permission of ['media', 'geolocation', 'clipboard-sanitized-write', 'hid', 'serial', 'usb'])
+      expect(registered.check!({}, permission)).toBe(false)
   })
 })
 

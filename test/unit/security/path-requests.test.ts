@@ -54,7 +54,9 @@ describe('substituting dialog picks for renderer strings', () => {
     const dialog = dialogAnswering('/home/u/backups/log.sqlite')
     const out = await substitutePaths('log.backup', { path: '/home/u/.ssh/authorized_keys' }, dialog.choose, new PathGrants())
     expect(out).toEqual({ ok: true, params: { path: '/home/u/backups/log.sqlite' } })
-    expect(dialog.asked).toMatchObject([{ method: 'log.backup', field: 'path', kind: 'save-file', suggestion: '/home/u/.ssh/authorized_keys' }])
+    expect(dialog.asked).toMatchObject([
+      { method: 'log.backup', field: 'path', kind: 'save-file', suggestion: '/home/u/.ssh/authorized_keys' }
+    ])
   })
 
   it('asks again for a path it does not hold, even one the renderer saw before in an answer', async () => {
@@ -62,19 +64,30 @@ describe('substituting dialog picks for renderer strings', () => {
     const grants = new PathGrants()
     await substitutePaths('datasets.detect', { path: 'mnist' }, dialog.choose, grants)
     // Registration of the folder the user picked for detection: held, no second dialog.
-    expect(await substitutePaths('datasets.register', { path: '/data/mnist', name: 'm' }, dialog.choose, grants)).toEqual({ ok: true, params: { path: '/data/mnist', name: 'm' } })
+    expect(await substitutePaths('datasets.register', { path: '/data/mnist', name: 'm' }, dialog.choose, grants)).toEqual({
+      ok: true,
+      params: { path: '/data/mnist', name: 'm' }
+    })
     // …and of the sub-folder detection found inside it.
-    expect(await substitutePaths('datasets.register', { path: '/data/mnist/raw' }, dialog.choose, grants)).toMatchObject({ ok: true, params: { path: '/data/mnist/raw' } })
+    expect(await substitutePaths('datasets.register', { path: '/data/mnist/raw' }, dialog.choose, grants)).toMatchObject({
+      ok: true,
+      params: { path: '/data/mnist/raw' }
+    })
     expect(dialog.asked).toHaveLength(1)
     // A folder picked for reading is not thereby writable: writing a bundle into it asks.
-    expect(await substitutePaths('export.bundle', { ids: [1], path: '/data/mnist/evil.zip' }, dialog.choose, grants)).toMatchObject({ ok: true, params: { path: '/data/mnist' } })
+    expect(await substitutePaths('export.bundle', { ids: [1], path: '/data/mnist/evil.zip' }, dialog.choose, grants)).toMatchObject({
+      ok: true,
+      params: { path: '/data/mnist' }
+    })
     expect(dialog.asked).toHaveLength(2)
   })
 
   it('keeps a path under the lab’s own exports folder, on whole path segments only', async () => {
     const dialog = dialogAnswering('/picked/report.md', '/picked/report2.md', '/picked/report3.md')
     const grants = new PathGrants(['/lab/data/exports'])
-    expect(await substitutePaths('studies.report', { id: 1, format: 'md', path: '/lab/data/exports/study-1.md' }, dialog.choose, grants)).toMatchObject({ ok: true, params: { path: '/lab/data/exports/study-1.md' } })
+    expect(
+      await substitutePaths('studies.report', { id: 1, format: 'md', path: '/lab/data/exports/study-1.md' }, dialog.choose, grants)
+    ).toMatchObject({ ok: true, params: { path: '/lab/data/exports/study-1.md' } })
     expect(dialog.asked).toHaveLength(0)
     for (const escape of ['/lab/data/exports-evil/x.md', '/lab/data/exports/../advlab.sqlite', '/lab/data/exports']) {
       const out = await substitutePaths('studies.report', { id: 1, path: escape }, dialog.choose, grants)
@@ -95,9 +108,18 @@ describe('substituting dialog picks for renderer strings', () => {
   it('substitutes the weights fields named "file" and "out", and leaves an absent optional path absent', async () => {
     const dialog = dialogAnswering('/w/in.safetensors', '/w/out.safetensors')
     const grants = new PathGrants()
-    expect(await substitutePaths('weights.import', { file: '/etc/shadow', dataset: 'mnist' }, dialog.choose, grants)).toMatchObject({ ok: true, params: { file: '/w/in.safetensors' } })
-    expect(await substitutePaths('weights.export', { id: 1, out: '/etc/cron.d/x' }, dialog.choose, grants)).toMatchObject({ ok: true, params: { out: '/w/out.safetensors' } })
-    expect(await substitutePaths('export.table', { ids: [1], format: 'csv' }, dialog.choose, grants)).toEqual({ ok: true, params: { ids: [1], format: 'csv' } })
+    expect(await substitutePaths('weights.import', { file: '/etc/shadow', dataset: 'mnist' }, dialog.choose, grants)).toMatchObject({
+      ok: true,
+      params: { file: '/w/in.safetensors' }
+    })
+    expect(await substitutePaths('weights.export', { id: 1, out: '/etc/cron.d/x' }, dialog.choose, grants)).toMatchObject({
+      ok: true,
+      params: { out: '/w/out.safetensors' }
+    })
+    expect(await substitutePaths('export.table', { ids: [1], format: 'csv' }, dialog.choose, grants)).toEqual({
+      ok: true,
+      params: { ids: [1], format: 'csv' }
+    })
     expect(dialog.asked.map((a) => a.kind)).toEqual(['open-file', 'save-file'])
   })
 
@@ -122,7 +144,11 @@ describe('the desktop IPC handler', () => {
     const { service, dir, close } = lab()
     const asked = path.join(dir, 'renderer-asked.sqlite')
     const chosen = path.join(dir, 'user-chose.sqlite')
-    const handler = createIpcRequestHandler((m, p) => service.handle(m, p), isAppUrl, (m, p) => substitutePaths(m, p, dialogAnswering(chosen).choose, new PathGrants()))
+    const handler = createIpcRequestHandler(
+      (m, p) => service.handle(m, p),
+      isAppUrl,
+      (m, p) => substitutePaths(m, p, dialogAnswering(chosen).choose, new PathGrants())
+    )
     const answer = await handler({ senderFrame: { url: 'app://advlab/index.html' } }, 'log.backup', { path: asked })
     expect(answer).toMatchObject({ ok: true, result: { path: chosen } })
     expect(fs.existsSync(chosen)).toBe(true)
@@ -133,17 +159,32 @@ describe('the desktop IPC handler', () => {
   it('does nothing when the user cancels', async () => {
     const { service, dir, close } = lab()
     const asked = path.join(dir, 'renderer-asked.sqlite')
-    const handler = createIpcRequestHandler((m, p) => service.handle(m, p), isAppUrl, (m, p) => substitutePaths(m, p, dialogAnswering(null).choose, new PathGrants()))
-    expect(await handler({ senderFrame: { url: 'app://advlab/index.html' } }, 'log.backup', { path: asked })).toMatchObject({ ok: false, error: { code: 'invalid_params' } })
+    const handler = createIpcRequestHandler(
+      (m, p) => service.handle(m, p),
+      isAppUrl,
+      (m, p) => substitutePaths(m, p, dialogAnswering(null).choose, new PathGrants())
+    )
+    expect(await handler({ senderFrame: { url: 'app://advlab/index.html' } }, 'log.backup', { path: asked })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_params' }
+    })
     expect(fs.existsSync(asked)).toBe(false)
     await close()
   })
 
   it('refuses senders that are not app://advlab, such as a file:// page in a sibling renderer-evil folder', async () => {
     let called = 0
-    const handler = createIpcRequestHandler(async () => ((called++, { ok: true, result: null })), isAppUrl)
-    for (const url of ['file:///opt/AdvLab/out/renderer-evil/index.html', 'file:///opt/AdvLab/out/renderer/index.html', 'app://advlab.evil/', 'https://evil.example/']) {
-      expect(await handler({ senderFrame: { url } }, 'projects.list', {}), url).toMatchObject({ ok: false, error: { code: 'unauthorized' } })
+    const handler = createIpcRequestHandler(async () => (called++, { ok: true, result: null }), isAppUrl)
+    for (const url of [
+      'file:///opt/AdvLab/out/renderer-evil/index.html',
+      'file:///opt/AdvLab/out/renderer/index.html',
+      'app://advlab.evil/',
+      'https://evil.example/'
+    ]) {
+      expect(await handler({ senderFrame: { url } }, 'projects.list', {}), url).toMatchObject({
+        ok: false,
+        error: { code: 'unauthorized' }
+      })
     }
     expect(await handler({ senderFrame: null }, 'projects.list', {})).toMatchObject({ ok: false })
     expect(called).toBe(0)

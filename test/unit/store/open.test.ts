@@ -77,7 +77,7 @@ describe('openLog', () => {
   it('never takes over a foreign SQLite database', () => {
     const dir = dataDir()
     const foreign = new Database(path.join(dir, LOG_FILE_NAME))
-    foreign.exec("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 9.5)")
+    foreign.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 9.5)')
     foreign.close()
     const { db, setAside } = openLog(dir)
     expect(setAside?.reason).toBe('it is an SQLite file, but not an AdvLab log')

@@ -14,7 +14,8 @@ function db() {
   })
   return log.db
 }
-const newRun = (d: ReturnType<typeof db>, seed = 0) => createRun(d, { name: 'r', kind: 'train', config: { epochs: 1, seed, model: { arch: 'mlp' } }, seed })
+const newRun = (d: ReturnType<typeof db>, seed = 0) =>
+  createRun(d, { name: 'r', kind: 'train', config: { epochs: 1, seed, model: { arch: 'mlp' } }, seed })
 
 describe('runs in the log', () => {
   it('share a config hash when only the seed or the key order differs (repeats of one experiment)', () => {
@@ -23,7 +24,13 @@ describe('runs in the log', () => {
   })
 
   it("treat a study's seeds as repeats: names, projects and links to teachers or sources are not the experiment (seed-quick showed one row per seed)", () => {
-    const baseline = (seed: number) => ({ name: `seed-quick · Baseline · seed ${seed}`, projectId: seed, dataset: 'MNIST', optimizer: { kind: 'sgd', lr: 0.025 }, seed })
+    const baseline = (seed: number) => ({
+      name: `seed-quick · Baseline · seed ${seed}`,
+      projectId: seed,
+      dataset: 'MNIST',
+      optimizer: { kind: 'sgd', lr: 0.025 },
+      seed
+    })
     expect(configHash(baseline(1))).toBe(configHash(baseline(2)))
     const student = (seed: number) => ({ teacherRunId: 10 + seed, student: baseline(seed), temperature: 20, alpha: 0.7 })
     expect(configHash(student(1))).toBe(configHash(student(3)))

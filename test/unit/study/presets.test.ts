@@ -41,7 +41,8 @@ describe('seed-quick', () => {
     const study = resolvePreset('seed-quick', 'mnist', {})
     expect(ARMS.map((a) => a.label)).toEqual(['Baseline', 'Defensive distillation', 'Distill + PGD 5-step', 'Gradient-mask toy'])
     expect(study.plan.epsilons).toEqual([0.1, 0.2, 0.3])
-    for (const c of [study.baseline(2), study.teacher(2), { ...study.student(2, true), temperature: 20 }]) expect(TrainConfigSchema.safeParse(c).success).toBe(true)
+    for (const c of [study.baseline(2), study.teacher(2), { ...study.student(2, true), temperature: 20 }])
+      expect(TrainConfigSchema.safeParse(c).success).toBe(true)
     expect(study.student(2, true).defence).toMatchObject({ kind: 'pgd-at', steps: 5 })
     expect(study.student(2, false).defence).toBeUndefined()
   })
@@ -59,6 +60,14 @@ describe('seed-quick', () => {
 import { formatEpsilon as epsilonText } from '../../../src-main/api/epsilon'
 describe('ε in reports', () => {
   it('reads as written: 0.2 stays 0.2 (not 51/255), 8/255 stays a fraction', () => {
-    expect([0.1, 0.2, 0.3, 8 / 255, 2 / 255, 0.5, 0.0123456].map(epsilonText)).toEqual(['0.1', '0.2', '0.3', '8/255', '2/255', '0.5', '0.01235'])
+    expect([0.1, 0.2, 0.3, 8 / 255, 2 / 255, 0.5, 0.0123456].map(epsilonText)).toEqual([
+      '0.1',
+      '0.2',
+      '0.3',
+      '8/255',
+      '2/255',
+      '0.5',
+      '0.01235'
+    ])
   })
 })

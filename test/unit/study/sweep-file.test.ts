@@ -37,16 +37,22 @@ describe('sweep cells', () => {
   })
 
   it('refuses a grid value that makes an invalid config, naming the cell and the field', () => {
-    expect(() => parseSweepFile(sweepJson({ epochs: [1, -2] }), 'sweep.json')).toThrow(/sweep\.json: cell 1 \(epochs=-2\) is not a valid train config: epochs/)
+    expect(() => parseSweepFile(sweepJson({ epochs: [1, -2] }), 'sweep.json')).toThrow(
+      /sweep\.json: cell 1 \(epochs=-2\) is not a valid train config: epochs/
+    )
   })
 
   it('refuses an unknown attack, a misspelled setting and an L∞ ε above 1 before any cell runs', () => {
     const withEvaluate = (evaluate: Record<string, unknown>) => ({ ...sweepJson({}), evaluate: { ...sweepJson({}).evaluate, ...evaluate } })
-    expect(() => parseSweepFile(withEvaluate({ attacks: [{ attack: 'pgd-typo' }] }), 'sweep.json')).toThrow(/^sweep\.json: evaluate\.attacks\.0: There is no attack "pgd-typo"\. Known attacks: fgsm, pgd/)
+    expect(() => parseSweepFile(withEvaluate({ attacks: [{ attack: 'pgd-typo' }] }), 'sweep.json')).toThrow(
+      /^sweep\.json: evaluate\.attacks\.0: There is no attack "pgd-typo"\. Known attacks: fgsm, pgd/
+    )
     expect(() => parseSweepFile(withEvaluate({ attacks: [{ attack: 'pgd', settings: { stpes: 100 } }] }), 'sweep.json')).toThrow(
       'sweep.json: evaluate.attacks.0: Attack "pgd" has no setting "stpes"; its settings are steps, stepSize, restarts, randomStart, loss.'
     )
-    expect(() => parseSweepFile(withEvaluate({ epsilons: [0.1, 5] }), 'sweep.json')).toThrow(/^sweep\.json: evaluate\.epsilons\.1 = 5 is outside \(0, 1\] for the L∞ norm/)
+    expect(() => parseSweepFile(withEvaluate({ epsilons: [0.1, 5] }), 'sweep.json')).toThrow(
+      /^sweep\.json: evaluate\.epsilons\.1 = 5 is outside \(0, 1\] for the L∞ norm/
+    )
   })
 
   it('refuses an index outside the grid', () => {

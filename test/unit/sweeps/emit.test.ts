@@ -34,10 +34,13 @@ function directives(script: string): Record<string, string> {
 }
 
 /** Runs a script as Slurm would run array task `task`, with `echo` standing in for the lab CLI. */
-function runTask(script: string, task: number, shared: string): { status: number | null; stdout: string; stderr: string } {
+function runTask(script: string, task: number, _shared: string): { status: number | null; stdout: string; stderr: string } {
   const file = path.join(t.dir, `task-${task}.slurm`)
   fs.writeFileSync(file, script)
-  return spawnSync('bash', [file], { encoding: 'utf8', env: { ...process.env, SLURM_ARRAY_TASK_ID: String(task), SLURM_JOB_ID: '77', TMPDIR: t.dir, ADVLAB_LAB: 'echo' } })
+  return spawnSync('bash', [file], {
+    encoding: 'utf8',
+    env: { ...process.env, SLURM_ARRAY_TASK_ID: String(task), SLURM_JOB_ID: '77', TMPDIR: t.dir, ADVLAB_LAB: 'echo' }
+  })
 }
 
 describe('Slurm array script', () => {
@@ -45,7 +48,14 @@ describe('Slurm array script', () => {
   it('asks for one array task per cell (throttled by --parallel) and the resources given', () => {
     expect(only.script.startsWith('#!/bin/bash\n')).toBe(true)
     expect(only.file).toBe('advlab-seed-mnist-lr-sweep.slurm')
-    expect(directives(only.script)).toMatchObject({ 'job-name': 'advlab-seed-mnist-lr-sweep', array: '0-5%4', 'cpus-per-task': '4', mem: '16G', time: '24:00:00', partition: 'gpu' })
+    expect(directives(only.script)).toMatchObject({
+      'job-name': 'advlab-seed-mnist-lr-sweep',
+      array: '0-5%4',
+      'cpus-per-task': '4',
+      mem: '16G',
+      time: '24:00:00',
+      partition: 'gpu'
+    })
     expect(directives(only.script).output).toBe('/shared/advlab/logs/%x-%A_%a.out')
   })
 
@@ -70,7 +80,9 @@ describe('Slurm array script', () => {
   })
 
   it('writes a literal % in the shared path as %%, which Slurm reads back as %', () => {
-    expect(directives(slurmScripts(sweep, 6, { ...options, shared: '/shared/100%' })[0].script).output).toBe('/shared/100%%/logs/%x-%A_%a.out')
+    expect(directives(slurmScripts(sweep, 6, { ...options, shared: '/shared/100%' })[0].script).output).toBe(
+      '/shared/100%%/logs/%x-%A_%a.out'
+    )
   })
 
   it('refuses a shared path sbatch cannot carry, or one that is not absolute, naming --shared', () => {
@@ -96,7 +108,11 @@ describe('a sweep larger than MaxArraySize', () => {
   })
 
   it('1,200 cells: two scripts whose arrays stay within 0–1000, and the second one’s task 5 runs cell 1006', () => {
-    const big = parseSweepFile({ name: 'big', base, grid: { seed: Array.from({ length: 400 }, (_, i) => i), 'optimizer.lr': [0.1, 0.03, 0.01] } })
+    const big = parseSweepFile({
+      name: 'big',
+      base,
+      grid: { seed: Array.from({ length: 400 }, (_, i) => i), 'optimizer.lr': [0.1, 0.03, 0.01] }
+    })
     const scripts = slurmScripts(big, 1200, { ...options, parallel: 0 })
     expect(scripts.map((s) => [s.file, directives(s.script).array])).toEqual([
       ['advlab-big.cells-0-1000.slurm', '0-1000'],

@@ -56,7 +56,10 @@ describe('Kubernetes Indexed Job', () => {
 
   it('names a pull policy that works for an image built on the nodes (IfNotPresent by default)', () => {
     expect(container().imagePullPolicy).toBe('IfNotPresent')
-    expect(YAML.parse(kubernetesManifest(sweep, 6, { ...options, pullPolicy: 'Always' }, 'abc12345')).spec.template.spec.containers[0].imagePullPolicy).toBe('Always')
+    expect(
+      YAML.parse(kubernetesManifest(sweep, 6, { ...options, pullPolicy: 'Always' }, 'abc12345')).spec.template.spec.containers[0]
+        .imagePullPolicy
+    ).toBe('Always')
   })
 
   it('asks for no GPU by default: the CPU image and the wasm engine', () => {
@@ -67,7 +70,8 @@ describe('Kubernetes Indexed Job', () => {
   })
 
   it('with --gpus: the GPU image, the tensorflow-gpu engine and the GPU limit', () => {
-    const gpu = YAML.parse(kubernetesManifest(sweep, 6, { ...emitDefaults(2), shared: '/shared/advlab' }, 'abc12345')).spec.template.spec.containers[0]
+    const gpu = YAML.parse(kubernetesManifest(sweep, 6, { ...emitDefaults(2), shared: '/shared/advlab' }, 'abc12345')).spec.template.spec
+      .containers[0]
     expect(gpu.image).toBe('advlab:gpu')
     expect(gpu.env).toContainEqual({ name: 'ADVLAB_BACKEND', value: 'tensorflow-gpu' })
     expect(gpu.resources.limits['nvidia.com/gpu']).toBe('2')

@@ -4,10 +4,13 @@ import { epochPermutation, gatherBatch, type ImageSet } from '../../../src-main/
 /** Each pixel's value encodes (image, row, column, channel), so any layout slip shows. */
 function encodedSet(n: number, h: number, w: number, c: number): ImageSet {
   const images = new Float32Array(n * h * w * c)
-  for (let i = 0; i < n; i++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < c; k++) images[((i * h + y) * w + x) * c + k] = i * 1000 + y * 100 + x * 10 + k
+  for (let i = 0; i < n; i++)
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) for (let k = 0; k < c; k++) images[((i * h + y) * w + x) * c + k] = i * 1000 + y * 100 + x * 10 + k
   return { images, labels: Int32Array.from({ length: n }, (_, i) => i % 10), n, height: h, width: w, channels: c }
 }
-const at = (b: Float32Array, h: number, w: number, c: number, i: number, y: number, x: number, k: number) => b[((i * h + y) * w + x) * c + k]
+const at = (b: Float32Array, h: number, w: number, c: number, i: number, y: number, x: number, k: number) =>
+  b[((i * h + y) * w + x) * c + k]
 
 describe('epoch permutations', () => {
   it('are permutations, the same for the same (seed, epoch), different across epochs and seeds', () => {

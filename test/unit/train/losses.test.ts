@@ -58,7 +58,8 @@ describe("the seed write-up's distillation loss α·KL(soft ‖ softmax(s/T)) + 
 
   it('matches the formula written out', () => {
     const alpha = 0.7
-    const kl = soft.map((p, i) => p.reduce((acc, pk, k) => acc + pk * (Math.log(pk) - logSoftmax(logits[i], T)[k]), 0)).reduce((a, b) => a + b) / 2
+    const kl =
+      soft.map((p, i) => p.reduce((acc, pk, k) => acc + pk * (Math.log(pk) - logSoftmax(logits[i], T)[k]), 0)).reduce((a, b) => a + b) / 2
     const ce = -(logSoftmax(logits[0], T)[0] + logSoftmax(logits[1], T)[1]) / 2
     const got = scalar(distillationLoss(tf.tensor2d(logits), tf.tensor2d(soft), tf.tensor1d(labels, 'int32'), seed(alpha)))
     expect(got).toBeCloseTo(alpha * kl + (1 - alpha) * ce, 5)
@@ -92,7 +93,14 @@ describe('the default distillation loss T · (α·KL(soft ‖ softmax(s/T)) + (1
   it('has hard-label gradients of the ordinary scale at T = 20, checked by central differences', () => {
     const T = 20
     const z = [30, -10, 5] // logits of a student trained at T are of the order of T
-    const loss = (row: number[]) => scalar(distillationLoss(tf.tensor2d([row]), tf.tensor2d([[1, 0, 0]]), tf.tensor1d([1], 'int32'), { temperature: T, alpha: 0, loss: 'seed-times-t' }))
+    const loss = (row: number[]) =>
+      scalar(
+        distillationLoss(tf.tensor2d([row]), tf.tensor2d([[1, 0, 0]]), tf.tensor1d([1], 'int32'), {
+          temperature: T,
+          alpha: 0,
+          loss: 'seed-times-t'
+        })
+      )
     const h = 0.1
     const q = logSoftmax(z, T).map(Math.exp)
     z.forEach((_, k) => {
@@ -113,9 +121,12 @@ describe("Hinton et al.'s distillation loss α·T²·KL(soft ‖ softmax(s/T)) +
     const T = 4
     const alpha = 0.7
     const soft = teacher.map((row) => logSoftmax(row, T).map(Math.exp))
-    const kl = soft.map((p, i) => p.reduce((acc, pk, k) => acc + pk * (Math.log(pk) - logSoftmax(logits[i], T)[k]), 0)).reduce((a, b) => a + b) / 2
+    const kl =
+      soft.map((p, i) => p.reduce((acc, pk, k) => acc + pk * (Math.log(pk) - logSoftmax(logits[i], T)[k]), 0)).reduce((a, b) => a + b) / 2
     const ce = -(logSoftmax(logits[0])[0] + logSoftmax(logits[1])[1]) / 2
-    const got = scalar(distillationLoss(tf.tensor2d(logits), tf.tensor2d(soft), tf.tensor1d(labels, 'int32'), { temperature: T, alpha, loss: 'hinton-t2' }))
+    const got = scalar(
+      distillationLoss(tf.tensor2d(logits), tf.tensor2d(soft), tf.tensor1d(labels, 'int32'), { temperature: T, alpha, loss: 'hinton-t2' })
+    )
     expect(got).toBeCloseTo(alpha * T * T * kl + (1 - alpha) * ce, 4)
   })
 
@@ -132,7 +143,8 @@ describe("Hinton et al.'s distillation loss α·T²·KL(soft ‖ softmax(s/T)) +
     const N = 3
     const softGradient = (T: number, form: 'hinton-t2' | 'seed') => {
       const p = [logSoftmax(v, T).map(Math.exp)]
-      const loss = (row: number[]) => scalar(distillationLoss(tf.tensor2d([row]), tf.tensor2d(p), tf.tensor1d([0], 'int32'), { temperature: T, alpha: 1, loss: form }))
+      const loss = (row: number[]) =>
+        scalar(distillationLoss(tf.tensor2d([row]), tf.tensor2d(p), tf.tensor1d([0], 'int32'), { temperature: T, alpha: 1, loss: form }))
       // A wide step: the loss is smooth, and float32 rounding of T²·KL would swamp a narrow one.
       const h = 0.1
       return z.map((_, k) => {
@@ -163,7 +175,13 @@ describe("Hinton et al.'s distillation loss α·T²·KL(soft ‖ softmax(s/T)) +
   it('has a zero soft term when the student equals the teacher', () => {
     const T = 20
     const soft = teacher.map((row) => logSoftmax(row, T).map(Math.exp))
-    const got = scalar(distillationLoss(tf.tensor2d(teacher), tf.tensor2d(soft), tf.tensor1d(labels, 'int32'), { temperature: T, alpha: 1, loss: 'hinton-t2' }))
+    const got = scalar(
+      distillationLoss(tf.tensor2d(teacher), tf.tensor2d(soft), tf.tensor1d(labels, 'int32'), {
+        temperature: T,
+        alpha: 1,
+        loss: 'hinton-t2'
+      })
+    )
     expect(got).toBeCloseTo(0, 3)
   })
 })

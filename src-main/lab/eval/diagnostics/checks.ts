@@ -65,7 +65,13 @@ export const CHECK_NAMES: Record<number, string> = {
 
 type CheckInput = Omit<MaskingCheck, 'name'>
 
-const notRun = (id: number, strength: 'strong' | 'weak', summary: string): CheckInput => ({ id, status: 'not-run', strength, summary, numbers: {} })
+const notRun = (id: number, strength: 'strong' | 'weak', summary: string): CheckInput => ({
+  id,
+  status: 'not-run',
+  strength,
+  summary,
+  numbers: {}
+})
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`
 
 export function runChecks(e: MaskingEvidence): MaskingCheck[] {
@@ -75,7 +81,13 @@ export function runChecks(e: MaskingEvidence): MaskingCheck[] {
   // 1 — PGD should never do worse than FGSM: it starts where FGSM ends up and keeps going.
   if (e.fgsm !== null && e.pgd !== null) {
     const fired = e.pgd > e.fgsm + t.iterativeWeaker
-    checks.push({ id: 1, status: fired ? 'fired' : 'passed', strength: 'strong', summary: `PGD ${pct(e.pgd)} vs FGSM ${pct(e.fgsm)} at ε=${formatEpsilon(e.epsilon)}`, numbers: { fgsm: e.fgsm, pgd: e.pgd, threshold: t.iterativeWeaker } })
+    checks.push({
+      id: 1,
+      status: fired ? 'fired' : 'passed',
+      strength: 'strong',
+      summary: `PGD ${pct(e.pgd)} vs FGSM ${pct(e.fgsm)} at ε=${formatEpsilon(e.epsilon)}`,
+      numbers: { fgsm: e.fgsm, pgd: e.pgd, threshold: t.iterativeWeaker }
+    })
   } else checks.push(notRun(1, 'strong', 'needs FGSM and PGD at the same ε'))
 
   // 2 — gradient-free attacks know less than white-box ones; when they win, the gradient lies.
@@ -90,7 +102,13 @@ export function runChecks(e: MaskingEvidence): MaskingCheck[] {
       status: fired ? 'fired' : 'passed',
       strength: 'strong',
       summary: `${worst.name} ${pct(worst.blackBox)} vs white-box PGD ${pct(worst.whiteBox)} on the same samples`,
-      numbers: { square: e.square?.accuracy ?? null, pgdOnSquareSamples: e.square?.pgd ?? null, transfer: e.transfer, pgd: e.pgd, threshold: t.blackBoxStronger }
+      numbers: {
+        square: e.square?.accuracy ?? null,
+        pgdOnSquareSamples: e.square?.pgd ?? null,
+        transfer: e.transfer,
+        pgd: e.pgd,
+        threshold: t.blackBoxStronger
+      }
     })
   } else checks.push(notRun(2, 'strong', 'needs PGD and Square or a transfer attack'))
 
@@ -131,7 +149,9 @@ export function runChecks(e: MaskingEvidence): MaskingCheck[] {
       id: 5,
       status: fired ? 'fired' : 'passed',
       strength: 'weak',
-      summary: e.probabilityLike ? 'outputs look like probabilities, not logits' : `median gap between the top two logits ${e.medianTopLogitGap.toFixed(1)}`,
+      summary: e.probabilityLike
+        ? 'outputs look like probabilities, not logits'
+        : `median gap between the top two logits ${e.medianTopLogitGap.toFixed(1)}`,
       numbers: { probabilityLike: e.probabilityLike ? 1 : 0, medianTopLogitGap: e.medianTopLogitGap, threshold: t.saturatedLogitGap }
     })
   } else checks.push(notRun(5, 'weak', 'logit statistics were not measured'))
@@ -139,14 +159,33 @@ export function runChecks(e: MaskingEvidence): MaskingCheck[] {
   // 6 — a model that answers differently each time needs EOT to be attacked.
   if (e.maxLogitChange !== null) {
     const fired = e.maxLogitChange > t.randomLogitChange
-    checks.push({ id: 6, status: fired ? 'fired' : 'passed', strength: 'weak', summary: `largest logit change between two identical calls ${e.maxLogitChange.toExponential(2)}`, numbers: { maxLogitChange: e.maxLogitChange } })
+    checks.push({
+      id: 6,
+      status: fired ? 'fired' : 'passed',
+      strength: 'weak',
+      summary: `largest logit change between two identical calls ${e.maxLogitChange.toExponential(2)}`,
+      numbers: { maxLogitChange: e.maxLogitChange }
+    })
   } else checks.push(notRun(6, 'weak', 'repeatability was not measured'))
 
   // 7 — seeing through the layer (BPDA / EOT) must not change the result of an honest defence.
   if (e.hasMaskingLayers && e.adaptive !== null && e.pgd !== null) {
     const fired = e.adaptive < e.pgd - t.adaptiveStronger
-    checks.push({ id: 7, status: fired ? 'fired' : 'passed', strength: 'strong', summary: `PGD with BPDA/EOT ${pct(e.adaptive)} vs plain PGD ${pct(e.pgd)}`, numbers: { adaptive: e.adaptive, pgd: e.pgd, threshold: t.adaptiveStronger } })
-  } else checks.push(notRun(7, 'strong', e.hasMaskingLayers ? 'needs PGD with and without BPDA/EOT' : 'the model has no non-differentiable or random layer'))
+    checks.push({
+      id: 7,
+      status: fired ? 'fired' : 'passed',
+      strength: 'strong',
+      summary: `PGD with BPDA/EOT ${pct(e.adaptive)} vs plain PGD ${pct(e.pgd)}`,
+      numbers: { adaptive: e.adaptive, pgd: e.pgd, threshold: t.adaptiveStronger }
+    })
+  } else
+    checks.push(
+      notRun(
+        7,
+        'strong',
+        e.hasMaskingLayers ? 'needs PGD with and without BPDA/EOT' : 'the model has no non-differentiable or random layer'
+      )
+    )
 
   // 8 — the seed study's lesson: FGSM alone overestimates a masking defence by 20–50 points. An
   // honest model can show such a gap too (FGSM is one step) — but then PGD already closes it; the

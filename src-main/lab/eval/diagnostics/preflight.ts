@@ -24,9 +24,13 @@ export interface AttackChoice {
  * declaration's default for a targeted attack, the largest of its plan's stages for AutoAttack.
  */
 function plannedTargets({ attack, settings = {} }: AttackChoice): number {
-  const version = attack.startsWith('autoattack') ? ((attack === 'autoattack' ? (settings.version ?? 'standard') : attack.slice('autoattack-'.length)) as AutoAttackVersion) : null
+  const version = attack.startsWith('autoattack')
+    ? ((attack === 'autoattack' ? (settings.version ?? 'standard') : attack.slice('autoattack-'.length)) as AutoAttackVersion)
+    : null
   if (version) return Math.max(0, ...autoAttackPlan(version).map((stage) => Number(stage.settings.targets ?? 0)))
-  const resolved = resolveAttackSettings(attackDeclaration(attack), settings, { epsilon: 1, numClasses: Number.MAX_SAFE_INTEGER }) as { targets?: number }
+  const resolved = resolveAttackSettings(attackDeclaration(attack), settings, { epsilon: 1, numClasses: Number.MAX_SAFE_INTEGER }) as {
+    targets?: number
+  }
   return resolved.targets ?? 0
 }
 
@@ -48,7 +52,10 @@ export function preflightWarnings(model: Classifier, images: Float32Array, choic
   const others = model.numClasses - 1
   for (const choice of choices) {
     const planned = plannedTargets(choice)
-    if (planned > others) warnings.push(`Pre-flight: ${choice.attack} aims at ${planned} other classes by default, but the model has only ${model.numClasses} classes; it aims at ${others}.`)
+    if (planned > others)
+      warnings.push(
+        `Pre-flight: ${choice.attack} aims at ${planned} other classes by default, but the model has only ${model.numClasses} classes; it aims at ${others}.`
+      )
   }
   return warnings
 }

@@ -12,7 +12,13 @@ function batches(n: number, size: number): [number, number][] {
 }
 
 /** Share of the samples with `include[i]` whose cross-entropy input gradient is exactly zero. */
-export function zeroGradientShare(model: Classifier, images: Float32Array, labels: Int32Array, include: Uint8Array, batchSize = 128): number {
+export function zeroGradientShare(
+  model: Classifier,
+  images: Float32Array,
+  labels: Int32Array,
+  include: Uint8Array,
+  batchSize = 128
+): number {
   const shape = model.inputShape
   const size = shape[0] * shape[1] * shape[2]
   let zero = 0
@@ -34,7 +40,11 @@ export function zeroGradientShare(model: Classifier, images: Float32Array, label
 }
 
 /** Whether the outputs look like probabilities, and the median gap between the top two logits. */
-export function logitShape(model: Classifier, images: Float32Array, batchSize = 256): { probabilityLike: boolean; medianTopLogitGap: number } {
+export function logitShape(
+  model: Classifier,
+  images: Float32Array,
+  batchSize = 256
+): { probabilityLike: boolean; medianTopLogitGap: number } {
   const shape = model.inputShape
   const size = shape[0] * shape[1] * shape[2]
   const n = images.length / size

@@ -84,7 +84,9 @@ function withSource<T>(bundle: string, read: (src: BundleSource) => T): T {
 function checkSource(bundle: string, src: BundleSource): CheckedBundle {
   const manifest = readManifest(bundle, src)
   // Every file is hashed as it streams; the small ones are kept for parsing below.
-  const texts = new Set(manifest.runs.flatMap((r) => [r.files.config, r.files.metrics, r.files.evaluations, r.files.verdicts, r.files.scores, r.files.events]))
+  const texts = new Set(
+    manifest.runs.flatMap((r) => [r.files.config, r.files.metrics, r.files.evaluations, r.files.verdicts, r.files.scores, r.files.events])
+  )
   const kept = new Map<string, Uint8Array>()
   for (const [name, hash] of Object.entries(manifest.files)) {
     const why = unsafeArchivePath(name)
@@ -97,7 +99,8 @@ function checkSource(bundle: string, src: BundleSource): CheckedBundle {
     if (texts.has(name)) kept.set(name, Buffer.concat(parts))
   }
   for (const name of src.entries.keys())
-    if (name !== 'manifest.json' && !(name in manifest.files)) refuse(bundle, `it holds "${name}", which its manifest does not list with a checksum`)
+    if (name !== 'manifest.json' && !(name in manifest.files))
+      refuse(bundle, `it holds "${name}", which its manifest does not list with a checksum`)
   const uids = new Set<string>()
   const runs = manifest.runs.map((run) => {
     if (uids.has(run.uid)) refuse(bundle, `run uid ${run.uid} appears twice`)
@@ -116,7 +119,8 @@ function readManifest(bundle: string, src: BundleSource): Manifest {
     if (error instanceof BundleUnreadable) throw error
     refuse(bundle, 'its manifest.json is not valid JSON')
   }
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) refuse(bundle, `its manifest.json is ${json === null ? 'null' : Array.isArray(json) ? 'an array' : `a ${typeof json}`}, not an object`)
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    refuse(bundle, `its manifest.json is ${json === null ? 'null' : Array.isArray(json) ? 'an array' : `a ${typeof json}`}, not an object`)
   const head = json as { format?: unknown; schemaVersion?: unknown }
   if (head.format !== BUNDLE_FORMAT) refuse(bundle, `its manifest says format "${String(head.format)}", not "${BUNDLE_FORMAT}"`)
   if (typeof head.schemaVersion !== 'number' || !READABLE_SCHEMA_VERSIONS.includes(head.schemaVersion))
@@ -155,21 +159,30 @@ function checkRun(bundle: string, manifest: Manifest, run: BundleRun, src: Bundl
     const r = schema.safeParse(value)
     if (!r.success) {
       const issue = r.error.issues[0]
-      refuse(bundle, `${where} of run "${run.name}"${issue.path.length ? `: field "${issue.path.join('.')}"` : ''}: ${lowerFirst(issue.message)}`)
+      refuse(
+        bundle,
+        `${where} of run "${run.name}"${issue.path.length ? `: field "${issue.path.join('.')}"` : ''}: ${lowerFirst(issue.message)}`
+      )
     }
     return (r as { data: T }).data
   }
-  if (!(RUN_KINDS as readonly string[]).includes(run.kind)) refuse(bundle, `run "${run.name}" is of kind "${run.kind}", which this AdvLab does not know (it knows ${RUN_KINDS.join(', ')})`)
+  if (!(RUN_KINDS as readonly string[]).includes(run.kind))
+    refuse(bundle, `run "${run.name}" is of kind "${run.kind}", which this AdvLab does not know (it knows ${RUN_KINDS.join(', ')})`)
   const kind = run.kind as RunKind
   const config = json(run.files.config)
   if (config === null || typeof config !== 'object' || Array.isArray(config))
-    refuse(bundle, `"${run.files.config}" of run "${run.name}" is ${config === null ? 'null' : Array.isArray(config) ? 'an array' : `a ${typeof config}`}, not a ${kind} config`)
+    refuse(
+      bundle,
+      `"${run.files.config}" of run "${run.name}" is ${config === null ? 'null' : Array.isArray(config) ? 'an array' : `a ${typeof config}`}, not a ${kind} config`
+    )
   // Checked, but the stored value is kept (as readRunConfig does): no default is filled in.
   checked(RUN_CONFIG_SCHEMAS[kind] as z.ZodType<unknown>, config, `"${run.files.config}" (a ${kind} config)`)
   for (const a of run.files.artifacts) {
     if (manifest.files[a.path] === undefined) refuse(bundle, `artifact "${a.path}" of run "${run.name}" is not listed with a checksum`)
-    if (manifest.files[a.path] !== a.sha256) refuse(bundle, `artifact "${a.path}" of run "${run.name}" records a SHA-256 that differs from the manifest's list`)
-    if (src.entries.get(a.path) !== a.bytes) refuse(bundle, `artifact "${a.path}" of run "${run.name}" records ${a.bytes} bytes, but the file holds ${src.entries.get(a.path)}`)
+    if (manifest.files[a.path] !== a.sha256)
+      refuse(bundle, `artifact "${a.path}" of run "${run.name}" records a SHA-256 that differs from the manifest's list`)
+    if (src.entries.get(a.path) !== a.bytes)
+      refuse(bundle, `artifact "${a.path}" of run "${run.name}" records ${a.bytes} bytes, but the file holds ${src.entries.get(a.path)}`)
     const why = unsafeArchivePath(a.dataPath)
     if (why) refuse(bundle, `artifact "${a.path}" would be placed at "${a.dataPath}", which is refused because ${why}`)
   }
@@ -203,9 +216,12 @@ function parseMetricsCsv(bundle: string, text: string, file: string): CheckedRun
   if (lines[0] !== 'name,step,value,time') refuse(bundle, `"${file}" does not start with the header "name,step,value,time"`)
   const out: CheckedRun['metrics'] = []
   for (let i = 1; i < lines.length; i++) {
-    const m = /^("(?:[^"]|"")*"|[^,]*),(-?\d+),([^,]+),([^,]+)$/.exec(lines[i]) ?? refuse(bundle, `"${file}" line ${i + 1} is not "name,step,value,time": ${lines[i].slice(0, 80)}`)
+    const m =
+      /^("(?:[^"]|"")*"|[^,]*),(-?\d+),([^,]+),([^,]+)$/.exec(lines[i]) ??
+      refuse(bundle, `"${file}" line ${i + 1} is not "name,step,value,time": ${lines[i].slice(0, 80)}`)
     const [value, time] = [Number(m[3]), Number(m[4])]
-    if (!Number.isFinite(value)) refuse(bundle, `"${file}" line ${i + 1} has the metric value "${m[3]}"; a bundle carries finite numbers only`)
+    if (!Number.isFinite(value))
+      refuse(bundle, `"${file}" line ${i + 1} has the metric value "${m[3]}"; a bundle carries finite numbers only`)
     if (!Number.isFinite(time)) refuse(bundle, `"${file}" line ${i + 1} has the time "${m[4]}", which is not a number`)
     const name = m[1].startsWith('"') ? m[1].slice(1, -1).replace(/""/g, '"') : m[1]
     out.push([name, Number(m[2]), value, time])

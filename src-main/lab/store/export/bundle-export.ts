@@ -61,7 +61,10 @@ export function ensureUid(db: Database.Database, id: number): string {
 }
 
 function metricsCsv(db: Database.Database, runId: number): string {
-  const rows = db.prepare('SELECT name, step, value, time FROM metrics WHERE run_id = ? ORDER BY name, step, rowid').raw(true).all(runId) as [string, number, number, number][]
+  const rows = db
+    .prepare('SELECT name, step, value, time FROM metrics WHERE run_id = ? ORDER BY name, step, rowid')
+    .raw(true)
+    .all(runId) as [string, number, number, number][]
   // Metric names never contain commas or quotes in practice, but are quoted when they do.
   const q = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s)
   return ['name,step,value,time', ...rows.map(([n, s, v, t]) => `${q(n)},${s},${v},${t}`)].join('\n') + '\n'
@@ -147,7 +150,13 @@ export interface BundleOptions {
  * Writes a bundle of the runs to `outPath`, streamed into a temp file that is renamed into place
  * when complete (a reader never sees half a bundle).
  */
-export function exportBundle(db: Database.Database, dataDir: string, ids: readonly number[], outPath: string, options: BundleOptions = {}): { path: string; bytes: number; runs: number } {
+export function exportBundle(
+  db: Database.Database,
+  dataDir: string,
+  ids: readonly number[],
+  outPath: string,
+  options: BundleOptions = {}
+): { path: string; bytes: number; runs: number } {
   const unique = [...new Set(ids)]
   const get = db.prepare(
     `SELECT r.*, p.name AS project, d.name AS dataset_name, d.content_hash AS dataset_hash FROM runs r
@@ -156,7 +165,8 @@ export function exportBundle(db: Database.Database, dataDir: string, ids: readon
   const rows = unique.map((id) => {
     const uid = ensureUid(db, id)
     const r = get.get(id) as RunRow
-    if (r.status === 'queued' || r.status === 'running') throw new LabError('conflict', `Run ${id} is ${r.status}; export it when it has ended.`, 'ids')
+    if (r.status === 'queued' || r.status === 'running')
+      throw new LabError('conflict', `Run ${id} is ${r.status}; export it when it has ended.`, 'ids')
     return { id, uid, r }
   })
   fs.mkdirSync(path.dirname(path.resolve(outPath)), { recursive: true })
@@ -198,8 +208,16 @@ function writeRun(db: Database.Database, dataDir: string, zip: ZipFileWriter, id
   const config = JSON.parse(r.config_json) as Record<string, unknown>
   zip.text(`${dir}/config.json`, JSON.stringify(config, null, 2))
   zip.text(`${dir}/metrics.csv`, metricsCsv(db, id))
-  const evals = db.prepare('SELECT id, attack, norm, epsilon, seed, n, accuracy, clean_accuracy, params_json, seconds, created_at FROM eval_results WHERE run_id = ? ORDER BY id').all(id) as EvalRow[]
-  const samples = db.prepare('SELECT sample_index, label, clean_prediction, adversarial_prediction, perturbation_norm FROM eval_samples WHERE result_id = ? ORDER BY sample_index').raw(true)
+  const evals = db
+    .prepare(
+      'SELECT id, attack, norm, epsilon, seed, n, accuracy, clean_accuracy, params_json, seconds, created_at FROM eval_results WHERE run_id = ? ORDER BY id'
+    )
+    .all(id) as EvalRow[]
+  const samples = db
+    .prepare(
+      'SELECT sample_index, label, clean_prediction, adversarial_prediction, perturbation_norm FROM eval_samples WHERE result_id = ? ORDER BY sample_index'
+    )
+    .raw(true)
   const bundledEvals: BundledEval[] = evals.map((e) => {
     const rows = samples.all(e.id) as [number, number, number, number, number | null][]
     return {
@@ -215,22 +233,67 @@ function writeRun(db: Database.Database, dataDir: string, zip: ZipFileWriter, id
       createdAt: e.created_at,
       // Columns rather than objects: a thousand samples stay a few kilobytes.
       samples: rows.length
-        ? { indices: rows.map((r) => r[0]), labels: rows.map((r) => r[1]), cleanPredictions: rows.map((r) => r[2]), adversarialPredictions: rows.map((r) => r[3]), perturbationNorms: rows.map((r) => r[4]) }
+        ? {
+            indices: rows.map((r) => r[0]),
+            labels: rows.map((r) => r[1]),
+            cleanPredictions: rows.map((r) => r[2]),
+            adversarialPredictions: rows.map((r) => r[3]),
+            perturbationNorms: rows.map((r) => r[4])
+          }
         : null
     }
   })
   zip.text(`${dir}/evaluations.json`, JSON.stringify(bundledEvals))
-  const verdicts = db.prepare('SELECT verdict, fired, checks_json, created_at FROM masking_verdicts WHERE run_id = ? ORDER BY id').all(id) as Array<{ verdict: string; fired: string; checks_json: string; created_at: string }>
-  zip.text(`${dir}/verdicts.json`, JSON.stringify(verdicts.map((v) => ({ verdict: v.verdict, fired: v.fired ? v.fired.split(',').map(Number) : [], checks: JSON.parse(v.checks_json), createdAt: v.created_at }))))
-  const scores = db.prepare('SELECT metric, norm, value, details_json, created_at FROM eval_scores WHERE run_id = ? ORDER BY id').all(id) as Array<{ metric: string; norm: string; value: number | null; details_json: string; created_at: string }>
-  zip.text(`${dir}/scores.json`, JSON.stringify(scores.map((c) => ({ metric: c.metric, norm: c.norm, value: c.value, details: JSON.parse(c.details_json), createdAt: c.created_at }))))
-  const events = db.prepare('SELECT level, message, data_json, time FROM events WHERE run_id = ? ORDER BY id').all(id) as Array<{ level: string; message: string; data_json: string | null; time: number }>
-  zip.text(`${dir}/events.jsonl`, events.map((e) => JSON.stringify({ level: e.level, message: e.message, data: e.data_json ? JSON.parse(e.data_json) : null, time: e.time })).join('\n'))
+  const verdicts = db
+    .prepare('SELECT verdict, fired, checks_json, created_at FROM masking_verdicts WHERE run_id = ? ORDER BY id')
+    .all(id) as Array<{ verdict: string; fired: string; checks_json: string; created_at: string }>
+  zip.text(
+    `${dir}/verdicts.json`,
+    JSON.stringify(
+      verdicts.map((v) => ({
+        verdict: v.verdict,
+        fired: v.fired ? v.fired.split(',').map(Number) : [],
+        checks: JSON.parse(v.checks_json),
+        createdAt: v.created_at
+      }))
+    )
+  )
+  const scores = db
+    .prepare('SELECT metric, norm, value, details_json, created_at FROM eval_scores WHERE run_id = ? ORDER BY id')
+    .all(id) as Array<{ metric: string; norm: string; value: number | null; details_json: string; created_at: string }>
+  zip.text(
+    `${dir}/scores.json`,
+    JSON.stringify(
+      scores.map((c) => ({ metric: c.metric, norm: c.norm, value: c.value, details: JSON.parse(c.details_json), createdAt: c.created_at }))
+    )
+  )
+  const events = db.prepare('SELECT level, message, data_json, time FROM events WHERE run_id = ? ORDER BY id').all(id) as Array<{
+    level: string
+    message: string
+    data_json: string | null
+    time: number
+  }>
+  zip.text(
+    `${dir}/events.jsonl`,
+    events
+      .map((e) => JSON.stringify({ level: e.level, message: e.message, data: e.data_json ? JSON.parse(e.data_json) : null, time: e.time }))
+      .join('\n')
+  )
   const artifacts: BundleRun['files']['artifacts'] = []
-  for (const a of db.prepare('SELECT kind, path, sha256, bytes FROM artifacts WHERE run_id = ? ORDER BY id').all(id) as Array<{ kind: string; path: string; sha256: string; bytes: number }>) {
+  for (const a of db.prepare('SELECT kind, path, sha256, bytes FROM artifacts WHERE run_id = ? ORDER BY id').all(id) as Array<{
+    kind: string
+    path: string
+    sha256: string
+    bytes: number
+  }>) {
     const rel = a.path.split(path.sep).join('/')
     const full = insideRoot(dataDir, rel)
-    if (!fs.existsSync(full)) throw new LabError('not_found', `Run ${id}'s ${a.kind} file ${full} is missing from the data directory; the bundle would be incomplete.`, 'ids')
+    if (!fs.existsSync(full))
+      throw new LabError(
+        'not_found',
+        `Run ${id}'s ${a.kind} file ${full} is missing from the data directory; the bundle would be incomplete.`,
+        'ids'
+      )
     const name = `${dir}/artifacts/${rel}`
     // Weights and images are compressed already; only text is deflated.
     const bytes = zip.add(name, /\.(json|txt|csv)$/i.test(rel), (push) => pushFile(full, push))
@@ -254,6 +317,14 @@ function writeRun(db: Database.Database, dataDir: string, zip: ZipFileWriter, id
     starred: r.starred === 1,
     links: linksOf(db, r.kind, config),
     tags: (db.prepare('SELECT tag FROM run_tags WHERE run_id = ? ORDER BY tag').all(id) as { tag: string }[]).map((t) => t.tag),
-    files: { config: `${dir}/config.json`, metrics: `${dir}/metrics.csv`, evaluations: `${dir}/evaluations.json`, verdicts: `${dir}/verdicts.json`, scores: `${dir}/scores.json`, events: `${dir}/events.jsonl`, artifacts }
+    files: {
+      config: `${dir}/config.json`,
+      metrics: `${dir}/metrics.csv`,
+      evaluations: `${dir}/evaluations.json`,
+      verdicts: `${dir}/verdicts.json`,
+      scores: `${dir}/scores.json`,
+      events: `${dir}/events.jsonl`,
+      artifacts
+    }
   }
 }

@@ -57,7 +57,15 @@ export const BundleRunSchema = z
       verdicts: z.string(),
       scores: z.string(),
       events: z.string(),
-      artifacts: z.array(z.object({ kind: z.string().min(1), path: z.string(), dataPath: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hex'), bytes: z.number().int().nonnegative() }))
+      artifacts: z.array(
+        z.object({
+          kind: z.string().min(1),
+          path: z.string(),
+          dataPath: z.string(),
+          sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hex'),
+          bytes: z.number().int().nonnegative()
+        })
+      )
     })
   })
   .strict()
@@ -87,6 +95,7 @@ export const sha256 = (data: Uint8Array): string => crypto.createHash('sha256').
  */
 export function unsafeArchivePath(p: string): string | null {
   if (p.length === 0 || p.length > 1024) return 'it is empty or longer than 1024 characters'
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
   if (/[\u0000-\u001f\\]/.test(p)) return 'it contains a backslash or a control character'
   if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return 'it is an absolute path'
   const segments = p.split('/')
@@ -98,10 +107,12 @@ export function unsafeArchivePath(p: string): string | null {
 /** Joins a checked relative path under a root and proves the result stays inside it. */
 export function insideRoot(root: string, rel: string): string {
   const why = unsafeArchivePath(rel)
-  if (why) throw new LabError('bad_input', `The bundle names the path "${rel}", which is refused because ${why}. Nothing was imported.`, 'path')
+  if (why)
+    throw new LabError('bad_input', `The bundle names the path "${rel}", which is refused because ${why}. Nothing was imported.`, 'path')
   const base = path.resolve(root)
   const full = path.resolve(base, rel)
-  if (!full.startsWith(base + path.sep)) throw new LabError('bad_input', `The bundle path "${rel}" would land outside the data directory. Nothing was imported.`, 'path')
+  if (!full.startsWith(base + path.sep))
+    throw new LabError('bad_input', `The bundle path "${rel}" would land outside the data directory. Nothing was imported.`, 'path')
   return full
 }
 
@@ -125,12 +136,26 @@ export const BundledEvalSchema = z.object({
       adversarialPredictions: z.array(z.number().int()),
       perturbationNorms: z.array(z.number().nullable())
     })
-    .refine((s) => [s.labels, s.cleanPredictions, s.adversarialPredictions, s.perturbationNorms].every((a) => a.length === s.indices.length), 'sample columns differ in length')
+    .refine(
+      (s) => [s.labels, s.cleanPredictions, s.adversarialPredictions, s.perturbationNorms].every((a) => a.length === s.indices.length),
+      'sample columns differ in length'
+    )
     .nullable()
 })
 export type BundledEval = z.infer<typeof BundledEvalSchema>
-export const VerdictSchema = z.object({ verdict: z.enum(['no', 'possible', 'yes']), fired: z.array(z.number().int()), checks: z.array(z.unknown()), createdAt: z.string() })
-export const ScoreSchema = z.object({ metric: z.string().min(1), norm: z.string(), value: z.number().nullable(), details: z.record(z.string(), z.unknown()), createdAt: z.string() })
+export const VerdictSchema = z.object({
+  verdict: z.enum(['no', 'possible', 'yes']),
+  fired: z.array(z.number().int()),
+  checks: z.array(z.unknown()),
+  createdAt: z.string()
+})
+export const ScoreSchema = z.object({
+  metric: z.string().min(1),
+  norm: z.string(),
+  value: z.number().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  createdAt: z.string()
+})
 
 /** The most a bundle may unpack to; larger checkpoints than this do not exist in AdvLab. */
 export const MAX_UNPACKED_BYTES = 4 * 2 ** 30

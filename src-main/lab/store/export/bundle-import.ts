@@ -77,9 +77,14 @@ export function importBundle(db: Database.Database, dataDir: string, source: str
       linkConfigs(db, todo, ids, uidToKind)
       if (bundle.manifest.cell) {
         const { sweepId, index, configHash: hash } = bundle.manifest.cell
-        const insert = db.prepare('INSERT INTO sweep_cells (run_id, sweep_id, cell_index, config_hash, bundled_at, error) VALUES (?, ?, ?, ?, ?, ?)')
+        const insert = db.prepare(
+          'INSERT INTO sweep_cells (run_id, sweep_id, cell_index, config_hash, bundled_at, error) VALUES (?, ?, ?, ?, ?, ?)'
+        )
         for (const c of todo) insert.run(ids.get(c.run.uid), sweepId, index, hash, bundle.manifest.createdAt, bundle.manifest.error ?? null)
-        trashRuns(db, cell.earlier.map((r) => r.id))
+        trashRuns(
+          db,
+          cell.earlier.map((r) => r.id)
+        )
         result.replaced = cell.earlier
       }
       return todo.map((c) => ({ id: ids.get(c.run.uid) as number, name: c.run.name, uid: c.run.uid }))
@@ -91,7 +96,11 @@ export function importBundle(db: Database.Database, dataDir: string, source: str
   }
   placeStaged(dataDir, staging)
   // Imported runs are finished: digest them now, so the first comparison of them is fast.
-  buildMissingDigests(db, Infinity, result.imported.map((r) => r.id))
+  buildMissingDigests(
+    db,
+    Infinity,
+    result.imported.map((r) => r.id)
+  )
   return result
 }
 
@@ -135,7 +144,11 @@ function resolveLinks(db: Database.Database, source: string, bundle: CheckedBund
           source,
           `the config of run "${c.run.name}" names run ${id}, and the bundle does not say which run that is (it was written before bundles recorded links, or run ${id} was deleted before the export); export the runs again with this AdvLab`
         )
-      if (!kindOfUid(uid)) refuse(source, `the config of run "${c.run.name}" names run ${id} (uid ${uid}), which is neither in this bundle nor in this log; import the bundle holding that run first, or export the runs together`)
+      if (!kindOfUid(uid))
+        refuse(
+          source,
+          `the config of run "${c.run.name}" names run ${id} (uid ${uid}), which is neither in this bundle nor in this log; import the bundle holding that run first, or export the runs together`
+        )
       kinds.set(uid, kindOfUid(uid) as string)
     }
   }
@@ -149,7 +162,12 @@ function linkConfigs(db: Database.Database, todo: CheckedRun[], ids: Map<string,
   for (const c of todo) {
     const links = c.run.links ?? {}
     const row = idOfUid.get(c.run.uid) as { id: number; project_id: number | null }
-    const mapped = mapRunIds(c.kind, c.config, (old) => ids.get(links[old]) ?? (idOfUid.get(links[old]) as { id: number }).id, (old) => kinds.get(links[old]))
+    const mapped = mapRunIds(
+      c.kind,
+      c.config,
+      (old) => ids.get(links[old]) ?? (idOfUid.get(links[old]) as { id: number }).id,
+      (old) => kinds.get(links[old])
+    )
     if ('projectId' in mapped) {
       if (row.project_id === null) delete mapped.projectId
       else mapped.projectId = row.project_id
@@ -159,7 +177,11 @@ function linkConfigs(db: Database.Database, todo: CheckedRun[], ids: Map<string,
   }
 }
 
-function insertRuns(db: Database.Database, todo: CheckedRun[], files: Array<{ to: string; sha256: string; bytes: number; kind: string; c: CheckedRun }>): Map<string, number> {
+function insertRuns(
+  db: Database.Database,
+  todo: CheckedRun[],
+  files: Array<{ to: string; sha256: string; bytes: number; kind: string; c: CheckedRun }>
+): Map<string, number> {
   const ids = new Map<string, number>()
   const now = new Date().toISOString()
   const insertRun = db.prepare(
@@ -173,8 +195,12 @@ function insertRuns(db: Database.Database, todo: CheckedRun[], files: Array<{ to
   const insertSample = db.prepare(
     'INSERT INTO eval_samples (result_id, sample_index, label, clean_prediction, adversarial_prediction, clean_correct, adversarial_correct, perturbation_norm) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
   )
-  const insertVerdict = db.prepare('INSERT INTO masking_verdicts (run_id, eval_run_id, verdict, fired, checks_json, created_at) VALUES (?, NULL, ?, ?, ?, ?)')
-  const insertScore = db.prepare('INSERT INTO eval_scores (run_id, eval_run_id, metric, norm, value, details_json, created_at) VALUES (?, NULL, ?, ?, ?, ?, ?)')
+  const insertVerdict = db.prepare(
+    'INSERT INTO masking_verdicts (run_id, eval_run_id, verdict, fired, checks_json, created_at) VALUES (?, NULL, ?, ?, ?, ?)'
+  )
+  const insertScore = db.prepare(
+    'INSERT INTO eval_scores (run_id, eval_run_id, metric, norm, value, details_json, created_at) VALUES (?, NULL, ?, ?, ?, ?, ?)'
+  )
   const insertEvent = db.prepare('INSERT INTO events (run_id, level, message, data_json, time) VALUES (?, ?, ?, ?, ?)')
   const insertArtifact = db.prepare('INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)')
   const insertTag = db.prepare('INSERT OR IGNORE INTO run_tags (run_id, tag) VALUES (?, ?)')
@@ -186,20 +212,66 @@ function insertRuns(db: Database.Database, todo: CheckedRun[], files: Array<{ to
       projectId = (db.prepare('SELECT id FROM projects WHERE name = ?').get(r.project) as { id: number }).id
     }
     // The dataset is linked only when this log holds the very same data (same content hash).
-    const datasetId = r.dataset ? ((db.prepare('SELECT id FROM datasets WHERE content_hash = ?').get(r.dataset.contentHash) as { id: number } | undefined)?.id ?? null) : null
+    const datasetId = r.dataset
+      ? ((db.prepare('SELECT id FROM datasets WHERE content_hash = ?').get(r.dataset.contentHash) as { id: number } | undefined)?.id ??
+        null)
+      : null
     // An imported run is history, never live: a run exported mid-way comes in as interrupted.
     const status = r.status === 'queued' || r.status === 'running' ? 'interrupted' : r.status
     // The config and its hash are rewritten by linkConfigs once every run of the bundle has its id.
     const id = Number(
-      insertRun.run(projectId, datasetId, r.name, r.kind, status, JSON.stringify(c.config), configHash(c.config), r.seed, r.backend, r.error, r.createdAt, r.startedAt, r.finishedAt, now, r.note, r.starred ? 1 : 0, r.uid).lastInsertRowid
+      insertRun.run(
+        projectId,
+        datasetId,
+        r.name,
+        r.kind,
+        status,
+        JSON.stringify(c.config),
+        configHash(c.config),
+        r.seed,
+        r.backend,
+        r.error,
+        r.createdAt,
+        r.startedAt,
+        r.finishedAt,
+        now,
+        r.note,
+        r.starred ? 1 : 0,
+        r.uid
+      ).lastInsertRowid
     )
     ids.set(r.uid, id)
     for (const m of c.metrics) insertMetric.run(id, m[0], m[1], m[2], m[3])
     // The eval run that produced a result stays behind on the exporting machine: eval_run_id is null.
     for (const e of c.evaluations) {
-      const rid = Number(insertEval.run(id, e.attack, e.norm, e.epsilon, e.seed, e.n, e.accuracy, e.cleanAccuracy, JSON.stringify(e.params), e.seconds, e.createdAt).lastInsertRowid)
+      const rid = Number(
+        insertEval.run(
+          id,
+          e.attack,
+          e.norm,
+          e.epsilon,
+          e.seed,
+          e.n,
+          e.accuracy,
+          e.cleanAccuracy,
+          JSON.stringify(e.params),
+          e.seconds,
+          e.createdAt
+        ).lastInsertRowid
+      )
       const s = e.samples
-      if (s) for (let i = 0; i < s.indices.length; i++) insertSample.run(rid, s.indices[i], s.labels[i], s.cleanPredictions[i], s.adversarialPredictions[i], s.cleanPredictions[i] === s.labels[i] ? 1 : 0, s.adversarialPredictions[i] === s.labels[i] ? 1 : 0, s.perturbationNorms[i])
+      if (s)
+        for (let i = 0; i < s.indices.length; i++)
+          insertSample.run(
+            rid,
+            s.indices[i],
+            s.labels[i],
+            s.cleanPredictions[i],
+            s.adversarialPredictions[i],
+            s.cleanPredictions[i] === s.labels[i] ? 1 : 0,
+            s.adversarialPredictions[i] === s.labels[i] ? 1 : 0,
+            s.perturbationNorms[i]
+          )
     }
     for (const v of c.verdicts) insertVerdict.run(id, v.verdict, v.fired.join(','), JSON.stringify(v.checks), v.createdAt)
     for (const sc of c.scores) insertScore.run(id, sc.metric, sc.norm, sc.value, JSON.stringify(sc.details), sc.createdAt)

@@ -7,7 +7,10 @@
 import type { RunKind } from '../../../api/runs'
 import type { RunConfigs } from '../../../api/run-configs'
 
-type IdField<K extends RunKind> = { [F in keyof RunConfigs[K]]-?: NonNullable<RunConfigs[K][F]> extends number | number[] ? F : never }[keyof RunConfigs[K]] & string
+type IdField<K extends RunKind> = {
+  [F in keyof RunConfigs[K]]-?: NonNullable<RunConfigs[K][F]> extends number | number[] ? F : never
+}[keyof RunConfigs[K]] &
+  string
 
 /**
  * Every field of each kind's config (api/run-configs.ts) that names runs by id. Typed against the
@@ -30,7 +33,12 @@ const isRunKind = (kind: string): kind is RunKind => kind in RUN_ID_FIELDS
  * The config with every run id replaced by `map(id)`. A wrapped run keeps its source's config
  * inside its own (`source`); the ids in it are mapped too, read by the source's kind.
  */
-export function mapRunIds(kind: string, config: Record<string, unknown>, map: (id: number) => number, kindOf: (id: number) => string | undefined): Record<string, unknown> {
+export function mapRunIds(
+  kind: string,
+  config: Record<string, unknown>,
+  map: (id: number) => number,
+  kindOf: (id: number) => string | undefined
+): Record<string, unknown> {
   if (!isRunKind(kind)) return config
   const out: Record<string, unknown> = { ...config }
   for (const field of RUN_ID_FIELDS[kind] as readonly string[]) {
@@ -38,7 +46,13 @@ export function mapRunIds(kind: string, config: Record<string, unknown>, map: (i
     if (typeof v === 'number') out[field] = map(v)
     else if (Array.isArray(v)) out[field] = v.map((x) => (typeof x === 'number' ? map(x) : x))
   }
-  if (kind === 'wrapped' && typeof config.sourceRunId === 'number' && config.source && typeof config.source === 'object' && !Array.isArray(config.source)) {
+  if (
+    kind === 'wrapped' &&
+    typeof config.sourceRunId === 'number' &&
+    config.source &&
+    typeof config.source === 'object' &&
+    !Array.isArray(config.source)
+  ) {
     const sourceKind = kindOf(config.sourceRunId)
     if (sourceKind) out.source = mapRunIds(sourceKind, config.source as Record<string, unknown>, map, kindOf)
   }

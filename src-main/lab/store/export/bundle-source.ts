@@ -122,7 +122,8 @@ function zipSource(file: string): BundleSource {
 }
 
 function readCentralDirectory(fd: number, fileSize: number): Map<string, ZipEntry> {
-  const incomplete = (why: string): BundleUnreadable => new BundleUnreadable(`it is not a complete zip archive (${why}); it may be truncated or damaged — copy it again`)
+  const incomplete = (why: string): BundleUnreadable =>
+    new BundleUnreadable(`it is not a complete zip archive (${why}); it may be truncated or damaged — copy it again`)
   // The end record is the last 22 bytes plus a comment of at most 65,535 bytes.
   const tailLength = Math.min(fileSize, 22 + 0xffff)
   const tail = Buffer.alloc(tailLength)
@@ -156,9 +157,11 @@ function readCentralDirectory(fd: number, fileSize: number): Map<string, ZipEntr
     if (name.endsWith('/')) continue
     const why = unsafeArchivePath(name)
     if (why) throw new BundleUnreadable(`the archive entry "${name}" is refused because ${why}`)
-    if (madeBy === 3 && (mode & S_IFMT) === S_IFLNK) throw new BundleUnreadable(`the archive entry "${name}" is a symbolic link, which a bundle never contains`)
+    if (madeBy === 3 && (mode & S_IFMT) === S_IFLNK)
+      throw new BundleUnreadable(`the archive entry "${name}" is a symbolic link, which a bundle never contains`)
     if (flags & 1) throw new BundleUnreadable(`the archive entry "${name}" is encrypted`)
-    if (method !== 0 && method !== 8) throw new BundleUnreadable(`the archive entry "${name}" uses compression method ${method} (AdvLab writes stored or deflated entries)`)
+    if (method !== 0 && method !== 8)
+      throw new BundleUnreadable(`the archive entry "${name}" uses compression method ${method} (AdvLab writes stored or deflated entries)`)
     if (entries.has(name)) throw new BundleUnreadable(`the archive holds "${name}" twice`)
     // Sizes are checked before inflating, so a zip bomb is refused instead of filling the disk.
     declared += size
@@ -173,7 +176,8 @@ function streamEntry(fd: number, name: string, e: ZipEntry | undefined, sink: (c
   if (!e) throw new BundleUnreadable(`it has no file "${name}"`)
   const local = Buffer.alloc(30)
   fs.readSync(fd, local, 0, 30, e.headerOffset)
-  if (local.readUInt32LE(0) !== LOCAL) throw new BundleUnreadable(`the entry "${name}" is damaged (no local header where the directory says it starts)`)
+  if (local.readUInt32LE(0) !== LOCAL)
+    throw new BundleUnreadable(`the entry "${name}" is damaged (no local header where the directory says it starts)`)
   const start = e.headerOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28)
   let produced = 0
   const emit = (chunk: Uint8Array): void => {
@@ -199,6 +203,7 @@ function streamEntry(fd: number, name: string, e: ZipEntry | undefined, sink: (c
     if (read !== e.compressedSize) throw new BundleUnreadable(`the entry "${name}" is cut short; the bundle is truncated`)
     if (e.compressedSize === 0) inflate.push(new Uint8Array(0), true)
   }
-  if (produced !== e.size) throw new BundleUnreadable(`the entry "${name}" unpacks to ${produced} bytes, not the ${e.size} it declares; the bundle is damaged`)
+  if (produced !== e.size)
+    throw new BundleUnreadable(`the entry "${name}" unpacks to ${produced} bytes, not the ${e.size} it declares; the bundle is damaged`)
   return produced
 }

@@ -78,7 +78,12 @@ function placeFile(from: string, to: string): void {
  * Copies each artifact out of the bundle into a new staging folder, checking its SHA-256 and size
  * again as it is written (the bundle may have changed since it was checked).
  */
-export function stageFiles(dataDir: string, src: BundleSource, files: Array<{ entry: string; to: string; uid: string; sha256: string; bytes: number }>, refuse: (why: string) => never): Staging {
+export function stageFiles(
+  dataDir: string,
+  src: BundleSource,
+  files: Array<{ entry: string; to: string; uid: string; sha256: string; bytes: number }>,
+  refuse: (why: string) => never
+): Staging {
   const dir = path.join(dataDir, STAGING_DIR, `${process.pid}-${crypto.randomBytes(6).toString('hex')}`)
   fs.mkdirSync(dir, { recursive: true })
   const staging: Staging = { dir, moves: [] }
@@ -97,7 +102,8 @@ export function stageFiles(dataDir: string, src: BundleSource, files: Array<{ en
       } finally {
         fs.closeSync(fd)
       }
-      if (bytes !== f.bytes || sum.digest('hex') !== f.sha256) refuse(`the file "${f.entry}" changed while it was being imported (its checksum or size no longer match)`)
+      if (bytes !== f.bytes || sum.digest('hex') !== f.sha256)
+        refuse(`the file "${f.entry}" changed while it was being imported (its checksum or size no longer match)`)
       staging.moves.push({ from, to: f.to, uid: f.uid })
     })
     fs.writeFileSync(path.join(dir, 'plan.json'), JSON.stringify(staging.moves))

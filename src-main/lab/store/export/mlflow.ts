@@ -26,7 +26,12 @@ const STATUS: Record<string, number> = { queued: 2, running: 1, completed: 3, fa
 
 /** MLflow accepts letters, digits, _ - . space / in keys; anything else becomes "_". */
 export function mlflowKey(key: string): string {
-  return key.replace(/[^A-Za-z0-9_\-. /]/g, '_').replace(/\/+/g, '/').replace(/^\/|\/$/g, '') || '_'
+  return (
+    key
+      .replace(/[^A-Za-z0-9_\-. /]/g, '_')
+      .replace(/\/+/g, '/')
+      .replace(/^\/|\/$/g, '') || '_'
+  )
 }
 
 const yamlString = (s: string): string => `'${s.replace(/'/g, "''")}'`
@@ -70,7 +75,13 @@ function findOrCreateExperiment(root: string, name: string): string {
   return id
 }
 
-export function exportMlflow(db: Database.Database, dataDir: string, ids: readonly number[], root: string, experiment: string): { path: string; experimentId: string; runs: number } {
+export function exportMlflow(
+  db: Database.Database,
+  dataDir: string,
+  ids: readonly number[],
+  root: string,
+  experiment: string
+): { path: string; experimentId: string; runs: number } {
   const absRoot = path.resolve(root)
   const expId = findOrCreateExperiment(absRoot, experiment)
   let count = 0
@@ -104,11 +115,15 @@ export function exportMlflow(db: Database.Database, dataDir: string, ids: readon
       ].join('\n')
     )
     const config = JSON.parse(run.config_json as string) as Record<string, unknown>
-    for (const [key, value] of Object.entries(flattenConfig(config))) writeKeyFile(path.join(dir, 'params'), key, typeof value === 'string' ? value : JSON.stringify(value))
+    for (const [key, value] of Object.entries(flattenConfig(config)))
+      writeKeyFile(path.join(dir, 'params'), key, typeof value === 'string' ? value : JSON.stringify(value))
     writeKeyFile(path.join(dir, 'params'), 'seed', String(run.seed))
 
     const byName = new Map<string, string[]>()
-    const rows = db.prepare('SELECT name, step, value, time FROM metrics WHERE run_id = ? ORDER BY name, step, rowid').raw(true).iterate(id) as Iterable<[string, number, number, number]>
+    const rows = db
+      .prepare('SELECT name, step, value, time FROM metrics WHERE run_id = ? ORDER BY name, step, rowid')
+      .raw(true)
+      .iterate(id) as Iterable<[string, number, number, number]>
     for (const [name, step, value, time] of rows) {
       const lines = byName.get(name) ?? []
       lines.push(`${Math.round(time * 1000)} ${value} ${step}`)

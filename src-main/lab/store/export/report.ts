@@ -16,9 +16,11 @@ import { type ResultsTable } from '../../../api/results-table'
 import { cellMarkText, cellValueText, verdictText } from '../../../api/results-text'
 import { formatEpsilon } from '../../../api/epsilon'
 
-const esc = (s: unknown): string => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
+const esc = (s: unknown): string =>
+  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
 const pct = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`)
-const num = (v: number | null): string => (v === null ? '—' : Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0) ? v.toExponential(3) : String(Number(v.toPrecision(4))))
+const num = (v: number | null): string =>
+  v === null ? '—' : Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0) ? v.toExponential(3) : String(Number(v.toPrecision(4)))
 
 const WIDTH = 760
 const HEIGHT = 300
@@ -86,26 +88,62 @@ export function renderReport(cmp: Comparison, t: ResultsTable, options: { title?
   // The value and its marks in separate elements, the way the Compare screen shows them.
   const cell = (c: ResultsTable['rows'][number]['cells'][number]): string =>
     `<span class="value">${esc(cellValueText(c))}</span>${cellMarkText(c) ? ` <span class="mark">${esc(cellMarkText(c))}</span>` : ''}`
-  const results = table(tableHeader(t), t.rows.map((r) => [esc(r.label), String(r.runIds.length), ...r.cells.map(cell), verdictCell(verdictText(r.verdict))])).replace('<table>', '<table id="results">')
+  const results = table(
+    tableHeader(t),
+    t.rows.map((r) => [esc(r.label), String(r.runIds.length), ...r.cells.map(cell), verdictCell(verdictText(r.verdict))])
+  ).replace('<table>', '<table id="results">')
   const runs = table(
     ['id', 'name', 'status', 'dataset', 'model', 'defence', 'seed', 'tags', 'note'],
-    cmp.runs.map((r) => [String(r.id), esc(r.name) + (r.starred ? ' ★' : ''), esc(r.status), esc(r.dataset ?? '—'), esc(r.arch ?? '—'), esc(r.defence), String(r.seed), esc(r.tags.join(', ')), esc(r.note)])
+    cmp.runs.map((r) => [
+      String(r.id),
+      esc(r.name) + (r.starred ? ' ★' : ''),
+      esc(r.status),
+      esc(r.dataset ?? '—'),
+      esc(r.arch ?? '—'),
+      esc(r.defence),
+      String(r.seed),
+      esc(r.tags.join(', ')),
+      esc(r.note)
+    ])
   )
   const differing = cmp.config.filter((c) => c.differs)
   const config = differing.length
-    ? table(['config key', ...cmp.runs.map((r) => `#${r.id}`)], differing.map((c) => [`<code>${esc(c.key)}</code>`, ...c.values.map((v) => `<span class="differs">${esc(v === null ? '—' : JSON.stringify(v))}</span>`)]))
+    ? table(
+        ['config key', ...cmp.runs.map((r) => `#${r.id}`)],
+        differing.map((c) => [
+          `<code>${esc(c.key)}</code>`,
+          ...c.values.map((v) => `<span class="differs">${esc(v === null ? '—' : JSON.stringify(v))}</span>`)
+        ])
+      )
     : '<p class="muted">The runs share one config (they differ only in seed).</p>'
-  const finals = table(['metric', ...cmp.runs.map((r) => `#${r.id}`)], cmp.finalMetrics.map((m) => [esc(m.name), ...m.values.map(num)]))
+  const finals = table(
+    ['metric', ...cmp.runs.map((r) => `#${r.id}`)],
+    cmp.finalMetrics.map((m) => [esc(m.name), ...m.values.map(num)])
+  )
   const evals = cmp.evaluations.length
-    ? table(['attack', 'norm', 'ε', ...cmp.runs.map((r) => `#${r.id}`)], cmp.evaluations.map((e) => [esc(e.attack), esc(e.norm), esc(formatEpsilon(e.epsilon)), ...e.accuracy.map(pct)]))
+    ? table(
+        ['attack', 'norm', 'ε', ...cmp.runs.map((r) => `#${r.id}`)],
+        cmp.evaluations.map((e) => [esc(e.attack), esc(e.norm), esc(formatEpsilon(e.epsilon)), ...e.accuracy.map(pct)])
+      )
     : '<p class="muted">No evaluation results for these runs yet.</p>'
   const verdicts = cmp.verdicts.available
-    ? table(['run', 'verdict', 'checks fired'], cmp.verdicts.perRun.map((v, i) => [esc(runLabel(cmp, i)), v.verdict ? verdictCell(v.verdict) : '—', esc(v.fired.join(', ') || '—')]))
+    ? table(
+        ['run', 'verdict', 'checks fired'],
+        cmp.verdicts.perRun.map((v, i) => [esc(runLabel(cmp, i)), v.verdict ? verdictCell(v.verdict) : '—', esc(v.fired.join(', ') || '—')])
+      )
     : `<p class="muted">Masking verdicts: ${esc(cmp.verdicts.reason ?? 'not available')}.</p>`
   const agreement = cmp.agreement.cells.length
     ? table(
         ['attack', 'norm', 'ε', 'samples', 'all runs right', 'no run right', ...cmp.runs.map((r) => `#${r.id} right`)],
-        cmp.agreement.cells.map((c) => [esc(c.attack), esc(c.norm), esc(formatEpsilon(c.epsilon)), String(c.samples.length), String(c.allCorrect), String(c.noneCorrect), ...c.correct.map((r) => (r ? String(r.filter(Boolean).length) : '—'))])
+        cmp.agreement.cells.map((c) => [
+          esc(c.attack),
+          esc(c.norm),
+          esc(formatEpsilon(c.epsilon)),
+          String(c.samples.length),
+          String(c.allCorrect),
+          String(c.noneCorrect),
+          ...c.correct.map((r) => (r ? String(r.filter(Boolean).length) : '—'))
+        ])
       )
     : ''
   const charts = [...metricCharts(cmp, options.maxMetricCharts ?? 8)]
@@ -129,19 +167,47 @@ ${charts.length ? `<h2>Training curves</h2>${charts.join('\n')}` : ''}
 `
 }
 
-export const CHROMIUM_CANDIDATES = ['/usr/lib/chromium/chromium', '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']
+export const CHROMIUM_CANDIDATES = [
+  '/usr/lib/chromium/chromium',
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome'
+]
 
 export function findChromium(): string | null {
   return CHROMIUM_CANDIDATES.find((p) => fs.existsSync(p)) ?? null
 }
 
 /** Prints an HTML file to PDF with a headless Chromium (null: none here); returns why not when it cannot. */
-export function printPdf(htmlPath: string, pdfPath: string, browser: string | null = findChromium()): { path: string | null; note: string | null } {
-  if (!browser) return { path: null, note: `No Chromium found (looked at ${CHROMIUM_CANDIDATES.join(', ')}); open the HTML report and print it to PDF from any browser.` }
-  const r = spawnSync(browser, ['--headless', '--no-sandbox', '--disable-gpu', '--no-pdf-header-footer', `--print-to-pdf=${path.resolve(pdfPath)}`, pathToFileURL(path.resolve(htmlPath)).href], {
-    encoding: 'utf8',
-    timeout: 120_000
-  })
-  if (r.status !== 0 || !fs.existsSync(pdfPath)) return { path: null, note: `Chromium could not print the PDF: ${(r.stderr || r.error?.message || 'no output').trim().split('\n').pop()}` }
+export function printPdf(
+  htmlPath: string,
+  pdfPath: string,
+  browser: string | null = findChromium()
+): { path: string | null; note: string | null } {
+  if (!browser)
+    return {
+      path: null,
+      note: `No Chromium found (looked at ${CHROMIUM_CANDIDATES.join(', ')}); open the HTML report and print it to PDF from any browser.`
+    }
+  const r = spawnSync(
+    browser,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-pdf-header-footer',
+      `--print-to-pdf=${path.resolve(pdfPath)}`,
+      pathToFileURL(path.resolve(htmlPath)).href
+    ],
+    {
+      encoding: 'utf8',
+      timeout: 120_000
+    }
+  )
+  if (r.status !== 0 || !fs.existsSync(pdfPath))
+    return {
+      path: null,
+      note: `Chromium could not print the PDF: ${(r.stderr || r.error?.message || 'no output').trim().split('\n').pop()}`
+    }
   return { path: path.resolve(pdfPath), note: null }
 }

@@ -19,7 +19,12 @@ function csvField(v: string): string {
 
 /** CSV keeps numbers machine-readable: per column the mean and std (in %), the n behind it and its marks. */
 function toCsv(t: ResultsTable): string {
-  const head = ['model / strategy', 'n', ...t.columns.flatMap((c) => [`${c.title} %`, `${c.title} std %`, `${c.title} n`, `${c.title} mark`]), 'suspected gradient masking']
+  const head = [
+    'model / strategy',
+    'n',
+    ...t.columns.flatMap((c) => [`${c.title} %`, `${c.title} std %`, `${c.title} n`, `${c.title} mark`]),
+    'suspected gradient masking'
+  ]
   const lines = [head.map(csvField).join(',')]
   for (const r of t.rows) {
     const cells = r.cells.flatMap((c) => (c ? [pct(c.mean), c.n >= 2 ? pct(c.std) : '', String(c.n), cellMarkText(c)] : ['', '', '', '']))
@@ -31,8 +36,14 @@ function toCsv(t: ResultsTable): string {
 function toMarkdown(t: ResultsTable): string {
   const header = tableHeader(t)
   const esc = (s: string): string => s.replace(/\|/g, '\\|')
-  const lines = [`| ${header.map(esc).join(' | ')} |`, `|${header.map((_, i) => (i === 0 || i === header.length - 1 ? '---|' : '---:|')).join('')}`]
-  for (const r of t.rows) lines.push(`| ${[esc(r.label), String(r.runIds.length), ...r.cells.map((c) => esc(cellText(c))), verdictText(r.verdict)].join(' | ')} |`)
+  const lines = [
+    `| ${header.map(esc).join(' | ')} |`,
+    `|${header.map((_, i) => (i === 0 || i === header.length - 1 ? '---|' : '---:|')).join('')}`
+  ]
+  for (const r of t.rows)
+    lines.push(
+      `| ${[esc(r.label), String(r.runIds.length), ...r.cells.map((c) => esc(cellText(c))), verdictText(r.verdict)].join(' | ')} |`
+    )
   return lines.join('\n') + '\n'
 }
 
@@ -53,7 +64,10 @@ function toLatex(t: ResultsTable): string {
     '\\toprule',
     `${header.map(latexEscape).join(' & ')} \\\\`,
     '\\midrule',
-    ...t.rows.map((r) => `${[latexEscape(r.label), String(r.runIds.length), ...r.cells.map((c) => latexEscape(cellText(c))), latexEscape(verdictText(r.verdict))].join(' & ')} \\\\`),
+    ...t.rows.map(
+      (r) =>
+        `${[latexEscape(r.label), String(r.runIds.length), ...r.cells.map((c) => latexEscape(cellText(c))), latexEscape(verdictText(r.verdict))].join(' & ')} \\\\`
+    ),
     '\\bottomrule',
     '\\end{tabular}'
   ]

@@ -106,20 +106,29 @@ export function tfRecord(payload: Uint8Array): Buffer {
 
 /** A file-system-safe folder name for a run: "<id>-<name>". */
 export function runFolderName(id: number, name: string): string {
-  return `${id}-${name.replace(/[^A-Za-z0-9._ -]+/g, '_').trim().slice(0, 80) || 'run'}`
+  return `${id}-${
+    name
+      .replace(/[^A-Za-z0-9._ -]+/g, '_')
+      .trim()
+      .slice(0, 80) || 'run'
+  }`
 }
 
 export function exportTensorBoard(db: Database.Database, ids: readonly number[], outDir: string): { path: string; files: string[] } {
   const files: string[] = []
   for (const id of [...new Set(ids)]) {
-    const run = db.prepare('SELECT id, name, created_at FROM runs WHERE id = ?').get(id) as { id: number; name: string; created_at: string } | undefined
+    const run = db.prepare('SELECT id, name, created_at FROM runs WHERE id = ?').get(id) as
+      { id: number; name: string; created_at: string } | undefined
     if (!run) throw new LabError('not_found', `There is no run with id ${id}.`, 'ids')
     const dir = path.join(outDir, runFolderName(run.id, run.name))
     fs.mkdirSync(dir, { recursive: true })
     const start = Date.parse(run.created_at) / 1000
     const file = path.join(dir, `events.out.tfevents.${Math.floor(start)}.${os.hostname()}.advlab`)
     const chunks: Buffer[] = [tfRecord(fileVersionEvent(start))]
-    const rows = db.prepare('SELECT name, step, value, time FROM metrics WHERE run_id = ? ORDER BY step, rowid').raw(true).iterate(id) as Iterable<[string, number, number, number]>
+    const rows = db
+      .prepare('SELECT name, step, value, time FROM metrics WHERE run_id = ? ORDER BY step, rowid')
+      .raw(true)
+      .iterate(id) as Iterable<[string, number, number, number]>
     for (const [name, step, value, time] of rows) chunks.push(tfRecord(scalarEvent(time, step, name, value)))
     // Evaluation results become scalars over ε, one tag per attack and norm, so TensorBoard draws
     // ε-curves. Steps must be integers: the step is ε·255 for L∞ (8/255 → 8) and ε·100 for L2.

@@ -40,7 +40,14 @@ export function dataParallelSpeedup(backend: string, workers: number): number {
  * Replicas for `workers` − 1 more threads, or null where data-parallel training does not apply
  * (one worker, or a tensorflow backend, which already uses every core by itself).
  */
-export async function startReplicas(ctx: JobContext, model: BuiltModel, workers: number, seed: number, objective: Objective, defence: Defence | undefined): Promise<ReplicaPool | null> {
+export async function startReplicas(
+  ctx: JobContext,
+  model: BuiltModel,
+  workers: number,
+  seed: number,
+  objective: Objective,
+  defence: Defence | undefined
+): Promise<ReplicaPool | null> {
   if (workers <= 1) return null
   if (!SINGLE_THREADED.has(ctx.backend.name)) {
     ctx.log('info', `${ctx.backend.name} already uses every core; training in one worker instead of ${workers}.`)
@@ -60,10 +67,7 @@ export async function dataParallelGradients(
   const shards = splitBatch(batch, replicas.size + 1, shape.height * shape.width * shape.channels)
   if (shards.length === 1) return batchGradients(model, batch, lossFn, shape)
   // Posted before the local shard starts, so the replicas work while this thread does.
-  const remote = replicas.compute(
-    flatten(model.model.tensors.map((t) => t.tensor)),
-    shards.slice(1)
-  )
+  const remote = replicas.compute(flatten(model.model.tensors.map((t) => t.tensor)), shards.slice(1))
   const local = batchGradients(model, shards[0], lossFn, shape)
   let results
   try {
@@ -77,9 +81,17 @@ export async function dataParallelGradients(
   // Combined on the host: one pass over plain arrays costs less than a tensor op per variable.
   const combined = flatten(local.grads)
   tf.dispose(local.grads)
-  weightedSum(combined, weights, results.map((r) => r.grads))
+  weightedSum(
+    combined,
+    weights,
+    results.map((r) => r.grads)
+  )
   const grads = unflatten(model.variables, combined)
-  averageBuffers(model, weights, results.map((r) => r.buffers))
+  averageBuffers(
+    model,
+    weights,
+    results.map((r) => r.buffers)
+  )
   return {
     grads,
     loss: results.reduce((sum, r, k) => sum + r.loss * weights[k + 1], local.loss * weights[0]),
@@ -103,7 +115,10 @@ function averageBuffers(model: BuiltModel, weights: number[], remote: Float32Arr
   }
   weightedSum(merged, weights, remote)
   for (const [at, values] of counters) merged.set(values, at)
-  assignFlat(buffers.map((b) => b.tensor), merged)
+  assignFlat(
+    buffers.map((b) => b.tensor),
+    merged
+  )
 }
 
 /** mine ← weights[0]·mine + Σ weights[k + 1]·others[k], element by element. */

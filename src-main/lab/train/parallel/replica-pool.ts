@@ -40,7 +40,15 @@ export class ReplicaPool {
         const id = this.nextId++
         const worker = this.workers[k]
         const result = reply(worker, (m) => m.type === 'result' && m.id === id) as Promise<ShardResult>
-        const message: ToReplica = { type: 'step', id, state, images: shard.images, labels: shard.labels, indices: shard.indices, progress: shard.progress }
+        const message: ToReplica = {
+          type: 'step',
+          id,
+          state,
+          images: shard.images,
+          labels: shard.labels,
+          indices: shard.indices,
+          progress: shard.progress
+        }
         worker.postMessage(message)
         return result
       })

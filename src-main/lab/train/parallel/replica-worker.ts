@@ -37,7 +37,10 @@ try {
       const grads = flatten(r.grads)
       tf.dispose(r.grads)
       const state = flatten(buffers)
-      post({ type: 'result', id: m.id, grads, buffers: state, loss: r.loss, correct: r.correct }, [grads.buffer as ArrayBuffer, state.buffer as ArrayBuffer])
+      post({ type: 'result', id: m.id, grads, buffers: state, loss: r.loss, correct: r.correct }, [
+        grads.buffer as ArrayBuffer,
+        state.buffer as ArrayBuffer
+      ])
     } catch (error) {
       post({ type: 'error', id: m.id, message: (error as Error)?.message ?? String(error) })
     }

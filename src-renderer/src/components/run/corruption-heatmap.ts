@@ -39,14 +39,35 @@ export function heatmapData(cells: readonly HeatmapCell[], runNames: readonly st
   return { corruptions, columns, values }
 }
 
-export function heatmapOption(data: HeatmapData, names: { corruption: (id: string) => string; severity: string; accuracy: string }, colors: [string, string]) {
+export function heatmapOption(
+  data: HeatmapData,
+  names: { corruption: (id: string) => string; severity: string; accuracy: string },
+  colors: [string, string]
+) {
   return {
     tooltip: { position: 'top' },
     grid: { left: 130, right: 20, top: 10, bottom: 70 },
     xAxis: { type: 'category', data: data.columns, name: names.severity, nameLocation: 'middle', nameGap: 30, splitArea: { show: true } },
     yAxis: { type: 'category', data: data.corruptions.map(names.corruption), inverse: true, splitArea: { show: true } },
-    visualMap: { min: 0, max: 100, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, text: ['100%', '0%'], inRange: { color: colors } },
-    series: [{ type: 'heatmap', name: names.accuracy, data: data.values, label: { show: true, formatter: (p: { value: [number, number, number] }) => `${p.value[2]}` } }]
+    visualMap: {
+      min: 0,
+      max: 100,
+      calculable: true,
+      orient: 'horizontal',
+      left: 'center',
+      bottom: 0,
+      itemHeight: 120,
+      text: ['100%', '0%'],
+      inRange: { color: colors }
+    },
+    series: [
+      {
+        type: 'heatmap',
+        name: names.accuracy,
+        data: data.values,
+        label: { show: true, formatter: (p: { value: [number, number, number] }) => `${p.value[2]}` }
+      }
+    ]
   }
 }
 
