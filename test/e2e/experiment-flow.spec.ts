@@ -209,8 +209,14 @@ test('a new user trains a baseline, attacks it, compares two runs and exports th
     expect((await untilFinished(attack.id, 120_000)).status).toBe('completed')
     await page.reload()
     const gallery = page.getByTestId('detail-gallery')
-    await expect(gallery.locator('img')).toBeVisible()
-    expect(await gallery.locator('img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0)
+    // One row per test image, each with its own original, perturbation and adversarial image.
+    await expect(gallery.locator('img').first()).toBeVisible()
+    expect(
+      await gallery
+        .locator('img')
+        .first()
+        .evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)
+    ).toBeGreaterThan(0)
     await expect(gallery.locator('tbody tr').first()).toBeVisible()
     axe.push(...(await seriousViolations(page, 'attacked model')))
     await page.screenshot({ path: screenshotPath('flow-attacked-model'), fullPage: true })
